@@ -1,0 +1,95 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.functions.all(f, self.functions.exists_one(g, g.name == f.name))",
+    message = "function names must be unique",
+    reason = "FieldValueDuplicate")
+@ValidationRule(
+    value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
+    message = "table names must be unique",
+    reason = "FieldValueDuplicate")
+@ValidationRule(
+    value = "self.functions.all(f, !has(f.tables) || f.tables.all(a, has(self.tables) && self.tables.exists(t, t.name == a.name)))",
+    message = "every table a function names in functions[].tables must be declared in spec.tables",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.restApi) || self.restApi.routes.all(r, self.functions.exists(f, f.name == r.function))",
+    message = "every restApi route must name a function of this service",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.webSocketApi) || self.webSocketApi.routes.all(k, self.functions.exists(f, f.name == self.webSocketApi.routes[k]))",
+    message = "every webSocketApi route must name a function of this service",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.region == oldSelf.region",
+    message = "region is immutable: create a new ServerlessService to move a stack",
+    reason = "FieldValueForbidden")
+public class ServerlessServiceSpec {
+
+  @Required
+  @Pattern("^[a-z0-9][a-z0-9-]{0,19}$")
+  @JsonPropertyDescription(
+      "Deployment stage (for example dev, staging, prod). It is part of every AWS resource name and the name"
+          + " of each function's alias.")
+  public String stage;
+
+  @Required
+  @Pattern("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
+  @JsonPropertyDescription("AWS region of every resource of this service, for example us-east-1. Immutable.")
+  public String region;
+
+  @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+  @JsonPropertyDescription(
+      "IAM role assumed through STS for every AWS call made for this service. When absent the operator's own"
+          + " credentials (default chain, IRSA) are used.")
+  public String roleArn;
+
+  @Pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{0,31}$")
+  @JsonPropertyDescription(
+      "Prefix of every AWS resource name. Defaults to <metadata.name>-<stage>, for example nexus-prod, so a"
+          + " table 'usage' becomes nexus-prod-usage.")
+  public String namePrefix;
+
+  @Default("Retain")
+  @JsonPropertyDescription(
+      "What happens to the AWS resources when this object is deleted: Retain leaves them, Delete removes them"
+          + " in reverse dependency order. Resources dropped from the spec follow the same policy.")
+  public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+
+  @JsonPropertyDescription("Tags put on every AWS resource that supports tags, next to Slipway's own tags.")
+  public Map<String, String> tags = new LinkedHashMap<>();
+
+  @Size(max = 32)
+  @JsonPropertyDescription("DynamoDB tables of this service.")
+  public List<TableSpec> tables = new ArrayList<>();
+
+  @Required
+  @Size(min = 1, max = 32)
+  @JsonPropertyDescription("Lambda functions of this service. Each gets a version per change and an alias named after stage.")
+  public List<FunctionSpec> functions = new ArrayList<>();
+
+  @JsonPropertyDescription("REST API (API Gateway v1) routing paths and methods to functions.")
+  public RestApiSpec restApi;
+
+  @JsonPropertyDescription("WebSocket API (API Gateway v2) routing route keys to functions.")
+  public WebSocketApiSpec webSocketApi;
+
+  /** What Slipway does with AWS resources when they leave its care. */
+  public enum DeletionPolicy {
+    Retain,
+    Delete
+  }
+}

@@ -1,0 +1,15 @@
+package dev.slipway.api.v1alpha1;
+
+/** Names shared by the API types and the operator. */
+public final class Slipway {
+  public static final String GROUP = "slipway.dev";
+  public static final String VERSION = "v1alpha1";
+  /** Finalizer that guards AWS clean-up of a ServerlessService. */
+  public static final String FINALIZER = "slipway.dev/finalizer";
+  /** Label put on every object Slipway creates for a service. */
+  public static final String SERVICE_LABEL = "slipway.dev/service";
+  /** Label carrying the function name on LambdaReleases. */
+  public static final String FUNCTION_LABEL = "slipway.dev/function";
+
+  private Slipway() {}
+}
