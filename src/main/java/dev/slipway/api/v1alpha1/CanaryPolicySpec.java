@@ -1,0 +1,218 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.preset) != (has(self.steps) && size(self.steps) > 0)",
+    message = "give either preset or steps",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.steps) || self.steps.all(s, self.steps.exists_one(t, t.weight == s.weight))",
+    message = "step weights must differ from each other",
+    reason = "FieldValueDuplicate")
+public class CanaryPolicySpec {
+
+  @JsonPropertyDescription(
+      "A CodeDeploy-style preset instead of explicit steps: Canary10Percent5Minutes, Canary10Percent10Minutes,"
+          + " Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute,"
+          + " Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce.")
+  public Preset preset;
+
+  @Size(max = 20)
+  @JsonPropertyDescription("Traffic steps in order: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
+  public List<Step> steps = new ArrayList<>();
+
+  @JsonPropertyDescription("Checks run every interval during each pause; failureLimit consecutive failures roll the release back.")
+  public Analysis analysis;
+
+  @JsonPropertyDescription("Where transitions are announced.")
+  public Notifications notifications;
+
+  /** CodeDeploy's predefined Lambda deployment configurations. */
+  public enum Preset {
+    Canary10Percent5Minutes,
+    Canary10Percent10Minutes,
+    Canary10Percent15Minutes,
+    Canary10Percent30Minutes,
+    Linear10PercentEvery1Minute,
+    Linear10PercentEvery2Minutes,
+    Linear10PercentEvery3Minutes,
+    Linear10PercentEvery10Minutes,
+    AllAtOnce
+  }
+
+  /** One traffic step. */
+  public static class Step {
+    @Required
+    @Min(1)
+    @Max(99)
+    @JsonPropertyDescription("Percentage of traffic on the new version during this step, 1 to 99.")
+    public Integer weight;
+
+    @Required
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long to hold this step, e.g. 30m, 90s, 1h30m.")
+    public String pause;
+
+    public Step() {}
+
+    public Step(int weight, String pause) {
+      this.weight = weight;
+      this.pause = pause;
+    }
+  }
+
+  /** How traffic is judged. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Analysis {
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Time between analysis runs during a pause. Default 1m.")
+    public String interval = "1m";
+
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Consecutive failed runs that roll the release back. Default 2.")
+    public Integer failureLimit = 2;
+
+    @JsonPropertyDescription("Whether a run with no data counts toward failureLimit. Default false: no data is inconclusive, never a pass, and blocks promotion until data arrives.")
+    public Boolean inconclusiveIsFailure = false;
+
+    @Size(max = 20)
+    @JsonPropertyDescription("The checks; a run fails when any of them fails.")
+    public List<Metric> metrics = new ArrayList<>();
+  }
+
+  /** One check. Exactly one of its kinds is set. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "[has(self.lambdaErrorRate), has(self.lambdaDurationP99), has(self.apiGateway5xxRate), has(self.cloudWatch), has(self.cloudWatchAlarms), has(self.http)].filter(x, x).size() == 1",
+      message = "a metric needs exactly one of lambdaErrorRate, lambdaDurationP99, apiGateway5xxRate, cloudWatch, cloudWatchAlarms, http",
+      reason = "FieldValueInvalid")
+  public static class Metric {
+    @Required
+    @Size(max = 63)
+    @Pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+    @JsonPropertyDescription("Name shown in analysis results.")
+    public String name;
+
+    @JsonPropertyDescription("Errors / Invocations of the canary version only (ExecutedVersion dimension).")
+    public RateThreshold lambdaErrorRate;
+
+    @JsonPropertyDescription("p99 Duration of the canary version only (ExecutedVersion dimension).")
+    public DurationThreshold lambdaDurationP99;
+
+    @JsonPropertyDescription("5XXError / Count of the service's REST API stage.")
+    public RateThreshold apiGateway5xxRate;
+
+    @JsonPropertyDescription("Any CloudWatch metric with a threshold.")
+    public CloudWatchMetric cloudWatch;
+
+    @JsonPropertyDescription("CloudWatch alarms; one in ALARM fails the check.")
+    public AlarmCheck cloudWatchAlarms;
+
+    @JsonPropertyDescription("An HTTP health check.")
+    public HttpCheck http;
+  }
+
+  public static class RateThreshold {
+    @Required
+    @Min(0)
+    @Max(1)
+    @JsonPropertyDescription("Highest acceptable ratio, 0 to 1 (0.05 = 5 %).")
+    public Double max;
+
+    @Min(0)
+    @JsonPropertyDescription("Fewest requests in the window for a verdict; fewer is inconclusive. Default 1.")
+    public Integer minRequests;
+  }
+
+  public static class DurationThreshold {
+    @Required
+    @Min(1)
+    @JsonPropertyDescription("Highest acceptable p99 duration in milliseconds.")
+    public Integer maxMillis;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "has(self.max) || has(self.min)", message = "cloudWatch needs max or min", reason = "FieldValueRequired")
+  public static class CloudWatchMetric {
+    @Required
+    @Size(max = 255)
+    @JsonPropertyDescription("Namespace, e.g. AWS/Lambda or MyApp.")
+    public String namespace;
+
+    @Required
+    @Size(max = 255)
+    @JsonPropertyDescription("Metric name.")
+    public String metricName;
+
+    @Size(max = 30)
+    @JsonPropertyDescription("Dimensions, name to value. The placeholders {function}, {alias}, {version} (canary) and {stableVersion} are filled in.")
+    public java.util.Map<String, String> dimensions = new java.util.LinkedHashMap<>();
+
+    @Pattern("^(Average|Sum|Minimum|Maximum|SampleCount|p[0-9]{1,2}(\\.[0-9]+)?)$")
+    @JsonPropertyDescription("Statistic: Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99. Default Average.")
+    public String statistic = "Average";
+
+    @Min(1)
+    @JsonPropertyDescription("Period in seconds. Default: the analysis interval.")
+    public Integer periodSeconds;
+
+    @JsonPropertyDescription("Fail when the value is above this.")
+    public Double max;
+
+    @JsonPropertyDescription("Fail when the value is below this.")
+    public Double min;
+  }
+
+  public static class AlarmCheck {
+    @Required
+    @Size(min = 1, max = 20)
+    @JsonPropertyDescription("Alarm names.")
+    public List<String> names = new ArrayList<>();
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HttpCheck {
+    @Required
+    @Size(max = 2048)
+    @Pattern("^https?://.+")
+    @JsonPropertyDescription("URL to GET.")
+    public String url;
+
+    @Min(100)
+    @Max(599)
+    @JsonPropertyDescription("Expected status code. Default 200.")
+    public Integer expectStatus = 200;
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Request timeout. Default 5s.")
+    public String timeout = "5s";
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Notifications {
+    @Pattern("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$")
+    @JsonPropertyDescription("SNS topic that receives a message per transition.")
+    public String snsTopicArn;
+
+    @JsonPropertyDescription("Slack incoming webhook, its URL read from a Secret.")
+    public Slack slack;
+  }
+
+  public static class Slack {
+    @Required
+    @JsonPropertyDescription("Secret (same namespace) and key holding the webhook URL.")
+    public SecretKeyRef webhookSecretRef;
+  }
+}

@@ -1,0 +1,161 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.code.imageUri) || (has(self.runtime) && has(self.handler))",
+    message = "a zip function needs runtime and handler",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
+    message = "a table may be named once per function",
+    reason = "FieldValueDuplicate")
+@ValidationRule(
+    value = "!has(self.provisionedConcurrency) || !has(self.reservedConcurrency) || self.provisionedConcurrency <= self.reservedConcurrency",
+    message = "provisionedConcurrency cannot exceed reservedConcurrency",
+    reason = "FieldValueInvalid")
+public class FunctionSpec {
+
+  @Required
+  @Size(max = 40)
+  @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+  @JsonPropertyDescription("Logical function name; the Lambda function is <namePrefix>-<name>. Routes and releases refer to it by this name.")
+  public String name;
+
+  @JsonPropertyDescription("Lambda runtime of a zip function.")
+  public Runtime runtime;
+
+  @Size(max = 128)
+  @JsonPropertyDescription("Handler of a zip function, for example handlers.api.conversation.handler.")
+  public String handler;
+
+  @Default("128")
+  @Min(128)
+  @Max(10240)
+  @JsonPropertyDescription("Memory in MB, 128 to 10240.")
+  public Integer memoryMB = 128;
+
+  @Default("3")
+  @Min(1)
+  @Max(900)
+  @JsonPropertyDescription("Timeout in seconds, 1 to 900.")
+  public Integer timeoutSeconds = 3;
+
+  @Default("x86_64")
+  @JsonPropertyDescription("Instruction set: x86_64 or arm64.")
+  public Architecture architecture = Architecture.x86_64;
+
+  @Size(max = 256)
+  @JsonPropertyDescription("Description shown in the Lambda console.")
+  public String description;
+
+  @Required
+  @JsonPropertyDescription("Where the function's code comes from. A change of code is shipped as a LambdaRelease.")
+  public CodeSource code;
+
+  @Size(max = 64)
+  @JsonPropertyDescription("Environment variables. Never put secrets here: they are readable by anyone who can read the function's configuration.")
+  public Map<String, String> environment = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("VPC placement: subnets and security groups. Adds the ENI permissions to the execution role.")
+  public VpcConfig vpc;
+
+  @Min(0)
+  @JsonPropertyDescription("Reserved concurrency: the most concurrent executions this function may use. Absent means unreserved.")
+  public Integer reservedConcurrency;
+
+  @Min(1)
+  @JsonPropertyDescription("Provisioned concurrency kept warm on the alias.")
+  public Integer provisionedConcurrency;
+
+  @Size(max = 32)
+  @JsonPropertyDescription("Tables of this service the function may use, and how. The generated execution-role policy grants exactly this.")
+  public List<TableAccess> tables = new ArrayList<>();
+
+  @Size(max = 253)
+  @JsonPropertyDescription("CanaryPolicy (same namespace) used when a change of this function is released. Absent means AllAtOnce.")
+  public String releasePolicy;
+
+  /** Lambda runtimes Slipway accepts for zip functions. */
+  public enum Runtime {
+    @JsonProperty("python3.9") PYTHON_3_9,
+    @JsonProperty("python3.10") PYTHON_3_10,
+    @JsonProperty("python3.11") PYTHON_3_11,
+    @JsonProperty("python3.12") PYTHON_3_12,
+    @JsonProperty("python3.13") PYTHON_3_13,
+    @JsonProperty("nodejs18.x") NODEJS_18,
+    @JsonProperty("nodejs20.x") NODEJS_20,
+    @JsonProperty("nodejs22.x") NODEJS_22,
+    @JsonProperty("java17") JAVA_17,
+    @JsonProperty("java21") JAVA_21,
+    @JsonProperty("dotnet8") DOTNET_8,
+    @JsonProperty("ruby3.3") RUBY_3_3,
+    @JsonProperty("provided.al2") PROVIDED_AL2,
+    @JsonProperty("provided.al2023") PROVIDED_AL2023;
+
+    /** The identifier Lambda uses, for example {@code python3.12}. */
+    public String id() {
+      try {
+        return Runtime.class.getField(name()).getAnnotation(JsonProperty.class).value();
+      } catch (NoSuchFieldException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public enum Architecture {
+    x86_64,
+    arm64
+  }
+
+  /** One table a function may use. */
+  public static class TableAccess {
+    @Required
+    @Size(max = 64)
+    @JsonPropertyDescription("Name of a table in spec.tables.")
+    public String name;
+
+    @Default("ReadWrite")
+    @JsonPropertyDescription("ReadOnly grants Get/Query/Scan/BatchGet/DescribeTable (and stream reads); ReadWrite adds Put/Update/Delete/BatchWrite.")
+    public Access access = Access.ReadWrite;
+
+    public TableAccess() {}
+
+    public TableAccess(String name, Access access) {
+      this.name = name;
+      this.access = access;
+    }
+
+    public enum Access {
+      ReadOnly,
+      ReadWrite
+    }
+  }
+
+  /** VPC placement of a function. */
+  public static class VpcConfig {
+    @Required
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("Subnet ids.")
+    public List<String> subnetIds = new ArrayList<>();
+
+    @Required
+    @Size(min = 1, max = 5)
+    @JsonPropertyDescription("Security group ids.")
+    public List<String> securityGroupIds = new ArrayList<>();
+  }
+}

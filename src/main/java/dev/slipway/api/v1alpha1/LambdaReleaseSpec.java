@@ -1,0 +1,79 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.service) != has(self.functionName)",
+    message = "name either service (with function) or functionName (with alias), not both",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.service) || has(self.function)",
+    message = "service needs function: the name of one of its functions",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "!has(self.functionName) || (has(self.alias) && has(self.region))",
+    message = "functionName needs alias and region",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "self.code == oldSelf.code",
+    message = "code is immutable: a new artifact is a new LambdaRelease",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "[has(self.service) ? self.service : '', has(self.function) ? self.function : '', has(self.functionName) ? self.functionName : '']"
+        + " == [has(oldSelf.service) ? oldSelf.service : '', has(oldSelf.function) ? oldSelf.function : '', has(oldSelf.functionName) ? oldSelf.functionName : '']",
+    message = "the target function is immutable: create a new LambdaRelease",
+    reason = "FieldValueForbidden")
+public class LambdaReleaseSpec {
+
+  @Size(max = 253)
+  @JsonPropertyDescription("ServerlessService (same namespace) that owns the function.")
+  public String service;
+
+  @Size(max = 40)
+  @JsonPropertyDescription("Logical name of a function of that service; the alias is the service's stage.")
+  public String function;
+
+  @Size(max = 140)
+  @JsonPropertyDescription("Name or ARN of a function Slipway does not own (instead of service/function).")
+  public String functionName;
+
+  @Size(max = 128)
+  @Pattern("^[a-zA-Z0-9_-]+$")
+  @JsonPropertyDescription("Alias to shift, for functionName. A service's functions use the service's stage.")
+  public String alias;
+
+  @Pattern("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
+  @JsonPropertyDescription("Region of functionName. A service's functions use the service's region.")
+  public String region;
+
+  @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+  @JsonPropertyDescription("Role to assume for functionName. A service's functions use the service's roleArn.")
+  public String roleArn;
+
+  @Required
+  @JsonPropertyDescription("The new code. Immutable: a new artifact is a new release.")
+  public CodeSource code;
+
+  @Size(max = 253)
+  @JsonPropertyDescription("CanaryPolicy (same namespace) that decides steps and analysis. Absent means AllAtOnce.")
+  public String policy;
+
+  @Default("false")
+  @JsonPropertyDescription("Hold at the current weight: no step advances and no analysis verdict counts until set back to false.")
+  public Boolean paused = false;
+
+  @Default("false")
+  @JsonPropertyDescription("Skip the remaining steps and shift all traffic to the new version now.")
+  public Boolean promote = false;
+
+  @Default("false")
+  @JsonPropertyDescription("Roll back now: all traffic to the stable version.")
+  public Boolean abort = false;
+}

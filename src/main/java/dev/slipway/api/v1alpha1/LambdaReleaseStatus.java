@@ -1,0 +1,83 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The release state machine, persisted: everything needed to resume after an operator restart
+ * without repeating or skipping a step.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class LambdaReleaseStatus implements HasConditions {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Progressing, Paused, Succeeded, RolledBack, Failed or Superseded.")
+  public ReleasePhase phase;
+
+  @JsonPropertyDescription("Physical name of the function being released.")
+  public String function;
+
+  @JsonPropertyDescription("Alias whose traffic is shifted.")
+  public String alias;
+
+  @JsonPropertyDescription("Version the alias pointed at when the release started; rollback returns to it.")
+  public String stableVersion;
+
+  @JsonPropertyDescription("Version published with the new code.")
+  public String canaryVersion;
+
+  @JsonPropertyDescription("Percentage of the alias's traffic the canary version receives now, as set in AWS.")
+  public Integer weight;
+
+  @JsonPropertyDescription("Index of the current step, 1-based; 0 before the first shift.")
+  public Integer step;
+
+  @JsonPropertyDescription("Number of steps of the policy (the final promotion not counted).")
+  public Integer totalSteps;
+
+  @JsonPropertyDescription("step/totalSteps for kubectl get.")
+  public String stepLabel;
+
+  @JsonPropertyDescription("When the current step's pause ends (RFC 3339).")
+  public String stepStartTime;
+
+  @JsonPropertyDescription("When the next step or promotion is due (RFC 3339).")
+  public String nextTransitionTime;
+
+  @JsonPropertyDescription("When the next analysis is due (RFC 3339).")
+  public String nextAnalysisTime;
+
+  @JsonPropertyDescription("Consecutive failed (and, if the policy says so, inconclusive) analysis runs.")
+  public Integer consecutiveFailures;
+
+  @JsonPropertyDescription("The most recent analysis results, newest last (bounded).")
+  public List<AnalysisResult> analysis = new ArrayList<>();
+
+  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused and Degraded, with reasons.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The release that superseded this one.")
+  public String supersededBy;
+
+  @JsonPropertyDescription("Human-readable summary of the latest transition.")
+  public String message;
+
+  @JsonPropertyDescription("When the release started shifting traffic (RFC 3339).")
+  public String startTime;
+
+  @JsonPropertyDescription("When the release reached a final phase (RFC 3339).")
+  public String finishTime;
+
+  @JsonPropertyDescription("Duration from start to finish, e.g. 40m12s.")
+  public String duration;
+
+  @Override
+  public List<Condition> conditions() {
+    return conditions;
+  }
+}

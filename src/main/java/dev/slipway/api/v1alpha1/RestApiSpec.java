@@ -1,0 +1,133 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A REST API (API Gateway v1) whose routes proxy to the functions' stage aliases. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.routes.all(r, self.routes.exists_one(s, s.path == r.path))",
+    message = "each path may appear in one route only; list all its methods there",
+    reason = "FieldValueDuplicate")
+public class RestApiSpec {
+
+  @Size(max = 128)
+  @JsonPropertyDescription("API name; defaults to <namePrefix>-api.")
+  public String name;
+
+  @Default("prod")
+  @Pattern("^[a-zA-Z0-9_]{1,128}$")
+  @JsonPropertyDescription("Stage the API is deployed to; part of the invoke URL.")
+  public String stageName = "prod";
+
+  @Default("REGIONAL")
+  @JsonPropertyDescription("Endpoint type: REGIONAL, EDGE or PRIVATE.")
+  public EndpointType endpointType = EndpointType.REGIONAL;
+
+  @JsonPropertyDescription("CORS: when set, every route answers OPTIONS preflight with these headers and the functions' responses are expected to carry Access-Control-Allow-Origin.")
+  public Cors cors;
+
+  @JsonPropertyDescription("Stage-wide throttling.")
+  public Throttling throttling;
+
+  @Required
+  @Size(min = 1, max = 100)
+  @JsonPropertyDescription("Routes: a path, its methods and the function that serves them (AWS_PROXY integration to the function's stage alias).")
+  public List<Route> routes = new ArrayList<>();
+
+  public enum EndpointType {
+    REGIONAL,
+    EDGE,
+    PRIVATE
+  }
+
+  /** One path of the API. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Route {
+    @Required
+    @Size(max = 256)
+    @Pattern("^/([a-zA-Z0-9._~-]+|\\{[a-zA-Z0-9_]+\\+?\\})(/([a-zA-Z0-9._~-]+|\\{[a-zA-Z0-9_]+\\+?\\}))*$")
+    @JsonPropertyDescription("Resource path, for example /conversations or /conversations/{id}.")
+    public String path;
+
+    @Required
+    @Size(min = 1, max = 8)
+    @JsonPropertyDescription("HTTP methods: GET, POST, PUT, PATCH, DELETE, HEAD or ANY. OPTIONS is added when cors is set.")
+    public List<Method> methods = new ArrayList<>();
+
+    @Required
+    @Size(max = 40)
+    @JsonPropertyDescription("Name of a function of this service.")
+    public String function;
+
+    @Default("NONE")
+    @JsonPropertyDescription("Authorization of the methods: NONE or AWS_IAM.")
+    public Authorization authorization = Authorization.NONE;
+
+    public Route() {}
+
+    public Route(String path, List<Method> methods, String function) {
+      this.path = path;
+      this.methods = new ArrayList<>(methods);
+      this.function = function;
+    }
+  }
+
+  public enum Method {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+    HEAD,
+    ANY
+  }
+
+  public enum Authorization {
+    NONE,
+    AWS_IAM
+  }
+
+  /** Cross-origin resource sharing answered by a MOCK OPTIONS method per route. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Cors {
+    @Required
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("Allowed origins, for example https://app.example.com, or *.")
+    public List<String> allowOrigins = new ArrayList<>();
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Allowed request headers.")
+    public List<String> allowHeaders = new ArrayList<>();
+
+    @Size(max = 8)
+    @JsonPropertyDescription("Allowed methods; defaults to the route's methods plus OPTIONS.")
+    public List<String> allowMethods = new ArrayList<>();
+
+    @JsonPropertyDescription("Whether credentials (cookies, Authorization) may be sent.")
+    public Boolean allowCredentials;
+
+    @Min(0)
+    @JsonPropertyDescription("How long, in seconds, browsers may cache a preflight answer.")
+    public Integer maxAgeSeconds;
+  }
+
+  /** Request throttling of the stage. */
+  public static class Throttling {
+    @Min(0)
+    @JsonPropertyDescription("Steady-state requests per second.")
+    public Double rateLimit;
+
+    @Min(0)
+    @JsonPropertyDescription("Burst capacity in requests.")
+    public Integer burstLimit;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServerlessServiceStatus implements HasConditions {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, Reconciling and Degraded, each with a CamelCase reason and a message.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("One entry per AWS resource, in dependency order.")
+  public List<ManagedResource> resources = new ArrayList<>();
+
+  @JsonPropertyDescription("Per-function code, versions and alias.")
+  public List<FunctionStatus> functions = new ArrayList<>();
+
+  @JsonPropertyDescription("What applications need: REST URL, WebSocket URL, function and alias ARNs. Also in the ConfigMap <name>-outputs.")
+  public Map<String, String> outputs = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Hash of the spec last reconciled to Ready; a resync with the same hash only checks for drift.")
+  public String specHash;
+
+  @JsonPropertyDescription("When the stack was last found fully converged with AWS.")
+  public String lastSyncTime;
+
+  @Override
+  public List<Condition> conditions() {
+    return conditions;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.slipway.aws;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Sees every AWS call the operator makes: counts it in Prometheus ({@code slipway_aws_calls_total}
+ * by service, operation and outcome) and keeps a log that tests read to prove a reconcile of an
+ * unchanged spec makes no mutating call.
+ */
+public final class AwsCallRecorder implements ExecutionInterceptor {
+
+  /** One AWS API call as the operator made it. */
+  public record Call(String service, String operation, boolean failed) {
+    /** Reads (Get/List/Describe/Head) change nothing in AWS; every other operation may. */
+    public boolean mutating() {
+      return !(operation.startsWith("Get")
+          || operation.startsWith("List")
+          || operation.startsWith("Describe")
+          || operation.startsWith("Head"));
+    }
+  }
+
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final MeterRegistry registry;
+
+  public AwsCallRecorder() {
+    this(Metrics.globalRegistry);
+  }
+
+  public AwsCallRecorder(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    record(attributes, false);
+  }
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    record(attributes, true);
+  }
+
+  private void record(ExecutionAttributes attributes, boolean failed) {
+    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    calls.add(new Call(service, operation, failed));
+    registry
+        .counter("slipway.aws.calls", "service", service, "operation", operation, "outcome", failed ? "error" : "ok")
+        .increment();
+  }
+
+  /** Every call recorded so far, oldest first. */
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The mutating calls recorded so far, oldest first. */
+  public List<Call> mutatingCalls() {
+    return calls.stream().filter(Call::mutating).toList();
+  }
+
+  public void clear() {
+    calls.clear();
+  }
+}

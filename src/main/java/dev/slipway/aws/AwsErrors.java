@@ -1,0 +1,92 @@
+package dev.slipway.aws;
+
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Sorts AWS failures into the two kinds the reconcilers treat differently: terminal (the request
+ * itself is wrong or not allowed: retrying changes nothing until the spec or IAM changes) and
+ * retryable (throttling, 5xx, timeouts, conflicts with an update in progress).
+ */
+public final class AwsErrors {
+
+  private static final Set<String> NOT_FOUND_CODES =
+      Set.of("ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchBucket", "NoSuchKey", "ParameterNotFound");
+
+  private static final Set<String> RETRYABLE_CODES =
+      Set.of(
+          "Throttling",
+          "ThrottlingException",
+          "TooManyRequestsException",
+          "RequestLimitExceeded",
+          "ProvisionedThroughputExceededException",
+          "LimitExceededException",
+          "ResourceConflictException",
+          "ResourceInUseException",
+          "ConflictException",
+          "ConcurrentModificationException",
+          "ServiceUnavailable",
+          "InternalFailure",
+          "RequestTimeout",
+          "EC2ThrottledException");
+
+  private AwsErrors() {}
+
+  /** The service says the resource does not exist. */
+  public static boolean isNotFound(Throwable t) {
+    return t instanceof AwsServiceException e
+        && (e.statusCode() == 404 || NOT_FOUND_CODES.contains(errorCode(e)));
+  }
+
+  public static String errorCode(AwsServiceException e) {
+    return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+  }
+
+  /** Whether retrying the same request later may succeed. */
+  public static boolean isRetryable(Throwable t) {
+    Throwable cause = unwrap(t);
+    if (cause instanceof SlipwayException s) {
+      return !s.terminal();
+    }
+    if (cause instanceof AwsServiceException e) {
+      return e.statusCode() >= 500 || e.isThrottlingException() || RETRYABLE_CODES.contains(errorCode(e));
+    }
+    // Connection refused, timeouts, broken streams: the peer may come back.
+    return cause instanceof SdkClientException || !(cause instanceof IllegalArgumentException);
+  }
+
+  /** A CamelCase reason for conditions and events. */
+  public static String reason(Throwable t) {
+    Throwable cause = unwrap(t);
+    if (cause instanceof SlipwayException s) {
+      return s.reason();
+    }
+    if (cause instanceof AwsServiceException e) {
+      String code = errorCode(e);
+      if (code.startsWith("AccessDenied") || code.equals("UnauthorizedOperation") || e.statusCode() == 403) {
+        return "AccessDenied";
+      }
+      return isRetryable(e) ? "AwsUnavailable" : "AwsRejected";
+    }
+    return cause instanceof SdkClientException ? "AwsUnreachable" : "InternalError";
+  }
+
+  /** A one-line message without request ids or stack noise. */
+  public static String message(Throwable t) {
+    Throwable cause = unwrap(t);
+    if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null) {
+      return errorCode(e) + ": " + e.awsErrorDetails().errorMessage();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.slipway.aws;
+
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ManagedResource.State;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The one generic loop over every AWS resource kind: stages in dependency order, the resources of a
+ * stage in parallel; for each resource read, then create, or compare and update only what differs.
+ * A failed resource stops the stages after its own (they depend on it) but not its siblings.
+ */
+public final class ResourceLoop {
+
+  private static final Logger LOG = Logger.getLogger(ResourceLoop.class);
+
+  /** What the loop did to one resource. */
+  public enum Action {
+    Created,
+    Adopted,
+    Updated,
+    Unchanged,
+    Deleted,
+    Failed,
+    Blocked
+  }
+
+  /** One resource the spec wants: its kind, logical name and desired model. */
+  public record Planned<D extends DesiredResource, O>(AwsResourceKind<D, O> kind, String name, D desired) {}
+
+  /**
+   * A group of resources that depend only on earlier stages. Built lazily, when its turn comes, so
+   * it can use the outputs earlier stages published.
+   */
+  public record Stage(String name, Function<StackContext, List<Planned<?, ?>>> plan) {}
+
+  /** The outcome of one resource. */
+  public record Outcome(ManagedResource resource, Action action, Delta delta, Throwable error) {}
+
+  /** The outcome of a whole run: entries in stage order and the first failure, if any. */
+  public record Result(List<Outcome> outcomes) {
+    public List<ManagedResource> resources() {
+      return outcomes.stream().map(Outcome::resource).toList();
+    }
+
+    public Optional<Outcome> firstFailure() {
+      return outcomes.stream().filter(o -> o.action() == Action.Failed).findFirst();
+    }
+
+    public boolean changedAnything() {
+      return outcomes.stream().anyMatch(o -> o.action() != Action.Unchanged && o.action() != Action.Blocked);
+    }
+  }
+
+  private final ExecutorService executor;
+
+  public ResourceLoop(ExecutorService executor) {
+    this.executor = executor;
+  }
+
+  public Result converge(StackContext ctx, List<Stage> stages, EventSink events) {
+    List<Outcome> outcomes = new ArrayList<>();
+    String failedStage = null;
+    for (Stage stage : stages) {
+      List<Planned<?, ?>> planned = stage.plan().apply(ctx);
+      if (failedStage != null) {
+        for (Planned<?, ?> p : planned) {
+          outcomes.add(blocked(ctx, p, failedStage));
+        }
+        continue;
+      }
+      List<CompletableFuture<Outcome>> running =
+          planned.stream().map(p -> CompletableFuture.supplyAsync(() -> convergeOne(ctx, p, events), executor)).toList();
+      for (CompletableFuture<Outcome> f : running) {
+        Outcome o = f.join();
+        outcomes.add(o);
+        if (o.action() == Action.Failed && failedStage == null) {
+          failedStage = stage.name();
+        }
+      }
+    }
+    return new Result(outcomes);
+  }
+
+  private <D extends DesiredResource, O> Outcome convergeOne(StackContext ctx, Planned<D, O> p, EventSink events) {
+    AwsResourceKind<D, O> kind = p.kind();
+    String label = kind.kind() + " " + p.desired().physicalName();
+    try {
+      Optional<O> observed = kind.read(ctx, p.desired());
+      if (observed.isEmpty()) {
+        O created = kind.create(ctx, p.desired());
+        events.normal("Created", "Created " + label);
+        return ok(ctx, p, created, Action.Created, Delta.none(), "created");
+      }
+      Delta delta = kind.compare(ctx, p.desired(), observed.get());
+      boolean known = ctx.previous(kind.kind(), p.name()).isPresent();
+      if (!known) {
+        events.normal("Adopted", "Adopted existing " + label);
+      }
+      if (delta.isEmpty()) {
+        return ok(ctx, p, observed.get(), known ? Action.Unchanged : Action.Adopted, delta, "in sync");
+      }
+      O updated = kind.update(ctx, p.desired(), observed.get(), delta);
+      events.normal("Updated", "Updated " + label + ": " + delta.describe());
+      return ok(ctx, p, updated, known ? Action.Updated : Action.Adopted, delta, "updated " + delta.describe());
+    } catch (RuntimeException e) {
+      String reason = AwsErrors.reason(e);
+      String message = AwsErrors.message(e);
+      LOG.debugf(e, "%s failed", label);
+      LOG.warnf("%s failed (%s): %s", label, reason, message);
+      events.warning(reason, label + ": " + message);
+      ManagedResource entry =
+          new ManagedResource(kind.kind(), p.name(), p.desired().physicalName(), previousId(ctx, p), State.Failed, reason + ": " + message);
+      return new Outcome(entry, Action.Failed, Delta.none(), e);
+    }
+  }
+
+  private <D extends DesiredResource, O> Outcome ok(StackContext ctx, Planned<D, O> p, O observed, Action action, Delta delta, String message) {
+    ManagedResource entry = p.kind().describe(ctx, p.desired(), observed);
+    entry.state = State.Ready;
+    entry.message = message;
+    return new Outcome(entry, action, delta, null);
+  }
+
+  private static Outcome blocked(StackContext ctx, Planned<?, ?> p, String failedStage) {
+    ManagedResource entry =
+        new ManagedResource(p.kind().kind(), p.name(), p.desired().physicalName(), previousId(ctx, p), State.Pending, "waiting for " + failedStage);
+    return new Outcome(entry, Action.Blocked, Delta.none(), null);
+  }
+
+  private static String previousId(StackContext ctx, Planned<?, ?> p) {
+    return ctx.previous(p.kind().kind(), p.name()).map(r -> r.id).orElse(null);
+  }
+
+  /**
+   * Deletes the given status entries, last first (the reverse of creation). NotFound counts as
+   * deleted. Returns the entries that could not be deleted, with their error.
+   */
+  public List<Outcome> deleteAll(StackContext ctx, List<ManagedResource> entries, Map<String, AwsResourceKind<?, ?>> kinds, EventSink events) {
+    List<Outcome> failures = new ArrayList<>();
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      ManagedResource r = entries.get(i);
+      AwsResourceKind<?, ?> kind = kinds.get(r.kind);
+      if (kind == null) {
+        continue;
+      }
+      try {
+        kind.delete(ctx, r);
+        events.normal("Deleted", "Deleted " + r.kind + " " + r.physicalName);
+      } catch (RuntimeException e) {
+        if (AwsErrors.isNotFound(e)) {
+          continue;
+        }
+        events.warning(AwsErrors.reason(e), "Deleting " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));
+        r.state = State.Deleting;
+        r.message = AwsErrors.message(e);
+        failures.add(new Outcome(r, Action.Failed, Delta.none(), e));
+      }
+    }
+    return failures;
+  }
+}

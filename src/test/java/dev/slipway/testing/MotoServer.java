@@ -1,0 +1,139 @@
+package dev.slipway.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The real AWS peer of Slipway's tests: moto in server mode on a free loopback port. One server per
+ * JVM (it starts in about a second and tests isolate themselves by resource names); {@link #reset()}
+ * wipes its state.
+ */
+public final class MotoServer {
+
+  /** The moto version the Makefile pins; the tests rely on its behaviour. */
+  public static final String VERSION = "5.2.1";
+
+  private static MotoServer shared;
+
+  private final Process process;
+  private final int port;
+
+  private MotoServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** The JVM-wide server, started on first use and stopped when the JVM exits. */
+  public static synchronized MotoServer shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+    }
+    return shared;
+  }
+
+  private static MotoServer start() {
+    int port = freePort();
+    try {
+      Path log = Files.createTempFile("moto-", ".log");
+      Process p =
+          new ProcessBuilder(motoCommand(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      MotoServer server = new MotoServer(p, port);
+      server.awaitUp(log);
+      // No docker engine here: Lambda functions are stored and versioned, never run.
+      server.post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start moto_server (run `make deps`)", e);
+    }
+  }
+
+  private static String motoCommand() {
+    String fromEnv = System.getenv("MOTO_SERVER");
+    return fromEnv != null && !fromEnv.isBlank() ? fromEnv : "moto_server";
+  }
+
+  private void awaitUp(Path log) throws IOException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("moto_server exited: " + Files.readString(log));
+      }
+      try {
+        HttpURLConnection c = open("/moto-api/data.json", "GET");
+        if (c.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("moto_server did not answer within 60s; log: " + log);
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Forgets every resource moto holds (the Lambda configuration is kept). */
+  public void reset() {
+    post("/moto-api/reset", "");
+    post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
+  }
+
+  public void stop() {
+    process.destroy();
+  }
+
+  private void post(String path, String body) {
+    try {
+      HttpURLConnection c = open(path, "POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+      int code = c.getResponseCode();
+      if (code >= 300) {
+        throw new IllegalStateException("moto " + path + " answered " + code);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpURLConnection open(String path, String method) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) endpoint().resolve(path).toURL().openConnection();
+    c.setRequestMethod(method);
+    c.setConnectTimeout(2000);
+    c.setReadTimeout(10000);
+    return c;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
