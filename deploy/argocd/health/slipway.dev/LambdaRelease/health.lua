@@ -16,26 +16,27 @@ local function join(...)
   return table.concat(parts, "; ")
 end
 
--- "step 1/2: 10% on version 5, stable 4", as far as the operator has got.
+-- "step 1/2, 10% on version 5, stable 4", as far as the operator has got.
 local function traffic()
-  local s = ""
+  local parts = {}
   if status.stepLabel ~= nil then
-    s = "step " .. status.stepLabel .. ": "
+    table.insert(parts, "step " .. status.stepLabel)
   end
   if status.weight ~= nil and status.canaryVersion ~= nil then
-    s = s .. status.weight .. "% on version " .. status.canaryVersion
+    table.insert(parts, status.weight .. "% on version " .. status.canaryVersion)
   end
   if status.stableVersion ~= nil then
-    s = s .. ", stable " .. status.stableVersion
+    table.insert(parts, "stable " .. status.stableVersion)
   end
-  return s
+  return table.concat(parts, ", ")
 end
 
 -- Final phases come first: the release will never touch the alias again, so neither a later
 -- spec edit (generation) nor spec.paused can change what they mean.
 if phase == "Succeeded" then
   hs.status = "Healthy"
-  hs.message = join("Version " .. (status.canaryVersion or "?") .. " serves all traffic", status.message)
+  hs.message = join("Succeeded",
+    status.canaryVersion and ("version " .. status.canaryVersion .. " serves all traffic"), status.message)
 elseif phase == "Superseded" then
   -- Healthy, not Degraded or Progressing: a newer release owns the alias now, and an old
   -- release kept in Git must neither mark the app red nor hold sync waves forever.
@@ -44,19 +45,16 @@ elseif phase == "Superseded" then
 elseif phase == "RolledBack" or phase == "Failed" then
   hs.status = "Degraded"
   hs.message = join(phase, status.message)
-elseif obj.spec ~= nil and obj.spec.paused == true then
-  -- The user's hold is in effect even before the operator has written phase Paused.
+elseif phase == "Paused" or obj.spec.paused == true then
+  -- spec.paused counts at once: the user's hold is in effect before the operator writes Paused.
   hs.status = "Suspended"
-  hs.message = join("Paused by spec.paused", traffic(), status.message)
+  hs.message = join("Paused", traffic(), status.message)
 elseif phase == nil then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to start the release"
 elseif status.observedGeneration ~= nil and status.observedGeneration < obj.metadata.generation then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to observe generation " .. obj.metadata.generation
-elseif phase == "Paused" then
-  hs.status = "Suspended"
-  hs.message = join("Paused", traffic(), status.message)
 elseif phase == "Pending" or phase == "Progressing" then
   hs.status = "Progressing"
   hs.message = join(phase, traffic(), status.message)

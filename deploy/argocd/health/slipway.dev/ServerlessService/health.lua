@@ -1,13 +1,10 @@
 -- Argo CD health of a slipway.dev ServerlessService, from its Ready/Reconciling/Degraded conditions.
 -- Argo CD's Lua VM has only the base, table and a reduced os library: no string.* calls here.
 local hs = {}
-local status = obj.status
+local status = obj.status or {}
 
 local function condition(conditionType)
-  if status == nil or status.conditions == nil then
-    return nil
-  end
-  for _, c in ipairs(status.conditions) do
+  for _, c in ipairs(status.conditions or {}) do
     if c.type == conditionType then
       return c
     end
@@ -17,10 +14,14 @@ end
 
 -- "Reason: message", or whichever of the two the operator wrote.
 local function describe(c)
-  if c.reason ~= nil and c.message ~= nil and c.message ~= "" then
-    return c.reason .. ": " .. c.message
+  local message = c.message
+  if message == "" then
+    message = nil
   end
-  return c.message or c.reason or ("Condition " .. c.type .. " is " .. c.status)
+  if c.reason ~= nil and message ~= nil then
+    return c.reason .. ": " .. message
+  end
+  return message or c.reason or ("Condition " .. c.type .. " is " .. c.status)
 end
 
 -- Names the AWS resources still in the way, so the app view says what is being waited for.
@@ -28,13 +29,13 @@ local function pendingResources()
   local names = {}
   for _, r in ipairs(status.resources or {}) do
     if r.state ~= "Ready" then
-      table.insert(names, r.kind .. "/" .. r.name .. " " .. r.state)
+      table.insert(names, r.kind .. "/" .. r.name .. ": " .. (r.message or r.state))
     end
   end
   if #names == 0 then
     return ""
   end
-  return " (" .. table.concat(names, ", ") .. ")"
+  return " (" .. table.concat(names, "; ") .. ")"
 end
 
 local generation = obj.metadata.generation
