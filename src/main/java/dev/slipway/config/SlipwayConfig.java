@@ -1,0 +1,62 @@
+package dev.slipway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** All of Slipway's own settings, under {@code slipway.*} (environment: {@code SLIPWAY_*}). */
+@ConfigMapping(prefix = "slipway")
+public interface SlipwayConfig {
+
+  /** How often a converged ServerlessService is compared with AWS again to repair drift. */
+  @WithDefault("10m")
+  Duration resyncPeriod();
+
+  Aws aws();
+
+  Releases releases();
+
+  LeaderElection leaderElection();
+
+  /** Leader election (active in the prod profile, i.e. the packaged operator): one replica reconciles. */
+  interface LeaderElection {
+    /** Name of the coordination.k8s.io Lease. */
+    @WithDefault("slipway-operator")
+    String leaseName();
+
+    /** Namespace of the Lease; defaults to the client's namespace (the pod's, in a cluster). */
+    Optional<String> leaseNamespace();
+  }
+
+  interface Aws {
+    /**
+     * Send every AWS call here instead of the real endpoints (an emulator such as moto). When
+     * absent the SDK's own {@code AWS_ENDPOINT_URL} handling still applies.
+     */
+    Optional<URI> endpointUrl();
+
+    /** How many AWS resources of one stage are reconciled at once. */
+    @WithDefault("4")
+    int parallelism();
+
+    /** First delay before retrying a retryable AWS failure; doubles per attempt. */
+    @WithDefault("5s")
+    Duration retryInitialDelay();
+
+    /** Longest delay between retries of a retryable failure. */
+    @WithDefault("5m")
+    Duration retryMaxDelay();
+  }
+
+  interface Releases {
+    /** Finished LambdaReleases kept per function as deployment history (like Deployment revisions). */
+    @WithDefault("10")
+    int historyLimit();
+
+    /** Analysis results kept in a release's status. */
+    @WithDefault("20")
+    int analysisHistory();
+  }
+}

@@ -1,0 +1,214 @@
+package dev.slipway.reconciler;
+
+import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
+import dev.slipway.api.v1alpha1.ServerlessServiceStatus;
+import dev.slipway.api.v1alpha1.Slipway;
+import dev.slipway.aws.AwsClientFactory;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.AwsTarget;
+import dev.slipway.aws.EventSink;
+import dev.slipway.aws.ResourceLoop;
+import dev.slipway.aws.ResourceLoop.Outcome;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.kinds.StackPlan;
+import dev.slipway.config.SlipwayConfig;
+import dev.slipway.metrics.OperatorMetrics;
+import dev.slipway.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles a ServerlessService: validates what the CRD schema cannot, converges every AWS
+ * resource through the {@link ResourceLoop} in dependency order, deletes what left the spec (under
+ * the Delete policy), and reports the truth in status, events and the outputs ConfigMap. Terminal
+ * errors wait for a spec change; retryable ones come back with exponential backoff; a converged
+ * service comes back after the resync period to repair drift.
+ */
+@ControllerConfiguration(name = "serverlessservice", finalizerName = Slipway.FINALIZER)
+public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, Cleaner<ServerlessService> {
+
+  private static final Logger LOG = Logger.getLogger(ServerlessServiceReconciler.class);
+
+  private final KubernetesClient client;
+  private final AwsClientFactory aws;
+  private final ResourceLoop loop;
+  private final SlipwayConfig config;
+  private final Clock clock;
+  private final OperatorMetrics metrics;
+  private final ServiceValidator validator;
+  private final OutputsConfigMap outputsConfigMap;
+  /** Consecutive retryable failures per object uid, for backoff. Lost on restart, which only resets the delay. */
+  private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+
+  public ServerlessServiceReconciler(
+      KubernetesClient client,
+      AwsClientFactory aws,
+      ResourceLoop loop,
+      SlipwayConfig config,
+      Clock clock,
+      OperatorMetrics metrics) {
+    this.client = client;
+    this.aws = aws;
+    this.loop = loop;
+    this.config = config;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.validator = new ServiceValidator();
+    this.outputsConfigMap = new OutputsConfigMap(client);
+  }
+
+  @Override
+  public UpdateControl<ServerlessService> reconcile(ServerlessService service, Context<ServerlessService> context) {
+    var events = new KubernetesEvents(client, service, clock);
+    ServerlessServiceStatus old = service.getStatus() == null ? new ServerlessServiceStatus() : service.getStatus();
+    ServerlessServiceStatus status = Statuses.copy(old, ServerlessServiceStatus.class);
+    long generation = service.getMetadata().getGeneration();
+    status.observedGeneration = generation;
+
+    List<String> problems = validator.validate(service);
+    if (!problems.isEmpty()) {
+      String message = String.join("; ", problems);
+      if (!message.equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
+        events.warning("InvalidSpec", message);
+      }
+      markTerminal(status, "InvalidSpec", message, generation);
+      metrics.reconciled("ServerlessService", "InvalidSpec");
+      return finish(service, old, status, null);
+    }
+
+    StackContext ctx = context(service, old);
+    ResourceLoop.Result result = loop.converge(ctx, StackPlan.stages(ctx), events);
+    List<ManagedResource> resources = new ArrayList<>(result.resources());
+    List<Outcome> deleteFailures = removeDropped(service, ctx, old.resources, resources, events);
+    resources.addAll(deleteFailures.stream().map(Outcome::resource).toList());
+
+    status.resources = resources;
+    status.functions = ctx.functionStatuses();
+    status.outputs = StackPlan.publicOutputs(ctx);
+
+    var failure = result.firstFailure().or(() -> deleteFailures.stream().findFirst());
+    Duration next;
+    if (failure.isEmpty()) {
+      attempts.remove(service.getMetadata().getUid());
+      String summary = resources.size() + " AWS resources in sync";
+      Conditions.set(status.conditions, Conditions.READY, true, "Converged", summary, generation, clock);
+      Conditions.set(status.conditions, Conditions.RECONCILING, false, "Converged", summary, generation, clock);
+      Conditions.set(status.conditions, Conditions.DEGRADED, false, "Converged", "", generation, clock);
+      status.lastSyncTime = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      outputsConfigMap.apply(service, status.outputs);
+      metrics.reconciled("ServerlessService", "Converged");
+      next = config.resyncPeriod();
+    } else {
+      Throwable error = failure.get().error();
+      String reason = AwsErrors.reason(error);
+      String message = failure.get().resource().kind + " " + failure.get().resource().physicalName + ": " + AwsErrors.message(error);
+      metrics.reconciled("ServerlessService", reason);
+      if (!AwsErrors.isRetryable(error)) {
+        markTerminal(status, reason, message, generation);
+        next = config.resyncPeriod();
+      } else {
+        boolean progressing = error instanceof SlipwayException;
+        Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
+        Conditions.set(status.conditions, Conditions.RECONCILING, true, progressing ? reason : "RetryingAfterError", message, generation, clock);
+        Conditions.set(status.conditions, Conditions.DEGRADED, !progressing, progressing ? "Progressing" : reason, progressing ? "" : message, generation, clock);
+        next = backoff(service.getMetadata().getUid());
+      }
+    }
+    return finish(service, old, status, next);
+  }
+
+  /**
+   * A spec error or an AWS refusal that retrying cannot fix: reported, and retried only at the
+   * resync period (the user may fix IAM without touching the spec) or when the spec changes.
+   */
+  private void markTerminal(ServerlessServiceStatus status, String reason, String message, long generation) {
+    Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, false, reason, "waiting for a change of the spec", generation, clock);
+    Conditions.set(status.conditions, Conditions.DEGRADED, true, reason, message, generation, clock);
+  }
+
+  private UpdateControl<ServerlessService> finish(
+      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, Duration next) {
+    UpdateControl<ServerlessService> control;
+    if (Statuses.sameIgnoringTimes(old, status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      ServerlessService patch = new ServerlessService();
+      patch.setMetadata(new ObjectMetaBuilder().withName(service.getMetadata().getName()).withNamespace(service.getMetadata().getNamespace()).build());
+      patch.setStatus(status);
+      control = UpdateControl.patchStatus(patch);
+    }
+    return next == null ? control : control.rescheduleAfter(next);
+  }
+
+  private StackContext context(ServerlessService service, ServerlessServiceStatus old) {
+    var spec = service.getSpec();
+    return new StackContext(
+        aws.forTarget(AwsTarget.of(spec.region, spec.roleArn)),
+        service.getMetadata().getNamespace(),
+        service.getMetadata().getName(),
+        spec,
+        old.resources,
+        old.functions == null ? List.<FunctionStatus>of() : old.functions);
+  }
+
+  /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */
+  private List<Outcome> removeDropped(
+      ServerlessService service, StackContext ctx, List<ManagedResource> before, List<ManagedResource> now, EventSink events) {
+    Set<String> wanted = now.stream().map(ManagedResource::key).collect(Collectors.toSet());
+    List<ManagedResource> dropped = before.stream().filter(r -> !wanted.contains(r.key())).toList();
+    if (dropped.isEmpty()) {
+      return List.of();
+    }
+    if (service.getSpec().deletionPolicy == DeletionPolicy.Delete) {
+      return loop.deleteAll(ctx, dropped, StackPlan.kinds(), events);
+    }
+    dropped.forEach(r -> events.normal("Retained", "Left " + r.kind + " " + r.physicalName + " in AWS (deletionPolicy Retain)"));
+    return List.of();
+  }
+
+  private Duration backoff(String uid) {
+    int n = attempts.merge(uid, 1, Integer::sum);
+    Duration initial = config.aws().retryInitialDelay();
+    Duration d = initial.multipliedBy(1L << Math.min(n - 1, 16));
+    return d.compareTo(config.aws().retryMaxDelay()) > 0 ? config.aws().retryMaxDelay() : d;
+  }
+
+  @Override
+  public DeleteControl cleanup(ServerlessService service, Context<ServerlessService> context) {
+    var events = new KubernetesEvents(client, service, clock);
+    ServerlessServiceStatus status = service.getStatus();
+    if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
+      events.normal("Retained", "AWS resources left in place (deletionPolicy " + service.getSpec().deletionPolicy + ")");
+      attempts.remove(service.getMetadata().getUid());
+      return DeleteControl.defaultDelete();
+    }
+    StackContext ctx = context(service, status);
+    List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackPlan.kinds(), events);
+    if (failures.isEmpty()) {
+      LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());
+      attempts.remove(service.getMetadata().getUid());
+      return DeleteControl.defaultDelete();
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(service.getMetadata().getUid()));
+  }
+}

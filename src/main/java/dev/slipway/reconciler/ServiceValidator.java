@@ -1,0 +1,70 @@
+package dev.slipway.reconciler;
+
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.RestApiSpec;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.TableSpec;
+import dev.slipway.aws.Naming;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The checks the CRD schema cannot express (it validates each field; these span the computed AWS
+ * names), and a second line for those it does, since an API server without CEL (or an object
+ * stored before a rule existed) may let them through. Each problem is one readable sentence.
+ */
+final class ServiceValidator {
+
+  /** Lambda function names are at most 64 characters. */
+  static final int MAX_FUNCTION_NAME = 64;
+
+  List<String> validate(ServerlessService service) {
+    var spec = service.getSpec();
+    List<String> problems = new ArrayList<>();
+    if (spec == null || spec.functions == null || spec.functions.isEmpty()) {
+      return List.of("spec.functions must name at least one function");
+    }
+        Set<String> tables = new HashSet<>();
+    for (TableSpec t : spec.tables) {
+      if (!tables.add(t.name)) {
+        problems.add("table " + t.name + " is declared twice");
+      }
+    }
+    Set<String> functions = new HashSet<>();
+    for (FunctionSpec f : spec.functions) {
+      if (!functions.add(f.name)) {
+        problems.add("function " + f.name + " is declared twice");
+      }
+      String physical = Naming.physical(service.getMetadata().getName(), spec, f.name);
+      if (physical.length() > MAX_FUNCTION_NAME) {
+        problems.add("function name " + physical + " is longer than " + MAX_FUNCTION_NAME + " characters: shorten spec.namePrefix or the function name");
+      }
+      for (FunctionSpec.TableAccess a : f.tables) {
+        if (!tables.contains(a.name)) {
+          problems.add("function " + f.name + " names table " + a.name + ", which spec.tables does not declare");
+        }
+      }
+    }
+    if (spec.restApi != null) {
+      Set<String> paths = new HashSet<>();
+      for (RestApiSpec.Route r : spec.restApi.routes) {
+        if (!functions.contains(r.function)) {
+          problems.add("restApi route " + r.path + " names function " + r.function + ", which spec.functions does not declare");
+        }
+        if (!paths.add(r.path)) {
+          problems.add("restApi path " + r.path + " appears in more than one route");
+        }
+      }
+    }
+    if (spec.webSocketApi != null) {
+      spec.webSocketApi.routes.forEach((key, function) -> {
+        if (!functions.contains(function)) {
+          problems.add("webSocketApi route " + key + " names function " + function + ", which spec.functions does not declare");
+        }
+      });
+    }
+    return problems;
+  }
+}
