@@ -146,10 +146,14 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     withRole(() -> lambda.createFunction(request.build()));
     FunctionConfiguration latest = versions.awaitActive(name);
     LambdaVersions.verifyChecksum(name, s.code, latest);
-    putReservedConcurrency(lambda, name, s.reservedConcurrency);
+    if (s.reservedConcurrency != null) {
+      putReservedConcurrency(lambda, name, s.reservedConcurrency);
+    }
     String version = versions.publish(name, s.code, latest);
     versions.createAlias(name, ctx.stage(), version);
-    putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
+    if (s.provisionedConcurrency != null) {
+      putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
+    }
     return reread(ctx, d, version);
   }
 

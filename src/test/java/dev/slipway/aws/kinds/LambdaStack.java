@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,11 @@ final class LambdaStack {
   static final String REGION = "us-east-1";
   static final String BUCKET = "slipway-test-artifacts";
   private static final AtomicInteger SERVICES = new AtomicInteger();
-  private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(2);
+  private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "lambda-stack");
+    t.setDaemon(true);
+    return t;
+  });
   private static final StaticCredentialsProvider DUMMY = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
   final AwsCallRecorder recorder = new AwsCallRecorder();
@@ -74,13 +79,18 @@ final class LambdaStack {
         new AwsClientFactory(Optional.of(MotoServer.shared().endpoint()), new AwsCallRecorder(), DUMMY).forTarget(AwsTarget.of(REGION, null));
     spec.stage = "prod";
     spec.region = REGION;
-    spec.tags = new java.util.LinkedHashMap<>(Map.of("team", "chat"));
+    spec.tags = new LinkedHashMap<>(Map.of("team", "chat"));
     this.roleArn = executionRole();
   }
 
   /** The clients of someone else acting on the same account: setup and drift. */
   AwsClients backdoor() {
     return backdoor;
+  }
+
+  /** The operator's Lambda client: its calls are recorded. */
+  LambdaClient operatorLambda() {
+    return aws.lambda();
   }
 
   String roleArn() {
