@@ -98,10 +98,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (publishedVersion == null && ctx.function(d.name()).code == null) {
       // No record of what $LATEST holds (adoption, lost status): a version we published of the spec's
       // code with this configuration and $LATEST's checksum proves it is the spec's code.
-      publishedVersion = versions.findVersion(d.physicalName(), d.spec().code, LambdaVersions.configHash(c))
-          .filter(v -> v.codeSha256().equals(c.codeSha256()))
-          .map(FunctionConfiguration::version)
-          .orElse(null);
+      publishedVersion = versions.findVersionOf(d.physicalName(), d.spec().code, c).map(FunctionConfiguration::version).orElse(null);
     }
     Integer reserved = f.concurrency() == null ? null : f.concurrency().reservedConcurrentExecutions();
     return new Observed(c, f.tags() == null ? Map.of() : f.tags(), reserved, alias, provisioned, publishedVersion);

@@ -103,10 +103,18 @@ public final class LambdaVersions {
    * when the code source pins a {@code sha256}, the version's CodeSha256 must equal it too.
    */
   public Optional<FunctionConfiguration> findVersion(String function, CodeSource code, String configHash) {
-    String description = versionDescription(code, configHash);
+    return newest(function, versionDescription(code, configHash), v -> code.sha256 == null || code.sha256.equals(v.codeSha256()));
+  }
+
+  /** The newest version Slipway published of {@code code} that holds exactly what {@code latest} ($LATEST) holds. */
+  public Optional<FunctionConfiguration> findVersionOf(String function, CodeSource code, FunctionConfiguration latest) {
+    return newest(function, versionDescription(code, configHash(latest)), v -> v.codeSha256().equals(latest.codeSha256()));
+  }
+
+  private Optional<FunctionConfiguration> newest(String function, String description, Predicate<FunctionConfiguration> matches) {
     return publishedVersions(function).stream()
         .filter(v -> description.equals(v.description()))
-        .filter(v -> code.sha256 == null || code.sha256.equals(v.codeSha256()))
+        .filter(matches)
         .max(Comparator.comparingLong(v -> Long.parseLong(v.version())));
   }
 
@@ -115,15 +123,13 @@ public final class LambdaVersions {
    * the same code, configuration and CodeSha256 exists already; returns that version's number.
    */
   public String publish(String function, CodeSource code, FunctionConfiguration latest) {
-    String configHash = configHash(latest);
-    Optional<FunctionConfiguration> existing =
-        findVersion(function, code, configHash).filter(v -> v.codeSha256().equals(latest.codeSha256()));
+    Optional<FunctionConfiguration> existing = findVersionOf(function, code, latest);
     if (existing.isPresent()) {
       return existing.get().version();
     }
     // CodeSha256 makes Lambda refuse to publish if $LATEST changed since we read it.
     return lambda
-        .publishVersion(r -> r.functionName(function).description(versionDescription(code, configHash)).codeSha256(latest.codeSha256()))
+        .publishVersion(r -> r.functionName(function).description(versionDescription(code, configHash(latest))).codeSha256(latest.codeSha256()))
         .version();
   }
 
