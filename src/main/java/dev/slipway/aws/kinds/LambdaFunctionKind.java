@@ -1,0 +1,398 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.Delta;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.Outputs;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.kinds.LambdaVersions.AliasRouting;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.Architecture;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.FunctionCode;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.PackageType;
+import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
+import software.amazon.awssdk.services.lambda.model.VpcConfig;
+
+/**
+ * A Lambda function of a service with its stage alias. Every change of code or configuration is
+ * published as a version, but only a new function's alias is pointed at it: moving an existing alias
+ * is a LambdaRelease's job, so here a change only records {@code publishedVersion} in status.
+ */
+public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionKind.Desired, LambdaFunctionKind.Observed> {
+
+  public static final String KIND = "LambdaFunction";
+
+  /** Fields UpdateFunctionConfiguration changes; each also changes what a new version freezes. */
+  private static final List<String> CONFIGURATION = List.of("runtime", "handler", "memorySize", "timeout", "environment", "vpc", "role", "description");
+
+  /**
+   * The function the spec wants. The role ARN is passed in, not looked up, because the IAM kind may
+   * publish one role per service or one per function.
+   */
+  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> tags) implements DesiredResource {
+
+    public static Desired of(StackContext ctx, FunctionSpec spec, String roleArn) {
+      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, ctx.tags());
+    }
+
+    PackageType packageType() {
+      return spec.code.imageUri != null ? PackageType.IMAGE : PackageType.ZIP;
+    }
+  }
+
+  /**
+   * The function as read.
+   *
+   * @param alias the stage alias, null when it does not exist
+   * @param provisionedConcurrency requested on the alias, null when none
+   * @param publishedVersion a version known to hold exactly $LATEST, null when not known
+   */
+  public record Observed(
+      FunctionConfiguration configuration,
+      Map<String, String> tags,
+      Integer reservedConcurrency,
+      AliasRouting alias,
+      Integer provisionedConcurrency,
+      String publishedVersion) {}
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Optional<Observed> read(StackContext ctx, Desired d) {
+    try {
+      GetFunctionResponse f = ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName()));
+      return Optional.of(observe(ctx, d, f, null));
+    } catch (RuntimeException e) {
+      if (AwsErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private Observed observe(StackContext ctx, Desired d, GetFunctionResponse f, String publishedVersion) {
+    LambdaClient lambda = ctx.aws().lambda();
+    LambdaVersions versions = new LambdaVersions(lambda);
+    AliasRouting alias = versions.readAlias(d.physicalName(), ctx.stage()).orElse(null);
+    Integer provisioned = alias == null ? null : provisionedConcurrency(lambda, d.physicalName(), ctx.stage());
+    FunctionConfiguration c = f.configuration();
+    if (publishedVersion == null && ctx.function(d.name()).code == null) {
+      // No record of what $LATEST holds (adoption, lost status): a version we published of the spec's
+      // code with this configuration and $LATEST's checksum proves it is the spec's code.
+      publishedVersion = versions.findVersionOf(d.physicalName(), d.spec().code, c).map(FunctionConfiguration::version).orElse(null);
+    }
+    Integer reserved = f.concurrency() == null ? null : f.concurrency().reservedConcurrentExecutions();
+    return new Observed(c, f.tags() == null ? Map.of() : f.tags(), reserved, alias, provisioned, publishedVersion);
+  }
+
+  private static Integer provisionedConcurrency(LambdaClient lambda, String function, String alias) {
+    try {
+      return lambda.getProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias)).requestedProvisionedConcurrentExecutions();
+    } catch (RuntimeException e) {
+      if (AwsErrors.isNotFound(e)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Observed create(StackContext ctx, Desired d) {
+    LambdaClient lambda = ctx.aws().lambda();
+    LambdaVersions versions = new LambdaVersions(lambda);
+    String name = d.physicalName();
+    FunctionSpec s = d.spec();
+    CreateFunctionRequest.Builder request =
+        CreateFunctionRequest.builder()
+            .functionName(name)
+            .role(d.roleArn())
+            .packageType(d.packageType())
+            .code(s.code.imageUri != null
+                ? FunctionCode.builder().imageUri(s.code.imageUri).build()
+                : FunctionCode.builder().s3Bucket(s.code.s3.bucket).s3Key(s.code.s3.key).s3ObjectVersion(s.code.s3.objectVersion).build())
+            .memorySize(s.memoryMB)
+            .timeout(s.timeoutSeconds)
+            .architectures(Architecture.fromValue(s.architecture.name()))
+            .environment(e -> e.variables(s.environment))
+            .vpcConfig(vpc(s))
+            .description(s.description)
+            .tags(d.tags())
+            .publish(false);
+    if (d.packageType() == PackageType.ZIP) {
+      request.runtime(s.runtime.id()).handler(s.handler);
+    }
+    withRole(() -> lambda.createFunction(request.build()));
+    FunctionConfiguration latest = versions.awaitActive(name);
+    LambdaVersions.verifyChecksum(name, s.code, latest);
+    if (s.reservedConcurrency != null) {
+      putReservedConcurrency(lambda, name, s.reservedConcurrency);
+    }
+    String version = versions.publish(name, s.code, latest);
+    versions.createAlias(name, ctx.stage(), version);
+    if (s.provisionedConcurrency != null) {
+      putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
+    }
+    return reread(ctx, d, version);
+  }
+
+  @Override
+  public Delta compare(StackContext ctx, Desired d, Observed o) {
+    FunctionSpec s = d.spec();
+    FunctionConfiguration c = o.configuration();
+    Delta.Builder delta = Delta.builder().compare("packageType", d.packageType().toString(), c.packageTypeAsString());
+    if (d.packageType() == PackageType.ZIP) {
+      delta.compare("runtime", s.runtime.id(), c.runtimeAsString()).compare("handler", s.handler, c.handler());
+    }
+    delta
+        .compare("memorySize", s.memoryMB, c.memorySize())
+        .compare("timeout", s.timeoutSeconds, c.timeout())
+        .compare("architecture", s.architecture.name(), c.architecturesAsStrings().isEmpty() ? "x86_64" : c.architecturesAsStrings().get(0))
+        .compare("environment", new TreeMap<>(s.environment), c.environment() == null ? Map.of() : new TreeMap<>(c.environment().variables()))
+        .compare("vpc", vpcIds(s.vpc == null ? null : s.vpc.subnetIds, s.vpc == null ? null : s.vpc.securityGroupIds),
+            vpcIds(c.vpcConfig() == null ? null : c.vpcConfig().subnetIds(), c.vpcConfig() == null ? null : c.vpcConfig().securityGroupIds()))
+        .compare("role", d.roleArn(), c.role())
+        .compare("description", Objects.toString(s.description, ""), Objects.toString(c.description(), ""))
+        .compare("reservedConcurrency", s.reservedConcurrency, o.reservedConcurrency())
+        .compare("tags", new TreeMap<>(d.tags()), ownTags(o.tags()))
+        .compare("provisionedConcurrency", s.provisionedConcurrency, o.provisionedConcurrency());
+    codeDrift(ctx.function(d.name()), d, o).ifPresent(observed -> delta.add("code", s.code.describe(), observed));
+    if (o.alias() == null) {
+      delta.add("alias", ctx.stage(), null);
+    }
+    return delta.build();
+  }
+
+  /**
+   * What $LATEST holds when it is not the spec's code, else empty. Slipway's record of the code it
+   * last applied tells a new code source; a different CodeSha256 in AWS means someone uploaded code
+   * behind our back.
+   */
+  private static Optional<String> codeDrift(FunctionStatus status, Desired d, Observed o) {
+    String sha = o.configuration().codeSha256();
+    String pinned = d.spec().code.sha256;
+    if (pinned != null && !pinned.equals(sha)) {
+      return Optional.of("CodeSha256 " + sha);
+    }
+    if (status.code == null) {
+      return o.publishedVersion() == null ? Optional.of("unknown code with CodeSha256 " + sha) : Optional.empty();
+    }
+    if (!status.code.equals(d.spec().code.describe())) {
+      return Optional.of(status.code);
+    }
+    return Objects.equals(status.codeSha256, sha) ? Optional.empty() : Optional.of("CodeSha256 " + sha + " (applied " + status.codeSha256 + ")");
+  }
+
+  @Override
+  public Observed update(StackContext ctx, Desired d, Observed o, Delta delta) {
+    if (delta.differsAt("packageType")) {
+      throw SlipwayException.terminal("PackageTypeImmutable",
+          d.physicalName() + " is a " + o.configuration().packageTypeAsString() + " function; Lambda cannot change it to " + d.packageType()
+              + ": delete the function or give it another name");
+    }
+    LambdaClient lambda = ctx.aws().lambda();
+    LambdaVersions versions = new LambdaVersions(lambda);
+    String name = d.physicalName();
+    FunctionSpec s = d.spec();
+    FunctionConfiguration latest = o.configuration();
+    if (latest.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
+      latest = versions.awaitUpdated(name);
+    }
+    boolean configurationChanged = CONFIGURATION.stream().anyMatch(delta::differsAt);
+    if (configurationChanged) {
+      withRole(() -> lambda.updateFunctionConfiguration(configurationUpdate(d, delta)));
+      latest = versions.awaitUpdated(name);
+    }
+    boolean codeChanged = delta.differsAt("code") || delta.differsAt("architecture");
+    if (codeChanged) {
+      // Architectures is a parameter of UpdateFunctionCode, not of UpdateFunctionConfiguration.
+      latest = versions.uploadCode(name, s.code, delta.differsAt("architecture") ? Architecture.fromValue(s.architecture.name()) : null);
+    }
+    String published = configurationChanged || codeChanged ? versions.publish(name, s.code, latest) : o.publishedVersion();
+    if (delta.differsAt("reservedConcurrency")) {
+      putReservedConcurrency(lambda, name, s.reservedConcurrency);
+    }
+    if (delta.differsAt("tags")) {
+      retag(lambda, latest.functionArn(), d.tags(), o.tags());
+    }
+    if (o.alias() == null) {
+      versions.createAlias(name, ctx.stage(), aliasTarget(ctx, d, versions, published, latest));
+    }
+    if (delta.differsAt("provisionedConcurrency")) {
+      putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
+    }
+    return reread(ctx, d, published);
+  }
+
+  /**
+   * Where a missing alias goes: the version it last pointed at, so a release in flight is not undone,
+   * else the version of the current code and configuration.
+   */
+  private static String aliasTarget(StackContext ctx, Desired d, LambdaVersions versions, String published, FunctionConfiguration latest) {
+    String remembered = ctx.function(d.name()).aliasVersion;
+    if (remembered != null && versions.versionExists(d.physicalName(), remembered)) {
+      return remembered;
+    }
+    return published != null ? published : versions.publish(d.physicalName(), d.spec().code, latest);
+  }
+
+  private static UpdateFunctionConfigurationRequest configurationUpdate(Desired d, Delta delta) {
+    FunctionSpec s = d.spec();
+    UpdateFunctionConfigurationRequest.Builder b = UpdateFunctionConfigurationRequest.builder().functionName(d.physicalName());
+    if (delta.differsAt("runtime")) {
+      b.runtime(s.runtime.id());
+    }
+    if (delta.differsAt("handler")) {
+      b.handler(s.handler);
+    }
+    if (delta.differsAt("memorySize")) {
+      b.memorySize(s.memoryMB);
+    }
+    if (delta.differsAt("timeout")) {
+      b.timeout(s.timeoutSeconds);
+    }
+    if (delta.differsAt("environment")) {
+      b.environment(e -> e.variables(s.environment));
+    }
+    if (delta.differsAt("vpc")) {
+      b.vpcConfig(vpc(s));
+    }
+    if (delta.differsAt("role")) {
+      b.role(d.roleArn());
+    }
+    if (delta.differsAt("description")) {
+      b.description(Objects.toString(s.description, ""));
+    }
+    return b.build();
+  }
+
+  /** Empty subnet and security-group lists detach a function from its VPC. */
+  private static VpcConfig vpc(FunctionSpec s) {
+    return s.vpc == null
+        ? VpcConfig.builder().subnetIds(List.of()).securityGroupIds(List.of()).build()
+        : VpcConfig.builder().subnetIds(s.vpc.subnetIds).securityGroupIds(s.vpc.securityGroupIds).build();
+  }
+
+  /** VPC placement in a comparable form; no VPC and empty lists are the same. */
+  private static String vpcIds(List<String> subnets, List<String> securityGroups) {
+    String sn = subnets == null ? "" : subnets.stream().sorted().collect(Collectors.joining(","));
+    String sg = securityGroups == null ? "" : securityGroups.stream().sorted().collect(Collectors.joining(","));
+    return sn.isEmpty() && sg.isEmpty() ? "none" : "subnets=" + sn + " securityGroups=" + sg;
+  }
+
+  /** Tags Slipway manages: all but the aws: ones AWS sets and nobody may change. */
+  private static Map<String, String> ownTags(Map<String, String> tags) {
+    return tags.entrySet().stream()
+        .filter(t -> !t.getKey().startsWith("aws:"))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+  }
+
+  private static void retag(LambdaClient lambda, String arn, Map<String, String> desired, Map<String, String> observed) {
+    Map<String, String> own = ownTags(observed);
+    Map<String, String> changed = desired.entrySet().stream()
+        .filter(t -> !t.getValue().equals(own.get(t.getKey())))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    List<String> removed = own.keySet().stream().filter(k -> !desired.containsKey(k)).toList();
+    if (!changed.isEmpty()) {
+      lambda.tagResource(r -> r.resource(arn).tags(changed));
+    }
+    if (!removed.isEmpty()) {
+      lambda.untagResource(r -> r.resource(arn).tagKeys(removed));
+    }
+  }
+
+  private static void putReservedConcurrency(LambdaClient lambda, String function, Integer reserved) {
+    if (reserved != null) {
+      lambda.putFunctionConcurrency(r -> r.functionName(function).reservedConcurrentExecutions(reserved));
+    } else {
+      lambda.deleteFunctionConcurrency(r -> r.functionName(function));
+    }
+  }
+
+  private static void putProvisionedConcurrency(LambdaClient lambda, String function, String alias, Integer provisioned) {
+    if (provisioned != null) {
+      lambda.putProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias).provisionedConcurrentExecutions(provisioned));
+    } else {
+      try {
+        lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias));
+      } catch (RuntimeException e) {
+        if (!AwsErrors.isNotFound(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * A role IAM created seconds ago is not yet assumable by Lambda ("cannot be assumed"): IAM is
+   * eventually consistent, so that is worth a retry, unlike other invalid parameters.
+   */
+  private static void withRole(Runnable call) {
+    try {
+      call.run();
+    } catch (InvalidParameterValueException e) {
+      if (AwsErrors.message(e).contains("cannot be assumed")) {
+        throw SlipwayException.retryable("RoleNotReady", AwsErrors.message(e));
+      }
+      throw e;
+    }
+  }
+
+  private Observed reread(StackContext ctx, Desired d, String publishedVersion) {
+    return observe(ctx, d, ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName())), publishedVersion);
+  }
+
+  @Override
+  public ManagedResource describe(StackContext ctx, Desired d, Observed o) {
+    FunctionConfiguration c = o.configuration();
+    FunctionStatus status = ctx.function(d.name());
+    status.functionArn = c.functionArn();
+    // describe follows a successful converge, so $LATEST now holds the spec's code.
+    status.code = d.spec().code.describe();
+    status.codeSha256 = c.codeSha256();
+    if (o.publishedVersion() != null) {
+      status.publishedVersion = o.publishedVersion();
+    }
+    if (o.alias() != null) {
+      status.aliasArn = o.alias().aliasArn();
+      status.aliasVersion = o.alias().version();
+    }
+    ctx.publish(Outputs.functionArn(d.name()), status.functionArn);
+    ctx.publish(Outputs.aliasArn(d.name()), status.aliasArn);
+    return new ManagedResource(KIND, d.name(), d.physicalName(), c.functionArn(), null, null);
+  }
+
+  /** Aliases first (their provisioned concurrency goes with them), then the function with its versions. */
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    LambdaClient lambda = ctx.aws().lambda();
+    String name = resource.physicalName;
+    try {
+      lambda.listAliasesPaginator(r -> r.functionName(name)).aliases()
+          .forEach(a -> lambda.deleteAlias(r -> r.functionName(name).name(a.name())));
+      lambda.deleteFunction(r -> r.functionName(name));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+  }
+}

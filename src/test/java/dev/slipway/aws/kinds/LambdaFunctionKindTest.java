@@ -1,0 +1,274 @@
+package dev.slipway.aws.kinds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.Outputs;
+import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.aws.ResourceLoop.Outcome;
+import dev.slipway.aws.ResourceLoop.Result;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+
+/** The Lambda function kind against moto, driven by the generic resource loop as the reconciler drives it. */
+class LambdaFunctionKindTest {
+
+  private LambdaStack stack;
+  private LambdaClient aws;
+  private CodeSource v1;
+  private FunctionSpec api;
+
+  @BeforeEach
+  void stack() {
+    stack = new LambdaStack();
+    aws = stack.lambda();
+    v1 = stack.upload("api-1.0.zip", "v1");
+    api = stack.addFunction("api", v1);
+    api.memoryMB = 256;
+    api.timeoutSeconds = 10;
+    api.description = "conversation API";
+    api.environment.put("LOG_LEVEL", "info");
+    api.reservedConcurrency = 5;
+  }
+
+  private String name() {
+    return stack.physicalName("api");
+  }
+
+  private GetFunctionResponse function() {
+    return aws.getFunction(r -> r.functionName(name()));
+  }
+
+  private String aliasVersion() {
+    return aws.getAlias(r -> r.functionName(name()).name("prod")).functionVersion();
+  }
+
+  private static Outcome only(Result result) {
+    assertThat(result.outcomes()).hasSize(1);
+    return result.outcomes().get(0);
+  }
+
+  @Test
+  void createsTheFunctionPublishesVersionOneAndPointsTheStageAliasAtIt() {
+    assertThat(only(stack.converge()).action()).isEqualTo(Action.Created);
+    assertThat(stack.mutatingCalls()).containsExactly("CreateFunction", "PutFunctionConcurrency", "PublishVersion", "CreateAlias");
+
+    GetFunctionResponse f = function();
+    FunctionConfiguration c = f.configuration();
+    assertThat(c.runtimeAsString()).isEqualTo("python3.12");
+    assertThat(c.handler()).isEqualTo("handler.handler");
+    assertThat(c.memorySize()).isEqualTo(256);
+    assertThat(c.timeout()).isEqualTo(10);
+    assertThat(c.architecturesAsStrings()).containsExactly("x86_64");
+    assertThat(c.description()).isEqualTo("conversation API");
+    assertThat(c.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info"));
+    assertThat(c.role()).endsWith(":role/slipway-test-lambda");
+    assertThat(f.tags()).containsEntry("team", "chat").containsEntry("slipway.dev/stage", "prod");
+    assertThat(f.concurrency().reservedConcurrentExecutions()).isEqualTo(5);
+
+    var versions = aws.listVersionsByFunction(r -> r.functionName(name())).versions();
+    assertThat(versions).extracting(FunctionConfiguration::version).containsExactly("$LATEST", "1");
+    assertThat(versions.get(1).description()).startsWith("slipway code=" + v1.describe() + " config=");
+    assertThat(aliasVersion()).isEqualTo("1");
+
+    FunctionStatus status = stack.status("api");
+    assertThat(status.functionArn).isEqualTo(c.functionArn());
+    assertThat(status.aliasArn).isEqualTo(c.functionArn() + ":prod");
+    assertThat(status.aliasVersion).isEqualTo("1");
+    assertThat(status.publishedVersion).isEqualTo("1");
+    assertThat(status.code).isEqualTo(v1.describe());
+    assertThat(status.codeSha256).isEqualTo(c.codeSha256());
+    assertThat(stack.context().outputs())
+        .containsEntry(Outputs.functionArn("api"), c.functionArn())
+        .containsEntry(Outputs.aliasArn("api"), c.functionArn() + ":prod");
+    assertThat(only(stack.converge()).resource().id).isEqualTo(c.functionArn());
+  }
+
+  @Test
+  void aSecondConvergeOfAnUnchangedSpecMakesNoMutatingCall() {
+    stack.converge();
+
+    assertThat(only(stack.converge()).action()).isEqualTo(Action.Unchanged);
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aMemoryChangeUpdatesTheConfigurationAndPublishesButLeavesTheAlias() {
+    stack.converge();
+    api.memoryMB = 512;
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.action()).isEqualTo(Action.Updated);
+    assertThat(outcome.delta().describe()).isEqualTo("memorySize: 256 -> 512");
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionConfiguration", "PublishVersion");
+    assertThat(function().configuration().memorySize()).isEqualTo(512);
+    assertThat(aliasVersion()).isEqualTo("1");
+    assertThat(stack.status("api").publishedVersion).isEqualTo("2");
+    assertThat(stack.status("api").aliasVersion).isEqualTo("1");
+    stack.converge();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aCodeChangeUploadsAndPublishesButLeavesTheAliasToARelease() throws Exception {
+    stack.converge();
+    CodeSource v2 = stack.upload("api-2.0.zip", "v2");
+    api.code = v2;
+
+    only(stack.converge());
+
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionCode", "PublishVersion");
+    assertThat(function().configuration().codeSha256()).isEqualTo(LambdaStack.codeSha256(LambdaStack.zip("v2")));
+    assertThat(aliasVersion()).isEqualTo("1");
+    FunctionStatus status = stack.status("api");
+    assertThat(status.publishedVersion).isEqualTo("2");
+    assertThat(status.aliasVersion).isEqualTo("1");
+    assertThat(status.code).isEqualTo(v2.describe());
+    assertThat(status.codeSha256).isEqualTo(LambdaStack.codeSha256(LambdaStack.zip("v2")));
+    assertThat(aws.getFunction(r -> r.functionName(name()).qualifier("2")).configuration().description())
+        .startsWith("slipway code=" + v2.describe());
+    stack.converge();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void memoryChangedBehindOurBackIsPutBackWithoutANewVersion() {
+    stack.converge();
+    aws.updateFunctionConfiguration(r -> r.functionName(name()).memorySize(1024));
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.delta().describe()).isEqualTo("memorySize: 1024 -> 256");
+    assertThat(function().configuration().memorySize()).isEqualTo(256);
+    // $LATEST equals version 1 again, which publish-if-needed finds by its description.
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionConfiguration");
+    assertThat(stack.status("api").publishedVersion).isEqualTo("1");
+  }
+
+  @Test
+  void codeUploadedBehindOurBackIsReplacedByTheSpecsCode() throws Exception {
+    stack.converge();
+    CodeSource rogue = stack.upload("rogue.zip", "rogue");
+    aws.updateFunctionCode(r -> r.functionName(name()).s3Bucket(rogue.s3.bucket).s3Key(rogue.s3.key));
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.delta().differsAt("code")).isTrue();
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionCode");
+    assertThat(function().configuration().codeSha256()).isEqualTo(LambdaStack.codeSha256(LambdaStack.zip("v1")));
+    assertThat(aliasVersion()).isEqualTo("1");
+  }
+
+  @Test
+  void anAliasDeletedBehindOurBackIsRecreatedAtTheVersionItHad() {
+    stack.converge();
+    api.memoryMB = 512;
+    stack.converge(); // publishes version 2; the alias stays on 1 until a release moves it
+    aws.deleteAlias(r -> r.functionName(name()).name("prod"));
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.delta().describe()).isEqualTo("alias: null -> prod");
+    assertThat(stack.mutatingCalls()).containsExactly("CreateAlias");
+    assertThat(aliasVersion()).isEqualTo("1");
+    assertThat(stack.status("api").aliasVersion).isEqualTo("1");
+  }
+
+  @Test
+  void anExistingFunctionWithTheExpectedNameIsAdoptedNotDuplicated() {
+    aws.createFunction(r -> r.functionName(name())
+        .runtime("python3.12").handler("handler.handler").role(stack.roleArn())
+        .code(c -> c.s3Bucket(v1.s3.bucket).s3Key(v1.s3.key))
+        .memorySize(128));
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.action()).isEqualTo(Action.Adopted);
+    assertThat(outcome.delta().differsAt("memorySize")).isTrue();
+    // Nothing tells which code the foreign function holds, so the spec's is uploaded once.
+    assertThat(outcome.delta().differsAt("code")).isTrue();
+    assertThat(function().configuration().memorySize()).isEqualTo(256);
+    assertThat(aliasVersion()).isEqualTo(stack.status("api").publishedVersion);
+    assertThat(aws.listFunctions().functions()).filteredOn(f -> f.functionName().equals(name())).hasSize(1);
+    stack.converge();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aFunctionOfOursIsRecognisedByItsVersionDescriptionWhenStatusIsLost() {
+    stack.converge();
+    stack.loseStatus();
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.action()).isEqualTo(Action.Adopted);
+    assertThat(stack.mutatingCalls()).isEmpty();
+    assertThat(stack.status("api").publishedVersion).isEqualTo("1");
+    assertThat(stack.status("api").code).isEqualTo(v1.describe());
+  }
+
+  @Test
+  void reservedConcurrencyAndTagsChangeOnlyThemselves() {
+    stack.converge();
+    api.reservedConcurrency = null;
+    stack.spec.tags.remove("team");
+    stack.spec.tags.put("cost-center", "42");
+
+    stack.converge();
+
+    assertThat(stack.mutatingCalls()).containsExactlyInAnyOrder("DeleteFunctionConcurrency", "TagResource", "UntagResource");
+    GetFunctionResponse f = function();
+    assertThat(f.concurrency()).isNull();
+    assertThat(f.tags()).containsEntry("cost-center", "42").doesNotContainKey("team");
+    stack.converge();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aPinnedChecksumThatMatchesIsAccepted() throws Exception {
+    api.code.sha256 = LambdaStack.codeSha256(LambdaStack.zip("v1"));
+
+    assertThat(only(stack.converge()).action()).isEqualTo(Action.Created);
+    stack.converge();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aPinnedChecksumThatDoesNotMatchIsATerminalError() throws Exception {
+    stack.converge();
+    CodeSource v2 = stack.upload("api-2.0.zip", "v2");
+    v2.sha256 = LambdaStack.codeSha256(LambdaStack.zip("something else"));
+    api.code = v2;
+
+    Outcome outcome = only(stack.converge());
+
+    assertThat(outcome.action()).isEqualTo(Action.Failed);
+    assertThat(AwsErrors.reason(outcome.error())).isEqualTo("CodeChecksumMismatch");
+    assertThat(AwsErrors.isRetryable(outcome.error())).isFalse();
+    // Nothing was published from the wrong code, and the alias still serves version 1.
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionCode");
+    assertThat(aliasVersion()).isEqualTo("1");
+  }
+
+  @Test
+  void deleteRemovesAliasesAndFunctionAndTreatsNotFoundAsDone() {
+    stack.converge();
+
+    assertThat(stack.delete()).isEmpty();
+    assertThat(stack.mutatingCalls()).containsExactly("DeleteAlias", "DeleteFunction");
+    assertThatThrownBy(this::function).isInstanceOf(ResourceNotFoundException.class);
+
+    assertThat(stack.delete()).isEmpty();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.slipway.aws.kinds;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okio.Buffer;
+
+/**
+ * TEST DOUBLE for one Lambda API that moto 5.2.1 lacks: provisioned concurrency
+ * (Put/Get/DeleteProvisionedConcurrencyConfig answer 404 there). An HTTP server in front of moto
+ * serves {@code /2019-09-30/functions/{name}/provisioned-concurrency} from memory, as AWS documents
+ * it, and forwards every other request to moto unchanged.
+ */
+final class ProvisionedConcurrencyDouble implements AutoCloseable {
+
+  private static final Pattern PATH = Pattern.compile("/2019-09-30/functions/([^/?]+)/provisioned-concurrency\\?Qualifier=([^&]+)");
+  private static final Pattern COUNT = Pattern.compile("\"ProvisionedConcurrentExecutions\"\\s*:\\s*(\\d+)");
+  // java.net.http sets these itself and refuses them from callers.
+  private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding");
+
+  private final MockWebServer server = new MockWebServer();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final URI moto;
+  /** Requested provisioned concurrency by "function:qualifier". */
+  private final Map<String, Integer> configs = new ConcurrentHashMap<>();
+
+  ProvisionedConcurrencyDouble(URI moto) {
+    this.moto = moto;
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        Matcher m = PATH.matcher(request.getPath());
+        return m.matches() ? provisionedConcurrency(request, m.group(1) + ":" + m.group(2)) : forward(request);
+      }
+    });
+    try {
+      server.start(InetAddress.getLoopbackAddress(), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getPort());
+  }
+
+  /** The provisioned concurrency requested on {@code function:qualifier}, or null. */
+  Integer requested(String function, String qualifier) {
+    return configs.get(function + ":" + qualifier);
+  }
+
+  private MockResponse provisionedConcurrency(RecordedRequest request, String key) {
+    switch (request.getMethod()) {
+      case "PUT" -> {
+        Matcher count = COUNT.matcher(request.getBody().readUtf8());
+        if (!count.find()) {
+          return error(400, "InvalidParameterValueException", "ProvisionedConcurrentExecutions is required");
+        }
+        configs.put(key, Integer.parseInt(count.group(1)));
+        return config(202, configs.get(key));
+      }
+      case "GET" -> {
+        Integer n = configs.get(key);
+        return n == null ? error(404, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function") : config(200, n);
+      }
+      case "DELETE" -> {
+        return configs.remove(key) == null
+            ? error(404, "ProvisionedConcurrencyConfigNotFoundException", "No Provisioned Concurrency Config found for this function")
+            : new MockResponse().setResponseCode(204);
+      }
+      default -> {
+        return error(405, "InvalidRequestException", request.getMethod());
+      }
+    }
+  }
+
+  private static MockResponse config(int status, int n) {
+    return new MockResponse()
+        .setResponseCode(status)
+        .setHeader("Content-Type", "application/json")
+        .setBody("{\"RequestedProvisionedConcurrentExecutions\":" + n + ",\"AllocatedProvisionedConcurrentExecutions\":" + n
+            + ",\"AvailableProvisionedConcurrentExecutions\":" + n + ",\"Status\":\"READY\"}");
+  }
+
+  private static MockResponse error(int status, String type, String message) {
+    return new MockResponse()
+        .setResponseCode(status)
+        .setHeader("Content-Type", "application/json")
+        .setHeader("x-amzn-ErrorType", type)
+        .setBody("{\"Type\":\"User\",\"message\":\"" + message + "\"}");
+  }
+
+  private MockResponse forward(RecordedRequest request) {
+    HttpRequest.Builder out =
+        HttpRequest.newBuilder(moto.resolve(request.getPath()))
+            .method(request.getMethod(), HttpRequest.BodyPublishers.ofByteArray(request.getBody().readByteArray()));
+    request.getHeaders().forEach(h -> {
+      if (!RESTRICTED.contains(h.getFirst().toLowerCase())) {
+        out.header(h.getFirst(), h.getSecond());
+      }
+    });
+    try {
+      HttpResponse<byte[]> in = http.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
+      MockResponse response = new MockResponse().setResponseCode(in.statusCode()).setBody(new Buffer().write(in.body()));
+      in.headers().map().forEach((name, values) -> {
+        if (!RESTRICTED.contains(name.toLowerCase()) && !name.startsWith(":")) {
+          values.forEach(v -> response.addHeader(name, v));
+        }
+      });
+      return response;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.shutdown();
+  }
+}
