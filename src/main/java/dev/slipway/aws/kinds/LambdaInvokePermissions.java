@@ -110,23 +110,17 @@ final class LambdaInvokePermissions {
     return found;
   }
 
-  /** Adding or removing one grant. */
-  record Change(Grant grant, boolean add) {}
-
   /** What turns the observed grants into the desired ones: removals first, so a changed source ARN is replaced. */
-  static List<Change> changes(Set<Grant> desired, Set<Grant> observed) {
-    List<Change> changes = new ArrayList<>();
-    observed.stream().filter(g -> !desired.contains(g)).forEach(g -> changes.add(new Change(g, false)));
-    desired.stream().filter(g -> !observed.contains(g)).forEach(g -> changes.add(new Change(g, true)));
-    return changes;
+  static List<Step> steps(LambdaClient lambda, Set<Grant> desired, Set<Grant> observed) {
+    List<Step> steps = new ArrayList<>();
+    observed.stream().filter(g -> !desired.contains(g))
+        .forEach(g -> steps.add(new Step("permission " + g.statementId(), null, g.sourceArn(), () -> revoke(lambda, List.of(g)))));
+    desired.stream().filter(g -> !observed.contains(g))
+        .forEach(g -> steps.add(new Step("permission " + g.statementId(), g.sourceArn(), null, () -> add(lambda, g))));
+    return steps;
   }
 
-  static void apply(LambdaClient lambda, Change change) {
-    Grant g = change.grant();
-    if (!change.add()) {
-      revoke(lambda, List.of(g));
-      return;
-    }
+  private static void add(LambdaClient lambda, Grant g) {
     AliasArn a = AliasArn.parse(g.aliasArn());
     try {
       lambda.addPermission(

@@ -258,25 +258,19 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
 
   @Override
   public Delta compare(StackContext ctx, Desired desired, Observed observed) {
-    Delta.Builder delta = Delta.builder();
-    plan(ctx, desired, observed).forEach(s -> delta.add(s.path(), s.desired(), s.observed()));
-    return delta.build();
+    return Step.delta(plan(ctx, desired, observed));
   }
 
   @Override
   public Observed update(StackContext ctx, Desired desired, Observed observed, Delta delta) {
-    plan(ctx, desired, observed).forEach(s -> s.action().run());
+    Step.run(plan(ctx, desired, observed));
     return observe(ctx, desired, observed.apiId());
   }
-
-  /** One change: what it puts right (for the delta) and how. */
-  private record Step(String path, Object desired, Object observed, Runnable action) {}
 
   /**
    * Every change that brings the observed API to the desired one, in the order they must run:
    * API settings, new resources (parents first), methods, stale resources (children first), grants,
-   * the deployment, then stage settings. compare() reports these steps and update() runs them, so the
-   * two can never disagree.
+   * the deployment, then stage settings.
    */
   private List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
@@ -337,11 +331,7 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
         .map(i -> permissions.grant(i.aliasArn(), i.httpMethod() + " " + i.path(),
             LambdaInvokePermissions.executeApiArn(i.aliasArn(), apiId, "*/" + ("ANY".equals(i.httpMethod()) ? "*" : i.httpMethod()) + sourcePath(i.path()))))
         .toList());
-    for (LambdaInvokePermissions.Change c : LambdaInvokePermissions.changes(grants, observed.grants())) {
-      Grant g = c.grant();
-      steps.add(new Step("permission " + g.statementId(), c.add() ? g.sourceArn() : null, c.add() ? null : g.sourceArn(),
-          () -> LambdaInvokePermissions.apply(ctx.aws().lambda(), c)));
-    }
+    steps.addAll(LambdaInvokePermissions.steps(ctx.aws().lambda(), grants, observed.grants()));
 
     String fingerprint = desired.fingerprint();
     if (!fingerprint.equals(observed.deployedFingerprint())) {

@@ -2,6 +2,8 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.RestApiSpec;
@@ -118,11 +120,11 @@ final class ApiStackFixture implements AutoCloseable {
     return "arn:aws:lambda:" + REGION + ":123456789012:function:" + functionName(function) + ":prod";
   }
 
-  /** Runs the loop over the one resource {@code desired} describes and records its status entry. */
-  <D extends DesiredResource, O> ResourceLoop.Outcome converge(AwsResourceKind<D, O> kind, Function<StackContext, D> desired) {
+  /** Runs the loop over the one resource {@code desired} describes (logical {@code name}) and records its status entry. */
+  <D extends DesiredResource, O> ResourceLoop.Outcome converge(AwsResourceKind<D, O> kind, String name, Function<StackContext, D> desired) {
     StackContext ctx = context();
     ResourceLoop.Result result = new ResourceLoop(executor).converge(
-        ctx, List.of(new ResourceLoop.Stage("apis", c -> List.of(new ResourceLoop.Planned<>(kind, "api", desired.apply(c))))), EventSink.NONE);
+        ctx, List.of(new ResourceLoop.Stage("apis", c -> List.of(new ResourceLoop.Planned<>(kind, name, desired.apply(c))))), EventSink.NONE);
     ResourceLoop.Outcome outcome = result.outcomes().get(0);
     assertThat(outcome.error()).as("converge error").isNull();
     status = result.resources();
@@ -138,6 +140,25 @@ final class ApiStackFixture implements AutoCloseable {
   /** The outputs the last converge published. */
   Map<String, String> outputs() {
     return lastOutputs;
+  }
+
+  /** Source ARNs of the statements on the function's stage alias that grant API Gateway invocation. */
+  List<String> grantedSources(String function) throws IOException {
+    String policy;
+    try {
+      policy = aws.lambda().getPolicy(r -> r.functionName(functionName(function)).qualifier("prod")).policy();
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException none) {
+      return List.of();
+    }
+    List<String> sources = new ArrayList<>();
+    for (JsonNode s : new ObjectMapper().readTree(policy).path("Statement")) {
+      if (s.path("Principal").path("Service").asText().equals("apigateway.amazonaws.com")
+          && s.path("Action").asText().equals("lambda:InvokeFunction")
+          && s.path("Resource").asText().equals(aliasArn(function))) {
+        sources.add(s.path("Condition").path("ArnLike").path("AWS:SourceArn").asText());
+      }
+    }
+    return sources;
   }
 
   /** Names of the mutating calls since the last {@link #resetCalls()}, in order. */

@@ -2,15 +2,12 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.RestApiSpec;
 import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +40,7 @@ class RestApiKindTest {
   }
 
   private Action converge() {
-    return stack.converge(kind, RestApiKind::desired).action();
+    return stack.converge(kind, "api", RestApiKind::desired).action();
   }
 
   private String apiName() {
@@ -68,25 +65,6 @@ class RestApiKindTest {
 
   private String uri(String function) {
     return "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + stack.aliasArn(function) + "/invocations";
-  }
-
-  /** Source ARNs of the statements on the function's stage alias that grant API Gateway invocation. */
-  private List<String> grantedSources(String function) throws Exception {
-    String policy;
-    try {
-      policy = stack.aws.lambda().getPolicy(r -> r.functionName(stack.functionName(function)).qualifier("prod")).policy();
-    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException none) {
-      return List.of();
-    }
-    List<String> sources = new ArrayList<>();
-    for (JsonNode s : new ObjectMapper().readTree(policy).path("Statement")) {
-      if (s.path("Principal").path("Service").asText().equals("apigateway.amazonaws.com")
-          && s.path("Action").asText().equals("lambda:InvokeFunction")
-          && s.path("Resource").asText().equals(stack.aliasArn(function))) {
-        sources.add(s.path("Condition").path("ArnLike").path("AWS:SourceArn").asText());
-      }
-    }
-    return sources;
   }
 
   private String source(String method, String path) {
@@ -126,10 +104,10 @@ class RestApiKindTest {
     assertThat(resources.get("/usage").resourceMethods().get("OPTIONS").methodIntegration().integrationResponses().get("200").responseParameters())
         .containsEntry("method.response.header.Access-Control-Allow-Methods", "'GET,OPTIONS'");
 
-    assertThat(grantedSources("conversation-api")).containsExactlyInAnyOrder(
+    assertThat(stack.grantedSources("conversation-api")).containsExactlyInAnyOrder(
         source("GET", "/conversations"), source("POST", "/conversations"), source("PUT", "/conversations"), source("DELETE", "/conversations"));
-    assertThat(grantedSources("usage-handler")).containsExactly(source("GET", "/usage"));
-    assertThat(grantedSources("websocket-message")).isEmpty();
+    assertThat(stack.grantedSources("usage-handler")).containsExactly(source("GET", "/usage"));
+    assertThat(stack.grantedSources("websocket-message")).isEmpty();
 
     var stage = gw.getStage(r -> r.restApiId(apiId()).stageName("prod"));
     assertThat(stage.deploymentId()).isNotNull();
@@ -171,7 +149,7 @@ class RestApiKindTest {
         "CreateDeployment");
     assertThat(resources().keySet()).contains("/conversations/{id}", "/conversations/{id}/messages");
     assertThat(resources().get("/conversations/{id}").resourceMethods()).isEmpty();
-    assertThat(grantedSources("conversation-api")).contains(source("GET", "/conversations/*/messages"));
+    assertThat(stack.grantedSources("conversation-api")).contains(source("GET", "/conversations/*/messages"));
     assertThat(deployments()).isEqualTo(2);
   }
 
@@ -185,7 +163,7 @@ class RestApiKindTest {
 
     assertThat(stack.mutatingCalls()).containsExactly("DeleteResource", "RemovePermission", "CreateDeployment");
     assertThat(resources().keySet()).containsExactly("/", "/conversations", "/prompts");
-    assertThat(grantedSources("usage-handler")).isEmpty();
+    assertThat(stack.grantedSources("usage-handler")).isEmpty();
   }
 
   @Test
@@ -245,8 +223,8 @@ class RestApiKindTest {
     kind.delete(stack.context(), entry);
 
     assertThat(apisNamed(apiName())).isEmpty();
-    assertThat(grantedSources("conversation-api")).isEmpty();
-    assertThat(grantedSources("usage-handler")).isEmpty();
+    assertThat(stack.grantedSources("conversation-api")).isEmpty();
+    assertThat(stack.grantedSources("usage-handler")).isEmpty();
     kind.delete(stack.context(), entry);
   }
 
