@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -34,7 +34,7 @@ public final class AwsClientFactory implements AutoCloseable {
     this.endpoint = endpoint;
     this.recorder = recorder;
     this.baseCredentials = baseCredentials;
-    this.http = UrlConnectionHttpClient.builder().build();
+    this.http = ApacheHttpClient.builder().build();
   }
 
   public AwsClients forTarget(AwsTarget target) {

@@ -1,0 +1,442 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.RestApiSpec;
+import dev.slipway.api.v1alpha1.RestApiSpec.Cors;
+import dev.slipway.api.v1alpha1.RestApiSpec.Method;
+import dev.slipway.api.v1alpha1.RestApiSpec.Route;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.Delta;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.Outputs;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Tags;
+import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.apigateway.model.GetResourcesRequest;
+import software.amazon.awssdk.services.apigateway.model.GetRestApiResponse;
+import software.amazon.awssdk.services.apigateway.model.Integration;
+import software.amazon.awssdk.services.apigateway.model.IntegrationResponse;
+import software.amazon.awssdk.services.apigateway.model.MethodResponse;
+import software.amazon.awssdk.services.apigateway.model.MethodSetting;
+import software.amazon.awssdk.services.apigateway.model.PatchOperation;
+import software.amazon.awssdk.services.apigateway.model.Resource;
+import software.amazon.awssdk.services.apigateway.model.RestApi;
+import software.amazon.awssdk.services.apigateway.model.GetStageResponse;
+
+/**
+ * A REST API (API Gateway v1): one resource per path segment, per route method an AWS_PROXY
+ * integration to the function's stage alias, a MOCK OPTIONS method per path when CORS is declared,
+ * invoke grants on the aliases, and a stage. Method changes only go live with a deployment; the
+ * deployment carries a fingerprint of the routes it was made from, so a new one is created exactly
+ * when the live routes are not the declared ones.
+ */
+public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, RestApiKind.Observed> {
+
+  public static final String KIND = "RestApi";
+  /** Prefix of the description of the deployments Slipway makes; the fingerprint follows. */
+  static final String DEPLOYMENT_MARK = "slipway routes ";
+  private static final String ALL_METHODS = "*/*";
+  private static final String HEADER = "method.response.header.";
+  private static final String JSON = "application/json";
+
+  /** How one method of one path looks; integration responses only matter for the MOCK OPTIONS. */
+  record MethodShape(String authorization, String integrationType, String integrationUri,
+      SortedMap<String, String> responseParameters, SortedMap<String, String> responseTemplates) {}
+
+  /** A route method that invokes a function alias, and so needs a grant. */
+  record Invoke(String aliasArn, String httpMethod, String path) {}
+
+  /** Stage-wide throttling; an absent field is left as AWS has it. */
+  record Throttle(Double rateLimit, Integer burstLimit) {}
+
+  /** The API as the spec wants it, alias ARNs resolved. */
+  public record Desired(
+      String physicalName,
+      String stageName,
+      String endpointType,
+      Map<String, String> tags,
+      SortedMap<String, SortedMap<String, MethodShape>> methods,
+      Throttle throttle,
+      List<Invoke> invokes,
+      Set<String> knownAliases)
+      implements DesiredResource {
+
+    /** Identifies the declared routes; stored in the description of the deployment made from them. */
+    String fingerprint() {
+      return LambdaInvokePermissions.shortHash(methods.toString());
+    }
+  }
+
+  /** A resource of the API: its id and its methods by HTTP method. */
+  record ObservedResource(String id, Map<String, MethodShape> methods) {}
+
+  /** The API as AWS shows it; {@code stage} is null while there is none. */
+  public record Observed(
+      String apiId,
+      String endpointType,
+      Map<String, String> tags,
+      Map<String, ObservedResource> resources,
+      GetStageResponse stage,
+      String deployedFingerprint,
+      Set<Grant> grants) {}
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  /** The desired API of the service; the Lambda kind must have published the alias ARNs. */
+  public static Desired desired(StackContext ctx) {
+    RestApiSpec spec = ctx.spec().restApi;
+    SortedMap<String, SortedMap<String, MethodShape>> methods = new TreeMap<>();
+    List<Invoke> invokes = new ArrayList<>();
+    for (Route route : spec.routes) {
+      String alias = ctx.output(Outputs.aliasArn(route.function));
+      String uri = LambdaInvokePermissions.invocationUri(ctx.region(), alias);
+      SortedMap<String, MethodShape> byMethod = methods.computeIfAbsent(route.path, p -> new TreeMap<>());
+      for (Method m : route.methods) {
+        byMethod.put(m.name(), new MethodShape(route.authorization.name(), "AWS_PROXY", uri, new TreeMap<>(), new TreeMap<>()));
+        invokes.add(new Invoke(alias, m.name(), route.path));
+      }
+      if (spec.cors != null) {
+        byMethod.put("OPTIONS", preflight(spec.cors, route.methods));
+      }
+    }
+    Throttle throttle = spec.throttling == null ? null : new Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit);
+    return new Desired(
+        spec.name != null ? spec.name : ctx.physicalName("api"),
+        spec.stageName,
+        spec.endpointType.name(),
+        ctx.tags(),
+        methods,
+        throttle,
+        invokes,
+        LambdaInvokePermissions.knownAliases(ctx));
+  }
+
+  /** The MOCK OPTIONS method answering CORS preflight requests of one path. */
+  private static MethodShape preflight(Cors cors, List<Method> routeMethods) {
+    SortedMap<String, String> headers = new TreeMap<>();
+    SortedMap<String, String> templates = new TreeMap<>();
+    List<String> allowMethods = new ArrayList<>(cors.allowMethods);
+    if (allowMethods.isEmpty()) {
+      routeMethods.stream()
+          .flatMap(m -> m == Method.ANY ? Stream.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") : Stream.of(m.name()))
+          .forEach(allowMethods::add);
+      allowMethods.add("OPTIONS");
+    }
+    headers.put(HEADER + "Access-Control-Allow-Methods", quote(String.join(",", allowMethods)));
+    if (!cors.allowHeaders.isEmpty()) {
+      headers.put(HEADER + "Access-Control-Allow-Headers", quote(String.join(",", cors.allowHeaders)));
+    }
+    if (Boolean.TRUE.equals(cors.allowCredentials)) {
+      headers.put(HEADER + "Access-Control-Allow-Credentials", quote("true"));
+    }
+    if (cors.maxAgeSeconds != null) {
+      headers.put(HEADER + "Access-Control-Max-Age", quote(cors.maxAgeSeconds.toString()));
+    }
+    if (cors.allowOrigins.size() == 1) {
+      headers.put(HEADER + "Access-Control-Allow-Origin", quote(cors.allowOrigins.get(0)));
+    } else {
+      // The header takes one origin: echo the caller's when it is one of those allowed.
+      String allowed = cors.allowOrigins.stream().map(o -> "$origin == \"" + o + "\"").collect(Collectors.joining(" || "));
+      templates.put(JSON, "#set($origin = $input.params(\"Origin\"))\n#if(" + allowed
+          + ")#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end");
+      headers.put(HEADER + "Vary", quote("Origin"));
+    }
+    return new MethodShape("NONE", "MOCK", null, headers, templates);
+  }
+
+  private static String quote(String value) {
+    return "'" + value + "'";
+  }
+
+  @Override
+  public Optional<Observed> read(StackContext ctx, Desired desired) {
+    return find(ctx, desired.physicalName()).map(id -> observe(ctx, desired, id));
+  }
+
+  /** The API with this name; several are ambiguous unless exactly one carries this service's tag. */
+  private static Optional<String> find(StackContext ctx, String name) {
+    List<RestApi> named = new ArrayList<>();
+    ctx.aws().apiGateway().getRestApisPaginator(r -> r.limit(500)).items().forEach(a -> {
+      if (name.equals(a.name())) {
+        named.add(a);
+      }
+    });
+    if (named.size() > 1) {
+      String service = ctx.tags().get(Tags.SERVICE);
+      named.removeIf(a -> !service.equals(a.tags().get(Tags.SERVICE)));
+      if (named.size() != 1) {
+        throw SlipwayException.terminal("AmbiguousRestApi", "several REST APIs are named " + name + "; rename or delete the extra ones");
+      }
+    }
+    return named.stream().findFirst().map(RestApi::id);
+  }
+
+  private Observed observe(StackContext ctx, Desired desired, String apiId) {
+    ApiGatewayClient gw = ctx.aws().apiGateway();
+    GetRestApiResponse api = gw.getRestApi(r -> r.restApiId(apiId));
+    Map<String, ObservedResource> resources = new TreeMap<>();
+    gw.getResourcesPaginator(GetResourcesRequest.builder().restApiId(apiId).embed("methods").limit(500).build())
+        .items()
+        .forEach(r -> resources.put(r.path(), observedResource(r)));
+    GetStageResponse stage = null;
+    String fingerprint = null;
+    try {
+      stage = gw.getStage(r -> r.restApiId(apiId).stageName(desired.stageName()));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+    String deploymentId = stage == null ? null : stage.deploymentId();
+    if (deploymentId != null) {
+      String description = gw.getDeployment(r -> r.restApiId(apiId).deploymentId(deploymentId)).description();
+      if (description != null && description.startsWith(DEPLOYMENT_MARK)) {
+        fingerprint = description.substring(DEPLOYMENT_MARK.length());
+      }
+    }
+    Set<Grant> grants = permissions(desired.physicalName()).observe(ctx.aws().lambda(), desired.knownAliases());
+    String endpointType = api.endpointConfiguration() == null ? null : api.endpointConfiguration().typesAsStrings().stream().findFirst().orElse(null);
+    return new Observed(apiId, endpointType, api.tags(), resources, stage, fingerprint, grants);
+  }
+
+  private static ObservedResource observedResource(Resource r) {
+    Map<String, MethodShape> methods = new TreeMap<>();
+    r.resourceMethods().forEach((name, m) -> {
+      Integration i = m.methodIntegration();
+      SortedMap<String, String> params = new TreeMap<>();
+      SortedMap<String, String> templates = new TreeMap<>();
+      IntegrationResponse ok = i == null ? null : i.integrationResponses().get("200");
+      MethodResponse declared = m.methodResponses().get("200");
+      if (ok != null) {
+        // A header only reaches the client when the method response declares it too.
+        ok.responseParameters().forEach((k, v) -> {
+          if (declared != null && declared.responseParameters().containsKey(k)) {
+            params.put(k, v);
+          }
+        });
+        ok.responseTemplates().forEach((k, v) -> {
+          if (v != null) {
+            templates.put(k, v);
+          }
+        });
+      }
+      methods.put(name, new MethodShape(m.authorizationType(), i == null ? null : i.typeAsString(), i == null ? null : i.uri(), params, templates));
+    });
+    return new ObservedResource(r.id(), methods);
+  }
+
+  @Override
+  public Observed create(StackContext ctx, Desired desired) {
+    String apiId = ctx.aws().apiGateway().createRestApi(r -> r
+            .name(desired.physicalName())
+            .description("Managed by Slipway")
+            .endpointConfiguration(e -> e.typesWithStrings(desired.endpointType()))
+            .tags(desired.tags()))
+        .id();
+    // The new API has its root resource only: the update path fills in everything else.
+    Observed empty = observe(ctx, desired, apiId);
+    return update(ctx, desired, empty, compare(ctx, desired, empty));
+  }
+
+  @Override
+  public Delta compare(StackContext ctx, Desired desired, Observed observed) {
+    return Step.delta(plan(ctx, desired, observed));
+  }
+
+  @Override
+  public Observed update(StackContext ctx, Desired desired, Observed observed, Delta delta) {
+    Step.run(plan(ctx, desired, observed));
+    return observe(ctx, desired, observed.apiId());
+  }
+
+  /**
+   * Every change that brings the observed API to the desired one, in the order they must run:
+   * API settings, new resources (parents first), methods, stale resources (children first), grants,
+   * the deployment, then stage settings.
+   */
+  private List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
+    ApiGatewayClient gw = ctx.aws().apiGateway();
+    String apiId = observed.apiId();
+    List<Step> steps = new ArrayList<>();
+
+    String endpointType = observed.endpointType();
+    if (!desired.endpointType().equals(endpointType)) {
+      steps.add(new Step("endpointType", desired.endpointType(), endpointType, () -> gw.updateRestApi(r -> r.restApiId(apiId).patchOperations(
+          PatchOperation.builder().op("replace").path("/endpointConfiguration/types/" + endpointType).value(desired.endpointType()).build()))));
+    }
+    Map<String, String> missingTags = new TreeMap<>(desired.tags());
+    missingTags.entrySet().removeIf(t -> t.getValue().equals(observed.tags().get(t.getKey())));
+    if (!missingTags.isEmpty()) {
+      String arn = "arn:aws:apigateway:" + ctx.region() + "::/restapis/" + apiId;
+      steps.add(new Step("tags", missingTags, null, () -> gw.tagResource(r -> r.resourceArn(arn).tags(missingTags))));
+    }
+
+    // Resource ids by path; resources created below add theirs before their children need them.
+    Map<String, String> ids = new HashMap<>();
+    observed.resources().forEach((path, r) -> ids.put(path, r.id()));
+    Set<String> wantedPaths = new TreeSet<>(Comparator.comparingInt(RestApiKind::depth).thenComparing(Comparator.naturalOrder()));
+    desired.methods().keySet().forEach(p -> wantedPaths.addAll(withAncestors(p)));
+    for (String path : wantedPaths) {
+      if (!observed.resources().containsKey(path)) {
+        steps.add(new Step("resource " + path, "present", null, () -> ids.put(path,
+            gw.createResource(r -> r.restApiId(apiId).parentId(ids.get(parent(path))).pathPart(lastSegment(path))).id())));
+      }
+    }
+    desired.methods().forEach((path, wanted) -> {
+      Map<String, MethodShape> have = Optional.ofNullable(observed.resources().get(path)).map(ObservedResource::methods).orElse(Map.of());
+      have.forEach((method, shape) -> {
+        if (!wanted.containsKey(method)) {
+          steps.add(new Step("method " + method + " " + path, null, shape, () -> deleteMethod(gw, apiId, ids.get(path), method)));
+        }
+      });
+      wanted.forEach((method, shape) -> {
+        MethodShape current = have.get(method);
+        if (!shape.equals(current)) {
+          steps.add(new Step("method " + method + " " + path, shape, current, () -> {
+            if (current != null) {
+              // Not live until the next deployment, so replacing the whole method is safe.
+              deleteMethod(gw, apiId, ids.get(path), method);
+            }
+            putMethod(gw, apiId, ids.get(path), method, shape);
+          }));
+        }
+      });
+    });
+    observed.resources().keySet().stream()
+        .filter(p -> !wantedPaths.contains(p) && !p.equals("/"))
+        // Children first: emulators do not all cascade a parent's deletion.
+        .sorted(Comparator.comparingInt(RestApiKind::depth).reversed())
+        .forEach(p -> steps.add(new Step("resource " + p, null, "present", () -> gw.deleteResource(r -> r.restApiId(apiId).resourceId(ids.get(p))))));
+
+    LambdaInvokePermissions permissions = permissions(desired.physicalName());
+    Set<Grant> grants = LambdaInvokePermissions.sorted(desired.invokes().stream()
+        .map(i -> permissions.grant(i.aliasArn(), i.httpMethod() + " " + i.path(),
+            LambdaInvokePermissions.executeApiArn(i.aliasArn(), apiId, "*/" + ("ANY".equals(i.httpMethod()) ? "*" : i.httpMethod()) + sourcePath(i.path()))))
+        .toList());
+    steps.addAll(LambdaInvokePermissions.steps(ctx.aws().lambda(), grants, observed.grants()));
+
+    String fingerprint = desired.fingerprint();
+    if (!fingerprint.equals(observed.deployedFingerprint())) {
+      steps.add(new Step("deployment", fingerprint, observed.deployedFingerprint(), () -> gw.createDeployment(r -> r
+          .restApiId(apiId).stageName(desired.stageName()).description(DEPLOYMENT_MARK + fingerprint))));
+    }
+    Throttle throttle = desired.throttle();
+    MethodSetting all = observed.stage() == null ? null : observed.stage().methodSettings().get(ALL_METHODS);
+    List<PatchOperation> throttling = new ArrayList<>();
+    if (throttle != null && throttle.rateLimit() != null && (all == null || !throttle.rateLimit().equals(all.throttlingRateLimit()))) {
+      throttling.add(replace("/" + ALL_METHODS + "/throttling/rateLimit", throttle.rateLimit().toString()));
+    }
+    if (throttle != null && throttle.burstLimit() != null && (all == null || !throttle.burstLimit().equals(all.throttlingBurstLimit()))) {
+      throttling.add(replace("/" + ALL_METHODS + "/throttling/burstLimit", throttle.burstLimit().toString()));
+    }
+    if (!throttling.isEmpty()) {
+      steps.add(new Step("stage.throttling", throttle, all == null ? null : new Throttle(all.throttlingRateLimit(), all.throttlingBurstLimit()),
+          () -> gw.updateStage(r -> r.restApiId(apiId).stageName(desired.stageName()).patchOperations(throttling))));
+    }
+    return steps;
+  }
+
+  private static PatchOperation replace(String path, String value) {
+    return PatchOperation.builder().op("replace").path(path).value(value).build();
+  }
+
+  private static void putMethod(ApiGatewayClient gw, String apiId, String resourceId, String method, MethodShape shape) {
+    gw.putMethod(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method).authorizationType(shape.authorization()));
+    if (!"MOCK".equals(shape.integrationType())) {
+      gw.putIntegration(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method)
+          .type(shape.integrationType()).integrationHttpMethod("POST").uri(shape.integrationUri()));
+      return;
+    }
+    Map<String, Boolean> declared = new TreeMap<>();
+    shape.responseParameters().keySet().forEach(k -> declared.put(k, true));
+    gw.putMethodResponse(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method).statusCode("200").responseParameters(declared));
+    gw.putIntegration(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method)
+        .type("MOCK").requestTemplates(Map.of(JSON, "{\"statusCode\": 200}")));
+    gw.putIntegrationResponse(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method).statusCode("200")
+        .responseParameters(shape.responseParameters()).responseTemplates(shape.responseTemplates()));
+  }
+
+  private static void deleteMethod(ApiGatewayClient gw, String apiId, String resourceId, String method) {
+    gw.deleteMethod(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method));
+  }
+
+  /** {@code /a/b/c} gives {@code /a}, {@code /a/b}, {@code /a/b/c}. */
+  private static List<String> withAncestors(String path) {
+    List<String> paths = new ArrayList<>();
+    for (int i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) {
+      paths.add(path.substring(0, i));
+    }
+    paths.add(path);
+    return paths;
+  }
+
+  private static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i == 0 ? "/" : path.substring(0, i);
+  }
+
+  private static String lastSegment(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static int depth(String path) {
+    return (int) path.chars().filter(c -> c == '/').count();
+  }
+
+  /** The resource path as it appears in execute-api ARNs: path parameters match any segment. */
+  private static String sourcePath(String path) {
+    return path.replaceAll("\\{[^/]+\\}", "*");
+  }
+
+  private static LambdaInvokePermissions permissions(String apiName) {
+    return new LambdaInvokePermissions(KIND, apiName);
+  }
+
+  /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    LambdaInvokePermissions permissions = permissions(resource.physicalName);
+    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx.aws().lambda(), LambdaInvokePermissions.knownAliases(ctx)));
+    Optional<String> id = Optional.ofNullable(resource.id).or(() -> find(ctx, resource.physicalName));
+    if (id.isEmpty()) {
+      return;
+    }
+    try {
+      // Read first: some emulators answer a DeleteRestApi of a missing API with a 500.
+      ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id.get()));
+      ctx.aws().apiGateway().deleteRestApi(r -> r.restApiId(id.get()));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public ManagedResource describe(StackContext ctx, Desired desired, Observed observed) {
+    String apiId = observed.apiId();
+    ctx.publish(Outputs.REST_API_ID, apiId);
+    // The AWS form of the URL, also when an emulator endpoint is in use: it is what clients call in AWS.
+    ctx.publish(Outputs.REST_API_URL, "https://" + apiId + ".execute-api." + ctx.region() + ".amazonaws.com/" + desired.stageName());
+    return new ManagedResource(KIND, "api", desired.physicalName(), apiId, null, null);
+  }
+
+}

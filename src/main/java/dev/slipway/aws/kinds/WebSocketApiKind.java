@@ -1,0 +1,289 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.WebSocketApiSpec;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.Delta;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.Outputs;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Tags;
+import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.apigatewayv2.model.Api;
+import software.amazon.awssdk.services.apigatewayv2.model.GetApisResponse;
+import software.amazon.awssdk.services.apigatewayv2.model.GetIntegrationsResponse;
+import software.amazon.awssdk.services.apigatewayv2.model.GetRoutesResponse;
+import software.amazon.awssdk.services.apigatewayv2.model.GetStageResponse;
+import software.amazon.awssdk.services.apigatewayv2.model.Integration;
+import software.amazon.awssdk.services.apigatewayv2.model.ProtocolType;
+import software.amazon.awssdk.services.apigatewayv2.model.Route;
+
+/**
+ * A WebSocket API (API Gateway v2): per route key an AWS_PROXY integration to the function's stage
+ * alias and a route targeting it, invoke grants on the aliases, and an auto-deploying stage, so
+ * every route or integration change goes live without a deployment of Slipway's own.
+ */
+public final class WebSocketApiKind implements AwsResourceKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
+
+  public static final String KIND = "WebSocketApi";
+  private static final String TARGET = "integrations/";
+
+  private final Function<StackContext, ApiGatewayV2Client> client;
+
+  public WebSocketApiKind() {
+    this(ctx -> ctx.aws().apiGatewayV2());
+  }
+
+  /** With another client: tests stand in for the single calls moto does not implement. */
+  WebSocketApiKind(Function<StackContext, ApiGatewayV2Client> client) {
+    this.client = client;
+  }
+
+  /** The API as the spec wants it: route key to the alias ARN it invokes. */
+  public record Desired(
+      String physicalName,
+      String stageName,
+      String routeSelectionExpression,
+      Map<String, String> tags,
+      SortedMap<String, String> routes,
+      Set<String> knownAliases)
+      implements DesiredResource {}
+
+  /** The API as AWS shows it; {@code stage} is null while there is none. */
+  public record Observed(
+      String apiId,
+      String routeSelectionExpression,
+      Map<String, String> tags,
+      Map<String, Route> routes,
+      Map<String, Integration> integrations,
+      GetStageResponse stage,
+      Set<Grant> grants) {}
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  /** The desired API of the service; the Lambda kind must have published the alias ARNs. */
+  public static Desired desired(StackContext ctx) {
+    WebSocketApiSpec spec = ctx.spec().webSocketApi;
+    SortedMap<String, String> routes = new TreeMap<>();
+    spec.routes.forEach((key, function) -> routes.put(key, ctx.output(Outputs.aliasArn(function))));
+    return new Desired(
+        spec.name != null ? spec.name : ctx.physicalName("ws"),
+        spec.stageName,
+        spec.routeSelectionExpression,
+        ctx.tags(),
+        routes,
+        LambdaInvokePermissions.knownAliases(ctx));
+  }
+
+  @Override
+  public Optional<Observed> read(StackContext ctx, Desired desired) {
+    return find(ctx, desired.physicalName()).map(id -> observe(ctx, desired, id));
+  }
+
+  /** The WebSocket API with this name; several are ambiguous unless exactly one carries this service's tag. */
+  private Optional<String> find(StackContext ctx, String name) {
+    ApiGatewayV2Client v2 = client.apply(ctx);
+    List<Api> named = new ArrayList<>(paged(t -> v2.getApis(r -> r.nextToken(t)), GetApisResponse::items, GetApisResponse::nextToken));
+    named.removeIf(a -> !name.equals(a.name()) || a.protocolType() != ProtocolType.WEBSOCKET);
+    if (named.size() > 1) {
+      String service = ctx.tags().get(Tags.SERVICE);
+      named.removeIf(a -> !service.equals(a.tags().get(Tags.SERVICE)));
+      if (named.size() != 1) {
+        throw SlipwayException.terminal("AmbiguousWebSocketApi", "several WebSocket APIs are named " + name + "; rename or delete the extra ones");
+      }
+    }
+    return named.stream().findFirst().map(Api::apiId);
+  }
+
+  private Observed observe(StackContext ctx, Desired desired, String apiId) {
+    ApiGatewayV2Client v2 = client.apply(ctx);
+    var api = v2.getApi(r -> r.apiId(apiId));
+    Map<String, Route> routes = new TreeMap<>();
+    paged(t -> v2.getRoutes(r -> r.apiId(apiId).nextToken(t)), GetRoutesResponse::items, GetRoutesResponse::nextToken)
+        .forEach(r -> routes.put(r.routeKey(), r));
+    Map<String, Integration> integrations = new TreeMap<>();
+    paged(t -> v2.getIntegrations(r -> r.apiId(apiId).nextToken(t)), GetIntegrationsResponse::items, GetIntegrationsResponse::nextToken)
+        .forEach(i -> integrations.put(i.integrationId(), i));
+    GetStageResponse stage = null;
+    try {
+      stage = v2.getStage(r -> r.apiId(apiId).stageName(desired.stageName()));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+    Set<Grant> grants = permissions(desired.physicalName()).observe(ctx.aws().lambda(), desired.knownAliases());
+    return new Observed(apiId, api.routeSelectionExpression(), api.tags(), routes, integrations, stage, grants);
+  }
+
+  @Override
+  public Observed create(StackContext ctx, Desired desired) {
+    String apiId = client.apply(ctx).createApi(r -> r
+            .name(desired.physicalName())
+            .protocolType(ProtocolType.WEBSOCKET)
+            .routeSelectionExpression(desired.routeSelectionExpression())
+            .description("Managed by Slipway")
+            .tags(desired.tags()))
+        .apiId();
+    // The new API has no routes yet: the update path adds them and the stage.
+    Observed empty = observe(ctx, desired, apiId);
+    return update(ctx, desired, empty, compare(ctx, desired, empty));
+  }
+
+  @Override
+  public Delta compare(StackContext ctx, Desired desired, Observed observed) {
+    return Step.delta(plan(ctx, desired, observed));
+  }
+
+  @Override
+  public Observed update(StackContext ctx, Desired desired, Observed observed, Delta delta) {
+    Step.run(plan(ctx, desired, observed));
+    return observe(ctx, desired, observed.apiId());
+  }
+
+  /**
+   * The changes, in order: API settings, routes and their integrations, stale routes, integrations no
+   * route uses any more, grants, then the stage.
+   */
+  private List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
+    ApiGatewayV2Client v2 = client.apply(ctx);
+    String apiId = observed.apiId();
+    List<Step> steps = new ArrayList<>();
+
+    if (!desired.routeSelectionExpression().equals(observed.routeSelectionExpression())) {
+      steps.add(new Step("routeSelectionExpression", desired.routeSelectionExpression(), observed.routeSelectionExpression(),
+          () -> v2.updateApi(r -> r.apiId(apiId).routeSelectionExpression(desired.routeSelectionExpression()))));
+    }
+    Map<String, String> missingTags = new TreeMap<>(desired.tags());
+    missingTags.entrySet().removeIf(t -> t.getValue().equals(observed.tags().get(t.getKey())));
+    if (!missingTags.isEmpty()) {
+      String arn = "arn:aws:apigateway:" + ctx.region() + "::/apis/" + apiId;
+      steps.add(new Step("tags", missingTags, null, () -> v2.tagResource(r -> r.resourceArn(arn).tags(missingTags))));
+    }
+
+    // Integrations no surviving route targets: reused for a route being (re)created, deleted otherwise.
+    Map<String, Integration> spare = new TreeMap<>(observed.integrations());
+    observed.routes().forEach((key, route) -> {
+      if (desired.routes().containsKey(key)) {
+        spare.remove(integrationId(route));
+      }
+    });
+    desired.routes().forEach((key, aliasArn) -> {
+      String uri = LambdaInvokePermissions.invocationUri(ctx.region(), aliasArn);
+      Route route = observed.routes().get(key);
+      Integration current = route == null ? null : observed.integrations().get(integrationId(route));
+      if (route == null) {
+        Optional<Integration> reusable = spare.values().stream().filter(i -> proxiesTo(i, uri)).findFirst();
+        reusable.ifPresent(i -> spare.remove(i.integrationId()));
+        steps.add(new Step("route " + key, uri, null, () -> {
+          String target = reusable.map(Integration::integrationId).orElseGet(() -> createIntegration(v2, apiId, uri));
+          v2.createRoute(r -> r.apiId(apiId).routeKey(key).authorizationType("NONE").target(TARGET + target));
+        }));
+      } else if (current == null) {
+        steps.add(new Step("route " + key + " integration", uri, null,
+            () -> v2.updateRoute(r -> r.apiId(apiId).routeId(route.routeId()).target(TARGET + createIntegration(v2, apiId, uri)))));
+      } else if (!proxiesTo(current, uri)) {
+        steps.add(new Step("route " + key + " integration", uri, current.integrationUri(), () -> v2.updateIntegration(r -> r
+            .apiId(apiId).integrationId(current.integrationId()).integrationType("AWS_PROXY").integrationMethod("POST").integrationUri(uri))));
+      }
+    });
+    observed.routes().forEach((key, route) -> {
+      if (!desired.routes().containsKey(key)) {
+        steps.add(new Step("route " + key, null, route.target(), () -> v2.deleteRoute(r -> r.apiId(apiId).routeId(route.routeId()))));
+      }
+    });
+    spare.forEach((id, integration) -> steps.add(new Step("integration " + id, null, integration.integrationUri(),
+        () -> v2.deleteIntegration(r -> r.apiId(apiId).integrationId(id)))));
+
+    LambdaInvokePermissions permissions = permissions(desired.physicalName());
+    Set<Grant> grants = LambdaInvokePermissions.sorted();
+    desired.routes().forEach((key, aliasArn) ->
+        grants.add(permissions.grant(aliasArn, key, LambdaInvokePermissions.executeApiArn(aliasArn, apiId, "*/" + key))));
+    steps.addAll(LambdaInvokePermissions.steps(ctx.aws().lambda(), grants, observed.grants()));
+
+    GetStageResponse stage = observed.stage();
+    if (stage == null) {
+      steps.add(new Step("stage", desired.stageName(), null,
+          () -> v2.createStage(r -> r.apiId(apiId).stageName(desired.stageName()).autoDeploy(true).tags(desired.tags()))));
+    } else if (!Boolean.TRUE.equals(stage.autoDeploy())) {
+      steps.add(new Step("stage.autoDeploy", true, stage.autoDeploy(),
+          () -> v2.updateStage(r -> r.apiId(apiId).stageName(desired.stageName()).autoDeploy(true))));
+    }
+    return steps;
+  }
+
+  private static String createIntegration(ApiGatewayV2Client v2, String apiId, String uri) {
+    return v2.createIntegration(r -> r.apiId(apiId).integrationType("AWS_PROXY").integrationMethod("POST").integrationUri(uri)).integrationId();
+  }
+
+  private static boolean proxiesTo(Integration integration, String uri) {
+    return "AWS_PROXY".equals(integration.integrationTypeAsString()) && uri.equals(integration.integrationUri());
+  }
+
+  private static String integrationId(Route route) {
+    String target = route.target();
+    return target != null && target.startsWith(TARGET) ? target.substring(TARGET.length()) : null;
+  }
+
+  private static LambdaInvokePermissions permissions(String apiName) {
+    return new LambdaInvokePermissions(KIND, apiName);
+  }
+
+  /** Every item of a NextToken-paged v2 listing (the v2 SDK generates no paginators for these). */
+  private static <P, T> List<T> paged(Function<String, P> call, Function<P, List<T>> items, Function<P, String> next) {
+    List<T> all = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    String token = null;
+    do {
+      P page = call.apply(token);
+      all.addAll(items.apply(page));
+      token = next.apply(page);
+    } while (token != null && seen.add(token));
+    return all;
+  }
+
+  /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    LambdaInvokePermissions permissions = permissions(resource.physicalName);
+    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx.aws().lambda(), LambdaInvokePermissions.knownAliases(ctx)));
+    Optional<String> id = Optional.ofNullable(resource.id).or(() -> find(ctx, resource.physicalName));
+    if (id.isEmpty()) {
+      return;
+    }
+    ApiGatewayV2Client v2 = client.apply(ctx);
+    try {
+      // Read first: moto answers a DeleteApi of a missing API with success, AWS with NotFound.
+      v2.getApi(r -> r.apiId(id.get()));
+      v2.deleteApi(r -> r.apiId(id.get()));
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public ManagedResource describe(StackContext ctx, Desired desired, Observed observed) {
+    String apiId = observed.apiId();
+    ctx.publish(Outputs.WEBSOCKET_API_ID, apiId);
+    // The AWS form of the URL, also when an emulator endpoint is in use: it is what clients call in AWS.
+    ctx.publish(Outputs.WEBSOCKET_URL, "wss://" + apiId + ".execute-api." + ctx.region() + ".amazonaws.com/" + desired.stageName());
+    return new ManagedResource(KIND, "websocket", desired.physicalName(), apiId, null, null);
+  }
+}
