@@ -156,11 +156,14 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
 
   /** The account of the target's credentials, asked of STS once per reconcile and shared through the context. */
   private static String account(StackContext ctx) {
-    return ctx.findOutput(Outputs.ACCOUNT_ID).orElseGet(() -> {
-      String account = ctx.aws().sts().getCallerIdentity().account();
-      ctx.publish(Outputs.ACCOUNT_ID, account);
-      return account;
-    });
+    // Roles converge in parallel; the lock makes the first one ask and the others reuse the answer.
+    synchronized (ctx) {
+      return ctx.findOutput(Outputs.ACCOUNT_ID).orElseGet(() -> {
+        String account = ctx.aws().sts().getCallerIdentity().account();
+        ctx.publish(Outputs.ACCOUNT_ID, account);
+        return account;
+      });
+    }
   }
 
   private ObservedRole observe(StackContext ctx, DesiredRole d) {
