@@ -3,6 +3,8 @@ package dev.slipway.aws;
 /** Keys of the outputs stages publish in {@link StackContext} and status shows. */
 public final class Outputs {
   public static final String ROLE_ARN = "roleArn";
+  /** The AWS account the service's resources live in, as STS reports it for the target's credentials. */
+  public static final String ACCOUNT_ID = "accountId";
   public static final String REST_API_ID = "restApiId";
   public static final String REST_API_URL = "restApiUrl";
   public static final String WEBSOCKET_API_ID = "webSocketApiId";
@@ -16,6 +18,11 @@ public final class Outputs {
 
   public static String tableStreamArn(String table) {
     return "table." + table + ".streamArn";
+  }
+
+  /** The execution role of one function (one role per function, least privilege for each). */
+  public static String roleArn(String function) {
+    return "function." + function + ".roleArn";
   }
 
   public static String functionArn(String function) {

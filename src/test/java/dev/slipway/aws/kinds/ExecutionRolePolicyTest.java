@@ -1,0 +1,166 @@
+package dev.slipway.aws.kinds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.TableSpec;
+import dev.slipway.aws.SlipwayException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+class ExecutionRolePolicyTest {
+
+  private static final ExecutionRolePolicy.Scope SCOPE = new ExecutionRolePolicy.Scope("us-east-1", "123456789012");
+  private static final String TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/nexus-prod-";
+
+  private final ServerlessServiceSpec spec = MotoStack.nexus();
+
+  @Test
+  void aReadOnlyFunctionGetsExactlyItsLogGroupAndTheReadActionsOnItsTable() {
+    assertThat(document("usage-handler"))
+        .isEqualTo(
+            "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Sid\":\"Logs\",\"Effect\":\"Allow\","
+                + "\"Action\":[\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:PutLogEvents\"],"
+                + "\"Resource\":[\"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/nexus-prod-usage-handler:*\"]},"
+                + "{\"Sid\":\"DynamoDBReadOnly\",\"Effect\":\"Allow\","
+                + "\"Action\":[\"dynamodb:BatchGetItem\",\"dynamodb:ConditionCheckItem\",\"dynamodb:DescribeTable\",\"dynamodb:GetItem\",\"dynamodb:Query\",\"dynamodb:Scan\"],"
+                + "\"Resource\":[\"" + TABLE + "usage\",\"" + TABLE + "usage/index/*\"]}]}");
+  }
+
+  @Test
+  void readWriteAddsTheWriteActionsAndATableWithAStreamAddsStreamReads() {
+    JsonNode doc = ExecutionRolePolicy.parse(document("conversation-api"));
+
+    assertThat(sids(doc)).containsExactly("Logs", "DynamoDBReadWrite", "DynamoDBStreams");
+    assertThat(strings(statement(doc, "DynamoDBReadWrite").get("Action")))
+        .containsExactly(
+            "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable",
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem");
+    assertThat(strings(statement(doc, "DynamoDBReadWrite").get("Resource"))).containsExactly(TABLE + "conversations", TABLE + "conversations/index/*");
+    assertThat(strings(statement(doc, "DynamoDBStreams").get("Action")))
+        .containsExactly("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator");
+    assertThat(strings(statement(doc, "DynamoDBStreams").get("Resource"))).containsExactly(TABLE + "conversations/stream/*");
+  }
+
+  @Test
+  void eachAccessLevelCoversOnlyTheTablesNamedWithIt() {
+    JsonNode doc = ExecutionRolePolicy.parse(document("websocket-message"));
+
+    assertThat(strings(statement(doc, "DynamoDBReadOnly").get("Resource")))
+        .containsExactly(TABLE + "websocket-connections", TABLE + "websocket-connections/index/*");
+    assertThat(strings(statement(doc, "DynamoDBReadWrite").get("Resource"))).containsExactly(TABLE + "conversations", TABLE + "conversations/index/*");
+    // prompts and usage belong to other functions
+    assertThat(doc.toString()).doesNotContain("prompts").doesNotContain("table/nexus-prod-usage");
+  }
+
+  @Test
+  void noWildcardActionsNoFullAccessAndNoStarResourceWithoutAVpc() {
+    for (FunctionSpec f : spec.functions) {
+      JsonNode doc = ExecutionRolePolicy.parse(document(f.name));
+      for (JsonNode s : doc.get("Statement")) {
+        assertThat(s.get("Effect").asText()).isEqualTo("Allow");
+        assertThat(strings(s.get("Action"))).allSatisfy(a -> assertThat(a).doesNotContain("*").doesNotContain("FullAccess"));
+        assertThat(s.get("Resource").isArray()).as("Resource of %s in %s", s.get("Sid"), f.name).isTrue();
+        assertThat(strings(s.get("Resource"))).allSatisfy(r -> assertThat(r).isNotEqualTo("*").startsWith("arn:aws:"));
+      }
+    }
+  }
+
+  @Test
+  void onlyAFunctionInAVpcGetsTheEniActionsAndOnlyThoseOnStar() {
+    FunctionSpec f = function("prompt-crud");
+    f.vpc = new FunctionSpec.VpcConfig();
+    f.vpc.subnetIds.add("subnet-1");
+    f.vpc.securityGroupIds.add("sg-1");
+
+    JsonNode doc = ExecutionRolePolicy.parse(document("prompt-crud"));
+
+    JsonNode eni = statement(doc, "VpcNetworkInterfaces");
+    assertThat(eni.get("Resource").asText()).isEqualTo("*");
+    assertThat(strings(eni.get("Action"))).allSatisfy(a -> assertThat(a).startsWith("ec2:")).contains("ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface");
+    assertThat(document("usage-handler")).doesNotContain("ec2:");
+  }
+
+  @Test
+  void theDocumentIsDeterministic() {
+    String before = document("websocket-message");
+    Collections.reverse(spec.tables);
+    Collections.reverse(function("websocket-message").tables);
+
+    assertThat(document("websocket-message")).isEqualTo(before);
+  }
+
+  @Test
+  void parseReadsTheUrlEncodedFormIamReturns() {
+    String doc = document("usage-handler");
+    assertThat(ExecutionRolePolicy.parse(URLEncoder.encode(doc, StandardCharsets.UTF_8))).isEqualTo(ExecutionRolePolicy.parse(doc));
+  }
+
+  @Test
+  void aTableTheSpecDoesNotDeclareIsATerminalError() {
+    function("usage-handler").tables.add(new FunctionSpec.TableAccess("missing", FunctionSpec.TableAccess.Access.ReadOnly));
+
+    assertThatThrownBy(() -> document("usage-handler"))
+        .isInstanceOfSatisfying(SlipwayException.class, e -> assertThat(e.terminal()).isTrue())
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void aPolicyOverIamsSizeLimitIsATerminalError() {
+    FunctionSpec f = function("usage-handler");
+    for (int i = 0; i < 60; i++) {
+      TableSpec t = new TableSpec();
+      t.name = "a-rather-long-table-name-to-fill-the-policy-" + i;
+      spec.tables.add(t);
+      f.tables.add(new FunctionSpec.TableAccess(t.name, FunctionSpec.TableAccess.Access.ReadWrite));
+    }
+
+    assertThatThrownBy(() -> document("usage-handler"))
+        .isInstanceOfSatisfying(SlipwayException.class, e -> assertThat(e.reason()).isEqualTo("PolicyTooLarge"));
+  }
+
+  @Test
+  void longNamesAreShortenedStablyToIamsLimit() {
+    String name = "a-very-long-service-prefix-prod-" + "x".repeat(40);
+    String fitted = PhysicalNames.fit(name, PhysicalNames.IAM_ROLE_MAX);
+
+    assertThat(fitted).hasSize(64).startsWith(name.substring(0, 55)).isEqualTo(PhysicalNames.fit(name, 64));
+    assertThat(PhysicalNames.fit(name + "y", 64)).isNotEqualTo(fitted);
+    assertThat(PhysicalNames.fit("nexus-prod-usage-handler", 64)).isEqualTo("nexus-prod-usage-handler");
+  }
+
+  private String document(String function) {
+    Map<String, TableSpec> tables = new LinkedHashMap<>();
+    spec.tables.forEach(t -> tables.put(t.name, t));
+    return ExecutionRolePolicy.document(SCOPE, "nexus-prod-" + function, function(function), tables, t -> "nexus-prod-" + t);
+  }
+
+  private FunctionSpec function(String name) {
+    return spec.functions.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  private static List<String> sids(JsonNode doc) {
+    List<String> sids = new ArrayList<>();
+    doc.get("Statement").forEach(s -> sids.add(s.get("Sid").asText()));
+    return sids;
+  }
+
+  private static JsonNode statement(JsonNode doc, String sid) {
+    return StreamSupport.stream(doc.get("Statement").spliterator(), false).filter(s -> s.get("Sid").asText().equals(sid)).findFirst().orElseThrow();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+}
