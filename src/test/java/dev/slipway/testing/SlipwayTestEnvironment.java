@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Runs the real operator in a {@code @QuarkusTest} against real peers: the shared {@link
  * KubeApiServer} (CRDs from {@code deploy/crds/} applied) and the shared {@link MotoServer}.
- * Use it with {@code @QuarkusTestResource(value = SlipwayTestEnvironment.class, restrictToAnnotatedClass = true)}
- * or on a test profile.
+ * Use it with {@code @WithTestResource(SlipwayTestEnvironment.class)} on each {@code @QuarkusTest}
+ * class; classes with the same resources share one application start.
  *
  * <p>Configuration it sets for the application under test:
  *

@@ -6,7 +6,7 @@ import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /** The application under test really talks to the real API server and to moto. */
 @QuarkusTest
-@QuarkusTestResource(value = SlipwayTestEnvironment.class, restrictToAnnotatedClass = true)
+@WithTestResource(SlipwayTestEnvironment.class)
 class SlipwayTestEnvironmentTest {
 
   @Inject KubernetesClient client;
