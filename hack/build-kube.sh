@@ -6,7 +6,8 @@
 # The build runs once per machine; later calls only print the directory.
 set -euo pipefail
 
-KUBE_VERSION="${KUBE_VERSION:-1.32.13}"
+# The environment may override the pinned version.
+: "${KUBE_VERSION:=$(sed -n 's/^KUBE_VERSION=//p' "$(dirname "$0")/versions.env")}"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/slipway"
 KUBE_BIN_DIR="${KUBE_BIN_DIR:-$CACHE_ROOT/kube}"
 out="$KUBE_BIN_DIR/k8s/${KUBE_VERSION}-linux-amd64"

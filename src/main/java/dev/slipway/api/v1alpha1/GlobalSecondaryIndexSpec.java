@@ -19,6 +19,7 @@ import java.util.List;
 public class GlobalSecondaryIndexSpec {
 
   @Required
+  @Size(max = 255)
   @Pattern("^[a-zA-Z0-9_.-]{3,255}$")
   @JsonPropertyDescription("Index name.")
   public String name;

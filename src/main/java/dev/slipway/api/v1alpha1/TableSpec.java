@@ -27,6 +27,7 @@ import java.util.List;
 public class TableSpec {
 
   @Required
+  @Size(max = 64)
   @Pattern("^[a-zA-Z0-9_.-]{1,64}$")
   @JsonPropertyDescription("Logical table name; the AWS table is <namePrefix>-<name>. Functions refer to it by this name.")
   public String name;

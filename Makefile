@@ -1,0 +1,44 @@
+# Slipway: one entry point for building, testing and the local sandbox. `make help` lists targets.
+include hack/versions.env
+
+MVN ?= mvn -B
+SHELL := bash
+
+.DEFAULT_GOAL := help
+.PHONY: help deps build test crds sandbox sandbox-down sandbox-status
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+deps: ## install moto if missing or not the pinned version; build kube-apiserver + kubectl once per machine (pins: hack/versions.env)
+	@if [ "$$(python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" != "$(MOTO_VERSION)" ] \
+	    || ! command -v moto_server >/dev/null; then \
+	  echo "deps: installing moto[server]==$(MOTO_VERSION)"; \
+	  python3 -m pip install -q "moto[server]==$(MOTO_VERSION)"; \
+	fi
+	@hack/build-kube.sh >/dev/null
+
+build: ## compile and package the operator, regenerating CRDs into target/kubernetes
+	$(MVN) package -DskipTests
+
+test: deps ## unit and end-to-end tests (real kube-apiserver + etcd, moto), in one Maven run
+	$(MVN) verify
+
+crds: ## regenerate the CRDs and copy them to deploy/crds/ (commit the result)
+	$(MVN) package -DskipTests -q
+	@mkdir -p deploy/crds
+	@for f in target/kubernetes/*-v1.yml; do \
+	  n=$$(basename "$$f" -v1.yml); cp "$$f" "deploy/crds/$$n.yaml"; echo "crds: deploy/crds/$$n.yaml"; \
+	done
+
+sandbox: deps ## start etcd, kube-apiserver and moto on loopback; then: source .sandbox/env
+	@hack/sandbox.sh up
+
+sandbox-down: ## stop the sandbox (its data under .sandbox/ stays)
+	@hack/sandbox.sh down
+
+sandbox-status: ## show what of the sandbox runs
+	@hack/sandbox.sh status
+
+# `make demo` (the operator against the sandbox, an example stack, a canary) builds on `sandbox`
+# and is defined below by the operator's integration work.

@@ -1,0 +1,222 @@
+package dev.slipway.testing;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real Kubernetes peer of Slipway's tests: etcd and kube-apiserver (the version pinned in
+ * {@code hack/versions.env}, built by {@code make deps}) on loopback, started once per JVM through
+ * {@code hack/sandbox.sh} — the same script as {@code make sandbox}, in its own directory under
+ * {@code target/} and without moto (tests use {@link MotoServer}). The CRDs committed under
+ * {@code deploy/crds/} are applied and Established before {@link #shared()} returns.
+ *
+ * <p>There is no controller-manager: namespaces stay Terminating once deleted and owner references
+ * are not garbage-collected. Tests isolate themselves with {@link #newNamespace(String)}.
+ */
+public final class KubeApiServer {
+
+  private static final String FIELD_MANAGER = "slipway-tests";
+  private static KubeApiServer shared;
+
+  private final Path repo;
+  private final Path dir;
+  private final Path kubeconfig;
+  private final Config config;
+  private final KubernetesClient client;
+
+  private KubeApiServer(Path repo, Path dir) {
+    this.repo = repo;
+    this.dir = dir;
+    this.kubeconfig = dir.resolve("kubeconfig");
+    this.config = Config.fromKubeconfig(kubeconfig.toFile());
+    this.client = new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The JVM-wide server, started on first use with the CRDs applied, stopped when the JVM exits. */
+  public static synchronized KubeApiServer shared() {
+    if (shared == null) {
+      KubeApiServer server = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+      server.applyCrds(server.repo.resolve("deploy/crds"));
+      shared = server;
+    }
+    return shared;
+  }
+
+  private static KubeApiServer start() {
+    Path repo = repoRoot();
+    Path dir = repo.resolve("target/kube-api-server-" + ProcessHandle.current().pid());
+    Result up =
+        run(
+            repo,
+            Map.of(
+                "SANDBOX_DIR", dir.toString(),
+                "SANDBOX_MOTO", "0",
+                // A test JVM that is killed still takes its servers down with it.
+                "SANDBOX_WATCH_PID", Long.toString(ProcessHandle.current().pid())),
+            null,
+            "hack/sandbox.sh",
+            "up");
+    if (up.exitCode() != 0) {
+      throw new IllegalStateException(
+          "could not start kube-apiserver (binaries missing? run `make deps`):\n" + up.stderr());
+    }
+    return new KubeApiServer(repo, dir);
+  }
+
+  /** Applies every CRD file in {@code crdDir} by server-side apply and waits until each is Established. */
+  public void applyCrds(Path crdDir) {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> files = Files.list(crdDir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        CustomResourceDefinition crd =
+            client.apiextensions().v1().customResourceDefinitions().load(file.toFile()).item();
+        client.resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        names.add(crd.getMetadata().getName());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CRDs from " + crdDir, e);
+    }
+    if (names.isEmpty()) {
+      throw new IllegalStateException("no CRDs in " + crdDir + " (run `make crds`)");
+    }
+    for (String name : names) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name)
+          .waitUntilCondition(
+              crd ->
+                  crd != null
+                      && crd.getStatus() != null
+                      && crd.getStatus().getConditions().stream()
+                          .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+              30,
+              TimeUnit.SECONDS);
+    }
+  }
+
+  /** A client with cluster-admin rights. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A kubeconfig file with cluster-admin rights, for kubectl and other processes. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** For example {@code https://127.0.0.1:41234/}. */
+  public String url() {
+    return config.getMasterUrl();
+  }
+
+  /** PEM files of the cluster CA and the admin client certificate and key. */
+  public Path caCertFile() {
+    return Path.of(config.getCaCertFile());
+  }
+
+  public Path clientCertFile() {
+    return Path.of(config.getClientCertFile());
+  }
+
+  public Path clientKeyFile() {
+    return Path.of(config.getClientKeyFile());
+  }
+
+  /** Creates a namespace with a unique name starting with {@code prefix}. */
+  public String newNamespace(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    return name;
+  }
+
+  /** Runs the kubectl built with the API server against it; {@code stdin} may be null. */
+  public Result kubectl(String stdin, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(dir.resolve("bin/kubectl").toString());
+    command.addAll(List.of(args));
+    return run(repo, Map.of("KUBECONFIG", kubeconfig.toString()), stdin, command.toArray(String[]::new));
+  }
+
+  private void stop() {
+    client.close();
+    run(repo, Map.of("SANDBOX_DIR", dir.toString(), "SANDBOX_MOTO", "0"), null, "hack/sandbox.sh", "down");
+    // etcd preallocates 64 MB of WAL; the logs stay for post-mortems.
+    deleteTree(dir.resolve("etcd"));
+  }
+
+  /** What a finished command printed. */
+  public record Result(int exitCode, String stdout, String stderr) {}
+
+  private static Result run(Path workDir, Map<String, String> env, String stdin, String... command) {
+    try {
+      Path out = Files.createTempFile("slipway-cmd-", ".out");
+      Path err = Files.createTempFile("slipway-cmd-", ".err");
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      try (var in = p.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + String.join(" ", command));
+      }
+      Result result = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      Files.delete(out);
+      Files.delete(err);
+      return result;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The checkout's root: the nearest directory upwards that holds hack/sandbox.sh. */
+  static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("hack/sandbox.sh"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("hack/sandbox.sh not found above " + Path.of("").toAbsolutePath());
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
