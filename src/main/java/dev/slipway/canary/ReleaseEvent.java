@@ -27,11 +27,6 @@ public record ReleaseEvent(
     Promoted,
     RolledBack,
     Failed,
-    Superseded;
-
-    /** Whether Kubernetes should show it as a Warning event. */
-    public boolean warning() {
-      return this == RolledBack || this == Failed;
-    }
+    Superseded
   }
 }

@@ -46,10 +46,6 @@ public record ReleaseInput(
     return new ReleaseInput(release, generation, function, alias, controls, policy, status, a, published, analysis);
   }
 
-  public ReleaseInput withControls(Controls c) {
-    return new ReleaseInput(release, generation, function, alias, c, policy, status, observed, published, analysis);
-  }
-
   public ReleaseInput withPublished(String version) {
     return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, version, null);
   }

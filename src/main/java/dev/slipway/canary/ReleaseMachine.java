@@ -283,7 +283,8 @@ public final class ReleaseMachine {
       if (!policy().hasMetrics()) {
         return now.isBefore(transition) ? waitUntil(transition) : advance();
       }
-      Instant analysis = Instant.parse(st.nextAnalysisTime);
+      // A policy that gained metrics mid-release has no analysis scheduled yet: run one now.
+      Instant analysis = st.nextAnalysisTime == null ? now : Instant.parse(st.nextAnalysisTime);
       if (!now.isBefore(analysis)) {
         return new Action.RunAnalysis(policy().interval());
       }
@@ -293,7 +294,7 @@ public final class ReleaseMachine {
       if (st.stepVerdict == Verdict.Pass) {
         return advance();
       }
-      Instant deadline = transition.plus(max(plan().step(st.step).pause(), policy().interval()));
+      Instant deadline = transition.plus(max(currentPause(), policy().interval()));
       if (now.isBefore(deadline)) {
         if (!"AwaitingAnalysis".equals(st.reason)) {
           transition("AwaitingAnalysis", "pause over; waiting for a passing analysis until " + deadline);
@@ -362,6 +363,11 @@ public final class ReleaseMachine {
         return null;
       }
       return AliasState.single(st.phase == Succeeded ? st.canaryVersion : st.stableVersion);
+    }
+
+    /** The current step's pause; zero when an edited policy no longer has this step. */
+    private Duration currentPause() {
+      return st.step <= plan().size() ? plan().step(st.step).pause() : Duration.ZERO;
     }
 
     private AliasState stepAlias() {

@@ -24,7 +24,7 @@ final class ReleaseHarness {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final MutableClock clock = new MutableClock(T0);
-  final ReleasePolicy policy;
+  ReleasePolicy policy;
   int historyLimit = ReleaseMachine.DEFAULT_HISTORY_LIMIT;
   Controls controls = Controls.NONE;
   AliasState alias = AliasState.single("1");

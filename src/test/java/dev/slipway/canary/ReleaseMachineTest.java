@@ -488,6 +488,38 @@ class ReleaseMachineTest {
   }
 
   @Test
+  void aPolicyEditedMidReleaseAppliesFromTheCurrentStepOn() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    assertThat(h.status.stepLabel).isEqualTo("2/2");
+    CanaryPolicySpec shorter = new CanaryPolicySpec();
+    shorter.steps = List.of(new CanaryPolicySpec.Step(10, "30s"));
+    shorter.analysis = new CanaryPolicySpec.Analysis();
+    shorter.analysis.interval = "10s";
+    shorter.analysis.metrics = h.policy.metrics();
+    h.policy = ReleasePolicy.of(shorter);
+
+    h.runToEnd();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void aPolicyThatGainsMetricsMidReleaseAnalysesBeforeAdvancing() {
+    ReleaseHarness h = new ReleaseHarness(canary(false));
+    h.runFor(Duration.ofSeconds(15));
+    h.policy = canary(true);
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.5));
+
+    h.runToEnd();
+
+    assertThat(h.analysisRuns).extracting(t -> java.time.Duration.between(T0, t).toSeconds()).containsExactly(15L, 25L);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+  }
+
+  @Test
   void analysisHistoryKeepsTheNewestResults() {
     ReleaseHarness h = harness();
     h.historyLimit = 3;
