@@ -43,7 +43,7 @@ public class LambdaReleaseStatus implements HasConditions {
   @JsonPropertyDescription("step/totalSteps for kubectl get.")
   public String stepLabel;
 
-  @JsonPropertyDescription("When the current step's pause ends (RFC 3339).")
+  @JsonPropertyDescription("When the current step's weight was decided (RFC 3339).")
   public String stepStartTime;
 
   @JsonPropertyDescription("When the next step or promotion is due (RFC 3339).")
@@ -51,6 +51,12 @@ public class LambdaReleaseStatus implements HasConditions {
 
   @JsonPropertyDescription("When the next analysis is due (RFC 3339).")
   public String nextAnalysisTime;
+
+  @JsonPropertyDescription("Time left of the current step's pause when the release was paused, e.g. 12m30s; the timer resumes from it.")
+  public String pauseRemaining;
+
+  @JsonPropertyDescription("Verdict of the latest analysis run in the current step (Pass, Fail, Inconclusive); absent before the step's first run. Only Pass lets the step advance.")
+  public AnalysisResult.Verdict stepVerdict;
 
   @JsonPropertyDescription("Consecutive failed (and, if the policy says so, inconclusive) analysis runs.")
   public Integer consecutiveFailures;
@@ -64,13 +70,16 @@ public class LambdaReleaseStatus implements HasConditions {
   @JsonPropertyDescription("The release that superseded this one.")
   public String supersededBy;
 
+  @JsonPropertyDescription("CamelCase reason of the latest transition, e.g. Completed, AnalysisFailed, Aborted, NoChange.")
+  public String reason;
+
   @JsonPropertyDescription("Human-readable summary of the latest transition.")
   public String message;
 
-  @JsonPropertyDescription("When the release started shifting traffic (RFC 3339).")
+  @JsonPropertyDescription("When the release started (RFC 3339).")
   public String startTime;
 
-  @JsonPropertyDescription("When the release reached a final phase (RFC 3339).")
+  @JsonPropertyDescription("When the release reached a final phase and AWS confirmed its alias (RFC 3339); a final phase without it is still setting the alias.")
   public String finishTime;
 
   @JsonPropertyDescription("Duration from start to finish, e.g. 40m12s.")

@@ -1,0 +1,56 @@
+package dev.slipway.canary;
+
+import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import java.util.List;
+
+/**
+ * Everything one decision looks at. {@code observed} is the alias as GetAlias returned it in this
+ * reconcile; {@code published} and {@code analysis} are the results of the previous action, when
+ * that action was {@link Action.Publish} or {@link Action.RunAnalysis}.
+ */
+public record ReleaseInput(
+    String release,
+    long generation,
+    String function,
+    String alias,
+    Controls controls,
+    ReleasePolicy policy,
+    LambdaReleaseStatus status,
+    AliasState observed,
+    String published,
+    List<AnalysisResult> analysis) {
+
+  /** The user's spec controls. */
+  public record Controls(boolean paused, boolean promote, boolean abort) {
+    public static final Controls NONE = new Controls(false, false, false);
+
+    public static Controls of(LambdaReleaseSpec spec) {
+      return new Controls(
+          Boolean.TRUE.equals(spec.paused), Boolean.TRUE.equals(spec.promote), Boolean.TRUE.equals(spec.abort));
+    }
+  }
+
+  public static ReleaseInput of(
+      String release, long generation, String function, String alias, Controls controls, ReleasePolicy policy,
+      LambdaReleaseStatus status, AliasState observed) {
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, null);
+  }
+
+  public ReleaseInput withStatus(LambdaReleaseStatus s) {
+    return new ReleaseInput(release, generation, function, alias, controls, policy, s, observed, null, null);
+  }
+
+  public ReleaseInput withObserved(AliasState a) {
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, a, published, analysis);
+  }
+
+  public ReleaseInput withPublished(String version) {
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, version, null);
+  }
+
+  public ReleaseInput withAnalysis(List<AnalysisResult> results) {
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, List.copyOf(results));
+  }
+}

@@ -1,0 +1,475 @@
+package dev.slipway.canary;
+
+import static dev.slipway.api.v1alpha1.ReleasePhase.Failed;
+import static dev.slipway.api.v1alpha1.ReleasePhase.Paused;
+import static dev.slipway.api.v1alpha1.ReleasePhase.Pending;
+import static dev.slipway.api.v1alpha1.ReleasePhase.Progressing;
+import static dev.slipway.api.v1alpha1.ReleasePhase.RolledBack;
+import static dev.slipway.api.v1alpha1.ReleasePhase.Succeeded;
+import static dev.slipway.api.v1alpha1.ReleasePhase.Superseded;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
+import dev.slipway.api.v1alpha1.Durations;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.canary.ReleaseEvent.Kind;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The LambdaRelease state machine: pure (no AWS, no Kubernetes) and driven by an injected clock.
+ *
+ * <p>Each {@link #decide} reads the persisted status and the alias as AWS shows it now and returns
+ * the next status and one {@link Action}. The status always names the alias state the release wants
+ * (phase, step, weight); the reconciler persists it <em>before</em> calling AWS, so after a crash
+ * the status is at most one transition ahead of the alias, and the next decision sees the mismatch
+ * and re-applies the same target: a step is never repeated or skipped, and the alias never carries
+ * a weight the status does not show. A final phase is applied the same way and counts as finished
+ * only once AWS confirms the alias ({@code finishTime} set).
+ *
+ * <p>Timing: each step holds for its pause; analysis runs every interval (the first run at
+ * {@code min(interval, pause)} after the step starts, so every step is judged at least once). A step
+ * advances only on a passing latest run. When the pause is over and the latest run is not a pass,
+ * the release waits for data for a grace period of {@code max(pause, interval)}, then fails
+ * ({@code AnalysisInconclusive}) or rolls back ({@code AnalysisFailed}). {@code failureLimit}
+ * consecutive failed runs roll back at once; inconclusive runs neither reset nor (unless
+ * {@code inconclusiveIsFailure}) add to that count. AllAtOnce (no steps) promotes at once without
+ * analysis: with no canary traffic there is nothing to measure before the shift.
+ */
+public final class ReleaseMachine {
+
+  public static final int DEFAULT_HISTORY_LIMIT = 20;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Clock clock;
+  private final int historyLimit;
+
+  public ReleaseMachine(Clock clock) {
+    this(clock, DEFAULT_HISTORY_LIMIT);
+  }
+
+  /** {@code historyLimit}: how many analysis results status keeps, newest last. */
+  public ReleaseMachine(Clock clock, int historyLimit) {
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit must be at least 1");
+    }
+    this.clock = clock;
+    this.historyLimit = historyLimit;
+  }
+
+  /** The next status and action of a release. */
+  public Decision decide(ReleaseInput in) {
+    Run run = new Run(in);
+    Action action = run.next();
+    return run.decision(action);
+  }
+
+  /** A newer release for the same alias takes over: stop without touching the alias. */
+  public Decision supersede(ReleaseInput in, String by) {
+    Run run = new Run(in);
+    if (run.st.phase.isFinal()) {
+      return run.decision(new Action.Done());
+    }
+    run.st.supersededBy = by;
+    run.end(Superseded, "Superseded", "superseded by release " + by, null);
+    return run.decision(run.finish());
+  }
+
+  /**
+   * The release cannot go on (function or policy missing, code unreadable, invalid policy): Failed
+   * with {@code reason}; traffic goes back to the stable version if a canary version was published.
+   */
+  public Decision fail(ReleaseInput in, String reason, String message) {
+    Run run = new Run(in);
+    if (run.st.phase.isFinal()) {
+      return run.decision(run.finish());
+    }
+    run.end(Failed, reason, message, null);
+    return run.decision(run.finish());
+  }
+
+  /** One decision's working state. */
+  private final class Run {
+    final ReleaseInput in;
+    final LambdaReleaseStatus before;
+    final LambdaReleaseStatus st;
+    final Instant now;
+    final List<ReleaseEvent> events = new ArrayList<>();
+
+    Run(ReleaseInput in) {
+      this.in = in;
+      this.before = in.status();
+      this.st = before == null ? new LambdaReleaseStatus() : JSON.convertValue(before, LambdaReleaseStatus.class);
+      this.now = clock.instant();
+      if (st.phase == null) {
+        init();
+      }
+      st.observedGeneration = in.generation();
+    }
+
+    Decision decision(Action action) {
+      boolean changed = before == null || !JSON.valueToTree(before).equals(JSON.valueToTree(st));
+      return new Decision(st, changed, action, List.copyOf(events));
+    }
+
+    private void init() {
+      st.phase = Pending;
+      st.function = in.function();
+      st.alias = in.alias();
+      st.startTime = now.toString();
+      st.step = 0;
+      st.weight = 0;
+      st.totalSteps = plan().size();
+      st.stepLabel = label();
+      st.consecutiveFailures = 0;
+      transition("Publishing", "publishing a version with the new code");
+    }
+
+    Action next() {
+      if (st.phase.isFinal()) {
+        return finish();
+      }
+      if (in.controls().abort()) {
+        end(RolledBack, "Aborted", "aborted by spec.abort: all traffic on the stable version", null);
+        return finish();
+      }
+      if (st.phase == Pending) {
+        return pending();
+      }
+      if (in.controls().promote()) {
+        return promote("PromotedByUser", "promoted by spec.promote, remaining steps skipped");
+      }
+      AliasState desired = stepAlias();
+      if (!desired.equals(in.observed())) {
+        // Resuming after a crash between persisting a transition and applying it, or drift.
+        return new Action.SetAlias(desired);
+      }
+      if (in.controls().paused()) {
+        return pause();
+      }
+      boolean resumed = st.phase == Paused;
+      if (resumed) {
+        Optional<Action> started = resume();
+        if (started.isPresent()) {
+          return started.get();
+        }
+      }
+      // A run that straddled the pause does not count.
+      if (in.analysis() != null && !resumed) {
+        Optional<Action> rolledBack = record(in.analysis());
+        if (rolledBack.isPresent()) {
+          return rolledBack.get();
+        }
+      }
+      return timing();
+    }
+
+    private Action pending() {
+      if (st.stableVersion == null) {
+        st.stableVersion = in.observed().version();
+      }
+      if (st.canaryVersion == null) {
+        if (in.published() == null) {
+          return new Action.Publish();
+        }
+        st.canaryVersion = in.published();
+      }
+      if (st.canaryVersion.equals(st.stableVersion)) {
+        return promote("NoChange", "the code equals live version " + st.stableVersion + ": nothing to shift");
+      }
+      if (plan().isEmpty()) {
+        return promote("AllAtOnce", "all traffic to version " + st.canaryVersion + " at once");
+      }
+      if (in.controls().promote()) {
+        return promote("PromotedByUser", "promoted by spec.promote before the first step");
+      }
+      announce(Kind.Started, "Started", "release of version " + st.canaryVersion + " over " + plan().summary(), null);
+      if (in.controls().paused()) {
+        return pause();
+      }
+      return enterStep(1);
+    }
+
+    private Action enterStep(int index) {
+      StepPlan.Step step = plan().step(index);
+      st.phase = Progressing;
+      st.step = index;
+      st.weight = step.weight();
+      st.stepLabel = label();
+      st.stepStartTime = now.toString();
+      st.nextTransitionTime = now.plus(step.pause()).toString();
+      st.nextAnalysisTime = policy().hasMetrics() ? now.plus(min(policy().interval(), step.pause())).toString() : null;
+      st.stepVerdict = null;
+      st.consecutiveFailures = 0;
+      transition("StepStarted", step.weight() + "% of traffic on version " + st.canaryVersion + " for " + Durations.format(step.pause()));
+      AliasState desired = stepAlias();
+      return desired.equals(in.observed()) ? timing() : new Action.SetAlias(desired);
+    }
+
+    private Action pause() {
+      if (st.phase != Paused) {
+        st.phase = Paused;
+        st.pauseRemaining = st.nextTransitionTime == null ? null : Durations.format(positive(Duration.between(now, Instant.parse(st.nextTransitionTime))));
+        st.nextTransitionTime = null;
+        st.nextAnalysisTime = null;
+        transition("PausedBySpec", "paused by spec.paused at " + st.weight + "%");
+        announce(Kind.Paused, "PausedBySpec", st.message, null);
+      }
+      // Results of an analysis that was already running do not count while paused.
+      AliasState desired = stepAlias();
+      return desired.equals(in.observed()) ? new Action.Hold() : new Action.SetAlias(desired);
+    }
+
+    /** Continues a paused release; starts it if it was paused before the first step. */
+    private Optional<Action> resume() {
+      st.phase = Progressing;
+      announce(Kind.Resumed, "Resumed", "resumed at " + st.weight + "%", null);
+      if (st.step == 0) {
+        return Optional.of(enterStep(1));
+      }
+      Duration remaining = st.pauseRemaining == null ? Duration.ZERO : Durations.parse(st.pauseRemaining);
+      st.pauseRemaining = null;
+      st.nextTransitionTime = now.plus(remaining).toString();
+      // Traffic seen before the pause says little about now: the step needs a fresh run.
+      st.stepVerdict = null;
+      st.nextAnalysisTime = policy().hasMetrics() ? now.plus(min(policy().interval(), remaining)).toString() : null;
+      transition("Resumed", "resumed at " + st.weight + "%, " + Durations.format(remaining) + " of the step left");
+      return Optional.empty();
+    }
+
+    /** Records one analysis run; rolls back when the failure limit is reached. */
+    private Optional<Action> record(List<AnalysisResult> results) {
+      String step = st.weight + "% (" + st.stepLabel + ")";
+      List<AnalysisResult> stamped = results.stream().map(r -> {
+        AnalysisResult c = JSON.convertValue(r, AnalysisResult.class);
+        c.step = step;
+        c.time = now.toString();
+        return c;
+      }).toList();
+      st.analysis.addAll(stamped);
+      if (st.analysis.size() > historyLimit) {
+        st.analysis = new ArrayList<>(st.analysis.subList(st.analysis.size() - historyLimit, st.analysis.size()));
+      }
+      Verdict verdict = overall(stamped);
+      st.stepVerdict = verdict;
+      st.nextAnalysisTime = now.plus(policy().interval()).toString();
+      boolean counts = verdict == Verdict.Fail || (verdict == Verdict.Inconclusive && policy().inconclusiveIsFailure());
+      if (verdict == Verdict.Pass) {
+        st.consecutiveFailures = 0;
+      } else if (counts) {
+        st.consecutiveFailures = st.consecutiveFailures + 1;
+      }
+      if (st.consecutiveFailures >= policy().failureLimit()) {
+        AnalysisResult failing = firstWith(stamped, Verdict.Fail).orElseGet(() -> firstWith(stamped, Verdict.Inconclusive).orElse(null));
+        end(RolledBack, "AnalysisFailed", st.consecutiveFailures + " consecutive failed analysis runs: " + describe(failing), failing);
+        return Optional.of(finish());
+      }
+      return Optional.empty();
+    }
+
+    private Action timing() {
+      Instant transition = Instant.parse(st.nextTransitionTime);
+      if (!policy().hasMetrics()) {
+        return now.isBefore(transition) ? waitUntil(transition) : advance();
+      }
+      // A policy that gained metrics mid-release has no analysis scheduled yet: run one now.
+      Instant analysis = st.nextAnalysisTime == null ? now : Instant.parse(st.nextAnalysisTime);
+      if (!now.isBefore(analysis)) {
+        return new Action.RunAnalysis(policy().interval());
+      }
+      if (now.isBefore(transition)) {
+        return waitUntil(earliest(analysis, transition));
+      }
+      if (st.stepVerdict == Verdict.Pass) {
+        return advance();
+      }
+      Instant deadline = transition.plus(max(currentPause(), policy().interval()));
+      if (now.isBefore(deadline)) {
+        if (!"AwaitingAnalysis".equals(st.reason)) {
+          transition("AwaitingAnalysis", "pause over; waiting for a passing analysis until " + deadline);
+        }
+        return waitUntil(earliest(analysis, deadline));
+      }
+      if (st.stepVerdict == Verdict.Fail) {
+        AnalysisResult failing = latestWith(Verdict.Fail).orElse(null);
+        end(RolledBack, "AnalysisFailed", "analysis still failing after the step's grace period: " + describe(failing), failing);
+      } else {
+        AnalysisResult failing = latestWith(Verdict.Inconclusive).orElse(null);
+        end(Failed, "AnalysisInconclusive", "no conclusive analysis by " + deadline + ": " + describe(failing), failing);
+      }
+      return finish();
+    }
+
+    private Action advance() {
+      announce(Kind.StepCompleted, "StepCompleted", "step " + st.stepLabel + " at " + st.weight + "% completed", null);
+      if (st.step < plan().size()) {
+        return enterStep(st.step + 1);
+      }
+      return promote("Completed", "all " + plan().size() + " steps passed");
+    }
+
+    private Action promote(String reason, String message) {
+      end(Succeeded, reason, message + "; all traffic on version " + st.canaryVersion, null);
+      return finish();
+    }
+
+    /** Enters a final phase; {@link #finish} applies and confirms its alias. */
+    void end(ReleasePhase phase, String reason, String message, AnalysisResult failing) {
+      st.phase = phase;
+      st.weight = phase == Succeeded ? 100 : 0;
+      st.stepLabel = label();
+      st.nextTransitionTime = null;
+      st.nextAnalysisTime = null;
+      st.pauseRemaining = null;
+      st.finishTime = null;
+      transition(reason, message);
+      Kind kind = switch (phase) {
+        case Succeeded -> Kind.Promoted;
+        case RolledBack -> Kind.RolledBack;
+        case Superseded -> Kind.Superseded;
+        default -> Kind.Failed;
+      };
+      announce(kind, reason, message, failing);
+    }
+
+    Action finish() {
+      if (st.finishTime != null) {
+        return new Action.Done();
+      }
+      AliasState target = finalAlias();
+      if (target != null && !target.equals(in.observed())) {
+        return new Action.SetAlias(target);
+      }
+      st.finishTime = now.toString();
+      st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
+      transition(st.reason, st.message);
+      return new Action.Done();
+    }
+
+    /** Where a final phase leaves the alias; null when the release never had traffic to move. */
+    private AliasState finalAlias() {
+      if (st.phase == Superseded || st.stableVersion == null || st.canaryVersion == null) {
+        return null;
+      }
+      return AliasState.single(st.phase == Succeeded ? st.canaryVersion : st.stableVersion);
+    }
+
+    /** The current step's pause; zero when an edited policy no longer has this step. */
+    private Duration currentPause() {
+      return st.step <= plan().size() ? plan().step(st.step).pause() : Duration.ZERO;
+    }
+
+    private AliasState stepAlias() {
+      return st.step == 0 ? AliasState.single(st.stableVersion) : AliasState.weighted(st.stableVersion, st.canaryVersion, st.weight);
+    }
+
+    private Action waitUntil(Instant t) {
+      return new Action.Wait(positive(Duration.between(now, t)));
+    }
+
+    private void transition(String reason, String message) {
+      st.reason = reason;
+      st.message = message;
+      boolean finished = st.phase.isFinal() && st.finishTime != null;
+      setCondition("Ready", st.phase == Succeeded && finished, reason, message);
+      setCondition("Progressing", !finished, reason, message);
+      setCondition("Paused", st.phase == Paused, reason, message);
+      setCondition("Degraded", st.phase == RolledBack || st.phase == Failed, reason, message);
+    }
+
+    /** Sets a condition, keeping its lastTransitionTime when its status did not change. */
+    private void setCondition(String type, boolean value, String reason, String message) {
+      String status = value ? "True" : "False";
+      Condition old = st.conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+      String since = old != null && status.equals(old.getStatus()) ? old.getLastTransitionTime() : now.toString();
+      Condition c = new ConditionBuilder()
+          .withType(type)
+          .withStatus(status)
+          .withReason(reason)
+          .withMessage(message)
+          .withObservedGeneration(in.generation())
+          .withLastTransitionTime(since)
+          .build();
+      st.conditions.removeIf(x -> type.equals(x.getType()));
+      st.conditions.add(c);
+      st.conditions.sort(Comparator.comparing(Condition::getType));
+    }
+
+    private void announce(Kind kind, String reason, String message, AnalysisResult failing) {
+      events.add(new ReleaseEvent(
+          kind, in.release(), st.function, st.alias, st.stableVersion, st.canaryVersion, st.weight, st.stepLabel, reason, message, failing));
+    }
+
+    private String label() {
+      return st.step + "/" + plan().size();
+    }
+
+    private ReleasePolicy policy() {
+      return in.policy();
+    }
+
+    private StepPlan plan() {
+      return in.policy().plan();
+    }
+
+    private Optional<AnalysisResult> latestWith(Verdict v) {
+      for (int i = st.analysis.size() - 1; i >= 0; i--) {
+        if (st.analysis.get(i).verdict == v) {
+          return Optional.of(st.analysis.get(i));
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** A run fails when any check fails; it passes only when every check passes. */
+  static Verdict overall(List<AnalysisResult> results) {
+    if (results.stream().anyMatch(r -> r.verdict == Verdict.Fail)) {
+      return Verdict.Fail;
+    }
+    if (results.isEmpty() || results.stream().anyMatch(r -> r.verdict != Verdict.Pass)) {
+      return Verdict.Inconclusive;
+    }
+    return Verdict.Pass;
+  }
+
+  private static Optional<AnalysisResult> firstWith(List<AnalysisResult> results, Verdict v) {
+    return results.stream().filter(r -> r.verdict == v).findFirst();
+  }
+
+  private static String describe(AnalysisResult r) {
+    if (r == null) {
+      return "no result";
+    }
+    String value = r.value == null ? "no data" : String.valueOf(r.value);
+    return r.metric + " = " + value + " (threshold " + Objects.toString(r.threshold, "-") + ")"
+        + (r.message == null ? "" : ": " + r.message);
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.slipway.canary.analysis;
+
+import static dev.slipway.canary.analysis.MetricCheck.result;
+
+import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
+import dev.slipway.api.v1alpha1.CanaryPolicySpec.Metric;
+import dev.slipway.api.v1alpha1.Durations;
+import dev.slipway.aws.AwsErrors;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+
+/**
+ * Runs a policy's checks once ({@link dev.slipway.canary.Action.RunAnalysis}). A check that cannot
+ * reach CloudWatch is inconclusive: an outage of the monitoring says nothing about the canary.
+ */
+public final class Analyzer {
+
+  private static final Logger LOG = Logger.getLogger(Analyzer.class);
+
+  private final CloudWatchClient cloudWatch;
+  private final CloudWatchStatistics statistics;
+  private final HttpClient http;
+
+  public Analyzer(CloudWatchClient cloudWatch, HttpClient http) {
+    this.cloudWatch = cloudWatch;
+    this.statistics = new CloudWatchStatistics(cloudWatch);
+    this.http = http;
+  }
+
+  public List<AnalysisResult> run(List<Metric> metrics, AnalysisContext ctx) {
+    return metrics.stream().map(m -> runOne(m, ctx)).toList();
+  }
+
+  private AnalysisResult runOne(Metric m, AnalysisContext ctx) {
+    try {
+      return checkFor(m).check(ctx);
+    } catch (RuntimeException e) {
+      LOG.warnf("analysis check %s of %s could not run: %s", m.name, ctx.function(), AwsErrors.message(e));
+      return result(m.name, Verdict.Inconclusive, null, null, "check could not run: " + AwsErrors.message(e));
+    }
+  }
+
+  /** The check a policy metric describes (exactly one kind is set; the CRD schema enforces it). */
+  MetricCheck checkFor(Metric m) {
+    if (m.lambdaErrorRate != null) {
+      return new RatioCheck(m.name, statistics, "AWS/Lambda", "Errors", "Invocations",
+          AnalysisContext::canaryDimensions, m.lambdaErrorRate.max, m.lambdaErrorRate.minRequests);
+    }
+    if (m.apiGateway5xxRate != null) {
+      return new RatioCheck(m.name, statistics, "AWS/ApiGateway", "5XXError", "Count",
+          ctx -> ctx.restApiName() == null ? null : Map.of("ApiName", ctx.restApiName(), "Stage", ctx.restApiStage()),
+          m.apiGateway5xxRate.max, m.apiGateway5xxRate.minRequests);
+    }
+    if (m.lambdaDurationP99 != null) {
+      return new ThresholdCheck(m.name, statistics,
+          ctx -> new CloudWatchStatistics.Query("AWS/Lambda", "Duration", ctx.canaryDimensions(), "p99"),
+          null, m.lambdaDurationP99.maxMillis.doubleValue(), null);
+    }
+    if (m.cloudWatch != null) {
+      var c = m.cloudWatch;
+      return new ThresholdCheck(m.name, statistics,
+          ThresholdCheck.template(c.namespace, c.metricName, c.dimensions == null ? Map.of() : c.dimensions, c.statistic == null ? "Average" : c.statistic),
+          c.periodSeconds, c.max, c.min);
+    }
+    if (m.cloudWatchAlarms != null) {
+      return new AlarmCheck(m.name, cloudWatch, m.cloudWatchAlarms.names);
+    }
+    if (m.http != null) {
+      return new HttpCheck(m.name, http, URI.create(m.http.url), m.http.expectStatus == null ? 200 : m.http.expectStatus,
+          Durations.parse(m.http.timeout == null ? "5s" : m.http.timeout));
+    }
+    throw new IllegalArgumentException("metric " + m.name + " names no check");
+  }
+}

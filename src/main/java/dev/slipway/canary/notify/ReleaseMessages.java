@@ -1,0 +1,65 @@
+package dev.slipway.canary.notify;
+
+import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.canary.ReleaseEvent;
+
+/** The words of an announcement, shared by every channel. */
+final class ReleaseMessages {
+
+  private ReleaseMessages() {}
+
+  /** One line, plain ASCII (SNS subjects allow nothing else), under 100 characters. */
+  static String subject(ReleaseEvent e) {
+    String s = "Slipway: " + e.function() + ":" + e.alias() + " release " + verb(e);
+    return s.length() < 100 ? s : s.substring(0, 96) + "...";
+  }
+
+  static String headline(ReleaseEvent e) {
+    return icon(e.kind()) + " " + e.release() + " " + verb(e) + " (" + e.function() + ":" + e.alias() + ")";
+  }
+
+  /** The facts, one per line: function, versions, weight and step, reason, failing check. */
+  static String details(ReleaseEvent e) {
+    StringBuilder b = new StringBuilder()
+        .append("Function: ").append(e.function()).append(':').append(e.alias()).append('\n')
+        .append("Versions: stable ").append(orDash(e.stableVersion())).append(", canary ").append(orDash(e.canaryVersion())).append('\n')
+        .append("Weight: ").append(e.weight()).append("% on the canary, step ").append(orDash(e.step())).append('\n')
+        .append("Reason: ").append(e.reason()).append(" - ").append(e.message());
+    AnalysisResult f = e.failing();
+    if (f != null) {
+      b.append('\n').append("Failing check: ").append(f.metric).append(" = ").append(f.value == null ? "no data" : f.value)
+          .append(" (threshold ").append(orDash(f.threshold)).append(')');
+    }
+    return b.toString();
+  }
+
+  private static String verb(ReleaseEvent e) {
+    return switch (e.kind()) {
+      case Started -> "started";
+      case StepCompleted -> "completed step " + e.step();
+      case Paused -> "paused";
+      case Resumed -> "resumed";
+      case Promoted -> "promoted";
+      case RolledBack -> "rolled back";
+      case Failed -> "failed";
+      case Superseded -> "superseded";
+    };
+  }
+
+  private static String icon(ReleaseEvent.Kind k) {
+    return switch (k) {
+      case Started -> ":rocket:";
+      case StepCompleted -> ":arrow_forward:";
+      case Paused -> ":double_vertical_bar:";
+      case Resumed -> ":arrow_forward:";
+      case Promoted -> ":white_check_mark:";
+      case RolledBack -> ":rewind:";
+      case Failed -> ":x:";
+      case Superseded -> ":fast_forward:";
+    };
+  }
+
+  private static String orDash(String s) {
+    return s == null ? "-" : s;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.slipway.canary.notify;
+
+import dev.slipway.canary.ReleaseEvent;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+
+/**
+ * Publishes to an SNS topic (e-mail, chat bots, queues). The event kind travels as the message
+ * attribute {@code event}, so subscribers can filter, e.g. only RolledBack and Failed. The client
+ * must be for the topic's region ({@link #region}).
+ */
+public final class SnsNotifier implements Notifier {
+
+  private final SnsClient sns;
+  private final String topicArn;
+
+  public SnsNotifier(SnsClient sns, String topicArn) {
+    this.sns = sns;
+    this.topicArn = topicArn;
+  }
+
+  /** The region of a topic ARN: arn:aws:sns:REGION:account:name. */
+  public static String region(String topicArn) {
+    String[] parts = topicArn.split(":");
+    if (parts.length < 6) {
+      throw new IllegalArgumentException("not an SNS topic ARN: " + topicArn);
+    }
+    return parts[3];
+  }
+
+  @Override
+  public String channel() {
+    return "sns";
+  }
+
+  @Override
+  public void send(ReleaseEvent e) {
+    sns.publish(b -> b.topicArn(topicArn)
+        .subject(ReleaseMessages.subject(e))
+        .message(ReleaseMessages.headline(e) + "\n\n" + ReleaseMessages.details(e))
+        .messageAttributes(java.util.Map.of("event", MessageAttributeValue.builder().dataType("String").stringValue(e.kind().name()).build())));
+  }
+}

@@ -1,0 +1,568 @@
+package dev.slipway.canary;
+
+import static dev.slipway.canary.ReleaseEvent.Kind.Failed;
+import static dev.slipway.canary.ReleaseEvent.Kind.Paused;
+import static dev.slipway.canary.ReleaseEvent.Kind.Promoted;
+import static dev.slipway.canary.ReleaseEvent.Kind.Resumed;
+import static dev.slipway.canary.ReleaseEvent.Kind.RolledBack;
+import static dev.slipway.canary.ReleaseEvent.Kind.Started;
+import static dev.slipway.canary.ReleaseEvent.Kind.StepCompleted;
+import static dev.slipway.canary.ReleaseHarness.T0;
+import static dev.slipway.canary.ReleaseHarness.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
+import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.canary.ReleaseInput.Controls;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReleaseMachineTest {
+
+  private static final AliasState STABLE = AliasState.single("1");
+  private static final AliasState AT_10 = AliasState.weighted("1", "2", 10);
+  private static final AliasState AT_50 = AliasState.weighted("1", "2", 50);
+  private static final AliasState PROMOTED = AliasState.single("2");
+
+  /** 10% for 30s, 50% for 20s, analysis every 10s, two failures roll back. */
+  private static ReleasePolicy canary(boolean withMetrics) {
+    CanaryPolicySpec spec = new CanaryPolicySpec();
+    spec.steps = List.of(new CanaryPolicySpec.Step(10, "30s"), new CanaryPolicySpec.Step(50, "20s"));
+    spec.analysis = new CanaryPolicySpec.Analysis();
+    spec.analysis.interval = "10s";
+    spec.analysis.failureLimit = 2;
+    if (withMetrics) {
+      CanaryPolicySpec.Metric m = new CanaryPolicySpec.Metric();
+      m.name = "error-rate";
+      m.lambdaErrorRate = new CanaryPolicySpec.RateThreshold();
+      m.lambdaErrorRate.max = 0.05;
+      spec.analysis.metrics = List.of(m);
+    }
+    return ReleasePolicy.of(spec);
+  }
+
+  private static ReleaseHarness harness() {
+    return new ReleaseHarness(canary(true));
+  }
+
+  @Test
+  void healthyCanaryGoesTenFiftyHundredAndSucceeds() {
+    ReleaseHarness h = harness();
+
+    Action last = h.runToEnd();
+
+    assertThat(last).isInstanceOf(Action.Done.class);
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+    assertThat(h.analysisRuns).extracting(t -> Duration.between(T0, t).toSeconds()).containsExactly(10L, 20L, 30L, 40L, 50L);
+    assertThat(h.eventKinds()).containsExactly(Started, StepCompleted, StepCompleted, Promoted);
+    LambdaReleaseStatus s = h.status;
+    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(s.reason).isEqualTo("Completed");
+    assertThat(s.weight).isEqualTo(100);
+    assertThat(s.stepLabel).isEqualTo("2/2");
+    assertThat(s.stableVersion).isEqualTo("1");
+    assertThat(s.canaryVersion).isEqualTo("2");
+    assertThat(s.startTime).isEqualTo(T0.toString());
+    assertThat(s.finishTime).isEqualTo(T0.plusSeconds(50).toString());
+    assertThat(s.duration).isEqualTo("50s");
+    assertThat(s.analysis).hasSize(5).allMatch(r -> r.verdict == Verdict.Pass);
+    assertThat(s.analysis.get(0).step).isEqualTo("10% (1/2)");
+    assertThat(s.analysis.get(4).step).isEqualTo("50% (2/2)");
+    assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(s, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(h.publishCalls).isEqualTo(1);
+  }
+
+  @Test
+  void statusRecordsTheScheduleWhileAStepHolds() {
+    ReleaseHarness h = harness();
+
+    Action a = h.reconcile();
+
+    assertThat(a).isEqualTo(new Action.Wait(Duration.ofSeconds(10)));
+    assertThat(h.alias).isEqualTo(AT_10);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Progressing);
+    assertThat(h.status.stepLabel).isEqualTo("1/2");
+    assertThat(h.status.totalSteps).isEqualTo(2);
+    assertThat(h.status.stepStartTime).isEqualTo(T0.toString());
+    assertThat(h.status.nextTransitionTime).isEqualTo(T0.plusSeconds(30).toString());
+    assertThat(h.status.nextAnalysisTime).isEqualTo(T0.plusSeconds(10).toString());
+  }
+
+  @Test
+  void errorRateBreachRollsBackAtTheFailureLimit() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2));
+
+    h.runToEnd();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.reason).isEqualTo("AnalysisFailed");
+    assertThat(h.status.weight).isZero();
+    assertThat(h.status.consecutiveFailures).isEqualTo(2);
+    assertThat(condition(h.status, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(condition(h.status, "Ready").getStatus()).isEqualTo("False");
+    ReleaseEvent rolledBack = h.events.get(h.events.size() - 1);
+    assertThat(rolledBack.kind()).isEqualTo(RolledBack);
+    assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
+    assertThat(rolledBack.failing().value).isEqualTo(0.2);
+    assertThat(rolledBack.message()).contains("error-rate = 0.2");
+  }
+
+  @Test
+  void aPassBetweenFailuresResetsTheCount() {
+    ReleaseHarness h = harness();
+    List<Verdict> script = new ArrayList<>(List.of(Verdict.Fail, Verdict.Pass, Verdict.Fail, Verdict.Pass, Verdict.Pass));
+    h.analysis = () -> List.of(result("error-rate", script.isEmpty() ? Verdict.Pass : script.remove(0), 0.0));
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+  }
+
+  @Test
+  void inconclusiveNeitherPassesNorResetsFailures() {
+    ReleaseHarness h = harness();
+    List<Verdict> script = new ArrayList<>(List.of(Verdict.Fail, Verdict.Inconclusive, Verdict.Fail));
+    h.analysis = () -> List.of(result("error-rate", script.remove(0), null));
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void inconclusiveDataDoesNotPromoteAndWaitsForData() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Inconclusive, null));
+
+    h.runFor(Duration.ofSeconds(40));
+
+    assertThat(h.alias).isEqualTo(AT_10);
+    assertThat(h.status.step).isEqualTo(1);
+    assertThat(h.status.reason).isEqualTo("AwaitingAnalysis");
+    assertThat(h.status.consecutiveFailures).isZero();
+    assertThat(h.status.stepVerdict).isEqualTo(Verdict.Inconclusive);
+
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0));
+    h.clock.advance(Duration.ofSeconds(10));
+    h.reconcile();
+
+    assertThat(h.alias).isEqualTo(AT_50);
+    assertThat(h.status.stepLabel).isEqualTo("2/2");
+  }
+
+  @Test
+  void dataThatNeverArrivesFailsTheReleaseAfterTheGracePeriod() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Inconclusive, null));
+
+    h.runToEnd();
+
+    // The 30s pause, then a grace of max(pause, interval) = 30s.
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(h.status.reason).isEqualTo("AnalysisInconclusive");
+    assertThat(h.eventKinds()).endsWith(Failed);
+  }
+
+  @Test
+  void inconclusiveCountsAsFailureWhenThePolicySaysSo() {
+    CanaryPolicySpec spec = new CanaryPolicySpec();
+    spec.steps = List.of(new CanaryPolicySpec.Step(10, "5m"));
+    spec.analysis = new CanaryPolicySpec.Analysis();
+    spec.analysis.interval = "10s";
+    spec.analysis.failureLimit = 3;
+    spec.analysis.inconclusiveIsFailure = true;
+    spec.analysis.metrics = canary(true).metrics();
+    ReleaseHarness h = new ReleaseHarness(ReleasePolicy.of(spec));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Inconclusive, null));
+
+    h.runToEnd();
+
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.reason).isEqualTo("AnalysisFailed");
+  }
+
+  @Test
+  void pauseHoldsTheWeightStopsTheTimerAndIgnoresAnalysis() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(12));
+    assertThat(h.analysisRuns).hasSize(1);
+
+    h.controls = new Controls(true, false, false);
+    h.clock.advance(Duration.ofSeconds(3));
+    Action a = h.reconcile();
+
+    assertThat(a).isInstanceOf(Action.Hold.class);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Paused);
+    assertThat(h.status.pauseRemaining).isEqualTo("15s");
+    assertThat(h.status.nextTransitionTime).isNull();
+    assertThat(condition(h.status, "Paused").getStatus()).isEqualTo("True");
+
+    h.clock.advance(Duration.ofHours(1));
+    assertThat(h.reconcile()).isInstanceOf(Action.Hold.class);
+    assertThat(h.alias).isEqualTo(AT_10);
+    assertThat(h.analysisRuns).hasSize(1);
+
+    h.controls = Controls.NONE;
+    Duration resumedAt = h.elapsed();
+    h.runFor(Duration.ofSeconds(14));
+    assertThat(h.alias).isEqualTo(AT_10);
+    h.clock.advance(Duration.ofSeconds(1));
+    h.reconcile();
+
+    assertThat(h.alias).isEqualTo(AT_50);
+    assertThat(h.elapsed().minus(resumedAt)).isEqualTo(Duration.ofSeconds(15));
+    assertThat(h.eventKinds()).containsExactly(Started, Paused, Resumed, StepCompleted);
+  }
+
+  @Test
+  void aReleaseCreatedPausedPublishesButShiftsNothingUntilResumed() {
+    ReleaseHarness h = harness();
+    h.controls = new Controls(true, false, false);
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Hold.class);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Paused);
+    assertThat(h.status.canaryVersion).isEqualTo("2");
+    assertThat(h.status.stepLabel).isEqualTo("0/2");
+    assertThat(h.aliasCalls).isEmpty();
+
+    h.controls = Controls.NONE;
+    h.reconcile();
+
+    assertThat(h.alias).isEqualTo(AT_10);
+  }
+
+  @Test
+  void promoteSkipsTheRemainingSteps() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(15));
+
+    h.controls = new Controls(false, true, false);
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, PROMOTED);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.status.reason).isEqualTo("PromotedByUser");
+  }
+
+  @Test
+  void abortRollsBackNow() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    assertThat(h.alias).isEqualTo(AT_50);
+
+    h.controls = new Controls(false, false, true);
+    h.reconcile();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.reason).isEqualTo("Aborted");
+    assertThat(h.status.finishTime).isEqualTo(T0.plusSeconds(35).toString());
+  }
+
+  @Test
+  void abortWinsOverPromote() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    h.controls = new Controls(false, true, true);
+
+    h.reconcile();
+
+    assertThat(h.alias).isEqualTo(STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+  }
+
+  @Test
+  void allAtOncePromotesImmediatelyWithoutAnalysis() {
+    CanaryPolicySpec spec = new CanaryPolicySpec();
+    spec.preset = CanaryPolicySpec.Preset.AllAtOnce;
+    spec.analysis = new CanaryPolicySpec.Analysis();
+    spec.analysis.metrics = canary(true).metrics();
+    ReleaseHarness h = new ReleaseHarness(ReleasePolicy.of(spec));
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.aliasCalls).containsExactly(PROMOTED);
+    assertThat(h.analysisRuns).isEmpty();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.status.reason).isEqualTo("AllAtOnce");
+    assertThat(h.eventKinds()).containsExactly(Promoted);
+  }
+
+  @Test
+  void noPolicyMeansAllAtOnce() {
+    ReleaseHarness h = new ReleaseHarness(ReleasePolicy.of(null));
+
+    h.reconcile();
+
+    assertThat(h.aliasCalls).containsExactly(PROMOTED);
+    assertThat(h.status.totalSteps).isZero();
+  }
+
+  @Test
+  void stepsWithoutMetricsAdvanceOnTimeAlone() {
+    ReleaseHarness h = new ReleaseHarness(canary(false));
+
+    h.runToEnd();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.analysisRuns).isEmpty();
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void codeEqualToTheLiveVersionCompletesAtOnce() {
+    ReleaseHarness h = harness();
+    h.publishes = "1";
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.aliasCalls).isEmpty();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.status.reason).isEqualTo("NoChange");
+    assertThat(h.status.finishTime).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void aliasChangedBehindTheReleasesBackIsPutBackWithoutMovingTheStep() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(15));
+    h.alias = AliasState.weighted("1", "2", 70);
+
+    h.reconcile();
+
+    assertThat(h.alias).isEqualTo(AT_10);
+    assertThat(h.status.stepLabel).isEqualTo("1/2");
+  }
+
+  /**
+   * The operator dies after persisting each transition and before its UpdateAlias call, at every
+   * transition of the release; the restarted operator (a fresh machine fed the persisted status)
+   * still sets each weight once, in order, on the same schedule, with the same announcements.
+   */
+  @Test
+  void crashBetweenPersistingAndEveryAliasCallResumesWithoutRepeatingOrSkipping() {
+    ReleaseHarness clean = harness();
+    clean.runToEnd();
+
+    ReleaseHarness crashing = harness();
+    Action a = null;
+    boolean crashed = false;
+    int crashes = 0;
+    for (int i = 0; i < 100 && !(a instanceof Action.Done); i++) {
+      crashing.crashBeforeNextAliasCall = !crashed;
+      a = crashing.reconcile();
+      crashed = a instanceof Action.SetAlias;
+      if (a instanceof Action.SetAlias set) {
+        crashes++;
+        // Status already names the next alias state; AWS still shows the previous one.
+        assertThat(set.target()).isNotEqualTo(crashing.alias);
+        assertThat(set.target().weight() == 0 ? crashing.status.weight % 100 : crashing.status.weight).isEqualTo(set.target().weight());
+        continue;
+      }
+      if (a instanceof Action.Wait w) {
+        crashing.clock.advance(w.delay());
+      }
+    }
+
+    assertThat(crashes).isEqualTo(3);
+    assertThat(crashing.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(crashing.aliasCalls).isEqualTo(clean.aliasCalls);
+    assertThat(crashing.analysisRuns).isEqualTo(clean.analysisRuns);
+    assertThat(crashing.eventKinds()).isEqualTo(clean.eventKinds());
+    assertThat(crashing.publishCalls).isEqualTo(1);
+  }
+
+  @Test
+  void crashBeforeTheRollbackCallStillRollsBackAndFinishesOnlyThen() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
+    h.runFor(Duration.ofSeconds(15));
+    h.clock.advance(Duration.ofSeconds(5));
+    h.crashBeforeNextAliasCall = true;
+
+    assertThat(h.reconcile()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.finishTime).isNull();
+    assertThat(h.alias).isEqualTo(AT_10);
+
+    h.clock.advance(Duration.ofSeconds(7));
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.alias).isEqualTo(STABLE);
+    assertThat(h.status.finishTime).isEqualTo(T0.plusSeconds(27).toString());
+    assertThat(h.eventKinds()).containsOnlyOnce(RolledBack);
+  }
+
+  /** A reconcile with nothing due writes no status and calls nothing (skip the patch when nothing changed). */
+  @Test
+  void decidingAgainFromThePersistedStatusChangesNothing() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    int writes = h.statusWrites;
+
+    Action again = h.reconcile();
+
+    assertThat(again).isEqualTo(new Action.Wait(Duration.ofSeconds(10)));
+    assertThat(h.statusWrites).isEqualTo(writes);
+    assertThat(h.aliasCalls).containsExactly(AT_10);
+  }
+
+  @Test
+  void finishedReleaseNeverTouchesTheAliasAgain() {
+    ReleaseHarness h = harness();
+    h.runToEnd();
+    h.alias = AliasState.weighted("2", "3", 10);
+    h.controls = new Controls(false, false, true);
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.alias).isEqualTo(AliasState.weighted("2", "3", 10));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+  }
+
+  @Test
+  void supersededReleaseStopsWithoutTouchingTheAlias() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(15));
+    ReleaseInput in = ReleaseInput.of("old", 1, "fn", "prod", Controls.NONE, h.policy, h.status, h.alias);
+
+    Decision d = new ReleaseMachine(h.clock).supersede(in, "conversation-api-1-6-0");
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.Superseded);
+    assertThat(d.status().supersededBy).isEqualTo("conversation-api-1-6-0");
+    assertThat(d.status().finishTime).isEqualTo(T0.plusSeconds(15).toString());
+    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(ReleaseEvent.Kind.Superseded);
+    Decision after = new ReleaseMachine(h.clock).decide(in.withStatus(d.status()));
+    assertThat(after.action()).isInstanceOf(Action.Done.class);
+    assertThat(after.statusChanged()).isFalse();
+  }
+
+  @Test
+  void newerReleaseStartsFromTheAliasesPrimaryVersion() {
+    ReleaseHarness h = harness();
+    h.alias = AliasState.weighted("1", "7", 30);
+
+    h.reconcile();
+
+    assertThat(h.status.stableVersion).isEqualTo("1");
+    assertThat(h.alias).isEqualTo(AT_10);
+  }
+
+  @Test
+  void failBeforePublishingLeavesTheAliasAlone() {
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, canary(true), null, null);
+
+    Decision d = new ReleaseMachine(new MutableClock(T0)).fail(in, "FunctionNotFound", "function fn does not exist");
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(d.status().reason).isEqualTo("FunctionNotFound");
+    assertThat(condition(d.status(), "Degraded").getReason()).isEqualTo("FunctionNotFound");
+  }
+
+  @Test
+  void failAfterShiftingReturnsTrafficToStable() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, h.alias);
+
+    Decision d = new ReleaseMachine(h.clock).fail(in, "PolicyNotFound", "policy gone");
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().finishTime).isNull();
+  }
+
+  @Test
+  void aPolicyEditedMidReleaseAppliesFromTheCurrentStepOn() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    assertThat(h.status.stepLabel).isEqualTo("2/2");
+    CanaryPolicySpec shorter = new CanaryPolicySpec();
+    shorter.steps = List.of(new CanaryPolicySpec.Step(10, "30s"));
+    shorter.analysis = new CanaryPolicySpec.Analysis();
+    shorter.analysis.interval = "10s";
+    shorter.analysis.metrics = h.policy.metrics();
+    h.policy = ReleasePolicy.of(shorter);
+
+    h.runToEnd();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void aPolicyThatGainsMetricsMidReleaseAnalysesBeforeAdvancing() {
+    ReleaseHarness h = new ReleaseHarness(canary(false));
+    h.runFor(Duration.ofSeconds(15));
+    h.policy = canary(true);
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.5));
+
+    h.runToEnd();
+
+    assertThat(h.analysisRuns).extracting(t -> java.time.Duration.between(T0, t).toSeconds()).containsExactly(15L, 25L);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+  }
+
+  @Test
+  void analysisHistoryKeepsTheNewestResults() {
+    ReleaseHarness h = harness();
+    h.historyLimit = 3;
+    int[] n = {0};
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, (double) ++n[0]));
+
+    h.runToEnd();
+
+    assertThat(h.status.analysis).extracting(r -> r.value).containsExactly(3.0, 4.0, 5.0);
+  }
+
+  @Test
+  void conditionsKeepTheirTransitionTimeWhileTheirStatusHolds() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    String since = condition(h.status, "Progressing").getLastTransitionTime();
+
+    h.runFor(Duration.ofSeconds(35));
+
+    Condition progressing = condition(h.status, "Progressing");
+    assertThat(progressing.getStatus()).isEqualTo("True");
+    assertThat(progressing.getReason()).isEqualTo("StepStarted");
+    assertThat(progressing.getLastTransitionTime()).isEqualTo(since);
+    assertThat(h.status.conditions).extracting(Condition::getType).containsExactly("Degraded", "Paused", "Progressing", "Ready");
+  }
+
+  @Test
+  void eventsCarryVersionsWeightAndStep() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+
+    ReleaseEvent step = h.events.get(1);
+
+    assertThat(step.kind()).isEqualTo(StepCompleted);
+    assertThat(step.function()).isEqualTo("nexus-prod-conversation-api");
+    assertThat(step.alias()).isEqualTo("prod");
+    assertThat(step.stableVersion()).isEqualTo("1");
+    assertThat(step.canaryVersion()).isEqualTo("2");
+    assertThat(step.weight()).isEqualTo(10);
+    assertThat(step.step()).isEqualTo("1/2");
+  }
+
+  private static Condition condition(LambdaReleaseStatus s, String type) {
+    return s.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.slipway.canary.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.canary.ReleaseEvent;
+import dev.slipway.canary.ReleaseEvent.Kind;
+import dev.slipway.aws.AwsCallRecorder;
+import dev.slipway.aws.AwsClientFactory;
+import dev.slipway.aws.AwsTarget;
+import dev.slipway.testing.MotoServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * Slack is a local server recording what it receives; SNS is moto, read back through an HTTP
+ * subscription to a local server (moto delivers to http endpoints; its /moto-api/data.json is not
+ * used because it fails whenever another backend holds state it cannot serialise).
+ */
+class NotificationsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MockWebServer receiver = new MockWebServer();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private AwsClientFactory factory;
+  private SnsClient sns;
+
+  @BeforeEach
+  void start() throws IOException {
+    receiver.start();
+    factory = new AwsClientFactory(
+        Optional.of(MotoServer.shared().endpoint()),
+        new AwsCallRecorder(registry),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+    sns = factory.forTarget(AwsTarget.of("us-east-1", null)).sns();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    receiver.shutdown();
+    factory.close();
+  }
+
+  @Test
+  void slackReceivesTextAndBlocksWithTheFailingMetric() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString())), registry);
+
+    n.announce(rolledBack());
+
+    RecordedRequest req = receiver.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(req.getMethod()).isEqualTo("POST");
+    assertThat(req.getHeader("Content-Type")).startsWith("application/json");
+    JsonNode body = JSON.readTree(req.getBody().readUtf8());
+    assertThat(body.get("text").asText()).isEqualTo(":rewind: conversation-api-1-5-0 rolled back (nexus-prod-conversation-api:prod)");
+    String section = body.get("blocks").get(0).get("text").get("text").asText();
+    assertThat(section)
+        .contains("Function: nexus-prod-conversation-api:prod")
+        .contains("Versions: stable 4, canary 5")
+        .contains("Weight: 10% on the canary, step 1/2")
+        .contains("Reason: AnalysisFailed")
+        .contains("Failing check: error-rate = 0.2 (threshold <= 0.05)");
+    assertThat(count("slack", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void snsPublishesSubjectAndDetailsToTheTopic() throws Exception {
+    String topic = sns.createTopic(b -> b.name("deploys-" + UUID.randomUUID().toString().substring(0, 8))).topicArn();
+    sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(receiver.url("/sns").toString()));
+    // moto delivers inside the Publish call: the subscriber must answer for Publish to return.
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    Notifications n = new Notifications(List.of(new SnsNotifier(sns, topic)), registry);
+
+    n.announce(rolledBack());
+
+    JsonNode delivered = JSON.readTree(receiver.takeRequest(10, TimeUnit.SECONDS).getBody().readUtf8());
+    assertThat(delivered.get("Type").asText()).isEqualTo("Notification");
+    assertThat(delivered.get("TopicArn").asText()).isEqualTo(topic);
+    assertThat(delivered.get("Subject").asText()).isEqualTo("Slipway: nexus-prod-conversation-api:prod release rolled back");
+    assertThat(delivered.get("Message").asText())
+        .contains("Versions: stable 4, canary 5")
+        .contains("Failing check: error-rate = 0.2");
+    assertThat(count("sns", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingChannelIsCountedAndDoesNotStopTheOthers() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(500));
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    String webhook = receiver.url("/services/T0/B0/secret").toString();
+    Notifications n = new Notifications(List.of(
+        new SnsNotifier(sns, "arn:aws:sns:us-east-1:123456789012:no-such-topic"),
+        new SlackNotifier(http, webhook),
+        new SlackNotifier(http, webhook)), registry);
+
+    n.announce(rolledBack());
+
+    assertThat(count("sns", "error")).isEqualTo(1);
+    assertThat(count("slack", "error")).isEqualTo(1);
+    assertThat(count("slack", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void slackFailuresNeverRevealTheWebhookUrl() throws IOException {
+    receiver.enqueue(new MockResponse().setResponseCode(404));
+    String webhook = receiver.url("/services/T0/B0/secret").toString();
+    SlackNotifier slack = new SlackNotifier(http, webhook);
+
+    assertThatThrownBy(() -> slack.send(rolledBack())).hasMessage("Slack webhook answered 404");
+    receiver.shutdown();
+    assertThatThrownBy(() -> slack.send(rolledBack()))
+        .hasMessageStartingWith("Slack webhook unreachable")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain(String.valueOf(receiver.getPort())));
+  }
+
+  @Test
+  void everyKindHasItsOwnWords() {
+    for (Kind k : Kind.values()) {
+      ReleaseEvent e = new ReleaseEvent(k, "r", "fn", "prod", "1", "2", 10, "1/2", "Reason", "msg", null);
+      assertThat(ReleaseMessages.subject(e)).startsWith("Slipway: fn:prod release ").matches("\\p{ASCII}+");
+      assertThat(ReleaseMessages.details(e)).doesNotContain("Failing check");
+    }
+  }
+
+  @Test
+  void topicRegionComesFromItsArn() {
+    assertThat(SnsNotifier.region("arn:aws:sns:ap-northeast-2:123456789012:nexus-deploys")).isEqualTo("ap-northeast-2");
+  }
+
+  private double count(String channel, String outcome) {
+    return registry.find("slipway.notifications").tag("channel", channel).tag("outcome", outcome).counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
+  private static ReleaseEvent rolledBack() {
+    AnalysisResult failing = new AnalysisResult();
+    failing.metric = "error-rate";
+    failing.value = 0.2;
+    failing.threshold = "<= 0.05";
+    failing.verdict = AnalysisResult.Verdict.Fail;
+    return new ReleaseEvent(Kind.RolledBack, "conversation-api-1-5-0", "nexus-prod-conversation-api", "prod", "4", "5", 10, "1/2",
+        "AnalysisFailed", "2 consecutive failed analysis runs", failing);
+  }
+}
