@@ -2,7 +2,6 @@ package dev.slipway.aws;
 
 /** Keys of the outputs stages publish in {@link StackContext} and status shows. */
 public final class Outputs {
-  public static final String ROLE_ARN = "roleArn";
   /** The AWS account the service's resources live in, as STS reports it for the target's credentials. */
   public static final String ACCOUNT_ID = "accountId";
   public static final String REST_API_ID = "restApiId";

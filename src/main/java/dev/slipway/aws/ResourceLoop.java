@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
@@ -35,10 +36,11 @@ public final class ResourceLoop {
   public record Planned<D extends DesiredResource, O>(AwsResourceKind<D, O> kind, String name, D desired) {}
 
   /**
-   * A group of resources that depend only on earlier stages. Built lazily, when its turn comes, so
-   * it can use the outputs earlier stages published.
+   * A group of resources that depend only on earlier stages. Planned lazily, when its turn comes, so
+   * it can use the outputs earlier stages published; {@code kinds} names what it plans, so that a
+   * stage blocked by an earlier failure can still report the resources it holds.
    */
-  public record Stage(String name, Function<StackContext, List<Planned<?, ?>>> plan) {}
+  public record Stage(String name, Set<String> kinds, Function<StackContext, List<Planned<?, ?>>> plan) {}
 
   /** The outcome of one resource. */
   public record Outcome(ManagedResource resource, Action action, Delta delta, Throwable error) {}
@@ -68,13 +70,14 @@ public final class ResourceLoop {
     List<Outcome> outcomes = new ArrayList<>();
     String failedStage = null;
     for (Stage stage : stages) {
-      List<Planned<?, ?>> planned = stage.plan().apply(ctx);
       if (failedStage != null) {
-        for (Planned<?, ?> p : planned) {
-          outcomes.add(blocked(ctx, p, failedStage));
+        // Its inputs (outputs of the failed stage) are missing: report what it held, touch nothing.
+        for (ManagedResource r : ctx.previousOf(stage.kinds())) {
+          outcomes.add(blocked(r, failedStage));
         }
         continue;
       }
+      List<Planned<?, ?>> planned = stage.plan().apply(ctx);
       List<CompletableFuture<Outcome>> running =
           planned.stream().map(p -> CompletableFuture.supplyAsync(() -> convergeOne(ctx, p, events), executor)).toList();
       for (CompletableFuture<Outcome> f : running) {
@@ -123,14 +126,15 @@ public final class ResourceLoop {
 
   private <D extends DesiredResource, O> Outcome ok(StackContext ctx, Planned<D, O> p, O observed, Action action, Delta delta, String message) {
     ManagedResource entry = p.kind().describe(ctx, p.desired(), observed);
+    entry.name = p.name(); // the loop's key for the resource, so the next run recognises it
     entry.state = State.Ready;
     entry.message = message;
     return new Outcome(entry, action, delta, null);
   }
 
-  private static Outcome blocked(StackContext ctx, Planned<?, ?> p, String failedStage) {
+  private static Outcome blocked(ManagedResource previous, String failedStage) {
     ManagedResource entry =
-        new ManagedResource(p.kind().kind(), p.name(), p.desired().physicalName(), previousId(ctx, p), State.Pending, "waiting for " + failedStage);
+        new ManagedResource(previous.kind, previous.name, previous.physicalName, previous.id, State.Pending, "waiting for " + failedStage);
     return new Outcome(entry, Action.Blocked, Delta.none(), null);
   }
 

@@ -38,7 +38,7 @@ public final class StackContext {
     this.namespace = namespace;
     this.serviceName = serviceName;
     this.spec = spec;
-    this.prefix = spec.namePrefix != null ? spec.namePrefix : serviceName + "-" + spec.stage;
+    this.prefix = Naming.prefix(serviceName, spec);
     Map<String, String> t = new LinkedHashMap<>(spec.tags == null ? Map.of() : spec.tags);
     t.put(Tags.MANAGED_BY, "slipway");
     t.put(Tags.SERVICE, namespace + "." + serviceName);
@@ -89,6 +89,11 @@ public final class StackContext {
   /** The status entry the previous reconcile recorded, if any: tells adoption from a known resource. */
   public Optional<ManagedResource> previous(String kind, String name) {
     return Optional.ofNullable(previous.get(kind + "/" + name));
+  }
+
+  /** The entries the previous reconcile recorded for the given kinds, in their recorded order. */
+  public List<ManagedResource> previousOf(java.util.Set<String> kinds) {
+    return previous.values().stream().filter(r -> kinds.contains(r.kind)).toList();
   }
 
   /** The function's status entry, created empty on first use; the function kind keeps it current. */

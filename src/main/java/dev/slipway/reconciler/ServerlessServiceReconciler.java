@@ -98,7 +98,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     StackContext ctx = context(service, old);
     ResourceLoop.Result result = loop.converge(ctx, StackPlan.stages(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
-    List<Outcome> deleteFailures = removeDropped(service, ctx, old.resources, resources, events);
+    // Only a complete run knows what the spec no longer wants; a partial one must not delete.
+    List<Outcome> deleteFailures =
+        result.firstFailure().isPresent() ? List.of() : removeDropped(service, ctx, old.resources, resources, events);
     resources.addAll(deleteFailures.stream().map(Outcome::resource).toList());
 
     status.resources = resources;
@@ -113,7 +115,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       Conditions.set(status.conditions, Conditions.READY, true, "Converged", summary, generation, clock);
       Conditions.set(status.conditions, Conditions.RECONCILING, false, "Converged", summary, generation, clock);
       Conditions.set(status.conditions, Conditions.DEGRADED, false, "Converged", "", generation, clock);
-      status.lastSyncTime = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
       outputsConfigMap.apply(service, status.outputs);
       metrics.reconciled("ServerlessService", "Converged");
       next = config.resyncPeriod();

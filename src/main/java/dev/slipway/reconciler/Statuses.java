@@ -14,7 +14,7 @@ final class Statuses {
   }
 
   /**
-   * Whether two statuses say the same, ignoring condition transition times and sync timestamps:
+   * Whether two statuses say the same, ignoring condition transition times:
    * a reconcile that changes nothing else must not patch status (no write, no event storm).
    */
   static boolean sameIgnoringTimes(Object a, Object b) {
@@ -24,7 +24,6 @@ final class Statuses {
   private static JsonNode normalized(Object status) {
     JsonNode node = Serialization.jsonMapper().valueToTree(status);
     if (node instanceof ObjectNode o) {
-      o.remove("lastSyncTime");
       JsonNode conditions = o.get("conditions");
       if (conditions != null) {
         conditions.forEach(c -> ((ObjectNode) c).remove("lastTransitionTime"));

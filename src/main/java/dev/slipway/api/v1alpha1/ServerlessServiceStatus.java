@@ -29,9 +29,6 @@ public class ServerlessServiceStatus implements HasConditions {
   @JsonPropertyDescription("Hash of the spec last reconciled to Ready; a resync with the same hash only checks for drift.")
   public String specHash;
 
-  @JsonPropertyDescription("When the stack was last found fully converged with AWS.")
-  public String lastSyncTime;
-
   @Override
   public List<Condition> conditions() {
     return conditions;

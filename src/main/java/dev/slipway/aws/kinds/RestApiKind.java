@@ -8,6 +8,7 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
+import dev.slipway.aws.Naming;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.SlipwayException;
@@ -119,7 +120,7 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
     }
     Throttle throttle = spec.throttling == null ? null : new Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit);
     return new Desired(
-        spec.name != null ? spec.name : ctx.physicalName("api"),
+        Naming.restApiName(ctx.serviceName(), ctx.spec()),
         spec.stageName,
         spec.endpointType.name(),
         ctx.tags(),

@@ -21,6 +21,7 @@ import dev.slipway.aws.EventSink;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.StackContext;
+import dev.slipway.testing.Artifacts;
 import dev.slipway.testing.MotoServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -124,7 +125,7 @@ final class ApiStackFixture implements AutoCloseable {
   <D extends DesiredResource, O> ResourceLoop.Outcome converge(AwsResourceKind<D, O> kind, String name, Function<StackContext, D> desired) {
     StackContext ctx = context();
     ResourceLoop.Result result = new ResourceLoop(executor).converge(
-        ctx, List.of(new ResourceLoop.Stage("apis", c -> List.of(new ResourceLoop.Planned<>(kind, name, desired.apply(c))))), EventSink.NONE);
+        ctx, List.of(new ResourceLoop.Stage("apis", java.util.Set.of(kind.kind()), c -> List.of(new ResourceLoop.Planned<>(kind, name, desired.apply(c))))), EventSink.NONE);
     ResourceLoop.Outcome outcome = result.outcomes().get(0);
     assertThat(outcome.error()).as("converge error").isNull();
     status = result.resources();
@@ -182,20 +183,7 @@ final class ApiStackFixture implements AutoCloseable {
 
   /** A real zip in moto's S3, as functions' code comes from S3 in the spec. */
   private String code() {
-    try {
-      aws.s3().createBucket(r -> r.bucket(BUCKET));
-    } catch (BucketAlreadyOwnedByYouException alreadyThere) {
-      // another fixture of this JVM made it
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      zip.putNextEntry(new ZipEntry("handler.py"));
-      zip.write("def handler(event, context):\n    return {'statusCode': 200}\n".getBytes(StandardCharsets.UTF_8));
-      zip.closeEntry();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    aws.s3().putObject(r -> r.bucket(BUCKET).key("backend.zip"), RequestBody.fromBytes(bytes.toByteArray()));
+    Artifacts.upload(aws.s3(), BUCKET, "backend.zip", "ok");
     return "backend.zip";
   }
 

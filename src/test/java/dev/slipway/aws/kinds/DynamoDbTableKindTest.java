@@ -36,7 +36,7 @@ class DynamoDbTableKindTest {
 
   private final MotoStack stack = new MotoStack();
   private final DynamoDbTableKind tables = new DynamoDbTableKind();
-  private final List<Stage> stages = List.of(new Stage("tables", tables::plan));
+  private final List<Stage> stages = List.of(new Stage("tables", java.util.Set.of(tables.kind()), tables::plan));
   private final DynamoDbClient db = stack.aws().dynamo();
 
   @AfterEach

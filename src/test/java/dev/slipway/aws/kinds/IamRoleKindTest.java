@@ -29,7 +29,7 @@ class IamRoleKindTest {
   private final IamRoleKind roles = new IamRoleKind();
   // As recommended to the reconciler: roles do not depend on tables (their ARNs are computed), so
   // both share the first stage and run in parallel.
-  private final List<Stage> stages = List.of(new Stage("foundation", ctx -> Stream.concat(tables.plan(ctx).stream(), roles.plan(ctx).stream()).toList()));
+  private final List<Stage> stages = List.of(new Stage("foundation", java.util.Set.of(tables.kind(), roles.kind()), ctx -> Stream.concat(tables.plan(ctx).stream(), roles.plan(ctx).stream()).toList()));
   private final IamClient iam = stack.aws().iam();
 
   @AfterEach

@@ -1,5 +1,6 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.Artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -128,13 +129,13 @@ class LambdaFunctionKindTest {
     only(stack.converge());
 
     assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionCode", "PublishVersion");
-    assertThat(function().configuration().codeSha256()).isEqualTo(LambdaStack.codeSha256(LambdaStack.zip("v2")));
+    assertThat(function().configuration().codeSha256()).isEqualTo(Artifacts.codeSha256(Artifacts.zip("v2")));
     assertThat(aliasVersion()).isEqualTo("1");
     FunctionStatus status = stack.status("api");
     assertThat(status.publishedVersion).isEqualTo("2");
     assertThat(status.aliasVersion).isEqualTo("1");
     assertThat(status.code).isEqualTo(v2.describe());
-    assertThat(status.codeSha256).isEqualTo(LambdaStack.codeSha256(LambdaStack.zip("v2")));
+    assertThat(status.codeSha256).isEqualTo(Artifacts.codeSha256(Artifacts.zip("v2")));
     assertThat(aws.getFunction(r -> r.functionName(name()).qualifier("2")).configuration().description())
         .startsWith("slipway code=" + v2.describe());
     stack.converge();
@@ -165,7 +166,7 @@ class LambdaFunctionKindTest {
 
     assertThat(outcome.delta().differsAt("code")).isTrue();
     assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionCode");
-    assertThat(function().configuration().codeSha256()).isEqualTo(LambdaStack.codeSha256(LambdaStack.zip("v1")));
+    assertThat(function().configuration().codeSha256()).isEqualTo(Artifacts.codeSha256(Artifacts.zip("v1")));
     assertThat(aliasVersion()).isEqualTo("1");
   }
 
@@ -236,7 +237,7 @@ class LambdaFunctionKindTest {
 
   @Test
   void aPinnedChecksumThatMatchesIsAccepted() throws Exception {
-    api.code.sha256 = LambdaStack.codeSha256(LambdaStack.zip("v1"));
+    api.code.sha256 = Artifacts.codeSha256(Artifacts.zip("v1"));
 
     assertThat(only(stack.converge()).action()).isEqualTo(Action.Created);
     stack.converge();
@@ -247,7 +248,7 @@ class LambdaFunctionKindTest {
   void aPinnedChecksumThatDoesNotMatchIsATerminalError() throws Exception {
     stack.converge();
     CodeSource v2 = stack.upload("api-2.0.zip", "v2");
-    v2.sha256 = LambdaStack.codeSha256(LambdaStack.zip("something else"));
+    v2.sha256 = Artifacts.codeSha256(Artifacts.zip("something else"));
     api.code = v2;
 
     Outcome outcome = only(stack.converge());

@@ -13,6 +13,7 @@ import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.EventSink;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.StackContext;
+import dev.slipway.testing.Artifacts;
 import dev.slipway.testing.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,7 +118,7 @@ final class LambdaStack {
     recorder.clear();
     last = new StackContext(aws, "test", serviceName, spec, resources, functions);
     ResourceLoop.Stage stage =
-        new ResourceLoop.Stage("functions", ctx -> spec.functions.stream()
+        new ResourceLoop.Stage("functions", java.util.Set.of(kind.kind()), ctx -> spec.functions.stream()
             .<ResourceLoop.Planned<?, ?>>map(f -> new ResourceLoop.Planned<>(kind, f.name, LambdaFunctionKind.Desired.of(ctx, f, roleArn)))
             .toList());
     ResourceLoop.Result result = new ResourceLoop(EXECUTOR).converge(last, List.of(stage), EventSink.NONE);
@@ -158,36 +159,9 @@ final class LambdaStack {
 
   /** Uploads a real zip with a small Python handler returning {@code body}, under a key unique to this stack. */
   CodeSource upload(String key, String body) {
-    var s3 = backdoor.s3();
-    try {
-      s3.createBucket(b -> b.bucket(BUCKET));
-    } catch (BucketAlreadyOwnedByYouException alreadyThere) {
-      // one bucket for every test
-    }
     String fullKey = serviceName + "/" + key;
-    s3.putObject(p -> p.bucket(BUCKET).key(fullKey), RequestBody.fromBytes(zip(body)));
+    Artifacts.upload(backdoor.s3(), BUCKET, fullKey, body);
     return CodeSource.s3(BUCKET, fullKey);
-  }
-
-  /** A deployment package: handler.py returning {@code body}. */
-  static byte[] zip(String body) {
-    String handler = "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"" + body + "\"}\n";
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      ZipEntry entry = new ZipEntry("handler.py");
-      entry.setTime(0); // the same handler gives the same zip, hence the same CodeSha256
-      zip.putNextEntry(entry);
-      zip.write(handler.getBytes(StandardCharsets.UTF_8));
-      zip.closeEntry();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** CodeSha256 as Lambda computes it: base64 of the package's SHA-256. */
-  static String codeSha256(byte[] zip) throws Exception {
-    return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(zip));
   }
 
   /** The execution role: another kind's job in the operator, so the test creates it directly. */

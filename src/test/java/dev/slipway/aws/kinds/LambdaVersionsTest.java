@@ -1,5 +1,6 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.Artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,9 +68,9 @@ class LambdaVersionsTest {
     assertThat(versions.findVersion(function, v1, hash)).map(v -> v.version()).contains("1");
     assertThat(versions.findVersion(function, v1, "another-config")).isEmpty();
     assertThat(versions.findVersion(function, CodeSource.s3(LambdaStack.BUCKET, "other.zip"), hash)).isEmpty();
-    v1.sha256 = LambdaStack.codeSha256(LambdaStack.zip("v1"));
+    v1.sha256 = Artifacts.codeSha256(Artifacts.zip("v1"));
     assertThat(versions.findVersion(function, v1, hash)).isPresent();
-    v1.sha256 = LambdaStack.codeSha256(LambdaStack.zip("v2"));
+    v1.sha256 = Artifacts.codeSha256(Artifacts.zip("v2"));
     assertThat(versions.findVersion(function, v1, hash)).isEmpty();
   }
 

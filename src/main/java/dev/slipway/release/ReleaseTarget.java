@@ -1,0 +1,70 @@
+package dev.slipway.release;
+
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.aws.AwsTarget;
+import dev.slipway.aws.Naming;
+import dev.slipway.aws.SlipwayException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The function alias a release shifts, resolved from either a ServerlessService's function or a
+ * bare function name. Two releases with the same key compete for one alias.
+ *
+ * @param service the owning service, when the function is one of its functions
+ * @param functionSpec that function's spec (releasePolicy, provisioned concurrency)
+ * @param apiName the service's REST API name, for API Gateway metrics
+ * @param apiStage the service's REST API stage, for API Gateway metrics
+ */
+public record ReleaseTarget(
+    AwsTarget aws,
+    String functionName,
+    String alias,
+    Optional<ServerlessService> service,
+    Optional<FunctionSpec> functionSpec,
+    Optional<String> apiName,
+    Optional<String> apiStage) {
+
+  /** Identifies the alias across releases: region, function and alias. */
+  public String key() {
+    return aws.region() + "/" + functionName + ":" + alias;
+  }
+
+  /** The key a release targets, computed from its spec alone (no lookups), for supersession. */
+  static String specKey(LambdaRelease release) {
+    LambdaReleaseSpec s = release.getSpec();
+    return s.service != null ? "service:" + s.service + "/" + s.function : "function:" + s.region + "/" + s.functionName + ":" + s.alias;
+  }
+
+  /**
+   * Resolves the target. A missing service or function is terminal: the release cannot start, and
+   * a new release (or a fixed spec) is the way forward.
+   */
+  public static ReleaseTarget resolve(KubernetesClient client, LambdaRelease release) {
+    LambdaReleaseSpec spec = release.getSpec();
+    String namespace = release.getMetadata().getNamespace();
+    if (spec.service == null) {
+      return new ReleaseTarget(
+          AwsTarget.of(spec.region, spec.roleArn), spec.functionName, spec.alias, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+    ServerlessService service = client.resources(ServerlessService.class).inNamespace(namespace).withName(spec.service).get();
+    if (service == null) {
+      throw SlipwayException.terminal("ServiceNotFound", "ServerlessService " + namespace + "/" + spec.service + " does not exist");
+    }
+    FunctionSpec fn =
+        service.getSpec().functions.stream()
+            .filter(f -> Objects.equals(f.name, spec.function))
+            .findFirst()
+            .orElseThrow(() -> SlipwayException.terminal("FunctionNotFound", "ServerlessService " + spec.service + " has no function " + spec.function));
+    var s = service.getSpec();
+    String name = service.getMetadata().getName();
+    Optional<String> apiName = Optional.ofNullable(s.restApi).map(api -> Naming.restApiName(name, s));
+    Optional<String> apiStage = Optional.ofNullable(s.restApi).map(api -> api.stageName);
+    return new ReleaseTarget(
+        AwsTarget.of(s.region, s.roleArn), Naming.physical(name, s, fn.name), s.stage, Optional.of(service), Optional.of(fn), apiName, apiStage);
+  }
+}
