@@ -14,6 +14,7 @@ import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
+import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.StackPlan;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
@@ -56,6 +57,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final OperatorMetrics metrics;
   private final ServiceValidator validator;
   private final OutputsConfigMap outputsConfigMap;
+  private final ReleaseTrigger releases;
   /** Consecutive retryable failures per object uid, for backoff. Lost on restart, which only resets the delay. */
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
@@ -74,6 +76,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.metrics = metrics;
     this.validator = new ServiceValidator();
     this.outputsConfigMap = new OutputsConfigMap(client);
+    this.releases = new ReleaseTrigger(client);
   }
 
   @Override
@@ -105,6 +108,11 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
     status.resources = resources;
     status.functions = ctx.functionStatuses();
+    Set<String> converged = result.outcomes().stream()
+        .filter(o -> o.resource().kind.equals(LambdaFunctionKind.KIND) && o.resource().state == ManagedResource.State.Ready)
+        .map(o -> o.resource().name)
+        .collect(Collectors.toSet());
+    releases.release(service, status.functions.stream().collect(Collectors.toMap(f -> f.name, f -> f)), converged, events);
     status.outputs = StackPlan.publicOutputs(ctx);
 
     var failure = result.firstFailure().or(() -> deleteFailures.stream().findFirst());

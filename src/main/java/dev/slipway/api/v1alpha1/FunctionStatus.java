@@ -32,6 +32,9 @@ public class FunctionStatus {
   @JsonPropertyDescription("The LambdaRelease that is shipping (or last shipped) a change of this function.")
   public String release;
 
+  @JsonPropertyDescription("Hash of the function's code and version-bearing configuration when its last release was created; a new hash starts a new release.")
+  public String specHash;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof FunctionStatus f
@@ -42,11 +45,12 @@ public class FunctionStatus {
         && Objects.equals(publishedVersion, f.publishedVersion)
         && Objects.equals(code, f.code)
         && Objects.equals(codeSha256, f.codeSha256)
-        && Objects.equals(release, f.release);
+        && Objects.equals(release, f.release)
+        && Objects.equals(specHash, f.specHash);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, functionArn, aliasArn, aliasVersion, publishedVersion, code, codeSha256, release);
+    return Objects.hash(name, functionArn, aliasArn, aliasVersion, publishedVersion, code, codeSha256, release, specHash);
   }
 }

@@ -173,7 +173,9 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         .compare("description", Objects.toString(s.description, ""), Objects.toString(c.description(), ""))
         .compare("reservedConcurrency", s.reservedConcurrency, o.reservedConcurrency())
         .compare("tags", new TreeMap<>(d.tags()), ownTags(o.tags()))
-        .compare("provisionedConcurrency", s.provisionedConcurrency, o.provisionedConcurrency());
+        // During a release's weighted steps the release keeps provisioned concurrency on the stable
+        // version (AWS refuses it on a weighted alias) and puts it back on the alias at the end.
+        .compare("provisionedConcurrency", s.provisionedConcurrency, o.alias() != null && o.alias().weighted() ? s.provisionedConcurrency : o.provisionedConcurrency());
     codeDrift(ctx.function(d.name()), d, o).ifPresent(observed -> delta.add("code", s.code.describe(), observed));
     if (o.alias() == null) {
       delta.add("alias", ctx.stage(), null);

@@ -1,0 +1,116 @@
+package dev.slipway.reconciler;
+
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.Slipway;
+import dev.slipway.aws.EventSink;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a change of a function's code or version-bearing configuration in a ServerlessService into
+ * a LambdaRelease owned by the service, using the function's {@code releasePolicy}. The service has
+ * already updated $LATEST and published the version; the release moves the alias onto it, step by
+ * step. The release is named after a hash of what changed, so a reconcile that runs again creates
+ * nothing new, and a release that rolled back is not retried until the spec changes again.
+ */
+final class ReleaseTrigger {
+
+  private final KubernetesClient client;
+
+  ReleaseTrigger(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates the releases the functions in {@code converged} need and records them in their status. */
+  void release(ServerlessService service, Map<String, FunctionStatus> statuses, Set<String> converged, EventSink events) {
+    for (FunctionSpec fn : service.getSpec().functions) {
+      FunctionStatus st = statuses.get(fn.name);
+      if (st == null || !converged.contains(fn.name)) {
+        continue;
+      }
+      String hash = specHash(fn);
+      // First sight (created or adopted): a release is due only if the alias is not on the new version.
+      boolean due = st.specHash == null
+          ? st.publishedVersion != null && st.aliasVersion != null && !st.publishedVersion.equals(st.aliasVersion)
+          : !st.specHash.equals(hash);
+      st.specHash = hash;
+      if (!due) {
+        continue;
+      }
+      String name = releaseName(service, fn, hash);
+      if (client.resources(LambdaRelease.class).inNamespace(service.getMetadata().getNamespace()).withName(name).get() == null) {
+        client.resource(release(service, fn, name)).create();
+        events.normal("ReleaseCreated", "Created LambdaRelease " + name + " to ship version " + st.publishedVersion + " of " + fn.name
+            + " with policy " + (fn.releasePolicy == null ? "AllAtOnce" : fn.releasePolicy));
+      }
+      st.release = name;
+    }
+  }
+
+  private static LambdaRelease release(ServerlessService service, FunctionSpec fn, String name) {
+    var meta = service.getMetadata();
+    LambdaRelease r = new LambdaRelease();
+    r.setMetadata(new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(meta.getNamespace())
+        .addToLabels(Slipway.SERVICE_LABEL, meta.getName())
+        .addToLabels(Slipway.FUNCTION_LABEL, fn.name)
+        .addToLabels("app.kubernetes.io/managed-by", "slipway")
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion(service.getApiVersion())
+            .withKind(service.getKind())
+            .withName(meta.getName())
+            .withUid(meta.getUid())
+            .withController(true)
+            .build())
+        .build());
+    LambdaReleaseSpec spec = new LambdaReleaseSpec();
+    spec.service = meta.getName();
+    spec.function = fn.name;
+    spec.code = Serialization.jsonMapper().convertValue(fn.code, dev.slipway.api.v1alpha1.CodeSource.class);
+    spec.policy = fn.releasePolicy;
+    r.setSpec(spec);
+    return r;
+  }
+
+  /** {@code <service>-<function>-<hash>}, within the 253 characters of an object name. */
+  static String releaseName(ServerlessService service, FunctionSpec fn, String hash) {
+    String base = service.getMetadata().getName() + "-" + fn.name;
+    return (base.length() > 240 ? base.substring(0, 240) : base) + "-" + hash.substring(0, 10);
+  }
+
+  /** What a published version is made of: code and the configuration Lambda snapshots into it. */
+  static String specHash(FunctionSpec fn) {
+    Map<String, Object> bearing = new LinkedHashMap<>();
+    bearing.put("code", fn.code.describe());
+    bearing.put("sha256", fn.code.sha256);
+    bearing.put("runtime", fn.runtime == null ? null : fn.runtime.id());
+    bearing.put("handler", fn.handler);
+    bearing.put("memoryMB", fn.memoryMB);
+    bearing.put("timeoutSeconds", fn.timeoutSeconds);
+    bearing.put("architecture", fn.architecture == null ? null : fn.architecture.name());
+    bearing.put("environment", new TreeMap<>(fn.environment));
+    bearing.put("vpc", fn.vpc == null ? null : Map.of("subnets", fn.vpc.subnetIds, "securityGroups", fn.vpc.securityGroupIds));
+    bearing.put("description", fn.description);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Serialization.asJson(bearing).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

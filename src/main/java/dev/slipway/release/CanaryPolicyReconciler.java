@@ -1,0 +1,68 @@
+package dev.slipway.release;
+
+import dev.slipway.api.v1alpha1.CanaryPolicy;
+import dev.slipway.api.v1alpha1.CanaryPolicyStatus;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.canary.ReleasePolicy;
+import dev.slipway.metrics.OperatorMetrics;
+import dev.slipway.reconciler.KubernetesEvents;
+import dev.slipway.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Checks a CanaryPolicy the way a release will read it (presets expanded, steps and durations
+ * parsed) and reports the result as the Valid condition and the step summary, so a bad policy shows
+ * up when it is applied rather than when a release needs it.
+ */
+@ControllerConfiguration(name = "canarypolicy")
+public class CanaryPolicyReconciler implements Reconciler<CanaryPolicy> {
+
+  static final String VALID = "Valid";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final OperatorMetrics metrics;
+
+  public CanaryPolicyReconciler(KubernetesClient client, Clock clock, OperatorMetrics metrics) {
+    this.client = client;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public UpdateControl<CanaryPolicy> reconcile(CanaryPolicy policy, Context<CanaryPolicy> context) {
+    CanaryPolicyStatus old = policy.getStatus() == null ? new CanaryPolicyStatus() : policy.getStatus();
+    CanaryPolicyStatus status = new CanaryPolicyStatus();
+    status.conditions.addAll(old.conditions);
+    long generation = policy.getMetadata().getGeneration();
+    status.observedGeneration = generation;
+    try {
+      ReleasePolicy resolved = ReleasePolicy.of(policy.getSpec());
+      status.summary = resolved.plan().summary();
+      String checks = resolved.hasMetrics() ? resolved.metrics().size() + " checks every " + dev.slipway.api.v1alpha1.Durations.format(resolved.interval()) : "no analysis";
+      Conditions.set(status.conditions, VALID, true, "Valid", status.summary + "; " + checks, generation, clock);
+      metrics.reconciled("CanaryPolicy", "Valid");
+    } catch (SlipwayException e) {
+      Conditions.set(status.conditions, VALID, false, e.reason(), e.getMessage(), generation, clock);
+      // Once per spec generation, not at every resync.
+      if (!Objects.equals(old.observedGeneration, generation)) {
+        new KubernetesEvents(client, policy, clock).warning(e.reason(), e.getMessage());
+      }
+      metrics.reconciled("CanaryPolicy", e.reason());
+    }
+    if (Objects.equals(client.getKubernetesSerialization().asJson(old), client.getKubernetesSerialization().asJson(status))) {
+      return UpdateControl.noUpdate();
+    }
+    CanaryPolicy patch = new CanaryPolicy();
+    patch.setMetadata(new ObjectMetaBuilder().withName(policy.getMetadata().getName()).withNamespace(policy.getMetadata().getNamespace()).build());
+    patch.setStatus(status);
+    return UpdateControl.patchStatus(patch);
+  }
+}

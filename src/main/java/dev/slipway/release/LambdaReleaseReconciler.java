@@ -1,0 +1,345 @@
+package dev.slipway.release;
+
+import dev.slipway.api.v1alpha1.CanaryPolicy;
+import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.aws.AwsClientFactory;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.kinds.LambdaVersions;
+import dev.slipway.canary.Action;
+import dev.slipway.canary.AliasState;
+import dev.slipway.canary.Decision;
+import dev.slipway.canary.ReleaseEvent;
+import dev.slipway.canary.ReleaseInput;
+import dev.slipway.canary.ReleaseMachine;
+import dev.slipway.canary.ReleasePolicy;
+import dev.slipway.canary.analysis.AnalysisContext;
+import dev.slipway.canary.analysis.Analyzer;
+import dev.slipway.canary.notify.Notifications;
+import dev.slipway.config.SlipwayConfig;
+import dev.slipway.metrics.OperatorMetrics;
+import dev.slipway.reconciler.KubernetesEvents;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Drives one LambdaRelease through the {@link ReleaseMachine}: each decision's status is stored
+ * before its action touches AWS, so an operator stopped at any point resumes from status without
+ * repeating or skipping a step. One release per alias runs at a time: a newer release for the same
+ * alias supersedes a running one, and waits until it has stopped.
+ */
+@ControllerConfiguration(name = "lambdarelease")
+public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
+
+  private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
+  /** Decisions per reconcile; a release needs at most a handful (publish, shift, analyse) before it waits. */
+  private static final int MAX_DECISIONS = 16;
+  /** How soon to look again while an older release for the same alias is still stopping. */
+  private static final Duration SIBLING_WAIT = Duration.ofSeconds(5);
+
+  private final KubernetesClient client;
+  private final AwsClientFactory aws;
+  private final SlipwayConfig config;
+  private final Clock clock;
+  private final OperatorMetrics metrics;
+  private final MeterRegistry registry;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ReleaseNotifiers notifiers;
+  private final ReleaseHistory history;
+  private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+
+  public LambdaReleaseReconciler(
+      KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
+    this.client = client;
+    this.aws = aws;
+    this.config = config;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.registry = registry;
+    this.notifiers = new ReleaseNotifiers(client, aws, http);
+    this.history = new ReleaseHistory(client, config.releases().historyLimit());
+  }
+
+  /**
+   * Releases of one alias wake each other: a new release wakes the running one (which then stops as
+   * Superseded), and a release that stops wakes the one waiting for it.
+   */
+  @Override
+  public List<EventSource<?, LambdaRelease>> prepareEventSources(EventSourceContext<LambdaRelease> context) {
+    var configuration =
+        InformerEventSourceConfiguration.from(LambdaRelease.class, LambdaRelease.class)
+            .withName("sibling-releases")
+            .withSecondaryToPrimaryMapper(this::siblingsOf)
+            .build();
+    releases = new InformerEventSource<>(configuration, context);
+    return List.of(releases);
+  }
+
+  private Set<ResourceID> siblingsOf(LambdaRelease r) {
+    if (releases == null) {
+      return Set.of();
+    }
+    return siblings(r).map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private java.util.stream.Stream<LambdaRelease> siblings(LambdaRelease r) {
+    String ns = r.getMetadata().getNamespace();
+    String key = ReleaseTarget.specKey(r);
+    return releases.list(o -> ns.equals(o.getMetadata().getNamespace())
+        && !o.getMetadata().getName().equals(r.getMetadata().getName())
+        && key.equals(ReleaseTarget.specKey(o)));
+  }
+
+  @Override
+  public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
+    LambdaReleaseStatus status = release.getStatus();
+    if (status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null) {
+      return UpdateControl.noUpdate();
+    }
+    var events = new KubernetesEvents(client, release, clock);
+    ReleaseMachine machine = new ReleaseMachine(clock, config.releases().analysisHistory());
+    // Until the target resolves, status names the function as the spec does.
+    var spec = release.getSpec();
+    String displayName = status != null && status.function != null ? status.function : spec.functionName != null ? spec.functionName : spec.service + "/" + spec.function;
+    ReleaseInput in = ReleaseInput.of(
+        release.getMetadata().getName(), release.getMetadata().getGeneration(), displayName, status == null ? null : status.alias,
+        ReleaseInput.Controls.of(spec), ReleasePolicy.of(null), status, null);
+
+    Optional<LambdaRelease> newer = newerSibling(release);
+    if (newer.isPresent()) {
+      return drive(release, context, machine.supersede(in, newer.get().getMetadata().getName()), machine, in, null, events);
+    }
+    Optional<LambdaRelease> running = olderRunningSibling(release);
+    if (running.isPresent()) {
+      LOG.infof("release %s waits for %s to stop", name(release), running.get().getMetadata().getName());
+      return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(SIBLING_WAIT);
+    }
+
+    ReleaseTarget target;
+    try {
+      target = ReleaseTarget.resolve(client, release);
+    } catch (SlipwayException e) {
+      return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
+    }
+    AwsClients clients = aws.forTarget(target.aws());
+    LambdaVersions versions = new LambdaVersions(clients.lambda());
+    in = new ReleaseInput(in.release(), in.generation(), target.functionName(), target.alias(), in.controls(), in.policy(), status, null, null, null);
+    try {
+      Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
+      if (alias.isEmpty()) {
+        boolean exists = functionExists(clients, target.functionName());
+        return drive(release, context, machine.fail(in, exists ? "AliasNotFound" : "FunctionNotFound", exists
+            ? "function " + target.functionName() + " has no alias " + target.alias()
+            : "function " + target.functionName() + " does not exist in " + target.aws().region()), machine, in, null, events);
+      }
+      in = in.withObserved(observed(alias.get()));
+      CanaryPolicySpec policySpec = null;
+      Run run = new Run(release, target, versions, clients, null);
+      try {
+        policySpec = policySpec(release);
+        in = new ReleaseInput(in.release(), in.generation(), in.function(), in.alias(), in.controls(), ReleasePolicy.of(policySpec), status, in.observed(), null, null);
+      } catch (SlipwayException e) {
+        // The target is known, so a published canary can still be rolled back.
+        return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, run, events);
+      }
+      run = new Run(release, target, versions, clients, policySpec);
+      return drive(release, context, machine.decide(in), machine, in, run, events);
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isRetryable(e)) {
+        LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
+        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null), events);
+      }
+      return retryLater(release, e);
+    }
+  }
+
+  /** What one reconcile needs to perform actions against AWS. */
+  private record Run(LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy) {}
+
+  /**
+   * Stores each decision's status, announces its events, performs its action and decides again,
+   * until the release waits, holds or is done. With {@code run} null only decisions that need no AWS
+   * call (fail, supersede without a shift) can be carried out.
+   */
+  private UpdateControl<LambdaRelease> drive(
+      LambdaRelease release, Context<LambdaRelease> context, Decision decision, ReleaseMachine machine, ReleaseInput in, Run run,
+      KubernetesEvents events) {
+    LambdaRelease current = release;
+    for (int i = 0; i < MAX_DECISIONS; i++) {
+      if (decision.statusChanged()) {
+        current = storeStatus(current, decision.status(), context);
+      }
+      announce(current, decision.events(), run, events);
+      Action action = decision.action();
+      if (action instanceof Action.Wait w) {
+        return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(w.delay().isNegative() ? Duration.ZERO : w.delay());
+      }
+      if (action instanceof Action.Hold || action instanceof Action.Done) {
+        if (action instanceof Action.Done) {
+          finished(current);
+        }
+        return UpdateControl.noUpdate();
+      }
+      if (run == null) {
+        // A failed or superseded release whose alias still needs setting, with no usable target: retry.
+        return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(config.aws().retryInitialDelay());
+      }
+      in = in.withStatus(decision.status());
+      try {
+        in = perform(action, in, run);
+        decision = machine.decide(in);
+      } catch (RuntimeException e) {
+        if (AwsErrors.isRetryable(e)) {
+          return retryLater(current, e);
+        }
+        // Unreadable code, a refused alias update: the release cannot go on; roll back what it shifted.
+        decision = machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
+      }
+    }
+    return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+  }
+
+  private ReleaseInput perform(Action action, ReleaseInput in, Run run) {
+    String function = run.target().functionName();
+    if (action instanceof Action.Publish) {
+      return in.withPublished(run.versions().ensureVersion(function, run.release().getSpec().code));
+    }
+    if (action instanceof Action.SetAlias set) {
+      AliasState t = set.target();
+      ProvisionedConcurrency.beforeShift(run.clients().lambda(), function, in.alias(), t);
+      var routing = t.additionalVersion() == null
+          ? run.versions().pointAt(function, in.alias(), t.version())
+          : run.versions().route(function, in.alias(), t.version(), t.additionalVersion(), t.weight());
+      ProvisionedConcurrency.afterShift(run.clients().lambda(), function, in.alias(), in.status().stableVersion, t);
+      metrics.canaryWeight(name(run.release()), function, t.weight());
+      return in.withObserved(observed(routing));
+    }
+    if (action instanceof Action.RunAnalysis analysis) {
+      var ctx = new AnalysisContext(
+          function, in.alias(), in.status().canaryVersion, in.status().stableVersion,
+          run.target().apiName().orElse(null), run.target().apiStage().orElse(null), clock.instant(), analysis.window());
+      var results = new Analyzer(run.clients().cloudWatch(), http).run(in.policy().metrics(), ctx);
+      results.stream().filter(r -> r.value != null).forEach(r -> metrics.analysisValue(name(run.release()), r.metric, r.value));
+      return in.withAnalysis(results);
+    }
+    throw new IllegalStateException("no way to perform " + action);
+  }
+
+  private LambdaRelease storeStatus(LambdaRelease current, LambdaReleaseStatus status, Context<LambdaRelease> context) {
+    LambdaRelease fresh = new LambdaRelease();
+    fresh.setMetadata(new ObjectMetaBuilder()
+        .withName(current.getMetadata().getName())
+        .withNamespace(current.getMetadata().getNamespace())
+        .withUid(current.getMetadata().getUid())
+        .build());
+    fresh.setStatus(status);
+    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(current, fresh, context);
+  }
+
+  private void announce(LambdaRelease release, List<ReleaseEvent> transitions, Run run, KubernetesEvents events) {
+    if (transitions.isEmpty()) {
+      return;
+    }
+    CanaryPolicySpec policy = run == null ? null : run.policy();
+    var channels = policy == null
+        ? List.<dev.slipway.canary.notify.Notifier>of()
+        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws().roleArn());
+    var notifications = new Notifications(channels, registry);
+    for (ReleaseEvent e : transitions) {
+      boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed;
+      String message = e.message() + (e.failing() == null ? "" : " (" + e.failing().metric + " = " + e.failing().value + ", threshold " + e.failing().threshold + ")");
+      if (bad) {
+        events.warning(e.reason(), message);
+      } else {
+        events.normal(e.reason(), message);
+      }
+      notifications.announce(e);
+    }
+  }
+
+  private void finished(LambdaRelease release) {
+    LambdaReleaseStatus s = release.getStatus();
+    if (s != null && s.phase != null) {
+      metrics.releaseFinished(s.phase.name());
+    }
+    history.prune(release);
+  }
+
+  private UpdateControl<LambdaRelease> retryLater(LambdaRelease release, RuntimeException e) {
+    LOG.warnf("release %s: %s (%s), retrying", name(release), AwsErrors.message(e), AwsErrors.reason(e));
+    return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(config.aws().retryInitialDelay());
+  }
+
+  private CanaryPolicySpec policySpec(LambdaRelease release) {
+    String policyName = release.getSpec().policy;
+    if (policyName == null) {
+      return null;
+    }
+    CanaryPolicy p = client.resources(CanaryPolicy.class).inNamespace(release.getMetadata().getNamespace()).withName(policyName).get();
+    if (p == null) {
+      throw SlipwayException.terminal("PolicyNotFound", "CanaryPolicy " + release.getMetadata().getNamespace() + "/" + policyName + " does not exist");
+    }
+    return p.getSpec();
+  }
+
+  /** The newest other release for the same alias that was created after this one. */
+  private Optional<LambdaRelease> newerSibling(LambdaRelease release) {
+    return siblings(release).filter(o -> created(o).compareTo(created(release)) > 0).max(Comparator.comparing(LambdaReleaseReconciler::created));
+  }
+
+  /** An older release for the same alias that has not reached its final, confirmed state. */
+  private Optional<LambdaRelease> olderRunningSibling(LambdaRelease release) {
+    return siblings(release)
+        .filter(o -> created(o).compareTo(created(release)) < 0)
+        .filter(o -> o.getStatus() == null || o.getStatus().finishTime == null)
+        .findFirst();
+  }
+
+  /** Creation order, with the name breaking ties of the same second. */
+  private static String created(LambdaRelease r) {
+    return r.getMetadata().getCreationTimestamp() + "/" + r.getMetadata().getName();
+  }
+
+  private static boolean functionExists(AwsClients clients, String function) {
+    try {
+      clients.lambda().getFunctionConfiguration(r -> r.functionName(function));
+      return true;
+    } catch (RuntimeException e) {
+      if (AwsErrors.isNotFound(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static AliasState observed(LambdaVersions.AliasRouting routing) {
+    return new AliasState(routing.version(), routing.canaryVersion(), routing.canaryVersion() == null ? 0 : routing.canaryPercent());
+  }
+
+  private static String name(LambdaRelease r) {
+    return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+  }
+}

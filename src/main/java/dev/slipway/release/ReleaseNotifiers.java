@@ -1,0 +1,68 @@
+package dev.slipway.release;
+
+import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.SecretKeyRef;
+import dev.slipway.aws.AwsClientFactory;
+import dev.slipway.aws.AwsTarget;
+import dev.slipway.canary.notify.Notifier;
+import dev.slipway.canary.notify.SlackNotifier;
+import dev.slipway.canary.notify.SnsNotifier;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The channels a CanaryPolicy names, built per announcement so a rotated Slack Secret is picked up.
+ * The webhook URL is read from the Secret and handed to the notifier only: never logged, never put in
+ * status or events.
+ */
+final class ReleaseNotifiers {
+
+  private static final Logger LOG = Logger.getLogger(ReleaseNotifiers.class);
+
+  private final KubernetesClient client;
+  private final AwsClientFactory aws;
+  private final HttpClient http;
+
+  ReleaseNotifiers(KubernetesClient client, AwsClientFactory aws, HttpClient http) {
+    this.client = client;
+    this.aws = aws;
+    this.http = http;
+  }
+
+  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, Optional<String> roleArn) {
+    List<Notifier> out = new ArrayList<>();
+    if (n == null) {
+      return out;
+    }
+    if (n.snsTopicArn != null) {
+      AwsTarget topicTarget = new AwsTarget(SnsNotifier.region(n.snsTopicArn), roleArn);
+      out.add(new SnsNotifier(aws.forTarget(topicTarget).sns(), n.snsTopicArn));
+    }
+    if (n.slack != null && n.slack.webhookSecretRef != null) {
+      slackUrl(namespace, n.slack.webhookSecretRef).ifPresent(url -> out.add(new SlackNotifier(http, url)));
+    }
+    return out;
+  }
+
+  private Optional<String> slackUrl(String namespace, SecretKeyRef ref) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(ref.name).get();
+    String value = null;
+    if (secret != null && secret.getData() != null && secret.getData().get(ref.key) != null) {
+      value = new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8).trim();
+    } else if (secret != null && secret.getStringData() != null) {
+      value = secret.getStringData().get(ref.key);
+    }
+    if (value == null || value.isBlank()) {
+      LOG.warnf("Slack notifications skipped: Secret %s/%s has no key %s", namespace, ref.name, ref.key);
+      return Optional.empty();
+    }
+    return Optional.of(value);
+  }
+}
