@@ -5,7 +5,7 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds sandbox sandbox-down sandbox-status
+.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -40,5 +40,11 @@ sandbox-down: ## stop the sandbox (its data under .sandbox/ stays)
 sandbox-status: ## show what of the sandbox runs
 	@hack/sandbox.sh status
 
-# `make demo` (the operator against the sandbox, an example stack, a canary) builds on `sandbox`
-# and is defined below by the operator's integration work.
+demo: deps ## the sandbox, the operator, the nexus stack, a promoted canary and a rolled-back one
+	@hack/demo.sh
+
+demo-down: ## stop the demo's operator and the sandbox
+	@hack/demo.sh stop
+
+docs: ## regenerate docs/api-reference.md from deploy/crds
+	$(MVN) -q test -Dtest=ApiReferenceTest -Dslipway.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
