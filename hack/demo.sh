@@ -107,8 +107,24 @@ feed_metrics() {
   done
 }
 
-# Shows `kubectl get lambdareleases` whenever it changes, until the release is final.
+# Shows `kubectl get lambdareleases` whenever the release moves (phase, step or weight), until it is final.
 watch_release() {
+  local release="$1" last="" now header=1
+  for _ in $(seq 240); do
+    now=$(kubectl get lr "$release" -n chat -o jsonpath='{.status.phase}/{.status.stepLabel}/{.status.weight}' 2>/dev/null || true)
+    if [ "$now" != "$last" ]; then
+      if [ $header = 1 ]; then kubectl get lr "$release" -n chat; header=0; else kubectl get lr "$release" -n chat --no-headers; fi
+      last="$now"
+    fi
+    case "$now" in
+      Succeeded/*|RolledBack/*|Failed/*) return ;;
+    esac
+    sleep 1
+  done
+  echo "demo: release $release did not finish in time"; return 1
+}
+
+release() {
   local release="$1" last="" now
   for _ in $(seq 240); do
     now=$(kubectl get lr "$release" -n chat 2>/dev/null || true)
@@ -131,9 +147,15 @@ release() {
   local feeder=$!
   watch_release "$name"
   wait "$feeder" 2>/dev/null || true
-  kubectl get lr "$name" -n chat -o jsonpath='{range .status.analysis[-3:]}{.time}{"  "}{.metric}{"  value="}{.value}{"  "}{.threshold}{"  "}{.verdict}{"\n"}{end}'
-  echo "alias prod -> $(aws lambda get-alias --function-name nexus-prod-conversation-api --name prod --query '[FunctionVersion,RoutingConfig]' --output text)"
+  echo "analysis:"
+  kubectl get lr "$name" -n chat -o go-template='{{range .status.analysis}}{{printf "  %s  %-10s value=%v  %s  %s (%s)\n" .time .metric .value .threshold .verdict .step}}{{end}}'
+  echo "$(kubectl get lr "$name" -n chat -o jsonpath='{.status.phase}: {.status.message}')"
+  echo "alias prod in AWS: $(aws lambda get-alias --function-name nexus-prod-conversation-api --name prod \
+    --query '{version: FunctionVersion, additionalVersionWeights: RoutingConfig.AdditionalVersionWeights}' --output json | tr -d ' \n')"
 }
+
+# A second run of the demo starts its releases afresh.
+kubectl delete lr -n chat conversation-api-1-5-0 conversation-api-1-6-0 --ignore-not-found >/dev/null
 
 step "Release 1.5.0 of conversation-api: 10% -> 50% -> 100%, healthy metrics (0 errors / 100 calls)"
 show kubectl apply -f hack/demo/policy.yaml
