@@ -154,8 +154,11 @@ release() {
     --query '{version: FunctionVersion, additionalVersionWeights: RoutingConfig.AdditionalVersionWeights}' --output json | tr -d ' \n')"
 }
 
-# A second run of the demo starts its releases afresh.
+# A second run of the demo starts afresh: its releases deleted and the alias back on version 1
+# (Slipway leaves an existing alias to releases, so this manual move is not undone).
 kubectl delete lr -n chat conversation-api-1-5-0 conversation-api-1-6-0 --ignore-not-found >/dev/null
+aws lambda update-alias --function-name nexus-prod-conversation-api --name prod --function-version 1 \
+  --routing-config '{"AdditionalVersionWeights":{}}' >/dev/null
 
 step "Release 1.5.0 of conversation-api: 10% -> 50% -> 100%, healthy metrics (0 errors / 100 calls)"
 show kubectl apply -f hack/demo/policy.yaml

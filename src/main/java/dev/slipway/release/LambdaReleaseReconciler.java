@@ -270,11 +270,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     var notifications = new Notifications(channels, registry);
     for (ReleaseEvent e : transitions) {
       boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed;
-      String message = e.message() + (e.failing() == null ? "" : " (" + e.failing().metric + " = " + e.failing().value + ", threshold " + e.failing().threshold + ")");
+      // The machine's message already names the failing check and its value.
       if (bad) {
-        events.warning(e.reason(), message);
+        events.warning(e.reason(), e.message());
       } else {
-        events.normal(e.reason(), message);
+        events.normal(e.reason(), e.message());
       }
       notifications.announce(e);
     }
