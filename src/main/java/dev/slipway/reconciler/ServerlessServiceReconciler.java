@@ -25,6 +25,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -44,7 +47,12 @@ import org.jboss.logging.Logger;
  * errors wait for a spec change; retryable ones come back with exponential backoff; a converged
  * service comes back after the resync period to repair drift.
  */
-@ControllerConfiguration(name = "serverlessservice", finalizerName = Slipway.FINALIZER)
+// The resync normally comes from rescheduleAfter(resync-period); the maximum interval is the safety
+// net for a reconcile that ended in an unexpected exception once JOSDK's retries ran out.
+@ControllerConfiguration(
+    name = "serverlessservice",
+    finalizerName = Slipway.FINALIZER,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, Cleaner<ServerlessService> {
 
   private static final Logger LOG = Logger.getLogger(ServerlessServiceReconciler.class);
@@ -161,10 +169,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     if (Statuses.sameIgnoringTimes(old, status)) {
       control = UpdateControl.noUpdate();
     } else {
-      ServerlessService patch = new ServerlessService();
-      patch.setMetadata(new ObjectMetaBuilder().withName(service.getMetadata().getName()).withNamespace(service.getMetadata().getNamespace()).build());
-      patch.setStatus(status);
-      control = UpdateControl.patchStatus(patch);
+      control = UpdateControl.patchStatus(statusPatch(service, status));
     }
     return next == null ? control : control.rescheduleAfter(next);
   }
@@ -200,6 +205,31 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     Duration initial = config.aws().retryInitialDelay();
     Duration d = initial.multipliedBy(1L << Math.min(n - 1, 16));
     return d.compareTo(config.aws().retryMaxDelay()) > 0 ? config.aws().retryMaxDelay() : d;
+  }
+
+  /**
+   * An exception escaped reconcile (the Kubernetes API refused a write, a bug): say so in status and
+   * let JOSDK retry with its backoff. AWS failures never get here; the loop reports them itself.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ServerlessService> updateErrorStatus(
+      ServerlessService service, Context<ServerlessService> context, Exception e) {
+    LOG.errorf(e, "reconciling %s/%s failed", service.getMetadata().getNamespace(), service.getMetadata().getName());
+    ServerlessServiceStatus status = Statuses.copy(service.getStatus() == null ? new ServerlessServiceStatus() : service.getStatus(), ServerlessServiceStatus.class);
+    long generation = service.getMetadata().getGeneration();
+    String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    Conditions.set(status.conditions, Conditions.READY, false, "InternalError", message, generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, true, "RetryingAfterError", message, generation, clock);
+    Conditions.set(status.conditions, Conditions.DEGRADED, true, "InternalError", message, generation, clock);
+    return ErrorStatusUpdateControl.patchStatus(statusPatch(service, status));
+  }
+
+  /** Only the status, under the object's name: what a server-side-apply status patch should carry. */
+  private static ServerlessService statusPatch(ServerlessService service, ServerlessServiceStatus status) {
+    ServerlessService patch = new ServerlessService();
+    patch.setMetadata(new ObjectMetaBuilder().withName(service.getMetadata().getName()).withNamespace(service.getMetadata().getNamespace()).build());
+    patch.setStatus(status);
+    return patch;
   }
 
   @Override
