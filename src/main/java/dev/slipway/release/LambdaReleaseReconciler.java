@@ -225,7 +225,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
   private ReleaseInput perform(Action action, ReleaseInput in, Run run) {
     String function = run.target().functionName();
     if (action instanceof Action.Publish) {
-      return in.withPublished(run.versions().ensureVersion(function, run.release().getSpec().code));
+      var code = run.release().getSpec().code;
+      requireReadable(run.clients(), function, code);
+      return in.withPublished(run.versions().ensureVersion(function, code));
     }
     if (action instanceof Action.SetAlias set) {
       AliasState t = set.target();
@@ -246,6 +248,29 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       return in.withAnalysis(results);
     }
     throw new IllegalStateException("no way to perform " + action);
+  }
+
+  /**
+   * Fails the release with a clear reason when its S3 artifact cannot be read, before $LATEST is
+   * touched. Lambda itself does not always say so (an emulator may accept a missing key and publish
+   * the old code as the "new" version); UpdateFunctionCode needs s3:GetObject on the object anyway,
+   * so the HeadObject asks for no permission the release did not already need.
+   */
+  private static void requireReadable(AwsClients clients, String function, dev.slipway.api.v1alpha1.CodeSource code) {
+    if (code.s3 == null) {
+      return;
+    }
+    try {
+      clients.s3().headObject(r -> r.bucket(code.s3.bucket).key(code.s3.key).versionId(code.s3.objectVersion));
+    } catch (RuntimeException e) {
+      if (AwsErrors.isNotFound(e)) {
+        throw SlipwayException.terminal("CodeNotFound", "code " + code.describe() + " for " + function + " does not exist");
+      }
+      if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a && a.statusCode() == 403) {
+        throw SlipwayException.terminal("CodeUnreadable", "code " + code.describe() + " for " + function + " cannot be read: " + AwsErrors.message(e));
+      }
+      throw e;
+    }
   }
 
   private LambdaRelease storeStatus(LambdaRelease current, LambdaReleaseStatus status, Context<LambdaRelease> context) {
