@@ -106,7 +106,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return finish(service, old, status, null);
     }
 
-    StackContext ctx = context(service, old);
+    // The copy, not the cached status: the kinds update function entries in place.
+    StackContext ctx = context(service, status);
     ResourceLoop.Result result = loop.converge(ctx, StackPlan.stages(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
     // Only a complete run knows what the spec no longer wants; a partial one must not delete.
