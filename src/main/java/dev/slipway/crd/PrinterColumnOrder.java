@@ -21,6 +21,11 @@ import java.util.List;
  * a Slipway CRD whose class is not there fails the build rather than keep a silent wrong order.
  * Columns that have no class-level annotation (for example field-level {@code @PrinterColumn}s)
  * keep their relative order after the annotated ones.
+ *
+ * <p>It also drops {@code priority: 0} from every column. 0 is the default and the API server does
+ * not store it, so a CRD file that spells it out differs from the live object forever: client-side
+ * {@code kubectl apply} then sends the whole versions list (it has no merge key) on every run and
+ * reports "configured" although nothing changes.
  */
 public class PrinterColumnOrder implements CRDPostProcessor {
 
@@ -44,6 +49,11 @@ public class PrinterColumnOrder implements CRDPostProcessor {
       List<CustomResourceColumnDefinition> ordered = new ArrayList<>(columns);
       // List.sort is stable: columns not declared on the class keep their order, after the rest.
       ordered.sort(Comparator.comparingInt(c -> rank(declared, c)));
+      for (CustomResourceColumnDefinition column : ordered) {
+        if (column.getPriority() != null && column.getPriority() == 0) {
+          column.setPriority(null);
+        }
+      }
       version.setAdditionalPrinterColumns(ordered);
     }
     return crd;
