@@ -23,7 +23,7 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
     message = "a table may be named once per function",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.provisionedConcurrency) || !has(self.reservedConcurrency) || self.provisionedConcurrency <= self.reservedConcurrency",
     message = "provisionedConcurrency cannot exceed reservedConcurrency",

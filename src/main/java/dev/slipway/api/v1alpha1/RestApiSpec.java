@@ -16,7 +16,7 @@ import java.util.List;
 @ValidationRule(
     value = "self.routes.all(r, self.routes.exists_one(s, s.path == r.path))",
     message = "each path may appear in one route only; list all its methods there",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 public class RestApiSpec {
 
   @Size(max = 128)

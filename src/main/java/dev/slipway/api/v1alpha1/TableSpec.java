@@ -23,7 +23,7 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.globalSecondaryIndexes) || self.globalSecondaryIndexes.all(i, self.globalSecondaryIndexes.exists_one(j, j.name == i.name))",
     message = "index names must be unique within a table",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 public class TableSpec {
 
   @Required
