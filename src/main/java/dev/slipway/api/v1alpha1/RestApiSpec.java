@@ -68,8 +68,7 @@ public class RestApiSpec {
     @JsonPropertyDescription("Name of a function of this service.")
     public String function;
 
-    @Default("NONE")
-    @JsonPropertyDescription("Authorization of the methods: NONE or AWS_IAM.")
+    @JsonPropertyDescription("Authorization of the methods: NONE (the default) or AWS_IAM.")
     public Authorization authorization = Authorization.NONE;
 
     public Route() {}
