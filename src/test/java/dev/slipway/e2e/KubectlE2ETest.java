@@ -172,6 +172,16 @@ class KubectlE2ETest {
           .allSatisfy(l -> assertThat(l).endsWith(" unchanged"));
       assertThat(resourceVersions(dir)).as("%s applied twice: no object written", dir).isEqualTo(versions);
     }
+
+    // Take the stacks down again (both examples say deletionPolicy: Delete): other tests of this JVM
+    // use the same AWS names (nexus-prod-*) from other namespaces, and two services claiming one
+    // AWS name fight over its tags.
+    for (String[] s : services) {
+      KubeApiServer.Result delete = kubectl("delete", "sls", s[1], "-n", s[0], "--wait", "--timeout=120s");
+      assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+    }
+    assertThat(awsNamesWithPrefix("nexus-prod-")).as("the nexus stack is gone from AWS").isEmpty();
+    assertThat(awsNamesWithPrefix("todo-dev-")).as("the todo stack is gone from AWS").isEmpty();
   }
 
   private static String resourceVersions(Path dir) {
@@ -288,6 +298,7 @@ class KubectlE2ETest {
     ManagedFieldsEntry user = after.getMetadata().getManagedFields().stream().filter(m -> USER_SSA_MANAGER.equals(m.getManager())).findFirst().orElseThrow();
     assertThat(user.getOperation()).isEqualTo("Apply");
     assertThat(fields(user)).containsKey("f:spec");
+    deleteAndWait(ns, "shop");
   }
 
   @Test
@@ -311,6 +322,12 @@ class KubectlE2ETest {
     assertThat(after.getMetadata().getResourceVersion()).isEqualTo(version);
     assertThat(after.getMetadata().getGeneration()).isEqualTo(1L);
     assertOperatorOwnsOnlyStatusAndFinalizer(after);
+    deleteAndWait(ns, "shop");
+  }
+
+  private static void deleteAndWait(String ns, String name) {
+    KubeApiServer.Result delete = kubectl("delete", "sls", name, "-n", ns, "--wait", "--timeout=120s");
+    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
   }
 
   /** Every manager but the user's kubectl owns nothing in spec, and in metadata at most the finalizer. */
