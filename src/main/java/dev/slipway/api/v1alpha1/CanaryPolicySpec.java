@@ -19,7 +19,7 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.steps) || self.steps.all(s, self.steps.exists_one(t, t.weight == s.weight))",
     message = "step weights must differ from each other",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 public class CanaryPolicySpec {
 
   @JsonPropertyDescription(

@@ -3,7 +3,6 @@ package dev.slipway.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -23,7 +22,7 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
     message = "a table may be named once per function",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.provisionedConcurrency) || !has(self.reservedConcurrency) || self.provisionedConcurrency <= self.reservedConcurrency",
     message = "provisionedConcurrency cannot exceed reservedConcurrency",
@@ -43,20 +42,17 @@ public class FunctionSpec {
   @JsonPropertyDescription("Handler of a zip function, for example handlers.api.conversation.handler.")
   public String handler;
 
-  @Default("128")
   @Min(128)
   @Max(10240)
-  @JsonPropertyDescription("Memory in MB, 128 to 10240.")
+  @JsonPropertyDescription("Memory in MB, 128 to 10240. Default 128.")
   public Integer memoryMB = 128;
 
-  @Default("3")
   @Min(1)
   @Max(900)
-  @JsonPropertyDescription("Timeout in seconds, 1 to 900.")
+  @JsonPropertyDescription("Timeout in seconds, 1 to 900. Default 3.")
   public Integer timeoutSeconds = 3;
 
-  @Default("x86_64")
-  @JsonPropertyDescription("Instruction set: x86_64 or arm64.")
+  @JsonPropertyDescription("Instruction set: x86_64 or arm64. Default x86_64.")
   public Architecture architecture = Architecture.x86_64;
 
   @Size(max = 256)
@@ -129,8 +125,7 @@ public class FunctionSpec {
     @JsonPropertyDescription("Name of a table in spec.tables.")
     public String name;
 
-    @Default("ReadWrite")
-    @JsonPropertyDescription("ReadOnly grants Get/Query/Scan/BatchGet/DescribeTable (and stream reads); ReadWrite adds Put/Update/Delete/BatchWrite.")
+    @JsonPropertyDescription("ReadOnly grants Get/Query/Scan/BatchGet/DescribeTable (and stream reads); ReadWrite (the default) adds Put/Update/Delete/BatchWrite.")
     public Access access = Access.ReadWrite;
 
     public TableAccess() {}

@@ -2,7 +2,6 @@ package dev.slipway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -13,7 +12,7 @@ import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.projection == 'INCLUDE' || !has(self.nonKeyAttributes) || size(self.nonKeyAttributes) == 0",
+    value = "(has(self.projection) && self.projection == 'INCLUDE') || !has(self.nonKeyAttributes) || size(self.nonKeyAttributes) == 0",
     message = "nonKeyAttributes apply only to INCLUDE projection",
     reason = "FieldValueForbidden")
 public class GlobalSecondaryIndexSpec {
@@ -31,8 +30,7 @@ public class GlobalSecondaryIndexSpec {
   @JsonPropertyDescription("Sort key of the index.")
   public KeyAttribute sortKey;
 
-  @Default("ALL")
-  @JsonPropertyDescription("Attributes copied into the index: ALL, KEYS_ONLY or INCLUDE (then nonKeyAttributes).")
+  @JsonPropertyDescription("Attributes copied into the index: ALL (the default), KEYS_ONLY or INCLUDE (then nonKeyAttributes).")
   public Projection projection = Projection.ALL;
 
   @Size(max = 20)

@@ -16,7 +16,7 @@ import java.util.List;
 @ValidationRule(
     value = "self.routes.all(r, self.routes.exists_one(s, s.path == r.path))",
     message = "each path may appear in one route only; list all its methods there",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 public class RestApiSpec {
 
   @Size(max = 128)
@@ -68,8 +68,7 @@ public class RestApiSpec {
     @JsonPropertyDescription("Name of a function of this service.")
     public String function;
 
-    @Default("NONE")
-    @JsonPropertyDescription("Authorization of the methods: NONE or AWS_IAM.")
+    @JsonPropertyDescription("Authorization of the methods: NONE (the default) or AWS_IAM.")
     public Authorization authorization = Authorization.NONE;
 
     public Route() {}

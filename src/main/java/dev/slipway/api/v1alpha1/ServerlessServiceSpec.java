@@ -16,11 +16,11 @@ import java.util.Map;
 @ValidationRule(
     value = "self.functions.all(f, self.functions.exists_one(g, g.name == f.name))",
     message = "function names must be unique",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
     message = "table names must be unique",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "self.functions.all(f, !has(f.tables) || f.tables.all(a, has(self.tables) && self.tables.exists(t, t.name == a.name)))",
     message = "every table a function names in functions[].tables must be declared in spec.tables",

@@ -2,7 +2,6 @@ package dev.slipway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -13,17 +12,17 @@ import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.billingMode != 'PROVISIONED' || (has(self.readCapacity) && has(self.writeCapacity))",
+    value = "!has(self.billingMode) || self.billingMode != 'PROVISIONED' || (has(self.readCapacity) && has(self.writeCapacity))",
     message = "PROVISIONED billing needs readCapacity and writeCapacity",
     reason = "FieldValueRequired")
 @ValidationRule(
-    value = "self.billingMode == 'PROVISIONED' || (!has(self.readCapacity) && !has(self.writeCapacity))",
+    value = "(has(self.billingMode) && self.billingMode == 'PROVISIONED') || (!has(self.readCapacity) && !has(self.writeCapacity))",
     message = "readCapacity and writeCapacity apply only to PROVISIONED billing",
     reason = "FieldValueForbidden")
 @ValidationRule(
     value = "!has(self.globalSecondaryIndexes) || self.globalSecondaryIndexes.all(i, self.globalSecondaryIndexes.exists_one(j, j.name == i.name))",
     message = "index names must be unique within a table",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 public class TableSpec {
 
   @Required
@@ -39,8 +38,7 @@ public class TableSpec {
   @JsonPropertyDescription("Sort (range) key. Immutable.")
   public KeyAttribute sortKey;
 
-  @Default("PAY_PER_REQUEST")
-  @JsonPropertyDescription("Billing mode: PAY_PER_REQUEST (on demand) or PROVISIONED (then readCapacity and writeCapacity).")
+  @JsonPropertyDescription("Billing mode: PAY_PER_REQUEST (on demand, the default) or PROVISIONED (then readCapacity and writeCapacity).")
   public BillingMode billingMode = BillingMode.PAY_PER_REQUEST;
 
   @Min(1)

@@ -1,0 +1,495 @@
+package dev.slipway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.Slipway;
+import dev.slipway.testing.Artifacts;
+import dev.slipway.testing.KubeApiServer;
+import dev.slipway.testing.MotoServer;
+import dev.slipway.testing.SlipwayTestEnvironment;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Slipway as a user drives it: a real kubectl against a real kube-apiserver, the real operator
+ * in-process (SlipwayTestEnvironment), AWS played by moto. Everything goes through kubectl's
+ * command line and is judged on what kubectl prints and what the API server and moto hold.
+ */
+@QuarkusTest
+@WithTestResource(SlipwayTestEnvironment.class)
+class KubectlE2ETest {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(120);
+  private static final String USER_SSA_MANAGER = "kubectl";
+  private static final String USER_CSA_MANAGERS = "kubectl-client-side-apply";
+
+  private static KubeApiServer kube;
+  private static KubernetesClient k8s;
+  private static S3Client s3;
+  private static LambdaClient lambda;
+  private static DynamoDbClient dynamo;
+  private static IamClient iam;
+  private static ApiGatewayClient apigateway;
+
+  @BeforeAll
+  static void peers() {
+    kube = KubeApiServer.shared();
+    k8s = kube.client();
+    var moto = MotoServer.shared().endpoint();
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    var region = Region.of(SlipwayTestEnvironment.AWS_REGION);
+    s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).forcePathStyle(true).build();
+    lambda = LambdaClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    dynamo = DynamoDbClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    iam = IamClient.builder().endpointOverride(moto).region(Region.AWS_GLOBAL).credentialsProvider(creds).build();
+    apigateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+  }
+
+  @AfterAll
+  static void close() {
+    Stream.of(s3, lambda, dynamo, iam, apigateway).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+  }
+
+  // --- CRDs ---------------------------------------------------------------------------------------
+
+  @Test
+  void crdsApplyCleanlyAndReapplyingChangesNothing() {
+    // The harness installed them by server-side apply; a user's kubectl apply takes them over cleanly.
+    KubeApiServer.Result first = kubectl("apply", "-f", "deploy/crds");
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    // The harness installed them by server-side apply, so kubectl notes it adds its annotation; nothing else.
+    assertThat(first.stderr().lines())
+        .as("no warnings")
+        .allSatisfy(l -> assertThat(l).contains("is missing the kubectl.kubernetes.io/last-applied-configuration annotation"));
+    Map<String, String> versions = crdResourceVersions();
+
+    KubeApiServer.Result again = kubectl("apply", "-f", "deploy/crds");
+    assertThat(again.exitCode()).as(again.stderr()).isZero();
+    assertThat(again.stdout().lines().toList())
+        .hasSize(3)
+        .allSatisfy(line -> assertThat(line).endsWith(" unchanged"));
+    assertThat(crdResourceVersions()).isEqualTo(versions);
+
+    KubeApiServer.Result serverSide = kubectl("apply", "--server-side", "-f", "deploy/crds");
+    assertThat(serverSide.exitCode()).as(serverSide.stderr()).isZero();
+    assertThat(serverSide.stdout().lines().toList()).hasSize(3).allSatisfy(l -> assertThat(l).endsWith(" serverside-applied"));
+    Map<String, String> afterServerSide = crdResourceVersions();
+    KubeApiServer.Result serverSideAgain = kubectl("apply", "--server-side", "-f", "deploy/crds");
+    assertThat(serverSideAgain.exitCode()).as(serverSideAgain.stderr()).isZero();
+    assertThat(crdResourceVersions()).as("a second server-side apply is a no-op").isEqualTo(afterServerSide);
+  }
+
+  private static Map<String, String> crdResourceVersions() {
+    Map<String, String> versions = new java.util.TreeMap<>();
+    for (CustomResourceDefinition crd : k8s.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+      if (crd.getSpec().getGroup().equals(Slipway.GROUP)) {
+        versions.put(crd.getMetadata().getName(), crd.getMetadata().getResourceVersion());
+      }
+    }
+    assertThat(versions).hasSize(3);
+    return versions;
+  }
+
+  // --- examples -----------------------------------------------------------------------------------
+
+  @Test
+  void everyExampleAppliesCleanlyAndItsServicesConverge() throws Exception {
+    // The artifacts the examples name must exist before their functions can be created.
+    Artifacts.upload(s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
+    Artifacts.upload(s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
+
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(Path.of("examples"))) {
+      dirs = list.filter(Files::isDirectory).sorted().toList();
+    }
+    assertThat(dirs).extracting(p -> p.getFileName().toString()).contains("nexus", "todo");
+    List<String[]> services = new ArrayList<>();
+    for (Path dir : dirs) {
+      KubeApiServer.Result apply = kubectl("apply", "-f", dir.toString());
+      assertThat(apply.exitCode()).as("%s: %s", dir, apply.stderr()).isZero();
+      assertThat(apply.stderr()).as("%s: no warnings", dir).isEmpty();
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(apply.stdout().lines().count()).as("one line per file of %s", dir).isEqualTo(files.count());
+      }
+      for (String line : apply.stdout().lines().toList()) {
+        if (line.startsWith("serverlessservice.slipway.dev/")) {
+          String name = line.substring(line.indexOf('/') + 1, line.indexOf(' '));
+          services.add(new String[] {namespaceOf(dir), name});
+        }
+      }
+    }
+    assertThat(services).hasSize(2);
+
+    for (String[] s : services) {
+      awaitReady(s[0], s[1], "True");
+    }
+
+    // kubectl get sls prints the columns with real values.
+    KubeApiServer.Result get = kubectl("get", "sls", "-n", "chat");
+    assertThat(get.exitCode()).as(get.stderr()).isZero();
+    List<String> lines = get.stdout().lines().toList();
+    assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "STAGE", "REGION", "READY", "REASON", "AGE");
+    assertThat(lines.get(1).split("\\s+")).hasSize(6).startsWith("nexus", "prod", "us-east-1", "True", "Converged");
+    KubeApiServer.Result todo = kubectl("get", "serverlessservices", "todo", "-n", "todo", "--no-headers");
+    assertThat(todo.stdout().split("\\s+")).startsWith("todo", "dev", "us-east-1", "True", "Converged");
+
+    // Applying the examples again, once the operator has written status and finalizers, changes nothing.
+    for (Path dir : dirs) {
+      String versions = resourceVersions(dir);
+      KubeApiServer.Result again = kubectl("apply", "-f", dir.toString());
+      assertThat(again.exitCode()).as(again.stderr()).isZero();
+      // A Secret's stringData is write-only, so kubectl always reports it "configured"; it is not changed.
+      assertThat(again.stdout().lines().filter(l -> !l.startsWith("secret/")).toList())
+          .as("%s applied twice", dir)
+          .allSatisfy(l -> assertThat(l).endsWith(" unchanged"));
+      assertThat(resourceVersions(dir)).as("%s applied twice: no object written", dir).isEqualTo(versions);
+    }
+
+    // Take the stacks down again (both examples say deletionPolicy: Delete): other tests of this JVM
+    // use the same AWS names (nexus-prod-*) from other namespaces, and two services claiming one
+    // AWS name fight over its tags.
+    for (String[] s : services) {
+      KubeApiServer.Result delete = kubectl("delete", "sls", s[1], "-n", s[0], "--wait", "--timeout=120s");
+      assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+    }
+    assertThat(awsNamesWithPrefix("nexus-prod-")).as("the nexus stack is gone from AWS").isEmpty();
+    assertThat(awsNamesWithPrefix("todo-dev-")).as("the todo stack is gone from AWS").isEmpty();
+  }
+
+  private static String resourceVersions(Path dir) {
+    KubeApiServer.Result r = kubectl("get", "-f", dir.toString(), "-o", "jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.stdout();
+  }
+
+  private static String namespaceOf(Path exampleDir) throws Exception {
+    for (String line : Files.readAllLines(exampleDir.resolve("00-namespace.yaml"))) {
+      if (line.trim().startsWith("name:")) {
+        return line.trim().substring("name:".length()).trim();
+      }
+    }
+    throw new AssertionError("no namespace name in " + exampleDir);
+  }
+
+  // --- printer columns ----------------------------------------------------------------------------
+
+  @Test
+  void kubectlGetPrintsEachKindsColumnsInTheDeclaredOrder() {
+    String ns = kube.newNamespace("columns");
+    for (String file : List.of("canarypolicy.yaml", "lambdarelease.yaml")) {
+      KubeApiServer.Result r = kubectl("apply", "-n", ns, "-f", "src/test/resources/valid/" + file);
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+    }
+    assertThat(header("lambdareleases", ns)).containsExactly("NAME", "FUNCTION", "STABLE", "CANARY", "WEIGHT", "STEP", "PHASE", "AGE");
+    assertThat(header("lr", ns)).containsExactly("NAME", "FUNCTION", "STABLE", "CANARY", "WEIGHT", "STEP", "PHASE", "AGE");
+    assertThat(header("canarypolicies", ns)).containsExactly("NAME", "PRESET", "STEPS", "VALID", "AGE");
+    String sns = kube.newNamespace("columns-sls");
+    assertThat(kubectl("apply", "-n", sns, "-f", "src/test/resources/valid/serverlessservice.yaml").exitCode()).isZero();
+    assertThat(header("serverlessservices", sns)).containsExactly("NAME", "STAGE", "REGION", "READY", "REASON", "AGE");
+  }
+
+  private static String[] header(String kind, String ns) {
+    KubeApiServer.Result r = kubectl("get", kind, "-n", ns);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    Optional<String> first = r.stdout().lines().findFirst();
+    return first.orElseThrow(() -> new AssertionError("kubectl get " + kind + " printed nothing: " + r.stderr())).split("\\s+");
+  }
+
+  // --- what the schema cannot express -------------------------------------------------------------
+
+  @Test
+  void mistakesTheSchemaCannotExpressEndInAConditionWithAReason() {
+    String ns = kube.newNamespace("not-schema");
+    // namePrefix (32) + "-" + function name (40) = 73 characters; Lambda allows 64.
+    String longPrefix = "a" + "b".repeat(31);
+    String tooLongByPrefix =
+        service("too-long-prefix", "  namePrefix: " + longPrefix + "\n", "f".repeat(40), "Retain");
+    // The default prefix is <metadata.name>-<stage>: a long object name makes a long function name.
+    String longName = "n".repeat(60);
+    String tooLongByName = service(longName, "", "api", "Retain");
+
+    for (String manifest : List.of(tooLongByPrefix, tooLongByName)) {
+      KubeApiServer.Result r = kube.kubectl(manifest, "apply", "-n", ns, "-f", "-");
+      assertThat(r.exitCode()).as("the schema accepts it: %s", r.stderr()).isZero();
+    }
+    for (String name : List.of("too-long-prefix", longName)) {
+      Condition ready = awaitReady(ns, name, "False");
+      assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+      assertThat(ready.getMessage()).contains("longer than 64 characters");
+      // kubectl shows it in the list.
+      KubeApiServer.Result get = kubectl("get", "sls", name, "-n", ns, "--no-headers");
+      assertThat(get.stdout().split("\\s+")).contains("False", "InvalidSpec");
+    }
+    assertNoHotLoop(ns, "too-long-prefix", longName);
+    // Nothing was created for them in AWS.
+    assertThat(lambda.listFunctions().functions()).noneMatch(f -> f.functionName().startsWith(longPrefix) || f.functionName().startsWith(longName));
+  }
+
+  /** A terminal condition stays put: no status write, no new events, for several resync periods. */
+  private static void assertNoHotLoop(String ns, String... names) {
+    Map<String, String> versions = new java.util.HashMap<>();
+    for (String name : names) {
+      versions.put(name, sls(ns, name).getMetadata().getResourceVersion());
+    }
+    int events = k8s.v1().events().inNamespace(ns).list().getItems().size();
+    sleep(Duration.ofSeconds(8)); // the test profile resyncs every 3 s
+    for (String name : names) {
+      assertThat(sls(ns, name).getMetadata().getResourceVersion()).as("%s: no status writes while nothing changes", name).isEqualTo(versions.get(name));
+    }
+    assertThat(k8s.v1().events().inNamespace(ns).list().getItems()).as("no new events").hasSize(events);
+  }
+
+  // --- server-side apply by two field managers ----------------------------------------------------
+
+  @Test
+  void userAndOperatorShareTheObjectByServerSideApplyWithoutFighting() throws Exception {
+    String ns = kube.newNamespace("ssa");
+    String prefix = "e2e-ssa-" + UUID.randomUUID().toString().substring(0, 6);
+    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Path file = writeManifest(service("shop", "  namePrefix: " + prefix + "\n", "api", "Delete"));
+
+    KubeApiServer.Result first = kubectl("apply", "--server-side", "-n", ns, "-f", file.toString());
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    assertThat(first.stdout()).contains("serverlessservice.slipway.dev/shop serverside-applied");
+    awaitReady(ns, "shop", "True");
+    awaitQuiet(ns, "shop");
+    ServerlessService converged = sls(ns, "shop");
+
+    KubeApiServer.Result again = kubectl("apply", "--server-side", "-n", ns, "-f", file.toString());
+    assertThat(again.exitCode()).as("no conflict with the operator's fields: %s", again.stderr()).isZero();
+    ServerlessService after = sls(ns, "shop");
+    // The API server re-sorts managedFields by time once the user's entry is no longer the newest
+    // (kubernetes/kubernetes#88031), which is one write of metadata.managedFields; nothing else changes.
+    assertThat(withoutVolatileMetadata(after)).as("a second server-side apply changes nothing").isEqualTo(withoutVolatileMetadata(converged));
+    assertThat(after.getMetadata().getGeneration()).as("nobody but the user changed spec").isEqualTo(1L);
+    KubeApiServer.Result third = kubectl("apply", "--server-side", "-n", ns, "-f", file.toString());
+    assertThat(third.exitCode()).as(third.stderr()).isZero();
+    assertThat(sls(ns, "shop").getMetadata().getResourceVersion()).as("from then on a server-side apply is a strict no-op").isEqualTo(after.getMetadata().getResourceVersion());
+
+    assertOperatorOwnsOnlyStatusAndFinalizer(after);
+    ManagedFieldsEntry user = after.getMetadata().getManagedFields().stream().filter(m -> USER_SSA_MANAGER.equals(m.getManager())).findFirst().orElseThrow();
+    assertThat(user.getOperation()).isEqualTo("Apply");
+    assertThat(fields(user)).containsKey("f:spec");
+    deleteAndWait(ns, "shop");
+  }
+
+  @Test
+  void clientSideKubectlApplyTwiceIsANoOp() throws Exception {
+    String ns = kube.newNamespace("csa");
+    String prefix = "e2e-csa-" + UUID.randomUUID().toString().substring(0, 6);
+    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Path file = writeManifest(service("shop", "  namePrefix: " + prefix + "\n", "api", "Delete"));
+
+    KubeApiServer.Result first = kubectl("apply", "-n", ns, "-f", file.toString());
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    assertThat(first.stdout()).contains("serverlessservice.slipway.dev/shop created");
+    awaitReady(ns, "shop", "True");
+    awaitQuiet(ns, "shop");
+    String version = sls(ns, "shop").getMetadata().getResourceVersion();
+
+    KubeApiServer.Result again = kubectl("apply", "-n", ns, "-f", file.toString());
+    assertThat(again.exitCode()).as(again.stderr()).isZero();
+    assertThat(again.stdout().trim()).isEqualTo("serverlessservice.slipway.dev/shop unchanged");
+    ServerlessService after = sls(ns, "shop");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(after.getMetadata().getGeneration()).isEqualTo(1L);
+    assertOperatorOwnsOnlyStatusAndFinalizer(after);
+    deleteAndWait(ns, "shop");
+  }
+
+  private static void deleteAndWait(String ns, String name) {
+    KubeApiServer.Result delete = kubectl("delete", "sls", name, "-n", ns, "--wait", "--timeout=120s");
+    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+  }
+
+  /** Every manager but the user's kubectl owns nothing in spec, and in metadata at most the finalizer. */
+  @SuppressWarnings("unchecked")
+  private static void assertOperatorOwnsOnlyStatusAndFinalizer(ServerlessService s) {
+    List<ManagedFieldsEntry> entries = s.getMetadata().getManagedFields();
+    List<ManagedFieldsEntry> operator =
+        entries.stream().filter(m -> !m.getManager().equals(USER_SSA_MANAGER) && !m.getManager().equals(USER_CSA_MANAGERS)).toList();
+    assertThat(operator).as("the operator wrote status: %s", entries).isNotEmpty();
+    assertThat(operator).anySatisfy(m -> assertThat(m.getSubresource()).isEqualTo("status"));
+    assertThat(operator).anySatisfy(m -> assertThat(fields(m)).containsKey("f:metadata"));
+    for (ManagedFieldsEntry m : operator) {
+      Map<String, Object> f = fields(m);
+      assertThat(f).as("fields of manager %s (%s)", m.getManager(), m.getSubresource()).doesNotContainKey("f:spec");
+      assertThat(f.keySet()).as("manager %s", m.getManager()).isSubsetOf("f:status", "f:metadata");
+      if (f.containsKey("f:metadata")) {
+        assertThat(((Map<String, Object>) f.get("f:metadata")).keySet()).as("manager %s in metadata", m.getManager()).containsExactly("f:finalizers");
+        assertThat((Map<String, Object>) ((Map<String, Object>) f.get("f:metadata")).get("f:finalizers"))
+            .containsOnlyKeys("v:\"" + Slipway.FINALIZER + "\"");
+      }
+    }
+  }
+
+  private static String withoutVolatileMetadata(ServerlessService s) {
+    ServerlessService copy = k8s.getKubernetesSerialization().clone(s);
+    copy.getMetadata().setManagedFields(null);
+    copy.getMetadata().setResourceVersion(null);
+    return k8s.getKubernetesSerialization().asYaml(copy);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> fields(ManagedFieldsEntry m) {
+    return (Map<String, Object>) m.getFieldsV1().getAdditionalProperties();
+  }
+
+  // --- finalizer ----------------------------------------------------------------------------------
+
+  @Test
+  void kubectlDeleteOfADeletePolicyServiceWaitsForTheAwsCleanUp() throws Exception {
+    String ns = kube.newNamespace("delete");
+    String prefix = "e2e-del-" + UUID.randomUUID().toString().substring(0, 6);
+    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    KubeApiServer.Result apply = kube.kubectl(service("doomed", "  namePrefix: " + prefix + "\n", "api", "Delete"), "apply", "-n", ns, "-f", "-");
+    assertThat(apply.exitCode()).as(apply.stderr()).isZero();
+    awaitReady(ns, "doomed", "True");
+    assertThat(sls(ns, "doomed").getMetadata().getFinalizers()).containsExactly(Slipway.FINALIZER);
+    assertThat(lambda.getFunction(g -> g.functionName(prefix + "-api")).configuration().functionName()).isEqualTo(prefix + "-api");
+    assertThat(dynamo.describeTable(d -> d.tableName(prefix + "-items")).table().tableName()).isEqualTo(prefix + "-items");
+    assertThat(awsNamesWithPrefix(prefix)).isNotEmpty();
+
+    KubeApiServer.Result delete = kubectl("delete", "sls", "doomed", "-n", ns, "--wait", "--timeout=120s");
+    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+    assertThat(delete.stdout()).contains("serverlessservice.slipway.dev \"doomed\" deleted");
+
+    KubeApiServer.Result gone = kubectl("get", "sls", "doomed", "-n", ns);
+    assertThat(gone.exitCode()).isNotZero();
+    assertThat(gone.stderr()).contains("NotFound");
+    assertThatThrownBy(() -> lambda.getFunction(g -> g.functionName(prefix + "-api")))
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    assertThatThrownBy(() -> dynamo.describeTable(d -> d.tableName(prefix + "-items"))).isInstanceOf(ResourceNotFoundException.class);
+    assertThat(awsNamesWithPrefix(prefix)).as("every AWS resource of the service is gone").isEmpty();
+  }
+
+  /** Names of functions, tables, roles and REST APIs in moto that start with {@code prefix}. */
+  private static List<String> awsNamesWithPrefix(String prefix) {
+    List<String> names = new ArrayList<>();
+    lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
+    dynamo.listTablesPaginator().tableNames().forEach(t -> names.add("table " + t));
+    iam.listRolesPaginator().roles().forEach(r -> names.add("role " + r.roleName()));
+    apigateway.getRestApis(r -> r.limit(500)).items().forEach(a -> names.add("restapi " + a.name()));
+    return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  /** A small service: a table, one function using it, a REST route. {@code extraSpec} goes right after region. */
+  private static String service(String name, String extraSpec, String function, String deletionPolicy) {
+    return """
+        apiVersion: slipway.dev/v1alpha1
+        kind: ServerlessService
+        metadata:
+          name: %s
+        spec:
+          stage: dev
+          region: us-east-1
+        %s  deletionPolicy: %s
+          tables:
+            - name: items
+              partitionKey: { name: id, type: S }
+          functions:
+            - name: %s
+              runtime: python3.12
+              handler: handler.handler
+              code:
+                s3: { bucket: e2e-artifacts, key: api/1.0.0.zip }
+              tables:
+                - { name: items, access: ReadWrite }
+          restApi:
+            routes:
+              - { path: /items, methods: [GET], function: %s }
+        """
+        .formatted(name, extraSpec, deletionPolicy, function, function);
+  }
+
+  private static Path writeManifest(String manifest) throws Exception {
+    Path file = Files.createTempFile("slipway-e2e-", ".yaml");
+    Files.writeString(file, manifest);
+    file.toFile().deleteOnExit();
+    return file;
+  }
+
+  private static KubeApiServer.Result kubectl(String... args) {
+    return kube.kubectl(null, args);
+  }
+
+  private static ServerlessService sls(String ns, String name) {
+    return k8s.resources(ServerlessService.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static Condition awaitReady(String ns, String name, String status) {
+    Condition[] found = new Condition[1];
+    await()
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              ServerlessService s = sls(ns, name);
+              assertThat(s).as("%s/%s exists", ns, name).isNotNull();
+              assertThat(s.getStatus()).as("%s/%s has status", ns, name).isNotNull();
+              Condition ready = s.getStatus().conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst().orElse(null);
+              assertThat(ready).as("%s/%s Ready condition", ns, name).isNotNull();
+              assertThat(ready.getStatus()).as("%s/%s Ready: %s %s", ns, name, ready.getReason(), ready.getMessage()).isEqualTo(status);
+              assertThat(s.getStatus().observedGeneration).isEqualTo(s.getMetadata().getGeneration());
+              found[0] = ready;
+            });
+    return found[0];
+  }
+
+  /** Waits until the object has not changed for a few resync periods (the converged steady state). */
+  private static void awaitQuiet(String ns, String name) {
+    String[] last = {sls(ns, name).getMetadata().getResourceVersion()};
+    long[] since = {System.nanoTime()};
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              String now = sls(ns, name).getMetadata().getResourceVersion();
+              if (!now.equals(last[0])) {
+                last[0] = now;
+                since[0] = System.nanoTime();
+              }
+              return Duration.ofNanos(System.nanoTime() - since[0]).compareTo(Duration.ofSeconds(7)) >= 0;
+            });
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
