@@ -75,8 +75,12 @@ public final class AwsErrors {
   /** A one-line message without request ids or stack noise. */
   public static String message(Throwable t) {
     Throwable cause = unwrap(t);
-    if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null) {
+    if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
       return errorCode(e) + ": " + e.awsErrorDetails().errorMessage();
+    }
+    if (cause instanceof AwsServiceException e) {
+      // No parsable error body (an HTML 404, a bare 500): the status code is all there is.
+      return "HTTP " + e.statusCode() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }

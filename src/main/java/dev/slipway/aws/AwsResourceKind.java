@@ -1,6 +1,7 @@
 package dev.slipway.aws;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,9 @@ public interface AwsResourceKind<D extends DesiredResource, O> {
 
   /** Deletes the resource named by a status entry. Absent already counts as deleted. */
   void delete(StackContext ctx, ManagedResource resource);
+
+  /** The resource's tags as read, to tell whose it is ({@link Tags#SERVICE}). */
+  Map<String, String> tags(O observed);
 
   /** The identifiers to record in status: ARN or id, and outputs others depend on. */
   ManagedResource describe(StackContext ctx, D desired, O observed);

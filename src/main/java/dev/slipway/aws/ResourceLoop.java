@@ -101,6 +101,7 @@ public final class ResourceLoop {
         events.normal("Created", "Created " + label);
         return ok(ctx, p, created, Action.Created, Delta.none(), "created");
       }
+      refuseForeign(ctx, kind, observed.get(), label);
       Delta delta = kind.compare(ctx, p.desired(), observed.get());
       boolean known = ctx.previous(kind.kind(), p.name()).isPresent();
       if (!known) {
@@ -121,6 +122,20 @@ public final class ResourceLoop {
       ManagedResource entry =
           new ManagedResource(kind.kind(), p.name(), p.desired().physicalName(), previousId(ctx, p), State.Failed, reason + ": " + message);
       return new Outcome(entry, Action.Failed, Delta.none(), e);
+    }
+  }
+
+  /**
+   * A resource another ServerlessService manages (same name, e.g. the same service name and stage
+   * in another namespace) is not adopted: two services rewriting one resource would fight forever.
+   * Untagged resources (made by hand or by other tools) are adopted.
+   */
+  private static <O> void refuseForeign(StackContext ctx, AwsResourceKind<?, O> kind, O observed, String label) {
+    String owner = kind.tags(observed).get(Tags.SERVICE);
+    String self = ctx.tags().get(Tags.SERVICE);
+    if (owner != null && !owner.equals(self)) {
+      throw SlipwayException.terminal("OwnedByAnotherService",
+          label + " already belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + "): set spec.namePrefix to give this service its own names");
     }
   }
 

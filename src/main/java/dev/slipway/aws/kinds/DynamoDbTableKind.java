@@ -331,6 +331,11 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
   }
 
   @Override
+  public Map<String, String> tags(ObservedTable o) {
+    return o.tags() == null ? Map.of() : o.tags();
+  }
+
+  @Override
   public ManagedResource describe(StackContext ctx, DesiredTable d, ObservedTable o) {
     ctx.publish(Outputs.tableArn(d.name()), o.table().tableArn());
     // AWS keeps showing the last stream's ARN after the stream is switched off.

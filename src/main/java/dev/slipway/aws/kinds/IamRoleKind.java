@@ -145,6 +145,11 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
   }
 
   @Override
+  public Map<String, String> tags(ObservedRole o) {
+    return o.tags() == null ? Map.of() : o.tags();
+  }
+
+  @Override
   public ManagedResource describe(StackContext ctx, DesiredRole d, ObservedRole o) {
     ctx.publish(Outputs.roleArn(d.name()), o.role().arn());
     return new ManagedResource(KIND, d.name(), d.physicalName(), o.role().arn(), ManagedResource.State.Ready, null);

@@ -363,6 +363,11 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   }
 
   @Override
+  public Map<String, String> tags(Observed o) {
+    return o.tags() == null ? Map.of() : o.tags();
+  }
+
+  @Override
   public ManagedResource describe(StackContext ctx, Desired d, Observed o) {
     FunctionConfiguration c = o.configuration();
     FunctionStatus status = ctx.function(d.name());

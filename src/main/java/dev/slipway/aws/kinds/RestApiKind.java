@@ -432,6 +432,11 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
   }
 
   @Override
+  public Map<String, String> tags(Observed o) {
+    return o.tags() == null ? Map.of() : o.tags();
+  }
+
+  @Override
   public ManagedResource describe(StackContext ctx, Desired desired, Observed observed) {
     String apiId = observed.apiId();
     ctx.publish(Outputs.REST_API_ID, apiId);

@@ -279,6 +279,11 @@ public final class WebSocketApiKind implements AwsResourceKind<WebSocketApiKind.
   }
 
   @Override
+  public Map<String, String> tags(Observed o) {
+    return o.tags() == null ? Map.of() : o.tags();
+  }
+
+  @Override
   public ManagedResource describe(StackContext ctx, Desired desired, Observed observed) {
     String apiId = observed.apiId();
     ctx.publish(Outputs.WEBSOCKET_API_ID, apiId);

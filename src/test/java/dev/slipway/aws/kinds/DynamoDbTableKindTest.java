@@ -220,6 +220,25 @@ class DynamoDbTableKindTest {
   }
 
   @Test
+  void aTableOfAnotherServiceIsNotAdopted() {
+    // Same physical name, but tagged by a service of the same name in another namespace.
+    db.createTable(
+        r -> r.tableName("nexus-prod-usage")
+            .attributeDefinitions(attr("user_id", ScalarAttributeType.S), attr("date", ScalarAttributeType.S))
+            .keySchema(key("user_id", KeyType.HASH), key("date", KeyType.RANGE))
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .tags(t -> t.key(Tags.SERVICE).value("elsewhere.nexus")));
+
+    Result result = stack.converge(MotoStack.nexus(), stages);
+
+    Outcome failed = result.firstFailure().orElseThrow();
+    assertThat(failed.resource().name).isEqualTo("usage");
+    assertThat(failed.resource().message).startsWith("OwnedByAnotherService: ").contains("elsewhere.nexus");
+    assertThat(failed.error()).isInstanceOfSatisfying(SlipwayException.class, e -> assertThat(e.terminal()).isTrue());
+    assertThat(tags("usage")).containsEntry(Tags.SERVICE, "elsewhere.nexus");
+  }
+
+  @Test
   void deleteRemovesEveryTableAndTreatsNotFoundAsDone() {
     stack.converge(MotoStack.nexus(), stages);
     Map<String, AwsResourceKind<?, ?>> kinds = Map.of(DynamoDbTableKind.KIND, tables);
