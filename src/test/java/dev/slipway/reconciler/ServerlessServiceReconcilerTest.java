@@ -799,7 +799,11 @@ class ServerlessServiceReconcilerTest {
     return recorder.mutatingCalls().stream().map(Call::operation).toList();
   }
 
-  /** Waits until the recorder shows {@code n} complete passes over the stack (the last stage reads the REST API's deployment). */
+  /**
+   * Clears the recorder and waits until it shows at least {@code n} complete passes over the stack:
+   * the last stage reads the REST API's deployment once per pass, and one more than {@code n} such
+   * reads covers a pass that was already under way when the recorder was cleared.
+   */
   private void awaitFullPasses(int n) {
     recorder.clear();
     await().atMost(Duration.ofSeconds(30)).until(() -> recorder.calls().stream().filter(c -> c.operation().equals("GetDeployment")).count() >= n + 1);
