@@ -329,7 +329,22 @@ class ServerlessServiceReconcilerTest {
     assertThat(dynamo.describeTable(r -> r.tableName("chg-prod-usage")).table().globalSecondaryIndexes())
         .singleElement().satisfies(i -> assertThat(i.indexName()).isEqualTo("date-index"));
 
+    // A route: that route's resource, methods (with its CORS preflight), grant and one deployment.
+    recorder.clear();
+    gen = edit("chg", s -> s.getSpec().restApi.routes.add(new RestApiSpec.Route("/health", List.of(RestApiSpec.Method.GET), "usage-handler")));
+    awaitReady("chg", gen);
+    assertThat(mutatingOperations()).containsExactlyInAnyOrder(
+        "CreateResource",
+        "PutMethod", "PutIntegration", // GET /health → usage-handler
+        "PutMethod", "PutMethodResponse", "PutIntegration", "PutIntegrationResponse", // OPTIONS /health (CORS)
+        "AddPermission",
+        "CreateDeployment");
+    String apiId = resource(get("chg"), "RestApi", "api").id;
+    var health = apiGateway.getResources(r -> r.restApiId(apiId).embed("methods")).items().stream().filter(r -> r.path().equals("/health")).findFirst();
+    assertThat(health).hasValueSatisfying(r -> assertThat(r.resourceMethods()).containsOnlyKeys("GET", "OPTIONS"));
+
     // prompt-crud's memory: UpdateFunctionConfiguration and PublishVersion of that function only.
+    // Last of the three, because the new version is what a LambdaRelease would later pick up.
     recorder.clear();
     mark = Instant.now();
     gen = edit("chg", s -> function(s, "prompt-crud").memoryMB = 768);
@@ -344,20 +359,6 @@ class ServerlessServiceReconcilerTest {
     assertThat(promptCrud.publishedVersion).isEqualTo("2");
     assertThat(promptCrud.aliasVersion).isEqualTo("1");
     assertThat(functionStatus(get("chg"), "usage-handler").publishedVersion).isEqualTo("1");
-
-    // A route: that route's resource, methods (with its CORS preflight), grant and one deployment.
-    recorder.clear();
-    gen = edit("chg", s -> s.getSpec().restApi.routes.add(new RestApiSpec.Route("/health", List.of(RestApiSpec.Method.GET), "usage-handler")));
-    awaitReady("chg", gen);
-    assertThat(mutatingOperations()).containsExactlyInAnyOrder(
-        "CreateResource",
-        "PutMethod", "PutIntegration", // GET /health → usage-handler
-        "PutMethod", "PutMethodResponse", "PutIntegration", "PutIntegrationResponse", // OPTIONS /health (CORS)
-        "AddPermission",
-        "CreateDeployment");
-    String apiId = resource(get("chg"), "RestApi", "api").id;
-    var health = apiGateway.getResources(r -> r.restApiId(apiId).embed("methods")).items().stream().filter(r -> r.path().equals("/health")).findFirst();
-    assertThat(health).hasValueSatisfying(r -> assertThat(r.resourceMethods()).containsOnlyKeys("GET", "OPTIONS"));
   }
 
   // ---------------------------------------------------------------------------------------------
