@@ -18,9 +18,13 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   /** One AWS API call as the operator made it. */
   public record Call(String service, String operation, boolean failed) {
-    /** Reads (Get/List/Describe/Head) change nothing in AWS; every other operation may. */
+    /**
+     * Reads (Get/List/Describe/Head) change nothing in AWS, nor does asking STS for a session of
+     * {@code spec.roleArn}; every other operation may.
+     */
     public boolean mutating() {
       return !(operation.startsWith("Get")
+          || operation.equals("AssumeRole")
           || operation.startsWith("List")
           || operation.startsWith("Describe")
           || operation.startsWith("Head"));

@@ -51,7 +51,13 @@ public final class AwsClientFactory implements AutoCloseable {
   }
 
   private AwsCredentialsProvider assume(String region, String roleArn) {
-    var stsBuilder = StsClient.builder().region(Region.of(region)).credentialsProvider(baseCredentials).httpClient(http);
+    // Instrumented like every other client, so AssumeRole shows in the call log and the metrics.
+    var stsBuilder =
+        StsClient.builder()
+            .region(Region.of(region))
+            .credentialsProvider(baseCredentials)
+            .httpClient(http)
+            .overrideConfiguration(c -> c.addExecutionInterceptor(recorder));
     endpoint.ifPresent(stsBuilder::endpointOverride);
     return StsAssumeRoleCredentialsProvider.builder()
         .stsClient(stsBuilder.build())

@@ -3,6 +3,7 @@ package dev.slipway.aws;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ManagedResource.State;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,10 +38,19 @@ public final class ResourceLoop {
 
   /**
    * A group of resources that depend only on earlier stages. Planned lazily, when its turn comes, so
-   * it can use the outputs earlier stages published; {@code kinds} names what it plans, so that a
-   * stage blocked by an earlier failure can still report the resources it holds.
+   * it can use the outputs earlier stages published. A stage blocked by an earlier failure still
+   * reports what it holds: the resources of its {@code kinds} the previous run recorded, and those
+   * {@code expected} names from the spec alone (kind, logical and physical name), so that a resource
+   * not created yet shows as Pending rather than missing.
    */
-  public record Stage(String name, Set<String> kinds, Function<StackContext, List<Planned<?, ?>>> plan) {}
+  public record Stage(
+      String name, Set<String> kinds, Function<StackContext, List<Planned<?, ?>>> plan, Function<StackContext, List<ManagedResource>> expected) {
+
+    /** A stage that names nothing beyond what the previous run recorded. */
+    public Stage(String name, Set<String> kinds, Function<StackContext, List<Planned<?, ?>>> plan) {
+      this(name, kinds, plan, ctx -> List.of());
+    }
+  }
 
   /** The outcome of one resource. */
   public record Outcome(ManagedResource resource, Action action, Delta delta, Throwable error) {}
@@ -71,8 +81,11 @@ public final class ResourceLoop {
     String failedStage = null;
     for (Stage stage : stages) {
       if (failedStage != null) {
-        // Its inputs (outputs of the failed stage) are missing: report what it held, touch nothing.
-        for (ManagedResource r : ctx.previousOf(stage.kinds())) {
+        // Its inputs (outputs of the failed stage) are missing: report what it holds, touch nothing.
+        Map<String, ManagedResource> held = new LinkedHashMap<>();
+        ctx.previousOf(stage.kinds()).forEach(r -> held.put(r.key(), r));
+        stage.expected().apply(ctx).forEach(r -> held.putIfAbsent(r.key(), r));
+        for (ManagedResource r : held.values()) {
           outcomes.add(blocked(r, failedStage));
         }
         continue;

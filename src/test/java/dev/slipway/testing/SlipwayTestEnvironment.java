@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>{@code quarkus.kubernetes-client.api-server-url}, {@code .ca-cert-file}, {@code
  *       .client-cert-file}, {@code .client-key-file}: the Quarkus {@code KubernetesClient} (and so
  *       the operator) talks to the real API server as cluster-admin;
- *   <li>{@code slipway.aws.endpoint-url}: moto's URL, the endpoint override of every AWS client.
+ *   <li>{@code slipway.aws.endpoint-url}: the endpoint override of every AWS client: the shared
+ *       {@link AwsFaults} proxy, which forwards everything to moto unless a test injects a fault.
  * </ul>
  *
  * <p>And as JVM system properties, which the AWS SDK reads directly: {@code aws.accessKeyId} and
@@ -29,7 +30,7 @@ public class SlipwayTestEnvironment implements QuarkusTestResourceLifecycleManag
   @Override
   public Map<String, String> start() {
     KubeApiServer kube = KubeApiServer.shared();
-    MotoServer moto = MotoServer.shared();
+    AwsFaults faults = AwsFaults.shared();
     System.setProperty("aws.accessKeyId", "testing");
     System.setProperty("aws.secretAccessKey", "testing");
     System.setProperty("aws.region", AWS_REGION);
@@ -38,7 +39,7 @@ public class SlipwayTestEnvironment implements QuarkusTestResourceLifecycleManag
         "quarkus.kubernetes-client.ca-cert-file", kube.caCertFile().toString(),
         "quarkus.kubernetes-client.client-cert-file", kube.clientCertFile().toString(),
         "quarkus.kubernetes-client.client-key-file", kube.clientKeyFile().toString(),
-        "slipway.aws.endpoint-url", moto.endpoint().toString());
+        "slipway.aws.endpoint-url", faults.endpoint().toString());
   }
 
   @Override

@@ -43,8 +43,8 @@ class SlipwayTestEnvironmentTest {
   }
 
   @Test
-  void awsCallsReachMotoWithTheDummyCredentials() {
-    assertThat(awsEndpoint).isEqualTo(MotoServer.shared().endpoint());
+  void awsCallsReachMotoThroughTheFaultProxyWithTheDummyCredentials() {
+    assertThat(awsEndpoint).isEqualTo(AwsFaults.shared().endpoint());
     // Region and credentials come from the system properties the environment set.
     try (StsClient sts = StsClient.builder().endpointOverride(awsEndpoint).build()) {
       assertThat(sts.getCallerIdentity().account()).isEqualTo("123456789012");

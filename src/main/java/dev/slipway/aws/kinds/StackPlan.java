@@ -1,6 +1,8 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.Naming;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Planned;
 import dev.slipway.aws.ResourceLoop.Stage;
@@ -43,8 +45,29 @@ public final class StackPlan {
   public static List<Stage> stages(StackContext ctx) {
     return List.of(
         new Stage("tables and roles", Set.of(TABLES.kind(), ROLES.kind()), c -> concat(TABLES.plan(c), ROLES.plan(c))),
-        new Stage("functions", Set.of(FUNCTIONS.kind()), StackPlan::functions),
-        new Stage("APIs", Set.of(REST_API.kind(), WEBSOCKET_API.kind()), StackPlan::apis));
+        new Stage("functions", Set.of(FUNCTIONS.kind()), StackPlan::functions, StackPlan::functionNames),
+        new Stage("APIs", Set.of(REST_API.kind(), WEBSOCKET_API.kind()), StackPlan::apis, StackPlan::apiNames));
+  }
+
+  /** The functions by name alone, reported as Pending while an earlier stage fails. */
+  private static List<ManagedResource> functionNames(StackContext ctx) {
+    return ctx.spec().functions.stream().map(f -> pending(FUNCTIONS.kind(), f.name, ctx.physicalName(f.name))).toList();
+  }
+
+  /** The APIs by name alone, reported as Pending while an earlier stage fails. */
+  private static List<ManagedResource> apiNames(StackContext ctx) {
+    List<ManagedResource> names = new ArrayList<>();
+    if (ctx.spec().restApi != null) {
+      names.add(pending(REST_API.kind(), "api", Naming.restApiName(ctx.serviceName(), ctx.spec())));
+    }
+    if (ctx.spec().webSocketApi != null) {
+      names.add(pending(WEBSOCKET_API.kind(), "websocket", WebSocketApiKind.physicalName(ctx)));
+    }
+    return names;
+  }
+
+  private static ManagedResource pending(String kind, String name, String physicalName) {
+    return new ManagedResource(kind, name, physicalName, null, ManagedResource.State.Pending, null);
   }
 
   public static Map<String, AwsResourceKind<?, ?>> kinds() {

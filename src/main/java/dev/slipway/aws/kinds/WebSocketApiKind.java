@@ -82,12 +82,18 @@ public final class WebSocketApiKind implements AwsResourceKind<WebSocketApiKind.
     SortedMap<String, String> routes = new TreeMap<>();
     spec.routes.forEach((key, function) -> routes.put(key, ctx.output(Outputs.aliasArn(function))));
     return new Desired(
-        spec.name != null ? spec.name : ctx.physicalName("ws"),
+        physicalName(ctx),
         spec.stageName,
         spec.routeSelectionExpression,
         ctx.tags(),
         routes,
         LambdaInvokePermissions.knownAliases(ctx));
+  }
+
+  /** The API's name: {@code webSocketApi.name} or {@code <prefix>-ws}. */
+  public static String physicalName(StackContext ctx) {
+    WebSocketApiSpec spec = ctx.spec().webSocketApi;
+    return spec.name != null ? spec.name : ctx.physicalName("ws");
   }
 
   @Override

@@ -1,0 +1,869 @@
+package dev.slipway.reconciler;
+
+import static dev.slipway.testing.AwsFaults.createFunction;
+import static dev.slipway.testing.AwsFaults.target;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.GlobalSecondaryIndexSpec;
+import dev.slipway.api.v1alpha1.KeyAttribute;
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.RestApiSpec;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.aws.AwsCallRecorder;
+import dev.slipway.aws.AwsCallRecorder.Call;
+import dev.slipway.aws.kinds.ExecutionRolePolicy;
+import dev.slipway.testing.Artifacts;
+import dev.slipway.testing.AwsFaults;
+import dev.slipway.testing.AwsFaults.Request;
+import dev.slipway.testing.KubeApiServer;
+import dev.slipway.testing.MotoServer;
+import dev.slipway.testing.SlipwayTestEnvironment;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.apigateway.model.RestApi;
+import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.apigatewayv2.model.Route;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The whole operator ({@code @QuarkusTest}) against a real kube-apiserver and moto: the
+ * ServerlessService reconciler converges, stays quiet when nothing changed, changes only what the
+ * spec changes, repairs drift, adopts, deletes under both policies, reports invalid specs and AWS
+ * refusals without a hot loop, and comes through injected AWS failures ({@link AwsFaults}).
+ *
+ * <p>Each test has its own namespace and service name, so the stacks (which share one moto) never
+ * collide; every service a test leaves is deleted after it, so the call recorder only ever sees the
+ * stack of the running test.
+ */
+@QuarkusTest
+@WithTestResource(SlipwayTestEnvironment.class)
+class ServerlessServiceReconcilerTest {
+
+  private static final String BUCKET = "nexus-artifacts";
+  private static final String KEY = "backend/1.4.0.zip";
+  private static final String ACCOUNT = "123456789012";
+  private static final Duration CONVERGE = Duration.ofSeconds(90);
+  /** The test profile's resync period (application.properties). */
+  private static final Duration RESYNC = Duration.ofSeconds(3);
+
+  private static DynamoDbClient dynamo;
+  private static IamClient iam;
+  private static LambdaClient lambda;
+  private static ApiGatewayClient apiGateway;
+  private static ApiGatewayV2Client apiGatewayV2;
+
+  @Inject KubernetesClient client;
+  @Inject AwsCallRecorder recorder;
+
+  private final AwsFaults faults = AwsFaults.shared();
+  private String ns;
+
+  @BeforeAll
+  static void awsClients() {
+    // The test's own view of AWS goes straight to moto, past the fault proxy and the recorder.
+    var moto = MotoServer.shared().endpoint();
+    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    Region region = Region.of(SlipwayTestEnvironment.AWS_REGION);
+    dynamo = DynamoDbClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    iam = IamClient.builder().endpointOverride(moto).region(Region.AWS_GLOBAL).credentialsProvider(credentials).build();
+    lambda = LambdaClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    apiGateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    apiGatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    try (S3Client s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).forcePathStyle(true).build()) {
+      Artifacts.upload(s3, BUCKET, KEY, "v1");
+    }
+  }
+
+  @AfterAll
+  static void closeClients() {
+    dynamo.close();
+    iam.close();
+    lambda.close();
+    apiGateway.close();
+    apiGatewayV2.close();
+  }
+
+  @BeforeEach
+  void namespace() {
+    ns = KubeApiServer.shared().newNamespace("sls");
+    faults.clearFaults();
+  }
+
+  /** Deletes what the test left (its AWS resources too under Delete), so later tests see only their own calls. */
+  @AfterEach
+  void deleteServices() {
+    faults.clearFaults();
+    var services = client.resources(ServerlessService.class).inNamespace(ns);
+    services.delete();
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(services.list().getItems()).isEmpty());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 1. The full nexus stack converges, with exactly the declared shape
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void theNexusStackConvergesWithStatusOutputsEventsAndTheDeclaredShapeInAws() {
+    ServerlessService service = create(nexus("full"));
+    ServerlessService s = awaitReady("full", 1);
+    var status = s.getStatus();
+
+    assertThat(status.observedGeneration).isEqualTo(s.getMetadata().getGeneration());
+    assertCondition(s, "Ready", "True", "Converged");
+    assertCondition(s, "Reconciling", "False", "Converged");
+    assertCondition(s, "Degraded", "False", "Converged");
+
+    // One entry per AWS resource: 4 tables, 6 roles, 6 functions, the REST and the WebSocket API.
+    assertThat(status.resources).hasSize(18).allSatisfy(r -> {
+      assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
+      assertThat(r.id).isNotBlank();
+    });
+    Map<String, Long> byKind = status.resources.stream().collect(Collectors.groupingBy(r -> r.kind, Collectors.counting()));
+    assertThat(byKind).containsOnly(
+        Map.entry("DynamoDBTable", 4L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
+    assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
+    assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
+    assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
+
+    assertThat(status.functions).hasSize(6).allSatisfy(f -> {
+      assertThat(f.publishedVersion).isEqualTo("1");
+      assertThat(f.aliasVersion).isEqualTo("1");
+      assertThat(f.aliasArn).isEqualTo(f.functionArn + ":prod");
+      assertThat(f.code).isEqualTo("s3://" + BUCKET + "/" + KEY);
+    });
+
+    String restApiId = resource(s, "RestApi", "api").id;
+    String wsApiId = resource(s, "WebSocketApi", "websocket").id;
+    assertThat(status.outputs)
+        .containsEntry("restApiUrl", "https://" + restApiId + ".execute-api.us-east-1.amazonaws.com/prod")
+        .containsEntry("webSocketUrl", "wss://" + wsApiId + ".execute-api.us-east-1.amazonaws.com/prod")
+        .containsEntry("function.conversation-api.arn", "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-conversation-api")
+        .containsEntry("function.conversation-api.aliasArn", "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-conversation-api:prod")
+        .doesNotContainKey("accountId")
+        .doesNotContainKey("function.conversation-api.roleArn");
+    for (FunctionStatus f : status.functions) {
+      assertThat(status.outputs).containsEntry("function." + f.name + ".aliasArn", f.aliasArn);
+    }
+
+    ConfigMap outputs = client.configMaps().inNamespace(ns).withName("full-outputs").get();
+    assertThat(outputs).isNotNull();
+    assertThat(outputs.getData()).isEqualTo(status.outputs);
+    assertThat(outputs.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getKind()).isEqualTo("ServerlessService");
+      assertThat(o.getName()).isEqualTo("full");
+      assertThat(o.getUid()).isEqualTo(s.getMetadata().getUid());
+      assertThat(o.getController()).isTrue();
+    });
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<Event> created = events("full", e -> e.getReason().equals("Created"));
+      assertThat(created).hasSize(18).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+      assertThat(created).extracting(Event::getMessage)
+          .contains("Created DynamoDBTable full-prod-conversations", "Created LambdaFunction full-prod-websocket-message", "Created RestApi full-prod-api");
+    });
+
+    // --- AWS, read back through the SDK ---
+    TableDescription conversations = dynamo.describeTable(r -> r.tableName("full-prod-conversations")).table();
+    assertThat(conversations.keySchema()).containsExactlyInAnyOrder(key("conversation_id", KeyType.HASH), key("timestamp", KeyType.RANGE));
+    assertThat(conversations.attributeDefinitions()).anySatisfy(a -> {
+      assertThat(a.attributeName()).isEqualTo("timestamp");
+      assertThat(a.attributeTypeAsString()).isEqualTo("N");
+    });
+    assertThat(conversations.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+    assertThat(conversations.globalSecondaryIndexes()).singleElement().satisfies(i -> {
+      assertThat(i.indexName()).isEqualTo("user-index");
+      assertThat(i.keySchema()).containsExactly(key("user_id", KeyType.HASH));
+      assertThat(i.projection().projectionType()).isEqualTo(ProjectionType.ALL);
+    });
+    assertThat(conversations.streamSpecification().streamEnabled()).isTrue();
+    assertThat(conversations.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+    assertThat(dynamo.describeTimeToLive(r -> r.tableName("full-prod-conversations")).timeToLiveDescription())
+        .satisfies(t -> {
+          assertThat(t.timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+          assertThat(t.attributeName()).isEqualTo("ttl");
+        });
+    TableDescription prompts = dynamo.describeTable(r -> r.tableName("full-prod-prompts")).table();
+    assertThat(prompts.keySchema()).containsExactlyInAnyOrder(key("prompt_id", KeyType.HASH), key("user_id", KeyType.RANGE));
+    assertThat(prompts.globalSecondaryIndexes()).isEmpty();
+    assertThat(prompts.streamSpecification() == null || !Boolean.TRUE.equals(prompts.streamSpecification().streamEnabled())).isTrue();
+    assertThat(dynamo.describeTimeToLive(r -> r.tableName("full-prod-prompts")).timeToLiveDescription().timeToLiveStatus())
+        .isNotEqualTo(TimeToLiveStatus.ENABLED);
+
+    // websocket-message reads and writes conversations and only reads websocket-connections.
+    var role = iam.getRole(r -> r.roleName("full-prod-websocket-message")).role();
+    assertThat(decode(role.assumeRolePolicyDocument())).contains("lambda.amazonaws.com");
+    assertThat(iam.listRolePolicies(r -> r.roleName("full-prod-websocket-message")).policyNames()).containsExactly("slipway-execution");
+    assertThat(iam.listAttachedRolePolicies(r -> r.roleName("full-prod-websocket-message")).attachedPolicies()).isEmpty();
+    JsonNode policy = ExecutionRolePolicy.parse(
+        iam.getRolePolicy(r -> r.roleName("full-prod-websocket-message").policyName("slipway-execution")).policyDocument());
+    String tableArn = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/";
+    assertThat(resourcesOf(policy).stream().filter(r -> r.startsWith(tableArn)).map(r -> r.substring(tableArn.length()).split("/")[0]).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrder("full-prod-conversations", "full-prod-websocket-connections");
+    assertThat(statement(policy, "DynamoDBReadOnly").get("Resource").toString()).contains("full-prod-websocket-connections").doesNotContain("full-prod-conversations");
+    assertThat(statement(policy, "DynamoDBReadOnly").get("Action").toString()).doesNotContain("PutItem");
+    assertThat(statement(policy, "DynamoDBReadWrite").get("Resource").toString()).contains("full-prod-conversations").doesNotContain("websocket-connections");
+    assertThat(policy.toString()).doesNotContain("\"*\"").doesNotContain("FullAccess");
+
+    FunctionConfiguration api = lambda.getFunction(r -> r.functionName("full-prod-conversation-api")).configuration();
+    assertThat(api.memorySize()).isEqualTo(512);
+    assertThat(api.timeout()).isEqualTo(30);
+    assertThat(api.runtimeAsString()).isEqualTo("python3.12");
+    assertThat(api.handler()).isEqualTo("handlers.api.conversation.handler");
+    assertThat(api.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info"));
+    assertThat(api.role()).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-conversation-api");
+    assertThat(lambda.getAlias(r -> r.functionName("full-prod-conversation-api").name("prod")).functionVersion()).isEqualTo("1");
+    assertThat(lambda.getFunction(r -> r.functionName("full-prod-websocket-message")).configuration().memorySize()).isEqualTo(1024);
+    assertThat(lambda.getFunction(r -> r.functionName("full-prod-conversation-api")).tags())
+        .containsEntry("team", "chat").containsEntry("slipway.dev/stage", "prod");
+
+    assertThat(restApisNamed("full-prod-api")).singleElement().extracting(RestApi::id).isEqualTo(restApiId);
+    var resources = apiGateway.getResources(r -> r.restApiId(restApiId).embed("methods").limit(500)).items();
+    Map<String, Set<String>> methods = resources.stream().collect(Collectors.toMap(r -> r.path(), r -> r.resourceMethods().keySet()));
+    assertThat(methods).containsOnlyKeys("/", "/conversations", "/prompts", "/usage");
+    assertThat(methods.get("/conversations")).containsExactlyInAnyOrder("GET", "POST", "PUT", "DELETE", "OPTIONS");
+    assertThat(methods.get("/usage")).containsExactlyInAnyOrder("GET", "OPTIONS");
+    String usageId = resources.stream().filter(r -> r.path().equals("/usage")).findFirst().orElseThrow().id();
+    var integration = apiGateway.getIntegration(r -> r.restApiId(restApiId).resourceId(usageId).httpMethod("GET"));
+    assertThat(integration.typeAsString()).isEqualTo("AWS_PROXY");
+    assertThat(integration.uri()).contains("function:full-prod-usage-handler:prod/invocations");
+    var stage = apiGateway.getStage(r -> r.restApiId(restApiId).stageName("prod"));
+    assertThat(stage.deploymentId()).isNotBlank();
+    assertThat(lambda.getPolicy(r -> r.functionName("full-prod-usage-handler").qualifier("prod")).policy()).contains(restApiId);
+
+    assertThat(apiGatewayV2.getRoutes(r -> r.apiId(wsApiId)).items()).extracting(Route::routeKey)
+        .containsExactlyInAnyOrder("$connect", "$disconnect", "$default");
+    assertThat(apiGatewayV2.getApi(r -> r.apiId(wsApiId)).routeSelectionExpression()).isEqualTo("$request.body.action");
+    assertThat(service.getMetadata().getName()).isEqualTo("full");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 2. Nothing changed: nothing is written
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void aResyncOfAnUnchangedSpecMakesNoMutatingCallAndNoStatusWrite() {
+    create(nexus("idem"));
+    awaitReady("idem", 1);
+    awaitFullPasses(1); // the first resync after converging may still settle status
+    String resourceVersion = get("idem").getMetadata().getResourceVersion();
+
+    recorder.clear();
+    awaitFullPasses(2);
+
+    assertThat(recorder.calls()).extracting(Call::operation).contains("DescribeTable", "GetRole", "GetFunction", "GetAlias", "GetResources", "GetStage", "GetRoutes");
+    assertThat(recorder.mutatingCalls()).isEmpty();
+    // moto 5.2.1 does not implement GetProvisionedConcurrencyConfig (404, read as "none"): the only failing read.
+    assertThat(recorder.calls()).filteredOn(Call::failed).extracting(Call::operation).containsOnly("GetProvisionedConcurrencyConfig");
+    assertThat(get("idem").getMetadata().getResourceVersion()).as("no status write when nothing changed").isEqualTo(resourceVersion);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 3. A changed spec changes only what differs
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void specChangesChangeOnlyWhatDiffers() {
+    create(nexus("chg"));
+    awaitReady("chg", 1);
+
+    // A GSI on usage: one UpdateTable on that table, nothing else.
+    recorder.clear();
+    Instant mark = Instant.now();
+    long gen = edit("chg", s -> {
+      var index = new GlobalSecondaryIndexSpec();
+      index.name = "date-index";
+      index.partitionKey = new KeyAttribute("date", KeyAttribute.ScalarType.S);
+      index.projection = GlobalSecondaryIndexSpec.Projection.KEYS_ONLY;
+      table(s, "usage").globalSecondaryIndexes.add(index);
+    });
+    awaitReady("chg", gen);
+    assertThat(mutatingOperations()).containsExactly("UpdateTable");
+    assertThat(faults.requests(since(mark).and(target("UpdateTable")))).singleElement()
+        .satisfies(r -> assertThat(r.body()).contains("\"TableName\":\"chg-prod-usage\"").contains("date-index"));
+    assertThat(dynamo.describeTable(r -> r.tableName("chg-prod-usage")).table().globalSecondaryIndexes())
+        .singleElement().satisfies(i -> assertThat(i.indexName()).isEqualTo("date-index"));
+
+    // A route: that route's resource, methods (with its CORS preflight), grant and one deployment.
+    recorder.clear();
+    gen = edit("chg", s -> s.getSpec().restApi.routes.add(new RestApiSpec.Route("/health", List.of(RestApiSpec.Method.GET), "usage-handler")));
+    awaitReady("chg", gen);
+    assertThat(mutatingOperations()).containsExactlyInAnyOrder(
+        "CreateResource",
+        "PutMethod", "PutIntegration", // GET /health → usage-handler
+        "PutMethod", "PutMethodResponse", "PutIntegration", "PutIntegrationResponse", // OPTIONS /health (CORS)
+        "AddPermission",
+        "CreateDeployment");
+    String apiId = resource(get("chg"), "RestApi", "api").id;
+    var health = apiGateway.getResources(r -> r.restApiId(apiId).embed("methods")).items().stream().filter(r -> r.path().equals("/health")).findFirst();
+    assertThat(health).hasValueSatisfying(r -> assertThat(r.resourceMethods()).containsOnlyKeys("GET", "OPTIONS"));
+
+    // prompt-crud's memory: UpdateFunctionConfiguration and PublishVersion of that function only.
+    // Last of the three, because the new version is what a LambdaRelease would later pick up.
+    recorder.clear();
+    mark = Instant.now();
+    gen = edit("chg", s -> function(s, "prompt-crud").memoryMB = 768);
+    awaitReady("chg", gen);
+    assertThat(mutatingOperations()).containsExactly("UpdateFunctionConfiguration", "PublishVersion");
+    assertThat(faults.requests(since(mark).and(r -> r.path().startsWith("/2015-03-31/") && !r.method().equals("GET"))))
+        .extracting(Request::path)
+        .containsExactly("/2015-03-31/functions/chg-prod-prompt-crud/configuration", "/2015-03-31/functions/chg-prod-prompt-crud/versions");
+    assertThat(lambda.getFunction(r -> r.functionName("chg-prod-prompt-crud")).configuration().memorySize()).isEqualTo(768);
+    assertThat(lambda.getAlias(r -> r.functionName("chg-prod-prompt-crud").name("prod")).functionVersion()).as("a LambdaRelease moves the alias, not this").isEqualTo("1");
+    FunctionStatus promptCrud = functionStatus(get("chg"), "prompt-crud");
+    assertThat(promptCrud.publishedVersion).isEqualTo("2");
+    assertThat(promptCrud.aliasVersion).isEqualTo("1");
+    assertThat(functionStatus(get("chg"), "usage-handler").publishedVersion).isEqualTo("1");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 4. Drift is put back at the next resync
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void driftIsRepairedAtTheNextResync() {
+    create(nexus("drift"));
+    ServerlessService s = awaitReady("drift", 1);
+    String apiId = resource(s, "RestApi", "api").id;
+    String usageId = apiGateway.getResources(r -> r.restApiId(apiId)).items().stream().filter(r -> r.path().equals("/usage")).findFirst().orElseThrow().id();
+
+    // Behind Slipway's back:
+    dynamo.updateTimeToLive(r -> r.tableName("drift-prod-conversations").timeToLiveSpecification(t -> t.enabled(false).attributeName("ttl")));
+    lambda.updateFunctionConfiguration(r -> r.functionName("drift-prod-usage-handler").memorySize(256));
+    apiGateway.deleteMethod(r -> r.restApiId(apiId).resourceId(usageId).httpMethod("GET"));
+
+    // ignoreExceptions: GetMethod answers NotFound until the method is back.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      assertThat(dynamo.describeTimeToLive(r -> r.tableName("drift-prod-conversations")).timeToLiveDescription().timeToLiveStatus())
+          .isEqualTo(TimeToLiveStatus.ENABLED);
+      assertThat(lambda.getFunction(r -> r.functionName("drift-prod-usage-handler")).configuration().memorySize()).isEqualTo(512);
+      var get = apiGateway.getMethod(r -> r.restApiId(apiId).resourceId(usageId).httpMethod("GET"));
+      assertThat(get.methodIntegration().uri()).contains("function:drift-prod-usage-handler:prod/invocations");
+    });
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("drift", e -> e.getReason().equals("Updated")))
+        .extracting(Event::getMessage)
+        .anySatisfy(m -> assertThat(m).startsWith("Updated DynamoDBTable drift-prod-conversations").contains("ttlAttribute"))
+        .anySatisfy(m -> assertThat(m).startsWith("Updated LambdaFunction drift-prod-usage-handler").contains("memorySize"))
+        .anySatisfy(m -> assertThat(m).startsWith("Updated RestApi drift-prod-api").contains("method GET /usage")));
+    // Putting the old configuration back needs no new version: version 1 holds exactly that.
+    assertThat(functionStatus(awaitReady("drift", 1), "usage-handler").publishedVersion).isEqualTo("1");
+    assertThat(lambda.getAlias(r -> r.functionName("drift-prod-usage-handler").name("prod")).functionVersion()).isEqualTo("1");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 5. Adoption
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void resourcesThatAlreadyExistUnderTheExpectedNamesAreAdopted() {
+    // Made by hand (or by an earlier install) with the names Slipway derives: adopt-prod-<logical>.
+    dynamo.createTable(r -> r.tableName("adopt-prod-items")
+        .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
+        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+        .billingMode(BillingMode.PAY_PER_REQUEST));
+    String roleArn = iam.createRole(r -> r.roleName("adopt-prod-api").assumeRolePolicyDocument(ExecutionRolePolicy.TRUST_POLICY)).role().arn();
+    lambda.createFunction(r -> r.functionName("adopt-prod-api").role(roleArn).runtime("python3.12").handler("app.handler")
+        .code(c -> c.s3Bucket(BUCKET).s3Key(KEY)).memorySize(128));
+
+    recorder.clear();
+    create(small("adopt"));
+    ServerlessService s = awaitReady("adopt", 1);
+
+    assertThat(recorder.calls()).extracting(Call::operation).doesNotContain("CreateTable", "CreateRole", "CreateFunction");
+    assertThat(s.getStatus().resources).extracting(r -> r.kind + "/" + r.name + "=" + r.state)
+        .containsExactly("DynamoDBTable/items=Ready", "IAMRole/api=Ready", "LambdaFunction/api=Ready");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals("Adopted")))
+        .extracting(Event::getMessage)
+        .contains("Adopted existing DynamoDBTable adopt-prod-items", "Adopted existing IAMRole adopt-prod-api", "Adopted existing LambdaFunction adopt-prod-api"));
+    assertThat(dynamo.listTables().tableNames().stream().filter(n -> n.equals("adopt-prod-items"))).hasSize(1);
+    assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("adopt-prod-api"))).hasSize(1);
+    // Taken over means brought to the spec: the declared memory and handler, the stage alias.
+    FunctionConfiguration adopted = lambda.getFunction(r -> r.functionName("adopt-prod-api")).configuration();
+    assertThat(adopted.memorySize()).isEqualTo(256);
+    assertThat(adopted.handler()).isEqualTo("app.handler");
+    assertThat(lambda.getAlias(r -> r.functionName("adopt-prod-api").name("prod")).functionVersion()).isEqualTo(functionStatus(s, "api").aliasVersion);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 6. Deletion under both policies
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void deletionPolicyDeleteRemovesEveryAwsResourceInReverseOrderThenTheObject() {
+    create(nexus("del"));
+    ServerlessService s = awaitReady("del", 1);
+    String restApiId = resource(s, "RestApi", "api").id;
+    String wsApiId = resource(s, "WebSocketApi", "websocket").id;
+
+    recorder.clear();
+    client.resource(s).delete();
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("del")).isNull());
+
+    List<String> deletes = mutatingOperations().stream().filter(o -> o.startsWith("Delete")).toList();
+    assertThat(deletes).contains("DeleteRestApi", "DeleteApi", "DeleteFunction", "DeleteRole", "DeleteTable");
+    // Reverse dependency order: APIs, then functions, then roles and tables.
+    assertThat(deletes.lastIndexOf("DeleteRestApi")).isLessThan(deletes.indexOf("DeleteFunction"));
+    assertThat(deletes.lastIndexOf("DeleteApi")).isLessThan(deletes.indexOf("DeleteFunction"));
+    assertThat(deletes.lastIndexOf("DeleteFunction")).isLessThan(deletes.indexOf("DeleteRole"));
+    assertThat(deletes.lastIndexOf("DeleteFunction")).isLessThan(deletes.indexOf("DeleteTable"));
+
+    for (String table : List.of("conversations", "prompts", "usage", "websocket-connections")) {
+      assertThatThrownBy(() -> dynamo.describeTable(r -> r.tableName("del-prod-" + table))).isInstanceOf(ResourceNotFoundException.class);
+    }
+    for (String function : List.of("conversation-api", "prompt-crud", "usage-handler", "websocket-connect", "websocket-disconnect", "websocket-message")) {
+      assertThatThrownBy(() -> iam.getRole(r -> r.roleName("del-prod-" + function))).isInstanceOf(NoSuchEntityException.class);
+      assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName("del-prod-" + function)))
+          .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    }
+    assertThatThrownBy(() -> apiGateway.getRestApi(r -> r.restApiId(restApiId)))
+        .isInstanceOf(software.amazon.awssdk.services.apigateway.model.NotFoundException.class);
+    assertThatThrownBy(() -> apiGatewayV2.getApi(r -> r.apiId(wsApiId)))
+        .isInstanceOf(software.amazon.awssdk.services.apigatewayv2.model.NotFoundException.class);
+  }
+
+  @Test
+  void deletionPolicyRetainRemovesTheObjectAndLeavesAwsAlone() {
+    ServerlessService service = small("keep");
+    service.getSpec().deletionPolicy = dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy.Retain;
+    create(service);
+    ServerlessService s = awaitReady("keep", 1);
+
+    recorder.clear();
+    client.resource(s).delete();
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("keep")).isNull());
+
+    assertThat(recorder.mutatingCalls()).isEmpty();
+    assertThat(dynamo.describeTable(r -> r.tableName("keep-prod-items")).table().tableName()).isEqualTo("keep-prod-items");
+    assertThat(iam.getRole(r -> r.roleName("keep-prod-api")).role().roleName()).isEqualTo("keep-prod-api");
+    assertThat(lambda.getFunction(r -> r.functionName("keep-prod-api")).configuration().functionName()).isEqualTo("keep-prod-api");
+    assertThat(lambda.getAlias(r -> r.functionName("keep-prod-api").name("prod")).functionVersion()).isEqualTo("1");
+    assertThat(events("keep", e -> e.getReason().equals("Retained"))).isNotEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 7. Invalid specs: a clear condition, an event, no hot loop
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void aFunctionNameTooLongForLambdaIsAnInvalidSpecReportedOnce() {
+    ServerlessService service = small("toolong");
+    service.getSpec().namePrefix = "a-very-long-prefix-for-this-test"; // 32 characters, the most the schema allows
+    function(service, "api").name = "function-with-a-name-of-forty-characters";
+    service.getSpec().functions.get(0).tables.clear();
+    create(service);
+
+    ServerlessService s = awaitCondition("toolong", "Ready", "False", "InvalidSpec");
+    assertThat(condition(s, "Ready").getMessage()).contains("longer than 64 characters");
+    assertCondition(s, "Degraded", "True", "InvalidSpec");
+    assertCondition(s, "Reconciling", "False", "InvalidSpec");
+    assertThat(s.getStatus().observedGeneration).isEqualTo(1L);
+
+    // Over several resync periods: one Warning, and not one AWS call for this service.
+    await().during(RESYNC.multipliedBy(3)).atMost(RESYNC.multipliedBy(5))
+        .untilAsserted(() -> assertThat(events("toolong", e -> e.getType().equals("Warning"))).singleElement().satisfies(e -> {
+          assertThat(e.getReason()).isEqualTo("InvalidSpec");
+          assertThat(e.getMessage()).contains("a-very-long-prefix-for-this-test-function-with-a-name-of-forty-characters");
+        }));
+    assertThat(faults.journal()).noneMatch(r -> r.body().contains("a-very-long-prefix-for-this-test") || r.path().contains("a-very-long-prefix-for-this-test"));
+  }
+
+  @Test
+  void codeInABucketThatDoesNotExistIsTerminalAndRetriedOnlyAtTheResyncPeriod() {
+    ServerlessService service = small("nobucket");
+    function(service, "api").code.s3.bucket = "slipway-no-such-bucket";
+    create(service);
+
+    ServerlessService s = awaitCondition("nobucket", "Degraded", "True", null);
+    Condition ready = condition(s, "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("AwsRejected");
+    assertThat(ready.getMessage()).startsWith("LambdaFunction nobucket-prod-api: ");
+    assertCondition(s, "Reconciling", "False", "AwsRejected");
+    assertThat(resource(s, "LambdaFunction", "api").state).isEqualTo(ManagedResource.State.Failed);
+    assertThat(resource(s, "DynamoDBTable", "items").state).isEqualTo(ManagedResource.State.Ready);
+    assertThat(events("nobucket", e -> e.getType().equals("Warning"))).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getReason()).isEqualTo("AwsRejected"));
+
+    assertAttemptsOnlyAtTheResyncPeriod(createFunction("nobucket-prod-api"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 8. AWS failures in the middle (injected)
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void aServerErrorOnOneFunctionsCreateInANewStackShowsEveryResourceAndConvergesOnceItClears() {
+    AwsFaults.Fault fault = faults.serverError(createFunction("fresh-prod-prompt-crud"), Integer.MAX_VALUE);
+    create(nexus("fresh"));
+
+    ServerlessService failed = awaitCondition("fresh", "Ready", "False", "AwsUnavailable");
+    assertCondition(failed, "Reconciling", "True", "RetryingAfterError");
+    assertCondition(failed, "Degraded", "True", "AwsUnavailable");
+    var resources = failed.getStatus().resources;
+    assertThat(resources).hasSize(18);
+    assertThat(resources).filteredOn(r -> r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
+        .hasSize(10).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(resource(failed, "LambdaFunction", "prompt-crud")).satisfies(r -> {
+      assertThat(r.state).isEqualTo(ManagedResource.State.Failed);
+      assertThat(r.physicalName).isEqualTo("fresh-prod-prompt-crud");
+      assertThat(r.message).startsWith("AwsUnavailable: ServiceException");
+    });
+    assertThat(resources).filteredOn(r -> r.kind.equals("LambdaFunction") && !r.name.equals("prompt-crud"))
+        .hasSize(5).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    // Never created yet, still reported: the APIs wait for the functions.
+    assertThat(resources).filteredOn(r -> r.kind.equals("RestApi") || r.kind.equals("WebSocketApi"))
+        .extracting(r -> r.physicalName + " " + r.state + " " + r.message + " " + r.id)
+        .containsExactly("fresh-prod-api Pending waiting for functions null", "fresh-prod-ws Pending waiting for functions null");
+    assertThat(restApisNamed("fresh-prod-api")).isEmpty();
+
+    faults.clearFaults();
+    ServerlessService converged = awaitReady("fresh", 1);
+    assertThat(converged.getStatus().resources).hasSize(18).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(fault.served()).isGreaterThanOrEqualTo(3);
+    assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("fresh-prod-prompt-crud"))).hasSize(1);
+    assertThat(restApisNamed("fresh-prod-api")).hasSize(1);
+    assertThat(functionStatus(converged, "prompt-crud").aliasVersion).isEqualTo("1");
+  }
+
+  @Test
+  void aServerErrorOnOneFunctionsCreateLeavesAConsistentStatusAndConvergesOnceItClears() {
+    create(nexus("fault"));
+    awaitReady("fault", 1);
+
+    // A new function and a route to it; Lambda answers its CreateFunction with 500 until told otherwise.
+    AwsFaults.Fault fault = faults.serverError(createFunction("fault-prod-reports"), Integer.MAX_VALUE);
+    long gen = edit("fault", s -> {
+      FunctionSpec reports = s.getSpec().functions.stream().filter(f -> f.name.equals("usage-handler")).findFirst().orElseThrow();
+      FunctionSpec copy = client.getKubernetesSerialization().clone(reports);
+      copy.name = "reports";
+      s.getSpec().functions.add(copy);
+      s.getSpec().restApi.routes.add(new RestApiSpec.Route("/reports", List.of(RestApiSpec.Method.GET), "reports"));
+    });
+
+    ServerlessService failed = awaitCondition("fault", "Ready", "False", "AwsUnavailable");
+    assertThat(failed.getStatus().observedGeneration).isEqualTo(gen);
+    assertCondition(failed, "Reconciling", "True", "RetryingAfterError");
+    assertCondition(failed, "Degraded", "True", "AwsUnavailable");
+    assertThat(condition(failed, "Ready").getMessage()).contains("LambdaFunction fault-prod-reports").contains("ServiceException");
+    var resources = failed.getStatus().resources;
+    assertThat(resources).filteredOn(r -> r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
+        .hasSize(11).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(resource(failed, "LambdaFunction", "reports")).satisfies(r -> {
+      assertThat(r.state).isEqualTo(ManagedResource.State.Failed);
+      assertThat(r.message).startsWith("AwsUnavailable: ServiceException");
+    });
+    assertThat(resources).filteredOn(r -> r.kind.equals("LambdaFunction") && !r.name.equals("reports"))
+        .hasSize(6).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(resources).filteredOn(r -> r.kind.equals("RestApi") || r.kind.equals("WebSocketApi")).hasSize(2).allSatisfy(r -> {
+      assertThat(r.state).isEqualTo(ManagedResource.State.Pending);
+      assertThat(r.message).isEqualTo("waiting for functions");
+      assertThat(r.id).isNotBlank();
+    });
+    assertThat(events("fault", e -> e.getType().equals("Warning"))).isNotEmpty();
+    // Retried with backoff, not given up: the fault keeps being asked.
+    await().atMost(Duration.ofSeconds(15)).until(() -> fault.served() >= 6);
+
+    faults.clearFaults();
+    ServerlessService converged = awaitReady("fault", gen);
+    assertThat(resource(converged, "LambdaFunction", "reports").state).isEqualTo(ManagedResource.State.Ready);
+    assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("fault-prod-reports"))).hasSize(1);
+    assertThat(restApisNamed("fault-prod-api")).hasSize(1);
+    String apiId = resource(converged, "RestApi", "api").id;
+    assertThat(apiGateway.getResources(r -> r.restApiId(apiId)).items()).extracting(r -> r.path()).contains("/reports");
+  }
+
+  @Test
+  void accessDeniedIsTerminalAndNotRetriedBeforeTheResyncPeriod() {
+    AwsFaults.Fault fault = faults.accessDenied(createFunction("denied-prod-api"), Integer.MAX_VALUE);
+    create(small("denied"));
+
+    ServerlessService s = awaitCondition("denied", "Ready", "False", "AccessDenied");
+    assertCondition(s, "Degraded", "True", "AccessDenied");
+    assertCondition(s, "Reconciling", "False", "AccessDenied");
+    assertThat(resource(s, "LambdaFunction", "api").state).isEqualTo(ManagedResource.State.Failed);
+    assertThat(events("denied", e -> e.getType().equals("Warning"))).isNotEmpty().allSatisfy(e -> assertThat(e.getReason()).isEqualTo("AccessDenied"));
+
+    assertAttemptsOnlyAtTheResyncPeriod(createFunction("denied-prod-api"));
+    assertThat(fault.served()).isGreaterThanOrEqualTo(3);
+
+    // Permission granted (fault gone): the next resync converges without a spec change.
+    faults.clearFaults();
+    awaitReady("denied", 1);
+  }
+
+  @Test
+  void throttlingIsRetriedWithBackoffAndConvergesWithoutDuplicates() {
+    // More throttles than the SDK's own three attempts: the reconciler's retry has to carry on.
+    AwsFaults.Fault fault = faults.throttle(target("CreateTable").and(r -> r.bodyContains("throttled-prod-items")), 5);
+    create(small("throttled"));
+
+    awaitReady("throttled", 1);
+    assertThat(fault.served()).isEqualTo(5);
+    assertThat(dynamo.listTables().tableNames().stream().filter(n -> n.equals("throttled-prod-items"))).hasSize(1);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 9. spec.roleArn is assumed through STS
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void roleArnIsAssumedThroughSts() {
+    ServerlessService service = small("assumed");
+    service.getSpec().roleArn = "arn:aws:iam::" + ACCOUNT + ":role/slipway-deployer";
+    recorder.clear();
+    Instant mark = Instant.now();
+    create(service);
+
+    awaitReady("assumed", 1);
+    List<Request> assumeRole = faults.requests(since(mark).and(AwsFaults.action("AssumeRole")));
+    assertThat(assumeRole).isNotEmpty().allSatisfy(r -> assertThat(r.body()).contains("RoleArn=arn%3Aaws%3Aiam%3A%3A" + ACCOUNT + "%3Arole%2Fslipway-deployer"));
+    assertThat(recorder.calls()).anySatisfy(c -> {
+      assertThat(c.operation()).isEqualTo("AssumeRole");
+      assertThat(c.failed()).isFalse();
+    });
+    // The stack's calls were signed with the session's credentials, not the base ones.
+    assertThat(faults.requests(since(mark).and(target("CreateTable")))).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.header("Authorization")).doesNotContain("Credential=testing/"));
+    assertThat(lambda.getFunction(r -> r.functionName("assumed-prod-api")).configuration().state().toString()).isEqualTo("Active");
+  }
+
+  // =============================================================================================
+  // helpers
+  // =============================================================================================
+
+  /** The contract example (examples/nexus), renamed; deletionPolicy Delete as the example says. */
+  private ServerlessService nexus(String name) {
+    try {
+      ServerlessService s = client.getKubernetesSerialization()
+          .unmarshal(Files.readString(Path.of("examples/nexus/20-serverlessservice.yaml")), ServerlessService.class);
+      s.getMetadata().setName(name);
+      s.getMetadata().setNamespace(ns);
+      return s;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** One table, one function with its role, no API: the smallest useful stack. */
+  private ServerlessService small(String name) {
+    String yaml = """
+        apiVersion: slipway.dev/v1alpha1
+        kind: ServerlessService
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          stage: prod
+          region: us-east-1
+          deletionPolicy: Delete
+          tables:
+            - name: items
+              partitionKey: { name: id, type: S }
+          functions:
+            - name: api
+              runtime: python3.12
+              handler: app.handler
+              memoryMB: 256
+              code:
+                s3: { bucket: %s, key: %s }
+              tables:
+                - { name: items, access: ReadWrite }
+        """.formatted(name, ns, BUCKET, KEY);
+    return client.getKubernetesSerialization().unmarshal(yaml, ServerlessService.class);
+  }
+
+  private ServerlessService create(ServerlessService s) {
+    return client.resource(s).create();
+  }
+
+  private ServerlessService get(String name) {
+    return client.resources(ServerlessService.class).inNamespace(ns).withName(name).get();
+  }
+
+  /** Changes the spec; returns the new generation. */
+  private long edit(String name, Consumer<ServerlessService> change) {
+    return client.resources(ServerlessService.class).inNamespace(ns).withName(name).edit(s -> {
+      change.accept(s);
+      return s;
+    }).getMetadata().getGeneration();
+  }
+
+  private ServerlessService awaitReady(String name, long generation) {
+    return awaitCondition(name, generation, "Ready", "True", "Converged");
+  }
+
+  private ServerlessService awaitCondition(String name, String type, String status, String reason) {
+    return awaitCondition(name, -1, type, status, reason);
+  }
+
+  private ServerlessService awaitCondition(String name, long generation, String type, String status, String reason) {
+    ServerlessService[] found = new ServerlessService[1];
+    await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      ServerlessService s = get(name);
+      assertThat(s.getStatus()).as("status of %s", name).isNotNull();
+      if (generation >= 0) {
+        assertThat(s.getStatus().observedGeneration).isEqualTo(generation);
+      }
+      Condition c = condition(s, type);
+      assertThat(c.getStatus()).as("%s of %s: %s", type, name, c.getMessage()).isEqualTo(status);
+      if (reason != null) {
+        assertThat(c.getReason()).isEqualTo(reason);
+      }
+      found[0] = s;
+    });
+    return found[0];
+  }
+
+  private static Condition condition(ServerlessService s, String type) {
+    return s.getStatus().conditions.stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type + " in " + s.getStatus().conditions));
+  }
+
+  private static void assertCondition(ServerlessService s, String type, String status, String reason) {
+    Condition c = condition(s, type);
+    assertThat(c.getStatus()).as("%s: %s", type, c.getMessage()).isEqualTo(status);
+    assertThat(c.getReason()).as(type + " reason").isEqualTo(reason);
+    assertThat(c.getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
+    assertThat(c.getLastTransitionTime()).isNotBlank();
+  }
+
+  private static ManagedResource resource(ServerlessService s, String kind, String name) {
+    return s.getStatus().resources.stream().filter(r -> r.kind.equals(kind) && r.name.equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " in status"));
+  }
+
+  private static FunctionStatus functionStatus(ServerlessService s, String name) {
+    return s.getStatus().functions.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  private static dev.slipway.api.v1alpha1.TableSpec table(ServerlessService s, String name) {
+    return s.getSpec().tables.stream().filter(t -> t.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  private static FunctionSpec function(ServerlessService s, String name) {
+    return s.getSpec().functions.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
+  }
+
+  private List<Event> events(String name, Predicate<Event> filter) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .filter(filter)
+        .toList();
+  }
+
+  private List<String> mutatingOperations() {
+    return recorder.mutatingCalls().stream().map(Call::operation).toList();
+  }
+
+  /**
+   * Clears the recorder and waits until it shows at least {@code n} complete passes over the stack:
+   * the last stage reads the REST API's deployment once per pass, and one more than {@code n} such
+   * reads covers a pass that was already under way when the recorder was cleared.
+   */
+  private void awaitFullPasses(int n) {
+    recorder.clear();
+    await().atMost(Duration.ofSeconds(30)).until(() -> recorder.calls().stream().filter(c -> c.operation().equals("GetDeployment")).count() >= n + 1);
+  }
+
+  /**
+   * A terminal failure is retried at the resync period, not with the retry backoff (1s, 2s, 4s in
+   * the test profile) nor in a tight loop: over several periods the attempts stay few and apart.
+   */
+  private void assertAttemptsOnlyAtTheResyncPeriod(Predicate<Request> call) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> faults.requests(call).size() >= 3);
+    List<Instant> attempts = faults.requests(call).stream().map(Request::at).toList();
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < attempts.size(); i++) {
+      gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
+    }
+    assertThat(gaps).as("milliseconds between attempts").allSatisfy(g -> assertThat(g).isGreaterThan(RESYNC.toMillis() - 500));
+    Duration span = Duration.between(attempts.get(0), Instant.now());
+    assertThat(attempts.size()).isLessThanOrEqualTo((int) (span.toMillis() / (RESYNC.toMillis() - 500)) + 1);
+  }
+
+  private static Predicate<Request> since(Instant mark) {
+    return r -> !r.at().isBefore(mark);
+  }
+
+  private static List<RestApi> restApisNamed(String name) {
+    return apiGateway.getRestApis(r -> r.limit(500)).items().stream().filter(a -> a.name().equals(name)).toList();
+  }
+
+  private static KeySchemaElement key(String attribute, KeyType type) {
+    return KeySchemaElement.builder().attributeName(attribute).keyType(type).build();
+  }
+
+  private static String decode(String document) {
+    return document.trim().startsWith("{") ? document : URLDecoder.decode(document, StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode statement(JsonNode policy, String sid) {
+    for (JsonNode st : policy.get("Statement")) {
+      if (sid.equals(st.path("Sid").asText())) {
+        return st;
+      }
+    }
+    throw new AssertionError("no statement " + sid + " in " + policy);
+  }
+
+  private static List<String> resourcesOf(JsonNode policy) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode st : policy.get("Statement")) {
+      JsonNode r = st.get("Resource");
+      if (r == null) {
+        continue;
+      }
+      if (r.isArray()) {
+        r.forEach(x -> out.add(x.asText()));
+      } else {
+        out.add(r.asText());
+      }
+    }
+    return out;
+  }
+}

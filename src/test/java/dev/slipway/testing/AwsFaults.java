@@ -1,0 +1,266 @@
+package dev.slipway.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A test double for AWS failures: an HTTP proxy in front of the shared {@link MotoServer} that
+ * forwards every request to moto, except those matching an injected {@link Fault}, which it answers
+ * itself with an AWS-shaped error (HTTP 500, 429 throttling, 403 AccessDenied...) a given number of
+ * times. The operator under test talks to this proxy (see {@link SlipwayTestEnvironment}); moto
+ * still does all the real work.
+ *
+ * <p>Operations are recognised the way AWS protocols carry them: by method and path for the REST
+ * protocols (Lambda: {@code POST /2015-03-31/functions} is CreateFunction), by the {@code
+ * X-Amz-Target} header for JSON protocols (DynamoDB), and by {@code Action=} in the form body for
+ * the query protocols (IAM, STS). It also keeps a journal of every request with its time, so tests
+ * can count attempts and measure the delay between them.
+ */
+public final class AwsFaults {
+
+  private static AwsFaults shared;
+
+  /** Hop-by-hop and computed headers the JDK client sets itself. */
+  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive");
+
+  private final HttpServer server;
+  private final URI upstream;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Request> journal = new CopyOnWriteArrayList<>();
+
+  private AwsFaults(URI upstream) {
+    this.upstream = upstream;
+    try {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "aws-faults");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** The JVM-wide proxy in front of {@link MotoServer#shared()}. */
+  public static synchronized AwsFaults shared() {
+    if (shared == null) {
+      shared = new AwsFaults(MotoServer.shared().endpoint());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shared.server.stop(0)));
+    }
+    return shared;
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** One request as the proxy saw it; {@code operation} is the AWS operation where the protocol names it. */
+  public record Request(Instant at, String method, String path, Map<String, List<String>> headers, String body, int status) {
+
+    /** X-Amz-Target's operation (DynamoDB_20120810.CreateTable gives CreateTable) or the query protocol's Action. */
+    public String operation() {
+      String target = header("x-amz-target");
+      if (target != null) {
+        return target.substring(target.lastIndexOf('.') + 1);
+      }
+      for (String pair : body.split("&")) {
+        if (pair.startsWith("Action=")) {
+          return pair.substring("Action=".length());
+        }
+      }
+      return method + " " + path;
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .findFirst()
+          .map(e -> e.getValue().get(0))
+          .orElse(null);
+    }
+
+    public boolean bodyContains(String s) {
+      return body.contains(s);
+    }
+  }
+
+  /** Which requests to answer with what, how many more times. */
+  public static final class Fault {
+    private final Predicate<Request> match;
+    private final int status;
+    private final Map<String, String> headers;
+    private final String body;
+    private final AtomicInteger remaining;
+    private final AtomicInteger served = new AtomicInteger();
+
+    private Fault(Predicate<Request> match, int status, Map<String, String> headers, String body, int times) {
+      this.match = match;
+      this.status = status;
+      this.headers = headers;
+      this.body = body;
+      this.remaining = new AtomicInteger(times);
+    }
+
+    /** How many requests this fault has answered. */
+    public int served() {
+      return served.get();
+    }
+
+    boolean take(Request r) {
+      if (!match.test(r)) {
+        return false;
+      }
+      if (remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
+        return false;
+      }
+      served.incrementAndGet();
+      return true;
+    }
+  }
+
+  // --- matchers ---
+
+  /** A REST-protocol call (Lambda, API Gateway) by method and exact path. */
+  public static Predicate<Request> rest(String method, String path) {
+    return r -> r.method().equals(method) && r.path().equals(path);
+  }
+
+  /** Lambda CreateFunction of the function with this physical name. */
+  public static Predicate<Request> createFunction(String functionName) {
+    return rest("POST", "/2015-03-31/functions").and(r -> r.bodyContains("\"FunctionName\":\"" + functionName + "\"") || r.bodyContains("\"FunctionName\": \"" + functionName + "\""));
+  }
+
+  /** A JSON-protocol call (DynamoDB) by the operation in its X-Amz-Target header. */
+  public static Predicate<Request> target(String operation) {
+    return r -> {
+      String t = r.header("x-amz-target");
+      return t != null && t.endsWith("." + operation);
+    };
+  }
+
+  /** A query-protocol call (IAM, STS) by its Action. */
+  public static Predicate<Request> action(String action) {
+    return r -> r.bodyContains("Action=" + action + "&") || r.body().endsWith("Action=" + action);
+  }
+
+  // --- injection ---
+
+  /** Answers matching requests {@code times} times with HTTP 500 (InternalFailure / ServiceException). */
+  public Fault serverError(Predicate<Request> match, int times) {
+    return add(new Fault(match, 500, Map.of("x-amzn-ErrorType", "ServiceException"), "{\"Type\":\"Service\",\"message\":\"injected internal error\"}", times));
+  }
+
+  /** Answers matching requests {@code times} times with HTTP 429 ThrottlingException. */
+  public Fault throttle(Predicate<Request> match, int times) {
+    return add(new Fault(match, 429, Map.of("x-amzn-ErrorType", "ThrottlingException"), "{\"message\":\"injected: rate exceeded\"}", times));
+  }
+
+  /** Answers matching requests {@code times} times with HTTP 403 AccessDeniedException. */
+  public Fault accessDenied(Predicate<Request> match, int times) {
+    return add(new Fault(match, 403, Map.of("x-amzn-ErrorType", "AccessDeniedException"),
+        "{\"Type\":\"User\",\"message\":\"injected: User is not authorized to perform this action\"}", times));
+  }
+
+  private Fault add(Fault f) {
+    faults.add(f);
+    return f;
+  }
+
+  /** Removes every fault; requests reach moto again. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /** Every request seen so far, oldest first. */
+  public List<Request> journal() {
+    return List.copyOf(journal);
+  }
+
+  /** The requests seen so far that match. */
+  public List<Request> requests(Predicate<Request> match) {
+    return journal.stream().filter(match).toList();
+  }
+
+  // --- proxying ---
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      String rawQuery = exchange.getRequestURI().getRawQuery();
+      Request seen = new Request(Instant.now(), exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+          Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), 0);
+      Fault fault = faults.stream().filter(f -> f.take(seen)).findFirst().orElse(null);
+      if (fault != null) {
+        journal.add(withStatus(seen, fault.status));
+        byte[] answer = fault.body.getBytes(StandardCharsets.UTF_8);
+        fault.headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("x-amzn-RequestId", "injected-fault");
+        exchange.sendResponseHeaders(fault.status, answer.length);
+        exchange.getResponseBody().write(answer);
+        return;
+      }
+      URI target = URI.create(upstream + exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
+      HttpRequest.Builder forward = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
+          .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      exchange.getRequestHeaders().forEach((name, values) -> {
+        if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+          values.forEach(v -> forward.header(name, v));
+        }
+      });
+      HttpResponse<byte[]> response;
+      try {
+        response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+      journal.add(withStatus(seen, response.statusCode()));
+      response.headers().map().forEach((name, values) -> {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!RESTRICTED.contains(lower) && !lower.equals(":status") && !lower.equals("date")) {
+          values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+        }
+      });
+      byte[] answer = response.body();
+      boolean empty = answer.length == 0 || exchange.getRequestMethod().equals("HEAD");
+      exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : answer.length);
+      if (!empty) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(answer);
+        }
+      }
+    }
+  }
+
+  private static Request withStatus(Request r, int status) {
+    return new Request(r.at(), r.method(), r.path(), r.headers(), r.body().length() > 8192 ? r.body().substring(0, 8192) : r.body(), status);
+  }
+}
