@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.GlobalSecondaryIndexSpec;
 import dev.slipway.api.v1alpha1.KeyAttribute;
 import dev.slipway.api.v1alpha1.ManagedResource;
@@ -343,21 +345,28 @@ class ServerlessServiceReconcilerTest {
     var health = apiGateway.getResources(r -> r.restApiId(apiId).embed("methods")).items().stream().filter(r -> r.path().equals("/health")).findFirst();
     assertThat(health).hasValueSatisfying(r -> assertThat(r.resourceMethods()).containsOnlyKeys("GET", "OPTIONS"));
 
-    // prompt-crud's memory: UpdateFunctionConfiguration and PublishVersion of that function only.
-    // Last of the three, because the new version is what a LambdaRelease would later pick up.
+    // prompt-crud's memory: the service updates $LATEST and publishes version 2 of that function only;
+    // the alias then moves by a LambdaRelease the service creates (AllAtOnce: no releasePolicy).
     recorder.clear();
     mark = Instant.now();
     gen = edit("chg", s -> function(s, "prompt-crud").memoryMB = 768);
     awaitReady("chg", gen);
-    assertThat(mutatingOperations()).containsExactly("UpdateFunctionConfiguration", "PublishVersion");
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(functionStatus(get("chg"), "prompt-crud").aliasVersion).isEqualTo("2"));
+    assertThat(mutatingOperations()).containsExactlyInAnyOrder("UpdateFunctionConfiguration", "PublishVersion", "UpdateAlias");
     assertThat(faults.requests(since(mark).and(r -> r.path().startsWith("/2015-03-31/") && !r.method().equals("GET"))))
         .extracting(Request::path)
-        .containsExactly("/2015-03-31/functions/chg-prod-prompt-crud/configuration", "/2015-03-31/functions/chg-prod-prompt-crud/versions");
+        .containsExactlyInAnyOrder(
+            "/2015-03-31/functions/chg-prod-prompt-crud/configuration",
+            "/2015-03-31/functions/chg-prod-prompt-crud/versions",
+            "/2015-03-31/functions/chg-prod-prompt-crud/aliases/prod");
     assertThat(lambda.getFunction(r -> r.functionName("chg-prod-prompt-crud")).configuration().memorySize()).isEqualTo(768);
-    assertThat(lambda.getAlias(r -> r.functionName("chg-prod-prompt-crud").name("prod")).functionVersion()).as("a LambdaRelease moves the alias, not this").isEqualTo("1");
+    assertThat(lambda.getAlias(r -> r.functionName("chg-prod-prompt-crud").name("prod")).functionVersion()).isEqualTo("2");
     FunctionStatus promptCrud = functionStatus(get("chg"), "prompt-crud");
     assertThat(promptCrud.publishedVersion).isEqualTo("2");
-    assertThat(promptCrud.aliasVersion).isEqualTo("1");
+    assertThat(promptCrud.release).startsWith("chg-prompt-crud-");
+    var release = client.resources(LambdaRelease.class).inNamespace(get("chg").getMetadata().getNamespace()).withName(promptCrud.release).get();
+    assertThat(release.getStatus().phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(release.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("chg"));
     assertThat(functionStatus(get("chg"), "usage-handler").publishedVersion).isEqualTo("1");
   }
 
