@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.testing.Artifacts;
+import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.MotoServer;
 import dev.slipway.testing.SlipwayTestEnvironment;
@@ -80,6 +81,15 @@ class KubectlE2ETest {
 
   // --- CRDs ---------------------------------------------------------------------------------------
 
+  /** Runs deploy/argocd's health script on the object exactly as `kubectl get -o json` shows it. */
+  @SuppressWarnings("unchecked")
+  private ArgoCdHealth.Result argoCdHealth(String resource, String namespace, String name) throws Exception {
+    KubeApiServer.Result get = kubectl("get", resource, name, "-n", namespace, "-o", "json");
+    assertThat(get.exitCode()).as(get.stderr()).isZero();
+    Map<String, Object> object = new com.fasterxml.jackson.databind.ObjectMapper().readValue(get.stdout(), Map.class);
+    return ArgoCdHealth.health((String) object.get("kind"), object);
+  }
+
   @Test
   void crdsApplyCleanlyAndReapplyingChangesNothing() {
     // The harness installed them by server-side apply; a user's kubectl apply takes them over cleanly.
@@ -151,6 +161,15 @@ class KubectlE2ETest {
     for (String[] s : services) {
       awaitReady(s[0], s[1], "True");
     }
+
+    // Argo CD's view of the same objects: its health scripts run against them as kubectl returns them.
+    for (String[] s : services) {
+      assertThat(argoCdHealth("serverlessservice", s[0], s[1]).status()).as("Argo CD health of %s/%s", s[0], s[1]).isEqualTo("Healthy");
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(argoCdHealth("canarypolicy", "chat", "ten-percent-thirty-minutes").status()).isEqualTo("Healthy");
+      assertThat(argoCdHealth("canarypolicy", "todo", "linear-with-health-check").status()).isEqualTo("Healthy");
+    });
 
     // kubectl get sls prints the columns with real values.
     KubeApiServer.Result get = kubectl("get", "sls", "-n", "chat");

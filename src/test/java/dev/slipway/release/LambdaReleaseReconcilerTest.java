@@ -15,6 +15,7 @@ import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.CodeSource;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.api.v1alpha1.ServerlessService;
@@ -101,8 +102,12 @@ class LambdaReleaseReconcilerTest {
     Instant created = Instant.now();
     client.resource(release(ns, "ship-v2", fn, v2, "fast")).create();
 
+    // Argo CD, running its health script on the live object, sees the release progress, then finish.
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(argoCdHealth(ns, "ship-v2"))
+        .satisfies(h -> assertThat(h.status()).isEqualTo("Progressing"), h -> assertThat(h.message()).contains("10%")));
     LambdaReleaseStatus s = awaitFinished(ns, "ship-v2");
     assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(argoCdHealth(ns, "ship-v2").status()).isEqualTo("Healthy");
     assertThat(aliases.sequence()).containsExactly(
         AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
     assertThat(s.reason).isEqualTo("Completed");
@@ -161,6 +166,7 @@ class LambdaReleaseReconcilerTest {
 
     LambdaReleaseStatus s = awaitFinished(ns, "bad");
     assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(argoCdHealth(ns, "bad").status()).isEqualTo("Degraded");
     assertThat(s.reason).isEqualTo("AnalysisFailed");
     assertThat(s.message).contains("error-rate = 0.5");
     assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
@@ -559,4 +565,10 @@ class LambdaReleaseReconcilerTest {
       }
     }).toList();
   }
+
+  /** deploy/argocd's health script run on the release as the API server returns it. */
+  private ArgoCdHealth.Result argoCdHealth(String ns, String name) {
+    return ArgoCdHealth.health(client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get());
+  }
+
 }
