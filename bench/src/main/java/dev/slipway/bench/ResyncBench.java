@@ -309,13 +309,14 @@ public final class ResyncBench {
         o.resync().toString().substring(2).toLowerCase());
 
     out.printf("%n### First converge: calls per service, by operation (N=%d)%n%n", base.n());
-    out.println("| service | operation | calls/service | mutating |");
-    out.println("|---|---|---:|:---:|");
+    out.println("| service | operation | calls/service | mutating | ms/call |");
+    out.println("|---|---|---:|:---:|---:|");
     Map<String, Long> firstCounts = counts(base.first().calls());
     firstCounts.forEach((op, c) -> {
       String[] so = op.split(" ", 2);
       boolean mut = base.first().calls().stream().anyMatch(x -> (x.service() + " " + x.operation()).equals(op) && x.mutating());
-      out.printf("| %s | %s | %s | %s |%n", so[0], so[1], num(c / (double) base.n()), mut ? "yes" : "");
+      Double mean = base.first().meanMillis().get(op);
+      out.printf("| %s | %s | %s | %s | %s |%n", so[0], so[1], num(c / (double) base.n()), mut ? "yes" : "", mean == null ? "–" : String.format("%.1f", mean));
     });
     out.close();
     return buf.toString(StandardCharsets.UTF_8);
