@@ -51,6 +51,7 @@ docs: ## regenerate docs/api-reference.md from deploy/crds
 
 BENCH_ARGS ?=
 JMH_ARGS ?=
+JMH_RESULT ?= target/jmh.json
 BENCH_CP = target/classes:$$(cat target/classpath.txt)
 
 bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack against moto, JMH of the release machine (bench/README.md)
@@ -58,4 +59,4 @@ bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack ag
 	$(MVN) -q install -DskipTests -Dquarkus.build.skip=true
 	cd bench && $(MVN) -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ResyncBench $(BENCH_ARGS)
-	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff target/jmh.json $(JMH_ARGS)
+	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff $(JMH_RESULT) $(JMH_ARGS)
