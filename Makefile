@@ -5,7 +5,7 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down
+.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -48,3 +48,15 @@ demo-down: ## stop the demo's operator and the sandbox
 
 docs: ## regenerate docs/api-reference.md from deploy/crds
 	$(MVN) -q test -Dtest=ApiReferenceTest -Dslipway.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false
+
+BENCH_ARGS ?=
+JMH_ARGS ?=
+JMH_RESULT ?= target/jmh.json
+BENCH_CP = target/classes:$$(cat target/classpath.txt)
+
+bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack against moto, JMH of the release machine (bench/README.md)
+	@command -v moto_server >/dev/null || python3 -m pip install -q "moto[server]==$(MOTO_VERSION)"
+	$(MVN) -q install -DskipTests -Dquarkus.build.skip=true
+	cd bench && $(MVN) -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ResyncBench $(BENCH_ARGS)
+	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff $(JMH_RESULT) $(JMH_ARGS)
