@@ -44,21 +44,21 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-    record(attributes, false);
+    record(attributes, false, "ok");
   }
 
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-    record(attributes, true);
+    // A read that finds nothing is how Slipway learns a resource is absent (e.g. no provisioned
+    // concurrency): counted apart, so dashboards alert on real errors only.
+    record(attributes, true, AwsErrors.isNotFound(context.exception()) ? "not_found" : "error");
   }
 
-  private void record(ExecutionAttributes attributes, boolean failed) {
+  private void record(ExecutionAttributes attributes, boolean failed, String outcome) {
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     calls.add(new Call(service, operation, failed));
-    registry
-        .counter("slipway.aws.calls", "service", service, "operation", operation, "outcome", failed ? "error" : "ok")
-        .increment();
+    registry.counter("slipway.aws.calls", "service", service, "operation", operation, "outcome", outcome).increment();
   }
 
   /** Every call recorded so far, oldest first. */

@@ -9,12 +9,13 @@ public final class Durations {
   /** Schema pattern of a duration: one or more number-unit pairs. */
   public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
 
+  private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
   private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)");
 
   private Durations() {}
 
   public static Duration parse(String text) {
-    if (text == null || !text.matches(PATTERN)) {
+    if (text == null || !WHOLE.matcher(text).matches()) {
       throw new IllegalArgumentException("not a duration: " + text + " (expected e.g. 30s, 5m, 1h30m)");
     }
     Duration total = Duration.ZERO;
