@@ -1,5 +1,6 @@
 package dev.slipway.bench;
 
+import dev.slipway.testing.MotoServer;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
@@ -117,10 +118,9 @@ public final class ResyncBench {
     Options o = Options.parse(args);
     String yaml = Files.readString(o.spec());
     List<SizeResult> results = new ArrayList<>();
-    try (Moto moto = Moto.start()) {
-      for (int n : o.sizes()) {
-        results.add(runSize(moto, yaml, n, o));
-      }
+    MotoServer moto = MotoServer.shared();
+    for (int n : o.sizes()) {
+      results.add(runSize(moto, yaml, n, o));
     }
     String report = report(results, o);
     System.out.println(report);
@@ -129,7 +129,7 @@ public final class ResyncBench {
     System.out.println("(written to " + o.out() + ")");
   }
 
-  private static SizeResult runSize(Moto moto, String yaml, int n, Options o) throws Exception {
+  private static SizeResult runSize(MotoServer moto, String yaml, int n, Options o) throws Exception {
     moto.reset();
     AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry());
     ExecutorService awsPool = Executors.newFixedThreadPool(o.parallelism(), daemon("slipway-aws"));

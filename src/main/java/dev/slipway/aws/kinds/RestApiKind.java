@@ -6,14 +6,10 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Cors;
 import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.AwsErrors;
-import dev.slipway.aws.AwsResourceKind;
-import dev.slipway.aws.Delta;
 import dev.slipway.aws.Naming;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.Outputs;
-import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
-import dev.slipway.aws.Tags;
 import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +42,7 @@ import software.amazon.awssdk.services.apigateway.model.GetStageResponse;
  * deployment carries a fingerprint of the routes it was made from, so a new one is created exactly
  * when the live routes are not the declared ones.
  */
-public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, RestApiKind.Observed> {
+public final class RestApiKind extends StepPlannedKind<RestApiKind.Desired, RestApiKind.Observed> {
 
   public static final String KIND = "RestApi";
   /** Prefix of the description of the deployments Slipway makes; the fingerprint follows. */
@@ -172,7 +168,6 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
     return find(ctx, desired.physicalName()).map(id -> observe(ctx, desired, id));
   }
 
-  /** The API with this name; several are ambiguous unless exactly one carries this service's tag. */
   private static Optional<String> find(StackContext ctx, String name) {
     List<RestApi> named = new ArrayList<>();
     ctx.aws().apiGateway().getRestApisPaginator(r -> r.limit(500)).items().forEach(a -> {
@@ -180,17 +175,11 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
         named.add(a);
       }
     });
-    if (named.size() > 1) {
-      String service = ctx.tags().get(Tags.SERVICE);
-      named.removeIf(a -> !service.equals(a.tags().get(Tags.SERVICE)));
-      if (named.size() != 1) {
-        throw SlipwayException.terminal("AmbiguousRestApi", "several REST APIs are named " + name + "; rename or delete the extra ones");
-      }
-    }
-    return named.stream().findFirst().map(RestApi::id);
+    return unique(ctx, named, RestApi::tags, "REST API", name).map(RestApi::id);
   }
 
-  private Observed observe(StackContext ctx, Desired desired, String apiId) {
+  @Override
+  Observed observe(StackContext ctx, Desired desired, String apiId) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
     GetRestApiResponse api = gw.getRestApi(r -> r.restApiId(apiId));
     Map<String, ObservedResource> resources = new TreeMap<>();
@@ -245,27 +234,18 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
   }
 
   @Override
-  public Observed create(StackContext ctx, Desired desired) {
-    String apiId = ctx.aws().apiGateway().createRestApi(r -> r
+  String createBare(StackContext ctx, Desired desired) {
+    return ctx.aws().apiGateway().createRestApi(r -> r
             .name(desired.physicalName())
             .description("Managed by Slipway")
             .endpointConfiguration(e -> e.typesWithStrings(desired.endpointType()))
             .tags(desired.tags()))
         .id();
-    // The new API has its root resource only: the update path fills in everything else.
-    Observed empty = observe(ctx, desired, apiId);
-    return update(ctx, desired, empty, compare(ctx, desired, empty));
   }
 
   @Override
-  public Delta compare(StackContext ctx, Desired desired, Observed observed) {
-    return Step.delta(plan(ctx, desired, observed));
-  }
-
-  @Override
-  public Observed update(StackContext ctx, Desired desired, Observed observed, Delta delta) {
-    Step.run(plan(ctx, desired, observed));
-    return observe(ctx, desired, observed.apiId());
+  String id(Observed observed) {
+    return observed.apiId();
   }
 
   /**
@@ -273,7 +253,8 @@ public final class RestApiKind implements AwsResourceKind<RestApiKind.Desired, R
    * API settings, new resources (parents first), methods, stale resources (children first), grants,
    * the deployment, then stage settings.
    */
-  private List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
+  @Override
+  List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
     String apiId = observed.apiId();
     List<Step> steps = new ArrayList<>();

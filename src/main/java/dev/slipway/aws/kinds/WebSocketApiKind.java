@@ -3,13 +3,9 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.WebSocketApiSpec;
 import dev.slipway.aws.AwsErrors;
-import dev.slipway.aws.AwsResourceKind;
-import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.Outputs;
-import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
-import dev.slipway.aws.Tags;
 import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +31,7 @@ import software.amazon.awssdk.services.apigatewayv2.model.Route;
  * alias and a route targeting it, invoke grants on the aliases, and an auto-deploying stage, so
  * every route or integration change goes live without a deployment of Slipway's own.
  */
-public final class WebSocketApiKind implements AwsResourceKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
+public final class WebSocketApiKind extends StepPlannedKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
 
   public static final String KIND = "WebSocketApi";
   private static final String TARGET = "integrations/";
@@ -106,17 +102,11 @@ public final class WebSocketApiKind implements AwsResourceKind<WebSocketApiKind.
     ApiGatewayV2Client v2 = client.apply(ctx);
     List<Api> named = new ArrayList<>(paged(t -> v2.getApis(r -> r.nextToken(t)), GetApisResponse::items, GetApisResponse::nextToken));
     named.removeIf(a -> !name.equals(a.name()) || a.protocolType() != ProtocolType.WEBSOCKET);
-    if (named.size() > 1) {
-      String service = ctx.tags().get(Tags.SERVICE);
-      named.removeIf(a -> !service.equals(a.tags().get(Tags.SERVICE)));
-      if (named.size() != 1) {
-        throw SlipwayException.terminal("AmbiguousWebSocketApi", "several WebSocket APIs are named " + name + "; rename or delete the extra ones");
-      }
-    }
-    return named.stream().findFirst().map(Api::apiId);
+    return unique(ctx, named, Api::tags, "WebSocket API", name).map(Api::apiId);
   }
 
-  private Observed observe(StackContext ctx, Desired desired, String apiId) {
+  @Override
+  Observed observe(StackContext ctx, Desired desired, String apiId) {
     ApiGatewayV2Client v2 = client.apply(ctx);
     var api = v2.getApi(r -> r.apiId(apiId));
     Map<String, Route> routes = new TreeMap<>();
@@ -138,35 +128,27 @@ public final class WebSocketApiKind implements AwsResourceKind<WebSocketApiKind.
   }
 
   @Override
-  public Observed create(StackContext ctx, Desired desired) {
-    String apiId = client.apply(ctx).createApi(r -> r
+  String createBare(StackContext ctx, Desired desired) {
+    return client.apply(ctx).createApi(r -> r
             .name(desired.physicalName())
             .protocolType(ProtocolType.WEBSOCKET)
             .routeSelectionExpression(desired.routeSelectionExpression())
             .description("Managed by Slipway")
             .tags(desired.tags()))
         .apiId();
-    // The new API has no routes yet: the update path adds them and the stage.
-    Observed empty = observe(ctx, desired, apiId);
-    return update(ctx, desired, empty, compare(ctx, desired, empty));
   }
 
   @Override
-  public Delta compare(StackContext ctx, Desired desired, Observed observed) {
-    return Step.delta(plan(ctx, desired, observed));
-  }
-
-  @Override
-  public Observed update(StackContext ctx, Desired desired, Observed observed, Delta delta) {
-    Step.run(plan(ctx, desired, observed));
-    return observe(ctx, desired, observed.apiId());
+  String id(Observed observed) {
+    return observed.apiId();
   }
 
   /**
    * The changes, in order: API settings, routes and their integrations, stale routes, integrations no
    * route uses any more, grants, then the stage.
    */
-  private List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
+  @Override
+  List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
     ApiGatewayV2Client v2 = client.apply(ctx);
     String apiId = observed.apiId();
     List<Step> steps = new ArrayList<>();

@@ -1,0 +1,65 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.aws.Delta;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A kind with many parts (an API's routes, integrations, grants, stage) whose changes are planned
+ * as {@link Step}s: compare() reports the plan, update() runs it, and create() makes the bare
+ * resource and lets the same plan fill it in, so creating and repairing cannot disagree.
+ */
+abstract class StepPlannedKind<D extends DesiredResource, O> implements AwsResourceKind<D, O> {
+
+  /** Creates the resource with no parts yet and returns its id. */
+  abstract String createBare(StackContext ctx, D desired);
+
+  /** Reads the resource with this id, parts and all. */
+  abstract O observe(StackContext ctx, D desired, String id);
+
+  abstract String id(O observed);
+
+  /** Every change that brings observed to desired, in the order the calls must run. */
+  abstract List<Step> plan(StackContext ctx, D desired, O observed);
+
+  @Override
+  public O create(StackContext ctx, D desired) {
+    O bare = observe(ctx, desired, createBare(ctx, desired));
+    return update(ctx, desired, bare, compare(ctx, desired, bare));
+  }
+
+  @Override
+  public Delta compare(StackContext ctx, D desired, O observed) {
+    return Step.delta(plan(ctx, desired, observed));
+  }
+
+  @Override
+  public O update(StackContext ctx, D desired, O observed, Delta delta) {
+    Step.run(plan(ctx, desired, observed));
+    return observe(ctx, desired, id(observed));
+  }
+
+  /**
+   * The one resource of {@code named} (all with the wanted name): several are ambiguous unless
+   * exactly one carries this service's tag, which is a terminal error naming {@code what}.
+   */
+  static <T> Optional<T> unique(StackContext ctx, List<T> named, Function<T, Map<String, String>> tags, String what, String name) {
+    List<T> candidates = new ArrayList<>(named);
+    if (candidates.size() > 1) {
+      String service = ctx.tags().get(Tags.SERVICE);
+      candidates.removeIf(a -> !service.equals(tags.apply(a).get(Tags.SERVICE)));
+      if (candidates.size() != 1) {
+        throw SlipwayException.terminal("Ambiguous" + what.replace(" ", ""), "several " + what + "s are named " + name + "; rename or delete the extra ones");
+      }
+    }
+    return candidates.stream().findFirst();
+  }
+}
