@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class AwsCallRecorder implements ExecutionInterceptor {
 
   /** One AWS API call as the operator made it. */
-  public record Call(String service, String operation, boolean failed) {
+  public record Call(String service, String operation, boolean failed, String owner) {
     /**
      * Reads (Get/List/Describe/Head) change nothing in AWS, nor does asking STS for a session of
      * {@code spec.roleArn}; every other operation may.
@@ -30,6 +30,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
           || operation.startsWith("Head"));
     }
   }
+
+  /** Who the calls of this thread are made for (see {@link #on}); sync SDK calls run on the caller's thread. */
+  private static final ThreadLocal<String> OWNER = new ThreadLocal<>();
 
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final MeterRegistry registry;
@@ -57,8 +60,27 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   private void record(ExecutionAttributes attributes, boolean failed, String outcome) {
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    calls.add(new Call(service, operation, failed));
+    calls.add(new Call(service, operation, failed, OWNER.get()));
     registry.counter("slipway.aws.calls", "service", service, "operation", operation, "outcome", outcome).increment();
+  }
+
+  /**
+   * Runs {@code work} with its AWS calls attributed to {@code owner} (e.g.
+   * {@code ServerlessService/chat/nexus}), so the call log tells one object's calls from another's.
+   */
+  public static <T> T on(String owner, java.util.function.Supplier<T> work) {
+    String outer = OWNER.get();
+    OWNER.set(owner);
+    try {
+      return work.get();
+    } finally {
+      OWNER.set(outer);
+    }
+  }
+
+  /** The calls made for {@code owner}, oldest first. */
+  public List<Call> callsFor(String owner) {
+    return calls.stream().filter(c -> owner.equals(c.owner())).toList();
   }
 
   /** Every call recorded so far, oldest first. */

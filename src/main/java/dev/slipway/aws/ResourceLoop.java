@@ -92,7 +92,9 @@ public final class ResourceLoop {
       }
       List<Planned<?, ?>> planned = stage.plan().apply(ctx);
       List<CompletableFuture<Outcome>> running =
-          planned.stream().map(p -> CompletableFuture.supplyAsync(() -> convergeOne(ctx, p, events), executor)).toList();
+          planned.stream()
+              .map(p -> CompletableFuture.supplyAsync(() -> AwsCallRecorder.on(ctx.owner(), () -> convergeOne(ctx, p, events)), executor))
+              .toList();
       for (CompletableFuture<Outcome> f : running) {
         Outcome o = f.join();
         outcomes.add(o);
@@ -183,7 +185,10 @@ public final class ResourceLoop {
         continue;
       }
       try {
-        kind.delete(ctx, r);
+        AwsCallRecorder.on(ctx.owner(), () -> {
+          kind.delete(ctx, r);
+          return null;
+        });
         events.normal("Deleted", "Deleted " + r.kind + " " + r.physicalName);
       } catch (RuntimeException e) {
         if (AwsErrors.isNotFound(e)) {

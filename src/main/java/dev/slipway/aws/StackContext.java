@@ -60,6 +60,11 @@ public final class StackContext {
     return namespace;
   }
 
+  /** The ServerlessService this context works for, as the AWS call log names it. */
+  public String owner() {
+    return "ServerlessService/" + namespace + "/" + serviceName;
+  }
+
   public String serviceName() {
     return serviceName;
   }

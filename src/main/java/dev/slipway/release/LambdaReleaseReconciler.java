@@ -4,6 +4,7 @@ import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.AwsErrors;
@@ -115,6 +116,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
+    return AwsCallRecorder.on("LambdaRelease/" + name(release), () -> reconcileRelease(release, context));
+  }
+
+  private UpdateControl<LambdaRelease> reconcileRelease(LambdaRelease release, Context<LambdaRelease> context) {
     LambdaReleaseStatus status = release.getStatus();
     if (status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null) {
       return UpdateControl.noUpdate();

@@ -292,16 +292,16 @@ class ServerlessServiceReconcilerTest {
   void aResyncOfAnUnchangedSpecMakesNoMutatingCallAndNoStatusWrite() {
     create(nexus("idem"));
     awaitReady("idem", 1);
-    awaitFullPasses(1); // the first resync after converging may still settle status
+    awaitFullPasses("idem", 1); // the first resync after converging may still settle status
     String resourceVersion = get("idem").getMetadata().getResourceVersion();
 
     recorder.clear();
-    awaitFullPasses(2);
+    awaitFullPasses("idem", 2);
 
-    assertThat(recorder.calls()).extracting(Call::operation).contains("DescribeTable", "GetRole", "GetFunction", "GetAlias", "GetResources", "GetStage", "GetRoutes");
-    assertThat(recorder.mutatingCalls()).isEmpty();
+    assertThat(calls("idem")).extracting(Call::operation).contains("DescribeTable", "GetRole", "GetFunction", "GetAlias", "GetResources", "GetStage", "GetRoutes");
+    assertThat(calls("idem")).filteredOn(Call::mutating).isEmpty();
     // moto 5.2.1 does not implement GetProvisionedConcurrencyConfig (404, read as "none"): the only failing read.
-    assertThat(recorder.calls()).filteredOn(Call::failed).extracting(Call::operation).containsOnly("GetProvisionedConcurrencyConfig");
+    assertThat(calls("idem")).filteredOn(Call::failed).extracting(Call::operation).containsOnly("GetProvisionedConcurrencyConfig");
     assertThat(get("idem").getMetadata().getResourceVersion()).as("no status write when nothing changed").isEqualTo(resourceVersion);
   }
 
@@ -325,7 +325,7 @@ class ServerlessServiceReconcilerTest {
       table(s, "usage").globalSecondaryIndexes.add(index);
     });
     awaitReady("chg", gen);
-    assertThat(mutatingOperations()).containsExactly("UpdateTable");
+    assertThat(mutatingOperations("chg")).containsExactly("UpdateTable");
     assertThat(faults.requests(since(mark).and(target("UpdateTable")))).singleElement()
         .satisfies(r -> assertThat(r.body()).contains("\"TableName\":\"chg-prod-usage\"").contains("date-index"));
     assertThat(dynamo.describeTable(r -> r.tableName("chg-prod-usage")).table().globalSecondaryIndexes())
@@ -335,7 +335,7 @@ class ServerlessServiceReconcilerTest {
     recorder.clear();
     gen = edit("chg", s -> s.getSpec().restApi.routes.add(new RestApiSpec.Route("/health", List.of(RestApiSpec.Method.GET), "usage-handler")));
     awaitReady("chg", gen);
-    assertThat(mutatingOperations()).containsExactlyInAnyOrder(
+    assertThat(mutatingOperations("chg")).containsExactlyInAnyOrder(
         "CreateResource",
         "PutMethod", "PutIntegration", // GET /health → usage-handler
         "PutMethod", "PutMethodResponse", "PutIntegration", "PutIntegrationResponse", // OPTIONS /health (CORS)
@@ -352,7 +352,9 @@ class ServerlessServiceReconcilerTest {
     gen = edit("chg", s -> function(s, "prompt-crud").memoryMB = 768);
     awaitReady("chg", gen);
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(functionStatus(get("chg"), "prompt-crud").aliasVersion).isEqualTo("2"));
-    assertThat(mutatingOperations()).containsExactlyInAnyOrder("UpdateFunctionConfiguration", "PublishVersion", "UpdateAlias");
+    assertThat(mutatingOperations("chg")).containsExactlyInAnyOrder("UpdateFunctionConfiguration", "PublishVersion");
+    assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + functionStatus(get("chg"), "prompt-crud").release))
+        .filteredOn(Call::mutating).extracting(Call::operation).containsExactly("UpdateAlias");
     assertThat(faults.requests(since(mark).and(r -> r.path().startsWith("/2015-03-31/") && !r.method().equals("GET"))))
         .extracting(Request::path)
         .containsExactlyInAnyOrder(
@@ -423,7 +425,7 @@ class ServerlessServiceReconcilerTest {
     create(small("adopt"));
     ServerlessService s = awaitReady("adopt", 1);
 
-    assertThat(recorder.calls()).extracting(Call::operation).doesNotContain("CreateTable", "CreateRole", "CreateFunction");
+    assertThat(calls("adopt")).extracting(Call::operation).doesNotContain("CreateTable", "CreateRole", "CreateFunction");
     assertThat(s.getStatus().resources).extracting(r -> r.kind + "/" + r.name + "=" + r.state)
         .containsExactly("DynamoDBTable/items=Ready", "IAMRole/api=Ready", "LambdaFunction/api=Ready");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals("Adopted")))
@@ -453,7 +455,7 @@ class ServerlessServiceReconcilerTest {
     client.resource(s).delete();
     await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("del")).isNull());
 
-    List<String> deletes = mutatingOperations().stream().filter(o -> o.startsWith("Delete")).toList();
+    List<String> deletes = mutatingOperations("del").stream().filter(o -> o.startsWith("Delete")).toList();
     assertThat(deletes).contains("DeleteRestApi", "DeleteApi", "DeleteFunction", "DeleteRole", "DeleteTable");
     // Reverse dependency order: APIs, then functions, then roles and tables.
     assertThat(deletes.lastIndexOf("DeleteRestApi")).isLessThan(deletes.indexOf("DeleteFunction"));
@@ -486,7 +488,7 @@ class ServerlessServiceReconcilerTest {
     client.resource(s).delete();
     await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("keep")).isNull());
 
-    assertThat(recorder.mutatingCalls()).isEmpty();
+    assertThat(calls("keep")).filteredOn(Call::mutating).isEmpty();
     assertThat(dynamo.describeTable(r -> r.tableName("keep-prod-items")).table().tableName()).isEqualTo("keep-prod-items");
     assertThat(iam.getRole(r -> r.roleName("keep-prod-api")).role().roleName()).isEqualTo("keep-prod-api");
     assertThat(lambda.getFunction(r -> r.functionName("keep-prod-api")).configuration().functionName()).isEqualTo("keep-prod-api");
@@ -671,7 +673,7 @@ class ServerlessServiceReconcilerTest {
     awaitReady("assumed", 1);
     List<Request> assumeRole = faults.requests(since(mark).and(AwsFaults.action("AssumeRole")));
     assertThat(assumeRole).isNotEmpty().allSatisfy(r -> assertThat(r.body()).contains("RoleArn=arn%3Aaws%3Aiam%3A%3A" + ACCOUNT + "%3Arole%2Fslipway-deployer"));
-    assertThat(recorder.calls()).anySatisfy(c -> {
+    assertThat(calls("assumed")).anySatisfy(c -> {
       assertThat(c.operation()).isEqualTo("AssumeRole");
       assertThat(c.failed()).isFalse();
     });
@@ -805,8 +807,16 @@ class ServerlessServiceReconcilerTest {
         .toList();
   }
 
-  private List<String> mutatingOperations() {
-    return recorder.mutatingCalls().stream().map(Call::operation).toList();
+  /**
+   * The AWS calls made for one service of this test. Services of other tests (and of other test
+   * classes in this JVM) keep reconciling in the background; the recorder tells them apart.
+   */
+  private List<Call> calls(String service) {
+    return recorder.callsFor("ServerlessService/" + ns + "/" + service);
+  }
+
+  private List<String> mutatingOperations(String service) {
+    return calls(service).stream().filter(Call::mutating).map(Call::operation).toList();
   }
 
   /**
@@ -814,9 +824,9 @@ class ServerlessServiceReconcilerTest {
    * the last stage reads the REST API's deployment once per pass, and one more than {@code n} such
    * reads covers a pass that was already under way when the recorder was cleared.
    */
-  private void awaitFullPasses(int n) {
+  private void awaitFullPasses(String service, int n) {
     recorder.clear();
-    await().atMost(Duration.ofSeconds(30)).until(() -> recorder.calls().stream().filter(c -> c.operation().equals("GetDeployment")).count() >= n + 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> calls(service).stream().filter(c -> c.operation().equals("GetDeployment")).count() >= n + 1);
   }
 
   /**
