@@ -337,21 +337,25 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
 
   /** The newest other release for the same alias that was created after this one. */
   private Optional<LambdaRelease> newerSibling(LambdaRelease release) {
-    return siblings(release).filter(o -> created(o).compareTo(created(release)) > 0).max(Comparator.comparing(LambdaReleaseReconciler::created));
+    return siblings(release).filter(o -> AGE.compare(o, release) > 0).max(AGE);
   }
 
   /** An older release for the same alias that has not reached its final, confirmed state. */
   private Optional<LambdaRelease> olderRunningSibling(LambdaRelease release) {
     return siblings(release)
-        .filter(o -> created(o).compareTo(created(release)) < 0)
+        .filter(o -> AGE.compare(o, release) < 0)
         .filter(o -> o.getStatus() == null || o.getStatus().finishTime == null)
         .findFirst();
   }
 
-  /** Creation order, with the name breaking ties of the same second. */
-  private static String created(LambdaRelease r) {
-    return r.getMetadata().getCreationTimestamp() + "/" + r.getMetadata().getName();
-  }
+  /**
+   * Creation order. Timestamps have whole seconds, so within one second a release that has started
+   * counts as the older one (it was there first for the operator), then the name decides.
+   */
+  private static final Comparator<LambdaRelease> AGE =
+      Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp())
+          .thenComparing(r -> r.getStatus() == null || r.getStatus().phase == null ? 1 : 0)
+          .thenComparing(r -> r.getMetadata().getName());
 
   private static boolean functionExists(AwsClients clients, String function) {
     try {

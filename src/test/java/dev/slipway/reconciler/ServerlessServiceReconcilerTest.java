@@ -355,7 +355,7 @@ class ServerlessServiceReconcilerTest {
     assertThat(mutatingOperations("chg")).containsExactlyInAnyOrder("UpdateFunctionConfiguration", "PublishVersion");
     assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + functionStatus(get("chg"), "prompt-crud").release))
         .filteredOn(Call::mutating).extracting(Call::operation).containsExactly("UpdateAlias");
-    assertThat(faults.requests(since(mark).and(r -> r.path().startsWith("/2015-03-31/") && !r.method().equals("GET"))))
+    assertThat(faults.requests(since(mark).and(r -> r.path().startsWith("/2015-03-31/functions/chg-prod-") && !r.method().equals("GET"))))
         .extracting(Request::path)
         .containsExactlyInAnyOrder(
             "/2015-03-31/functions/chg-prod-prompt-crud/configuration",

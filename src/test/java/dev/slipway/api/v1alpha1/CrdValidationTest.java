@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.testing.KubeApiServer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +127,15 @@ class CrdValidationTest {
     assertThat(get.stdout().lines().findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "STAGE", "REGION", "READY", "REASON", "AGE");
     assertThat(get.stdout().lines().filter(l -> l.startsWith("listed ")).findFirst().orElseThrow()).contains(" dev ", " us-east-1");
+  }
+
+  /**
+   * The objects accepted here name code that does not exist; an operator running in this JVM (for
+   * the @QuarkusTest classes) would otherwise keep trying to build them for the rest of the run.
+   */
+  @AfterEach
+  void removeWhatWasApplied() {
+    kube.kubectl(null, "delete", "serverlessservices,lambdareleases,canarypolicies", "--all", "-n", ns, "--wait=false");
   }
 
   private static void assertApplied(String manifest) {
