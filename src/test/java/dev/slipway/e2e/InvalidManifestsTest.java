@@ -72,7 +72,9 @@ class InvalidManifestsTest {
   @Test
   void theValidManifestsTheCorpusIsMadeFromAreAccepted() {
     for (String file : List.of("canarypolicy.yaml", "serverlessservice.yaml", "lambdarelease.yaml")) {
-      KubeApiServer.Result r = kube.kubectl(null, "apply", "-n", ns, "-f", VALID.resolve(file).toString());
+      // Validated by the API server (schema and CEL) but not stored: stored, the operator of the
+      // @QuarkusTest classes in this JVM would try to build them for the rest of the run.
+      KubeApiServer.Result r = kube.kubectl(null, "apply", "--dry-run=server", "-n", ns, "-f", VALID.resolve(file).toString());
       assertThat(r.exitCode()).as("%s: %s", file, r.stderr()).isZero();
       assertThat(r.stderr()).as("%s: no warnings", file).isEmpty();
     }

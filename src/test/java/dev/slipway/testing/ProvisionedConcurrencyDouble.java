@@ -1,4 +1,4 @@
-package dev.slipway.aws.kinds;
+package dev.slipway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ import okio.Buffer;
  * serves {@code /2019-09-30/functions/{name}/provisioned-concurrency} from memory, as AWS documents
  * it, and forwards every other request to moto unchanged.
  */
-final class ProvisionedConcurrencyDouble implements AutoCloseable {
+public final class ProvisionedConcurrencyDouble implements AutoCloseable {
 
   private static final Pattern PATH = Pattern.compile("/2019-09-30/functions/([^/?]+)/provisioned-concurrency\\?Qualifier=([^&]+)");
   private static final Pattern COUNT = Pattern.compile("\"ProvisionedConcurrentExecutions\"\\s*:\\s*(\\d+)");
@@ -37,7 +37,7 @@ final class ProvisionedConcurrencyDouble implements AutoCloseable {
   /** Requested provisioned concurrency by "function:qualifier". */
   private final Map<String, Integer> configs = new ConcurrentHashMap<>();
 
-  ProvisionedConcurrencyDouble(URI moto) {
+  public ProvisionedConcurrencyDouble(URI moto) {
     this.moto = moto;
     server.setDispatcher(new Dispatcher() {
       @Override
@@ -53,12 +53,12 @@ final class ProvisionedConcurrencyDouble implements AutoCloseable {
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getPort());
   }
 
   /** The provisioned concurrency requested on {@code function:qualifier}, or null. */
-  Integer requested(String function, String qualifier) {
+  public Integer requested(String function, String qualifier) {
     return configs.get(function + ":" + qualifier);
   }
 

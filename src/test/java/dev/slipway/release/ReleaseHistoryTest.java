@@ -1,0 +1,61 @@
+package dev.slipway.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.testing.KubeApiServer;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Finished releases a service created are its deployment history, pruned like Deployment revisions. */
+class ReleaseHistoryTest {
+
+  private final KubeApiServer kube = KubeApiServer.shared();
+  private final KubernetesClient client = kube.client();
+
+  @Test
+  void keepsTheNewestServiceCreatedReleasesAndEveryUserCreatedOne() {
+    String ns = kube.newNamespace("history");
+    String ownerUid = UUID.randomUUID().toString();
+    for (int i = 1; i <= 4; i++) {
+      finished(ns, "api-v" + i, "2026-11-2" + i + "T10:00:00Z", ownerUid);
+    }
+    LambdaRelease byUser = finished(ns, "api-by-hand", "2026-11-20T10:00:00Z", null);
+    finished(ns, "other-function", "2026-11-19T10:00:00Z", ownerUid);
+
+    new ReleaseHistory(client, 2).prune(client.resources(LambdaRelease.class).inNamespace(ns).withName("api-v4").get());
+
+    assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems())
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactlyInAnyOrder("api-v4", "api-v3", byUser.getMetadata().getName(), "other-function");
+  }
+
+  /** A release of function {@code api} (or, by name, another one) that finished at {@code finishTime}. */
+  private LambdaRelease finished(String ns, String name, String finishTime, String ownerUid) {
+    // The label keeps the operator of the @QuarkusTest classes (if running in this JVM) away from them.
+    var meta = new ObjectMetaBuilder().withName(name).withNamespace(ns).addToLabels("slipway.dev/test-operator", "history");
+    if (ownerUid != null) {
+      meta.withOwnerReferences(new OwnerReferenceBuilder()
+          .withApiVersion("slipway.dev/v1alpha1").withKind("ServerlessService").withName("shop").withUid(ownerUid).build());
+    }
+    LambdaRelease r = new LambdaRelease();
+    r.setMetadata(meta.build());
+    r.setSpec(new LambdaReleaseSpec());
+    r.getSpec().service = "shop";
+    r.getSpec().function = name.startsWith("other") ? "other" : "api";
+    r.getSpec().code = CodeSource.s3("artifacts", name + ".zip");
+    LambdaRelease created = client.resource(r).create();
+    LambdaReleaseStatus status = new LambdaReleaseStatus();
+    status.phase = ReleasePhase.Succeeded;
+    status.finishTime = finishTime;
+    created.setStatus(status);
+    return client.resource(created).updateStatus();
+  }
+}
