@@ -300,6 +300,8 @@ class ServerlessServiceReconcilerTest {
 
     assertThat(calls("idem")).extracting(Call::operation).contains("DescribeTable", "GetRole", "GetFunction", "GetAlias", "GetResources", "GetStage", "GetRoutes");
     assertThat(calls("idem")).filteredOn(Call::mutating).isEmpty();
+    // The APIs are read by the id status recorded, not found by listing every API of the region.
+    assertThat(calls("idem")).extracting(Call::operation).doesNotContain("GetRestApis", "GetApis");
     // moto 5.2.1 does not implement GetProvisionedConcurrencyConfig (404, read as "none"): the only failing read.
     assertThat(calls("idem")).filteredOn(Call::failed).extracting(Call::operation).containsOnly("GetProvisionedConcurrencyConfig");
     assertThat(get("idem").getMetadata().getResourceVersion()).as("no status write when nothing changed").isEqualTo(resourceVersion);

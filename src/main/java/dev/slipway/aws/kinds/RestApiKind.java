@@ -164,11 +164,24 @@ public final class RestApiKind extends StepPlannedKind<RestApiKind.Desired, Rest
   }
 
   @Override
-  public Optional<Observed> read(StackContext ctx, Desired desired) {
-    return find(ctx, desired.physicalName()).map(id -> observe(ctx, desired, id));
+  String logicalName() {
+    return "api";
   }
 
-  private static Optional<String> find(StackContext ctx, String name) {
+  @Override
+  Optional<String> nameOf(StackContext ctx, String id) {
+    try {
+      return Optional.ofNullable(ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id)).name());
+    } catch (RuntimeException e) {
+      if (AwsErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  Optional<String> find(StackContext ctx, String name) {
     List<RestApi> named = new ArrayList<>();
     ctx.aws().apiGateway().getRestApisPaginator(r -> r.limit(500)).items().forEach(a -> {
       if (name.equals(a.name())) {

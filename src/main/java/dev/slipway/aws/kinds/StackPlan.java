@@ -58,10 +58,10 @@ public final class StackPlan {
   private static List<ManagedResource> apiNames(StackContext ctx) {
     List<ManagedResource> names = new ArrayList<>();
     if (ctx.spec().restApi != null) {
-      names.add(pending(REST_API.kind(), "api", Naming.restApiName(ctx.serviceName(), ctx.spec())));
+      names.add(pending(REST_API.kind(), REST_API.logicalName(), Naming.restApiName(ctx.serviceName(), ctx.spec())));
     }
     if (ctx.spec().webSocketApi != null) {
-      names.add(pending(WEBSOCKET_API.kind(), "websocket", WebSocketApiKind.physicalName(ctx)));
+      names.add(pending(WEBSOCKET_API.kind(), WEBSOCKET_API.logicalName(), WebSocketApiKind.physicalName(ctx)));
     }
     return names;
   }
@@ -94,10 +94,10 @@ public final class StackPlan {
   private static List<Planned<?, ?>> apis(StackContext ctx) {
     List<Planned<?, ?>> apis = new ArrayList<>();
     if (ctx.spec().restApi != null) {
-      apis.add(new Planned<>(REST_API, "api", RestApiKind.desired(ctx)));
+      apis.add(new Planned<>(REST_API, REST_API.logicalName(), RestApiKind.desired(ctx)));
     }
     if (ctx.spec().webSocketApi != null) {
-      apis.add(new Planned<>(WEBSOCKET_API, "websocket", WebSocketApiKind.desired(ctx)));
+      apis.add(new Planned<>(WEBSOCKET_API, WEBSOCKET_API.logicalName(), WebSocketApiKind.desired(ctx)));
     }
     return apis;
   }

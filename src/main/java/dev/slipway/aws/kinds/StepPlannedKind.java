@@ -30,6 +30,28 @@ abstract class StepPlannedKind<D extends DesiredResource, O> implements AwsResou
   /** Every change that brings observed to desired, in the order the calls must run. */
   abstract List<Step> plan(StackContext ctx, D desired, O observed);
 
+  /** The name AWS shows for the resource with this id; empty when no such resource exists. */
+  abstract Optional<String> nameOf(StackContext ctx, String id);
+
+  /** Finds the resource by name among all of its kind in the region (adoption, or a lost status). */
+  abstract Optional<String> find(StackContext ctx, String name);
+
+  /**
+   * Reads the resource by the id the last status recorded, and only when that is gone or renamed
+   * by listing every resource of the kind: a resync then costs one read, not a listing of the
+   * whole region.
+   */
+  @Override
+  public Optional<O> read(StackContext ctx, D desired) {
+    Optional<String> recorded = ctx.previous(kind(), logicalName())
+        .map(r -> r.id)
+        .filter(id -> nameOf(ctx, id).filter(desired.physicalName()::equals).isPresent());
+    return recorded.or(() -> find(ctx, desired.physicalName())).map(id -> observe(ctx, desired, id));
+  }
+
+  /** The logical name the stack plan gives this (singleton) kind. */
+  abstract String logicalName();
+
   @Override
   public O create(StackContext ctx, D desired) {
     O bare = observe(ctx, desired, createBare(ctx, desired));

@@ -93,12 +93,25 @@ public final class WebSocketApiKind extends StepPlannedKind<WebSocketApiKind.Des
   }
 
   @Override
-  public Optional<Observed> read(StackContext ctx, Desired desired) {
-    return find(ctx, desired.physicalName()).map(id -> observe(ctx, desired, id));
+  String logicalName() {
+    return "websocket";
+  }
+
+  @Override
+  Optional<String> nameOf(StackContext ctx, String id) {
+    try {
+      return Optional.ofNullable(client.apply(ctx).getApi(r -> r.apiId(id)).name());
+    } catch (RuntimeException e) {
+      if (AwsErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   /** The WebSocket API with this name; several are ambiguous unless exactly one carries this service's tag. */
-  private Optional<String> find(StackContext ctx, String name) {
+  @Override
+  Optional<String> find(StackContext ctx, String name) {
     ApiGatewayV2Client v2 = client.apply(ctx);
     List<Api> named = new ArrayList<>(paged(t -> v2.getApis(r -> r.nextToken(t)), GetApisResponse::items, GetApisResponse::nextToken));
     named.removeIf(a -> !name.equals(a.name()) || a.protocolType() != ProtocolType.WEBSOCKET);
