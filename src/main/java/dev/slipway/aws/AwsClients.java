@@ -43,6 +43,7 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<S3Client> s3;
   private final Lazy<SsmClient> ssm;
   private final Lazy<StsClient> sts;
+  private volatile String accountId;
 
   AwsClients(
       AwsTarget target,
@@ -125,6 +126,23 @@ public final class AwsClients implements AutoCloseable {
 
   public StsClient sts() {
     return sts.get();
+  }
+
+  /**
+   * The account the target's credentials belong to, asked of STS once: it never changes for a
+   * target, and asking at every reconcile would cost one call per service per resync.
+   */
+  public String accountId() {
+    String a = accountId;
+    if (a == null) {
+      synchronized (this) {
+        if (accountId == null) {
+          accountId = sts().getCallerIdentity().account();
+        }
+        a = accountId;
+      }
+    }
+    return a;
   }
 
   @Override

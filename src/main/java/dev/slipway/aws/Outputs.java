@@ -3,7 +3,6 @@ package dev.slipway.aws;
 /** Keys of the outputs stages publish in {@link StackContext} and status shows. */
 public final class Outputs {
   /** The AWS account the service's resources live in, as STS reports it for the target's credentials. */
-  public static final String ACCOUNT_ID = "accountId";
   public static final String REST_API_ID = "restApiId";
   public static final String REST_API_URL = "restApiUrl";
   public static final String WEBSOCKET_API_ID = "webSocketApiId";

@@ -159,16 +159,9 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
     return d.policy(new ExecutionRolePolicy.Scope(ctx.region(), account(ctx)));
   }
 
-  /** The account of the target's credentials, asked of STS once per reconcile and shared through the context. */
+  /** The account of the target's credentials (asked of STS once per target, see {@link dev.slipway.aws.AwsClients#accountId()}). */
   private static String account(StackContext ctx) {
-    // Roles converge in parallel; the lock makes the first one ask and the others reuse the answer.
-    synchronized (ctx) {
-      return ctx.findOutput(Outputs.ACCOUNT_ID).orElseGet(() -> {
-        String account = ctx.aws().sts().getCallerIdentity().account();
-        ctx.publish(Outputs.ACCOUNT_ID, account);
-        return account;
-      });
-    }
+    return ctx.aws().accountId();
   }
 
   private ObservedRole observe(StackContext ctx, DesiredRole d) {

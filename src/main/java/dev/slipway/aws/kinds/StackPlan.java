@@ -37,8 +37,8 @@ public final class StackPlan {
           REST_API.kind(), REST_API,
           WEBSOCKET_API.kind(), WEBSOCKET_API);
 
-  /** Outputs kept internal: the account id and role ARNs are plumbing, not something apps consume. */
-  private static final Function<String, Boolean> PUBLIC_OUTPUT = key -> !key.equals(Outputs.ACCOUNT_ID) && !key.endsWith(".roleArn");
+  /** Outputs kept internal: role ARNs are plumbing, not something apps consume. */
+  private static final Function<String, Boolean> PUBLIC_OUTPUT = key -> !key.endsWith(".roleArn");
 
   private StackPlan() {}
 
