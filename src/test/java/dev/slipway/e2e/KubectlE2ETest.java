@@ -233,6 +233,10 @@ class KubectlE2ETest {
     String sns = kube.newNamespace("columns-sls");
     assertThat(kubectl("apply", "-n", sns, "-f", "src/test/resources/valid/serverlessservice.yaml").exitCode()).isZero();
     assertThat(header("serverlessservices", sns)).containsExactly("NAME", "STAGE", "REGION", "READY", "REASON", "AGE");
+    // These objects name code that does not exist: left behind, the operator would keep trying to
+    // build them for the rest of the run; deleting them also removes what they created in AWS.
+    kubectl("delete", "serverlessservices,lambdareleases,canarypolicies", "--all", "-n", sns, "--wait=false");
+    kubectl("delete", "serverlessservices,lambdareleases,canarypolicies", "--all", "-n", ns, "--wait=false");
   }
 
   private static String[] header(String kind, String ns) {

@@ -1,5 +1,6 @@
 package dev.slipway.bench;
 
+import dev.slipway.canary.MutableClock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.AnalysisResult;
 import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
@@ -14,7 +15,6 @@ import dev.slipway.canary.ReleasePolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +70,7 @@ public class ReleaseMachineBench {
     ReleasePolicy policy = ReleasePolicy.of(spec);
 
     // Drive a release from its start to the middle of step 4 (35 minutes in), as the reconciler would.
-    MovingClock clock = new MovingClock(T0);
+    MutableClock clock = new MutableClock(T0);
     AliasState alias = AliasState.single("1");
     LambdaReleaseStatus status = null;
     Instant until = T0.plus(Duration.ofMinutes(35));
@@ -93,16 +93,16 @@ public class ReleaseMachineBench {
           break;
         }
       }
-      if (!(a instanceof Action.Wait w) || clock.now.plus(w.delay()).isAfter(until)) {
+      if (!(a instanceof Action.Wait w) || clock.instant().plus(w.delay()).isAfter(until)) {
         break;
       }
-      clock.now = clock.now.plus(w.delay());
+      clock.advance(w.delay());
     }
     if (status.step == null || status.step != 4 || status.analysis.size() < 20) {
       throw new IllegalStateException("set-up did not reach the middle of step 4 with a full history: step " + status.step
           + ", " + status.analysis.size() + " results, phase " + status.phase);
     }
-    machine = new ReleaseMachine(Clock.fixed(clock.now.plusSeconds(20), ZoneOffset.UTC));
+    machine = new ReleaseMachine(Clock.fixed(clock.instant().plusSeconds(20), ZoneOffset.UTC));
     waiting = input(policy, status, alias);
     withAnalysis = waiting.withAnalysis(List.of(pass()));
   }
@@ -128,29 +128,5 @@ public class ReleaseMachineBench {
   @Benchmark
   public Decision recordAnalysis() {
     return machine.decide(withAnalysis);
-  }
-
-  /** A clock the set-up moves by hand. */
-  static final class MovingClock extends Clock {
-    Instant now;
-
-    MovingClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
