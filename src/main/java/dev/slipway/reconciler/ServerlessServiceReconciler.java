@@ -160,7 +160,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
    */
   private void markTerminal(ServerlessServiceStatus status, String reason, String message, long generation) {
     Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
-    Conditions.set(status.conditions, Conditions.RECONCILING, false, reason, "waiting for a change of the spec", generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, false, reason, "not retrying until the spec changes or the next resync", generation, clock);
     Conditions.set(status.conditions, Conditions.DEGRADED, true, reason, message, generation, clock);
   }
 
