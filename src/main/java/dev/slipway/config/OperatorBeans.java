@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,7 +34,11 @@ public class OperatorBeans {
   @Produces
   @Singleton
   AwsClientFactory awsClientFactory(SlipwayConfig config, AwsCallRecorder recorder) {
-    return new AwsClientFactory(config.aws().endpointUrl(), recorder);
+    // The SDK honours AWS_ENDPOINT_URL by itself; taking it here as well also switches S3 to
+    // path-style addressing, which emulators need.
+    Optional<URI> endpoint = config.aws().endpointUrl()
+        .or(() -> Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL")).filter(v -> !v.isBlank()).map(URI::create));
+    return new AwsClientFactory(endpoint, recorder);
   }
 
   void closeClients(@Disposes AwsClientFactory factory) {
