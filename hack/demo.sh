@@ -113,7 +113,8 @@ watch_release() {
   for _ in $(seq 240); do
     now=$(kubectl get lr "$release" -n chat -o jsonpath='{.status.phase}/{.status.stepLabel}/{.status.weight}' 2>/dev/null || true)
     if [ "$now" != "$last" ]; then
-      if [ $header = 1 ]; then kubectl get lr "$release" -n chat; header=0; else kubectl get lr "$release" -n chat --no-headers; fi
+      # Without the header kubectl sizes columns to the row alone; cutting it keeps them aligned.
+      if [ $header = 1 ]; then kubectl get lr "$release" -n chat; header=0; else kubectl get lr "$release" -n chat | tail -n 1; fi
       last="$now"
     fi
     case "$now" in

@@ -241,7 +241,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
           ? run.versions().pointAt(function, in.alias(), t.version())
           : run.versions().route(function, in.alias(), t.version(), t.additionalVersion(), t.weight());
       ProvisionedConcurrency.afterShift(run.clients().lambda(), function, in.alias(), in.status().stableVersion, t);
-      metrics.canaryWeight(name(run.release()), function, t.weight());
+      // The weight the release reports (100 once promoted), not the alias's additional-version share.
+      metrics.canaryWeight(name(run.release()), function, in.status().weight == null ? t.weight() : in.status().weight);
       return in.withObserved(observed(routing));
     }
     if (action instanceof Action.RunAnalysis analysis) {
