@@ -33,6 +33,26 @@ public final class AwsErrors {
 
   private AwsErrors() {}
 
+  /** The result of {@code read}, or empty when AWS says the resource does not exist. */
+  public static <T> java.util.Optional<T> unlessNotFound(java.util.function.Supplier<T> read) {
+    try {
+      return java.util.Optional.ofNullable(read.get());
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Runs {@code call}; a resource that is already gone counts as done. */
+  public static void ignoreNotFound(Runnable call) {
+    unlessNotFound(() -> {
+      call.run();
+      return Boolean.TRUE;
+    });
+  }
+
   /** The service says the resource does not exist. */
   public static boolean isNotFound(Throwable t) {
     return t instanceof AwsServiceException e

@@ -359,15 +359,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
           .thenComparing(r -> r.getMetadata().getName());
 
   private static boolean functionExists(AwsClients clients, String function) {
-    try {
-      clients.lambda().getFunctionConfiguration(r -> r.functionName(function));
-      return true;
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return false;
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> clients.lambda().getFunctionConfiguration(r -> r.functionName(function))).isPresent();
   }
 
   private static AliasState observed(LambdaVersions.AliasRouting routing) {

@@ -47,14 +47,7 @@ final class ProvisionedConcurrency {
   }
 
   private static Optional<Integer> read(LambdaClient lambda, String function, String qualifier) {
-    try {
-      var c = lambda.getProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(qualifier));
-      return Optional.ofNullable(c.requestedProvisionedConcurrentExecutions());
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> lambda.getProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(qualifier)))
+        .map(c -> c.requestedProvisionedConcurrentExecutions());
   }
 }

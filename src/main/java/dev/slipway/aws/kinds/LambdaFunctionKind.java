@@ -78,15 +78,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    try {
-      GetFunctionResponse f = ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName()));
-      return Optional.of(observe(ctx, d, f, null));
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName())))
+        .map(f -> observe(ctx, d, f, null));
   }
 
   private Observed observe(StackContext ctx, Desired d, GetFunctionResponse f, String publishedVersion) {
@@ -105,14 +98,9 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   }
 
   private static Integer provisionedConcurrency(LambdaClient lambda, String function, String alias) {
-    try {
-      return lambda.getProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias)).requestedProvisionedConcurrentExecutions();
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return null;
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> lambda.getProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias)))
+        .map(c -> c.requestedProvisionedConcurrentExecutions())
+        .orElse(null);
   }
 
   @Override

@@ -90,16 +90,11 @@ final class LambdaInvokePermissions {
     Set<Grant> found = sorted();
     for (String aliasArn : aliasArns) {
       AliasArn a = AliasArn.parse(aliasArn);
-      String policy;
-      try {
-        policy = lambda.getPolicy(r -> r.functionName(a.function()).qualifier(a.alias())).policy();
-      } catch (RuntimeException e) {
-        if (AwsErrors.isNotFound(e)) {
-          continue;
-        }
-        throw e;
+      var policy = AwsErrors.unlessNotFound(() -> lambda.getPolicy(r -> r.functionName(a.function()).qualifier(a.alias())).policy());
+      if (policy.isEmpty()) {
+        continue;
       }
-      for (JsonNode s : parse(policy).path("Statement")) {
+      for (JsonNode s : parse(policy.get()).path("Statement")) {
         String sid = s.path("Sid").asText();
         // Filtering on Resource too: some emulators return every qualifier's statements.
         if (sid.startsWith(statementPrefix) && aliasArn.equals(s.path("Resource").asText())) {

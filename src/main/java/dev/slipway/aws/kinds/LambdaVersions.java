@@ -209,28 +209,13 @@ public final class LambdaVersions {
 
   /** The alias's routing, or empty when the alias does not exist. */
   public Optional<AliasRouting> readAlias(String function, String alias) {
-    try {
-      var a = lambda.getAlias(r -> r.functionName(function).name(alias));
-      return Optional.of(routing(a.aliasArn(), a.functionVersion(), a.routingConfig()));
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> lambda.getAlias(r -> r.functionName(function).name(alias)))
+        .map(a -> routing(a.aliasArn(), a.functionVersion(), a.routingConfig()));
   }
 
   /** Whether {@code version} of the function exists (versions can be deleted behind our back). */
   public boolean versionExists(String function, String version) {
-    try {
-      lambda.getFunctionConfiguration(r -> r.functionName(function).qualifier(version));
-      return true;
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return false;
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> lambda.getFunctionConfiguration(r -> r.functionName(function).qualifier(version))).isPresent();
   }
 
   /** Creates the alias with all traffic on {@code version}. */

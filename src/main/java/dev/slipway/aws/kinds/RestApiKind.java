@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.apigateway.model.GetStageResponse;
  * deployment carries a fingerprint of the routes it was made from, so a new one is created exactly
  * when the live routes are not the declared ones.
  */
-public final class RestApiKind extends StepPlannedKind<RestApiKind.Desired, RestApiKind.Observed> {
+public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.Observed> {
 
   public static final String KIND = "RestApi";
   /** Prefix of the description of the deployments Slipway makes; the fingerprint follows. */
@@ -170,14 +170,7 @@ public final class RestApiKind extends StepPlannedKind<RestApiKind.Desired, Rest
 
   @Override
   Optional<String> nameOf(StackContext ctx, String id) {
-    try {
-      return Optional.ofNullable(ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id)).name());
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id)).name());
   }
 
   @Override
@@ -401,28 +394,14 @@ public final class RestApiKind extends StepPlannedKind<RestApiKind.Desired, Rest
     return path.replaceAll("\\{[^/]+\\}", "*");
   }
 
-  private static LambdaInvokePermissions permissions(String apiName) {
+  @Override
+  LambdaInvokePermissions permissions(String apiName) {
     return new LambdaInvokePermissions(KIND, apiName);
   }
 
-  /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */
   @Override
-  public void delete(StackContext ctx, ManagedResource resource) {
-    LambdaInvokePermissions permissions = permissions(resource.physicalName);
-    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx.aws().lambda(), LambdaInvokePermissions.knownAliases(ctx)));
-    Optional<String> id = Optional.ofNullable(resource.id).or(() -> find(ctx, resource.physicalName));
-    if (id.isEmpty()) {
-      return;
-    }
-    try {
-      // Read first: some emulators answer a DeleteRestApi of a missing API with a 500.
-      ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id.get()));
-      ctx.aws().apiGateway().deleteRestApi(r -> r.restApiId(id.get()));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.isNotFound(e)) {
-        throw e;
-      }
-    }
+  void deleteById(StackContext ctx, String id) {
+    ctx.aws().apiGateway().deleteRestApi(r -> r.restApiId(id));
   }
 
   @Override

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.apigatewayv2.model.Route;
  * alias and a route targeting it, invoke grants on the aliases, and an auto-deploying stage, so
  * every route or integration change goes live without a deployment of Slipway's own.
  */
-public final class WebSocketApiKind extends StepPlannedKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
+public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
 
   public static final String KIND = "WebSocketApi";
   private static final String TARGET = "integrations/";
@@ -99,14 +99,7 @@ public final class WebSocketApiKind extends StepPlannedKind<WebSocketApiKind.Des
 
   @Override
   Optional<String> nameOf(StackContext ctx, String id) {
-    try {
-      return Optional.ofNullable(client.apply(ctx).getApi(r -> r.apiId(id)).name());
-    } catch (RuntimeException e) {
-      if (AwsErrors.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return AwsErrors.unlessNotFound(() -> client.apply(ctx).getApi(r -> r.apiId(id)).name());
   }
 
   /** The WebSocket API with this name; several are ambiguous unless exactly one carries this service's tag. */
@@ -241,7 +234,8 @@ public final class WebSocketApiKind extends StepPlannedKind<WebSocketApiKind.Des
     return target != null && target.startsWith(TARGET) ? target.substring(TARGET.length()) : null;
   }
 
-  private static LambdaInvokePermissions permissions(String apiName) {
+  @Override
+  LambdaInvokePermissions permissions(String apiName) {
     return new LambdaInvokePermissions(KIND, apiName);
   }
 
@@ -258,25 +252,9 @@ public final class WebSocketApiKind extends StepPlannedKind<WebSocketApiKind.Des
     return all;
   }
 
-  /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */
   @Override
-  public void delete(StackContext ctx, ManagedResource resource) {
-    LambdaInvokePermissions permissions = permissions(resource.physicalName);
-    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx.aws().lambda(), LambdaInvokePermissions.knownAliases(ctx)));
-    Optional<String> id = Optional.ofNullable(resource.id).or(() -> find(ctx, resource.physicalName));
-    if (id.isEmpty()) {
-      return;
-    }
-    ApiGatewayV2Client v2 = client.apply(ctx);
-    try {
-      // Read first: moto answers a DeleteApi of a missing API with success, AWS with NotFound.
-      v2.getApi(r -> r.apiId(id.get()));
-      v2.deleteApi(r -> r.apiId(id.get()));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.isNotFound(e)) {
-        throw e;
-      }
-    }
+  void deleteById(StackContext ctx, String id) {
+    client.apply(ctx).deleteApi(r -> r.apiId(id));
   }
 
   @Override

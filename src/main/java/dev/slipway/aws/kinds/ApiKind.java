@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.AwsResourceKind;
@@ -13,11 +15,12 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A kind with many parts (an API's routes, integrations, grants, stage) whose changes are planned
- * as {@link Step}s: compare() reports the plan, update() runs it, and create() makes the bare
- * resource and lets the same plan fill it in, so creating and repairing cannot disagree.
+ * An API Gateway API (REST or WebSocket): many parts (routes, integrations, grants on function
+ * aliases, stage) whose changes are planned as {@link Step}s. compare() reports the plan, update()
+ * runs it, and create() makes the bare API and lets the same plan fill it in, so creating and
+ * repairing cannot disagree.
  */
-abstract class StepPlannedKind<D extends DesiredResource, O> implements AwsResourceKind<D, O> {
+abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<D, O> {
 
   /** Creates the resource with no parts yet and returns its id. */
   abstract String createBare(StackContext ctx, D desired);
@@ -51,6 +54,25 @@ abstract class StepPlannedKind<D extends DesiredResource, O> implements AwsResou
 
   /** The logical name the stack plan gives this (singleton) kind. */
   abstract String logicalName();
+
+  /** The grants an API of this name holds on function aliases. */
+  abstract LambdaInvokePermissions permissions(String physicalName);
+
+  /** Deletes the API with this id. */
+  abstract void deleteById(StackContext ctx, String id);
+
+  /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    LambdaInvokePermissions permissions = permissions(resource.physicalName);
+    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx.aws().lambda(), LambdaInvokePermissions.knownAliases(ctx)));
+    Optional.ofNullable(resource.id)
+        .or(() -> find(ctx, resource.physicalName))
+        // Read first: emulators answer the delete of a missing API with a 500 (REST) or a success
+        // (WebSocket) where AWS says NotFound.
+        .filter(id -> nameOf(ctx, id).isPresent())
+        .ifPresent(id -> AwsErrors.ignoreNotFound(() -> deleteById(ctx, id)));
+  }
 
   @Override
   public O create(StackContext ctx, D desired) {
