@@ -16,6 +16,7 @@ import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
 import okio.Buffer;
 
 /**
@@ -44,6 +45,13 @@ public final class ProvisionedConcurrencyDouble implements AutoCloseable {
       public MockResponse dispatch(RecordedRequest request) {
         Matcher m = PATH.matcher(request.getPath());
         return m.matches() ? provisionedConcurrency(request, m.group(1) + ":" + m.group(2)) : forward(request);
+      }
+
+      // The SDK's HTTP client sends "Expect: 100-continue" and waits seconds for the go-ahead
+      // before a body; answer it at once, as AWS and moto do.
+      @Override
+      public MockResponse peek() {
+        return new MockResponse().setSocketPolicy(SocketPolicy.EXPECT_CONTINUE);
       }
     });
     try {
