@@ -26,6 +26,7 @@ public final class StackContext {
   private final Map<String, ManagedResource> previous = new LinkedHashMap<>();
   private final Map<String, FunctionStatus> functions = new ConcurrentHashMap<>();
   private final Map<String, String> outputs = new ConcurrentHashMap<>();
+  private final Map<String, Object> reads = new ConcurrentHashMap<>();
 
   public StackContext(
       AwsClients aws,
@@ -113,6 +114,16 @@ public final class StackContext {
   /** Function entries of the functions in the spec, in spec order. */
   public List<FunctionStatus> functionStatuses() {
     return spec.functions.stream().map(f -> functions.get(f.name)).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /**
+   * A read shared by the kinds of this reconcile (several kinds look at the same AWS document, such
+   * as a function alias's resource policy): made once, then served from memory until the next
+   * reconcile. Only for reads whose later changes in this reconcile the readers do not need to see.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T sharedRead(String key, java.util.function.Supplier<T> read) {
+    return (T) reads.computeIfAbsent(key, k -> read.get());
   }
 
   public void publish(String key, String value) {

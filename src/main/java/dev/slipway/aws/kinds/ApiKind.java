@@ -65,7 +65,7 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     LambdaInvokePermissions permissions = permissions(resource.physicalName);
-    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx.aws().lambda(), LambdaInvokePermissions.knownAliases(ctx)));
+    LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx, LambdaInvokePermissions.knownAliases(ctx)));
     Optional.ofNullable(resource.id)
         .or(() -> find(ctx, resource.physicalName))
         // Read first: emulators answer the delete of a missing API with a 500 (REST) or a success

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.ArrayList;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Comparator;
@@ -85,12 +86,18 @@ final class LambdaInvokePermissions {
     return aliases;
   }
 
-  /** This API's statements as they are now on the given aliases; a missing function or policy has none. */
-  Set<Grant> observe(LambdaClient lambda, Collection<String> aliasArns) {
+  /**
+   * This API's statements on the given aliases, as they were when this reconcile first read them; a
+   * missing function or policy has none. The REST and WebSocket APIs read the same alias policies:
+   * one read each per reconcile, each API then keeps to its own statements.
+   */
+  Set<Grant> observe(StackContext ctx, Collection<String> aliasArns) {
+    LambdaClient lambda = ctx.aws().lambda();
     Set<Grant> found = sorted();
     for (String aliasArn : aliasArns) {
       AliasArn a = AliasArn.parse(aliasArn);
-      var policy = AwsErrors.unlessNotFound(() -> lambda.getPolicy(r -> r.functionName(a.function()).qualifier(a.alias())).policy());
+      Optional<String> policy = ctx.sharedRead("lambda policy " + aliasArn,
+          () -> AwsErrors.unlessNotFound(() -> lambda.getPolicy(r -> r.functionName(a.function()).qualifier(a.alias())).policy()));
       if (policy.isEmpty()) {
         continue;
       }

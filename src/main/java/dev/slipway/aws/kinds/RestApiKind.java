@@ -208,7 +208,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         fingerprint = description.substring(DEPLOYMENT_MARK.length());
       }
     }
-    Set<Grant> grants = permissions(desired.physicalName()).observe(ctx.aws().lambda(), desired.knownAliases());
+    Set<Grant> grants = permissions(desired.physicalName()).observe(ctx, desired.knownAliases());
     String endpointType = api.endpointConfiguration() == null ? null : api.endpointConfiguration().typesAsStrings().stream().findFirst().orElse(null);
     return new Observed(apiId, endpointType, api.tags(), resources, stage, fingerprint, grants);
   }

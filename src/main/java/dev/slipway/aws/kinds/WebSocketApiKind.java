@@ -129,7 +129,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
         throw e;
       }
     }
-    Set<Grant> grants = permissions(desired.physicalName()).observe(ctx.aws().lambda(), desired.knownAliases());
+    Set<Grant> grants = permissions(desired.physicalName()).observe(ctx, desired.knownAliases());
     return new Observed(apiId, api.routeSelectionExpression(), api.tags(), routes, integrations, stage, grants);
   }
 
