@@ -16,7 +16,7 @@ class InstallManifestsTest {
     assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
     assertThat(rendered.stdout())
         .contains("kind: CustomResourceDefinition", "name: serverlessservices.slipway.dev", "kind: ClusterRole", "kind: Deployment")
-        .contains("image: ghcr.io/slipway-dev/slipway-operator:0.1.0")
+        .contains("image: registry.example.com/slipway/slipway-operator:0.1.0")
         .contains("eks.amazonaws.com/role-arn");
 
     // The namespace for real (a server-side dry run creates nothing the other objects could live in),
