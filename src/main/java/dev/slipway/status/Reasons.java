@@ -1,0 +1,48 @@
+package dev.slipway.status;
+
+/**
+ * The CamelCase reasons of conditions and events, named once so that the reconcilers, the tests and
+ * the Argo CD health scripts cannot drift apart on spelling. Reasons made from AWS error codes
+ * ({@code AccessDenied}, {@code AwsUnavailable}...) come from {@link dev.slipway.aws.AwsErrors}.
+ */
+public final class Reasons {
+
+  // ServerlessService
+  public static final String CONVERGED = "Converged";
+  public static final String PROGRESSING = "Progressing";
+  public static final String RETRYING_AFTER_ERROR = "RetryingAfterError";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String INTERNAL_ERROR = "InternalError";
+  public static final String BLOCKED = "Blocked";
+  public static final String OWNED_BY_ANOTHER_SERVICE = "OwnedByAnotherService";
+  public static final String POLICY_UNREADABLE = "PolicyUnreadable";
+
+  // CanaryPolicy
+  public static final String VALID = "Valid";
+  public static final String INVALID_POLICY = "InvalidPolicy";
+
+  // LambdaRelease
+  public static final String PUBLISHING = "Publishing";
+  public static final String STARTED = "Started";
+  public static final String STEP_STARTED = "StepStarted";
+  public static final String STEP_COMPLETED = "StepCompleted";
+  public static final String PAUSED_BY_SPEC = "PausedBySpec";
+  public static final String RESUMED = "Resumed";
+  public static final String AWAITING_ANALYSIS = "AwaitingAnalysis";
+  public static final String ANALYSIS_FAILED = "AnalysisFailed";
+  public static final String ANALYSIS_INCONCLUSIVE = "AnalysisInconclusive";
+  public static final String ABORTED = "Aborted";
+  public static final String PROMOTED_BY_USER = "PromotedByUser";
+  public static final String NO_CHANGE = "NoChange";
+  public static final String ALL_AT_ONCE = "AllAtOnce";
+  public static final String COMPLETED = "Completed";
+  public static final String SUPERSEDED = "Superseded";
+  public static final String SERVICE_NOT_FOUND = "ServiceNotFound";
+  public static final String FUNCTION_NOT_FOUND = "FunctionNotFound";
+  public static final String ALIAS_NOT_FOUND = "AliasNotFound";
+  public static final String POLICY_NOT_FOUND = "PolicyNotFound";
+  public static final String CODE_NOT_FOUND = "CodeNotFound";
+  public static final String CODE_UNREADABLE = "CodeUnreadable";
+
+  private Reasons() {}
+}
