@@ -41,13 +41,9 @@ public final class AwsClientFactory implements AutoCloseable {
     return clients.computeIfAbsent(target, this::create);
   }
 
-  public AwsCallRecorder recorder() {
-    return recorder;
-  }
-
   private AwsClients create(AwsTarget target) {
     AwsCredentialsProvider credentials = target.roleArn().map(role -> assume(target.region(), role)).orElse(baseCredentials);
-    return new AwsClients(target, credentials, endpoint, http, recorder);
+    return new AwsClients(target, credentials, endpoint, http, recorder, this::forTarget);
   }
 
   private AwsCredentialsProvider assume(String region, String roleArn) {

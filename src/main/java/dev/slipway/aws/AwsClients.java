@@ -1,10 +1,15 @@
 package dev.slipway.aws;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -16,14 +21,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The AWS clients of one {@link AwsTarget}, built in this one place: same credentials, region,
- * endpoint override, retry policy and call recorder for every service. Clients are created on
- * first use and shared; the instance is thread-safe.
+ * endpoint override, retry policy and call recorder for every service ({@link #client}). Clients
+ * are created on first use and shared; the instance is thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -33,16 +39,8 @@ public final class AwsClients implements AutoCloseable {
   private final SdkHttpClient http;
   private final AwsCallRecorder recorder;
 
-  private final Lazy<IamClient> iam;
-  private final Lazy<DynamoDbClient> dynamo;
-  private final Lazy<LambdaClient> lambda;
-  private final Lazy<ApiGatewayClient> apiGateway;
-  private final Lazy<ApiGatewayV2Client> apiGatewayV2;
-  private final Lazy<CloudWatchClient> cloudWatch;
-  private final Lazy<SnsClient> sns;
-  private final Lazy<S3Client> s3;
-  private final Lazy<SsmClient> ssm;
-  private final Lazy<StsClient> sts;
+  private final Function<AwsTarget, AwsClients> siblings;
+  private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
   private volatile String accountId;
 
   AwsClients(
@@ -50,27 +48,38 @@ public final class AwsClients implements AutoCloseable {
       AwsCredentialsProvider credentials,
       Optional<URI> endpoint,
       SdkHttpClient http,
-      AwsCallRecorder recorder) {
+      AwsCallRecorder recorder,
+      Function<AwsTarget, AwsClients> siblings) {
     this.target = target;
     this.credentials = credentials;
     this.endpoint = endpoint;
     this.http = http;
     this.recorder = recorder;
-    this.iam = new Lazy<>(() -> configure(IamClient.builder()).build());
-    this.dynamo = new Lazy<>(() -> configure(DynamoDbClient.builder()).build());
-    this.lambda = new Lazy<>(() -> configure(LambdaClient.builder()).build());
-    this.apiGateway = new Lazy<>(() -> configure(ApiGatewayClient.builder()).build());
-    this.apiGatewayV2 = new Lazy<>(() -> configure(ApiGatewayV2Client.builder()).build());
-    this.cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder()).build());
-    this.sns = new Lazy<>(() -> configure(SnsClient.builder()).build());
-    // Emulators serve buckets by path, not by virtual host.
-    this.s3 = new Lazy<>(() -> configure(S3Client.builder()).forcePathStyle(endpoint.isPresent()).build());
-    this.ssm = new Lazy<>(() -> configure(SsmClient.builder()).build());
-    this.sts = new Lazy<>(() -> configure(StsClient.builder()).build());
+    this.siblings = siblings;
   }
 
-  private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
-      B configure(B builder) {
+  /**
+   * The client of one AWS service, built on first use with this target's credentials, region,
+   * endpoint, retry policy and call recorder: {@code aws.client(SnsClient.class, SnsClient::builder)}.
+   * A new kind needs nothing added here.
+   */
+  public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(Class<C> type, Supplier<B> builder) {
+    return type.cast(clients.computeIfAbsent(type, t -> {
+      B b = configure(builder.get());
+      if (b instanceof S3ClientBuilder s3) {
+        // Emulators serve buckets by path, not by virtual host.
+        s3.forcePathStyle(endpoint.isPresent());
+      }
+      return b.build();
+    }));
+  }
+
+  /** The clients of the same credentials in another region. */
+  public AwsClients inRegion(String region) {
+    return siblings.apply(new AwsTarget(region, target.roleArn()));
+  }
+
+  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
     builder
         .region(Region.of(target.region()))
         .credentialsProvider(credentials)
@@ -89,43 +98,43 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public IamClient iam() {
-    return iam.get();
+    return client(IamClient.class, IamClient::builder);
   }
 
   public DynamoDbClient dynamo() {
-    return dynamo.get();
+    return client(DynamoDbClient.class, DynamoDbClient::builder);
   }
 
   public LambdaClient lambda() {
-    return lambda.get();
+    return client(LambdaClient.class, LambdaClient::builder);
   }
 
   public ApiGatewayClient apiGateway() {
-    return apiGateway.get();
+    return client(ApiGatewayClient.class, ApiGatewayClient::builder);
   }
 
   public ApiGatewayV2Client apiGatewayV2() {
-    return apiGatewayV2.get();
+    return client(ApiGatewayV2Client.class, ApiGatewayV2Client::builder);
   }
 
   public CloudWatchClient cloudWatch() {
-    return cloudWatch.get();
+    return client(CloudWatchClient.class, CloudWatchClient::builder);
   }
 
   public SnsClient sns() {
-    return sns.get();
+    return client(SnsClient.class, SnsClient::builder);
   }
 
   public S3Client s3() {
-    return s3.get();
+    return client(S3Client.class, S3Client::builder);
   }
 
   public SsmClient ssm() {
-    return ssm.get();
+    return client(SsmClient.class, SsmClient::builder);
   }
 
   public StsClient sts() {
-    return sts.get();
+    return client(StsClient.class, StsClient::builder);
   }
 
   /**
@@ -147,42 +156,6 @@ public final class AwsClients implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Lazy<? extends AutoCloseable> c : java.util.List.of(iam, dynamo, lambda, apiGateway, apiGatewayV2, cloudWatch, sns, s3, ssm, sts)) {
-      c.closeIfCreated();
-    }
-  }
-
-  /** A client built on first use. */
-  private static final class Lazy<T extends AutoCloseable> {
-    private final Supplier<T> factory;
-    private volatile T value;
-
-    Lazy(Supplier<T> factory) {
-      this.factory = factory;
-    }
-
-    T get() {
-      T v = value;
-      if (v == null) {
-        synchronized (this) {
-          if (value == null) {
-            value = factory.get();
-          }
-          v = value;
-        }
-      }
-      return v;
-    }
-
-    void closeIfCreated() {
-      T v = value;
-      if (v != null) {
-        try {
-          v.close();
-        } catch (Exception ignored) {
-          // closing a client frees sockets only; nothing to report
-        }
-      }
-    }
+    clients.values().forEach(SdkClient::close);
   }
 }

@@ -1,41 +1,80 @@
 package dev.slipway.aws;
 
+import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One kind of AWS resource (a table, a function, a REST API...), as the generic
- * {@link ResourceLoop} drives it: read what exists, compare it with what the spec wants, and create,
- * update or delete only what differs. Implementations hold no state between calls; everything they
- * need comes in the desired model {@code D} and the {@link StackContext}.
+ * One kind of AWS resource (a table, a function, a topic...). A kind declares itself in
+ * {@link #info()} and says how to read, create, compare and delete one resource; the
+ * {@link ResourceLoop} does the rest once for every kind: dependency order and parallelism,
+ * NotFound, tags (added and removed, {@code aws:} tags ignored), ownership, read-after-create,
+ * NotReady, error classification and reporting. Implementations hold no state between calls.
  *
  * @param <D> the desired resource, derived from the spec
  * @param <O> the resource as observed in AWS
  */
 public interface AwsResourceKind<D extends DesiredResource, O> {
 
-  /** Kind name shown in status and events, for example {@code DynamoDBTable}. */
-  String kind();
+  /** Name, dependencies, identity, region and ownership of the kind. */
+  KindInfo info();
 
-  /** Reads the resource by its name; empty when it does not exist. */
+  /** The resources of this kind the service's spec declares, with what each depends on. */
+  List<Planned<D, O>> plan(StackContext ctx);
+
+  /**
+   * Reads the resource; empty when it does not exist. A NotFound error thrown here also means absent.
+   * Kinds identified by {@link KindInfo.Identity#RECORDED_ID} find the id in {@link StackContext#previous}.
+   */
   Optional<O> read(StackContext ctx, D desired);
 
-  /** Creates the resource and returns it as AWS now shows it. */
+  /**
+   * Creates the resource with what it can take at creation (tags included) and returns it as AWS
+   * now shows it, or null when the response does not tell: the runtime then reads it back, and a
+   * resource not visible yet is NotReady. The runtime then runs {@link #compare}'s steps on it, so
+   * a kind need not repeat here what its steps do.
+   */
   O create(StackContext ctx, D desired);
 
-  /** What differs between desired and observed; {@link Delta#none()} when they agree. */
-  Delta compare(StackContext ctx, D desired, O observed);
+  /**
+   * The changes that bring observed to desired, in the order they must run; empty when in sync. Tags
+   * are not among them: the runtime compares and changes tags itself through {@link #tags} and
+   * {@link #retag}. A kind whose changes must happen one at a time (DynamoDB index changes) plans
+   * only the next one; {@link #readiness} then holds the resource until it settles.
+   */
+  List<Step> compare(StackContext ctx, D desired, O observed);
 
-  /** Changes what {@code delta} names, and nothing else. */
-  O update(StackContext ctx, D desired, O observed, Delta delta);
+  /** Present while the resource is still becoming ready and must not be changed or relied on. */
+  default Optional<NotReady> readiness(O observed) {
+    return Optional.empty();
+  }
 
-  /** Deletes the resource named by a status entry. Absent already counts as deleted. */
-  void delete(StackContext ctx, ManagedResource resource);
-
-  /** The resource's tags as read, to tell whose it is ({@link Tags#SERVICE}). */
+  /** The resource's tags as read, {@code aws:} ones included or not; null when the kind carries no tags. */
   Map<String, String> tags(O observed);
 
-  /** The identifiers to record in status: ARN or id, and outputs others depend on. */
-  ManagedResource describe(StackContext ctx, D desired, O observed);
+  /** Sets {@code set} and removes {@code remove} on the resource; only called for kinds that carry tags. */
+  void retag(StackContext ctx, O observed, Map<String, String> set, Collection<String> remove);
+
+  /** The id status records, the outputs dependents and users see, and kind facts. */
+  Published publish(StackContext ctx, D desired, O observed);
+
+  /** Deletes the resource a status entry names. A NotFound error thrown here counts as deleted. */
+  void delete(StackContext ctx, ManagedResource resource);
+
+  /** Problems of this kind's part of the spec that the CRD schema cannot catch, one sentence each. */
+  default List<String> validate(ServerlessServiceSpec spec) {
+    return List.of();
+  }
+
+  /**
+   * The IAM statements a function that references resources of this kind needs (a table it reads, a
+   * topic it publishes to); the execution role of each function is generated from them.
+   */
+  default List<PolicyStatement> grants(StackContext ctx, PolicyStatement.Scope scope, FunctionSpec function) {
+    return List.of();
+  }
 }

@@ -16,6 +16,9 @@ public record Delta(List<Difference> differences) {
     }
   }
 
+  /** Stands in for a value that must not be shown (a secret, an environment value). */
+  public static final String REDACTED = "(redacted)";
+
   public Delta {
     differences = List.copyOf(differences);
   }

@@ -2,60 +2,63 @@ package dev.slipway.aws;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ManagedResource.State;
+import dev.slipway.status.Reasons;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The one generic loop over every AWS resource kind: stages in dependency order, the resources of a
- * stage in parallel; for each resource read, then create, or compare and update only what differs.
- * A failed resource stops the stages after its own (they depend on it) but not its siblings.
+ * The one runtime every AWS resource kind runs on. The order comes from the dependencies each
+ * planned resource declares: a resource starts as soon as what it needs has converged, independent
+ * resources run in parallel, and a failure (or a resource still becoming ready) blocks only what
+ * depends on it, which status names. For each resource: read (NotFound is absence), create or
+ * check ownership, hold while {@link AwsResourceKind#readiness not ready}, run the kind's steps and
+ * the tag changes, read back, publish outputs.
  */
 public final class ResourceLoop {
 
   private static final Logger LOG = Logger.getLogger(ResourceLoop.class);
+  /** How soon to look for a resource just created that AWS does not show yet (IAM, eventually consistent). */
+  static final Duration NOT_VISIBLE_YET = Duration.ofSeconds(2);
 
-  /** What the loop did to one resource. */
+  /** What the runtime did to one resource. */
   public enum Action {
     Created,
     Adopted,
     Updated,
     Unchanged,
     Deleted,
+    /** Still becoming ready: looked at again after {@link NotReady#retryAfter()}. */
+    NotReady,
     Failed,
+    /** Not touched: something it depends on failed or is not ready. */
     Blocked
   }
 
-  /** One resource the spec wants: its kind, logical name and desired model. */
-  public record Planned<D extends DesiredResource, O>(AwsResourceKind<D, O> kind, String name, D desired) {}
-
   /**
-   * A group of resources that depend only on earlier stages. Planned lazily, when its turn comes, so
-   * it can use the outputs earlier stages published. A stage blocked by an earlier failure still
-   * reports what it holds: the resources of its {@code kinds} the previous run recorded, and those
-   * {@code expected} names from the spec alone (kind, logical and physical name), so that a resource
-   * not created yet shows as Pending rather than missing.
+   * The outcome of one resource.
+   *
+   * @param published what it published, null unless it converged
+   * @param notReady what it waits for, null unless {@link Action#NotReady}
+   * @param blockedBy keys of the failed or unready resources that held it back
    */
-  public record Stage(
-      String name, Set<String> kinds, Function<StackContext, List<Planned<?, ?>>> plan, Function<StackContext, List<ManagedResource>> expected) {
+  public record Outcome(ManagedResource resource, Action action, Delta delta, Throwable error, Published published, NotReady notReady, List<String> blockedBy) {
 
-    /** A stage that names nothing beyond what the previous run recorded. */
-    public Stage(String name, Set<String> kinds, Function<StackContext, List<Planned<?, ?>>> plan) {
-      this(name, kinds, plan, ctx -> List.of());
+    public boolean converged() {
+      return published != null;
     }
   }
 
-  /** The outcome of one resource. */
-  public record Outcome(ManagedResource resource, Action action, Delta delta, Throwable error) {}
-
-  /** The outcome of a whole run: entries in stage order and the first failure, if any. */
+  /** The outcome of a whole run, in dependency order. */
   public record Result(List<Outcome> outcomes) {
     public List<ManagedResource> resources() {
       return outcomes.stream().map(Outcome::resource).toList();
@@ -65,8 +68,39 @@ public final class ResourceLoop {
       return outcomes.stream().filter(o -> o.action() == Action.Failed).findFirst();
     }
 
+    /** Resources still becoming ready. */
+    public List<Outcome> notReady() {
+      return outcomes.stream().filter(o -> o.action() == Action.NotReady).toList();
+    }
+
+    /** When to look again for the resources still becoming ready: the soonest any asked for. */
+    public Optional<Duration> retryAfter() {
+      return notReady().stream().map(o -> o.notReady().retryAfter()).min(Comparator.naturalOrder());
+    }
+
+    /** Every resource converged: only then does the run know what the spec no longer wants. */
+    public boolean complete() {
+      return outcomes.stream().allMatch(Outcome::converged);
+    }
+
     public boolean changedAnything() {
-      return outcomes.stream().anyMatch(o -> o.action() != Action.Unchanged && o.action() != Action.Blocked);
+      return outcomes.stream().anyMatch(o -> o.action() == Action.Created || o.action() == Action.Adopted || o.action() == Action.Updated);
+    }
+
+    /** The visible outputs of every converged resource, sorted by key. */
+    public Map<String, String> outputs() {
+      Map<String, String> out = new TreeMap<>();
+      outcomes.stream().filter(Outcome::converged).flatMap(o -> o.published().outputs().stream())
+          .filter(Published.Output::visible).forEach(o -> out.put(o.key(), o.value()));
+      return out;
+    }
+
+    /** The facts converged resources of {@code kind} published, by logical name. */
+    public <T> Map<String, T> facts(String kind, Class<T> type) {
+      Map<String, T> facts = new LinkedHashMap<>();
+      outcomes.stream().filter(o -> o.converged() && o.resource().kind.equals(kind) && type.isInstance(o.published().facts()))
+          .forEach(o -> facts.put(o.resource().name, type.cast(o.published().facts())));
+      return facts;
     }
   }
 
@@ -76,68 +110,144 @@ public final class ResourceLoop {
     this.executor = executor;
   }
 
-  public Result converge(StackContext ctx, List<Stage> stages, EventSink events) {
-    List<Outcome> outcomes = new ArrayList<>();
-    String failedStage = null;
-    for (Stage stage : stages) {
-      if (failedStage != null) {
-        // Its inputs (outputs of the failed stage) are missing: report what it holds, touch nothing.
-        Map<String, ManagedResource> held = new LinkedHashMap<>();
-        ctx.previousOf(stage.kinds()).forEach(r -> held.put(r.key(), r));
-        stage.expected().apply(ctx).forEach(r -> held.putIfAbsent(r.key(), r));
-        for (ManagedResource r : held.values()) {
-          outcomes.add(blocked(r, failedStage));
-        }
-        continue;
+  /** Converges every planned resource, each as soon as its dependencies have. */
+  public Result converge(StackContext ctx, List<Planned<?, ?>> plan, EventSink events) {
+    Map<String, Planned<?, ?>> byKey = new LinkedHashMap<>();
+    plan.forEach(p -> {
+      if (byKey.put(p.key(), p) != null) {
+        throw new IllegalArgumentException("planned twice: " + p.key());
       }
-      List<Planned<?, ?>> planned = stage.plan().apply(ctx);
-      List<CompletableFuture<Outcome>> running =
-          planned.stream()
-              .map(p -> CompletableFuture.supplyAsync(() -> AwsCallRecorder.on(ctx.owner(), () -> convergeOne(ctx, p, events)), executor))
-              .toList();
-      for (CompletableFuture<Outcome> f : running) {
-        Outcome o = f.join();
-        outcomes.add(o);
-        if (o.action() == Action.Failed && failedStage == null) {
-          failedStage = stage.name();
-        }
+    });
+    byKey.values().forEach(p -> checkDeclared(p, byKey));
+    List<Planned<?, ?>> order = DependencyOrder.of(byKey);
+    Map<String, CompletableFuture<Outcome>> running = new HashMap<>();
+    for (Planned<?, ?> p : order) {
+      List<CompletableFuture<Outcome>> deps = p.dependsOn().stream().filter(running::containsKey).map(running::get).toList();
+      CompletableFuture<Outcome> f =
+          CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
+              .thenApplyAsync(v -> {
+                List<Outcome> held = deps.stream().map(CompletableFuture::join).filter(o -> !o.converged()).toList();
+                return held.isEmpty() ? AwsCallRecorder.on(ctx.owner(), () -> convergeOne(ctx, p, events)) : blocked(ctx, p, held);
+              }, executor);
+      running.put(p.key(), f);
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Planned<?, ?> p : order) {
+      outcomes.add(running.get(p.key()).join());
+    }
+    for (Planned<?, ?> p : byKey.values()) {
+      if (!running.containsKey(p.key())) {
+        outcomes.add(cycle(ctx, p));
       }
     }
     return new Result(outcomes);
   }
 
-  private <D extends DesiredResource, O> Outcome convergeOne(StackContext ctx, Planned<D, O> p, EventSink events) {
+  /** A dependency on a kind the planning kind did not declare is a bug in that kind: fail loudly. */
+  private static void checkDeclared(Planned<?, ?> p, Map<String, Planned<?, ?>> byKey) {
+    for (String dep : p.dependsOn()) {
+      Planned<?, ?> target = byKey.get(dep);
+      // A dependency outside the plan (a test converging one kind) is taken as met.
+      if (target != null && !p.kind().info().dependsOn().contains(target.kind().info().name())) {
+        throw new IllegalStateException(p.key() + " depends on " + dep + ", but kind " + p.kind().info().name() + " does not declare " + target.kind().info().name());
+      }
+    }
+  }
+
+  private <D extends DesiredResource, O> Outcome convergeOne(StackContext base, Planned<D, O> p, EventSink events) {
     AwsResourceKind<D, O> kind = p.kind();
-    String label = kind.kind() + " " + p.desired().physicalName();
+    KindInfo info = kind.info();
+    StackContext ctx = info.region() == null ? base : base.inRegion(info.region());
+    String label = info.name() + " " + p.physicalName();
     try {
-      Optional<O> observed = kind.read(ctx, p.desired());
-      if (observed.isEmpty()) {
-        O created = kind.create(ctx, p.desired());
+      D desired = p.desired().apply(ctx);
+      Optional<O> found = AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
+      boolean known = ctx.previous(info.name(), p.name()).isPresent();
+      O observed;
+      Action action;
+      if (found.isEmpty()) {
+        O created = kind.create(ctx, desired);
+        observed = created != null ? created : readBack(ctx, kind, desired, "created, not visible yet");
         events.normal("Created", "Created " + label);
-        return ok(ctx, p, created, Action.Created, Delta.none(), "created");
+        action = Action.Created;
+      } else {
+        observed = found.get();
+        refuseForeign(ctx, kind, observed, label);
+        if (!known) {
+          events.normal("Adopted", "Adopted existing " + label);
+        }
+        action = known ? Action.Unchanged : Action.Adopted;
       }
-      refuseForeign(ctx, kind, observed.get(), label);
-      Delta delta = kind.compare(ctx, p.desired(), observed.get());
-      boolean known = ctx.previous(kind.kind(), p.name()).isPresent();
-      if (!known) {
-        events.normal("Adopted", "Adopted existing " + label);
+      throwIfNotReady(kind, observed);
+      List<Step> steps = new ArrayList<>(kind.compare(ctx, desired, observed));
+      tagStep(ctx, kind, observed).ifPresent(steps::add);
+      Delta delta = Step.delta(steps);
+      if (!steps.isEmpty()) {
+        if (action != Action.Created) {
+          events.normal("Updated", "Updated " + label + ": " + delta.describe());
+          action = known ? Action.Updated : Action.Adopted;
+        }
+        steps.forEach(s -> s.action().run());
+        observed = readBack(ctx, kind, desired, "changed, not readable yet");
+        throwIfNotReady(kind, observed);
       }
-      if (delta.isEmpty()) {
-        return ok(ctx, p, observed.get(), known ? Action.Unchanged : Action.Adopted, delta, "in sync");
-      }
-      O updated = kind.update(ctx, p.desired(), observed.get(), delta);
-      events.normal("Updated", "Updated " + label + ": " + delta.describe());
-      return ok(ctx, p, updated, known ? Action.Updated : Action.Adopted, delta, "updated " + delta.describe());
+      Published published = kind.publish(ctx, desired, observed);
+      published.outputs().forEach(o -> base.publish(o.key(), o.value()));
+      String message = switch (action) {
+        case Created -> "created";
+        case Unchanged, Adopted -> delta.isEmpty() ? "in sync" : "updated " + delta.describe();
+        default -> "updated " + delta.describe();
+      };
+      ManagedResource entry = new ManagedResource(info.name(), p.name(), p.physicalName(), published.id(), State.Ready, message);
+      return new Outcome(entry, action, delta, null, published, null, List.of());
+    } catch (NotReady nr) {
+      LOG.debugf("%s not ready: %s", label, nr.awaited());
+      ManagedResource entry = new ManagedResource(info.name(), p.name(), p.physicalName(), previousId(ctx, p), State.Pending, "waiting: " + nr.awaited());
+      return new Outcome(entry, Action.NotReady, Delta.none(), null, null, nr, List.of());
     } catch (RuntimeException e) {
       String reason = AwsErrors.reason(e);
       String message = AwsErrors.message(e);
       LOG.debugf(e, "%s failed", label);
       LOG.warnf("%s failed (%s): %s", label, reason, message);
       events.warning(reason, label + ": " + message);
-      ManagedResource entry =
-          new ManagedResource(kind.kind(), p.name(), p.desired().physicalName(), previousId(ctx, p), State.Failed, reason + ": " + message);
-      return new Outcome(entry, Action.Failed, Delta.none(), e);
+      ManagedResource entry = new ManagedResource(info.name(), p.name(), p.physicalName(), previousId(ctx, p), State.Failed, reason + ": " + message);
+      return new Outcome(entry, Action.Failed, Delta.none(), e, null, null, List.of());
     }
+  }
+
+  /** Reads what was just written; AWS services that are eventually consistent may not show it yet. */
+  private static <D extends DesiredResource, O> O readBack(StackContext ctx, AwsResourceKind<D, O> kind, D desired, String awaited) {
+    return AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o)
+        .orElseThrow(() -> NotReady.awaiting(kind.info().name() + " " + desired.physicalName() + " " + awaited, NOT_VISIBLE_YET));
+  }
+
+  private static <O> void throwIfNotReady(AwsResourceKind<?, O> kind, O observed) {
+    Optional<NotReady> notReady = kind.readiness(observed);
+    if (notReady.isPresent()) {
+      throw notReady.get();
+    }
+  }
+
+  /** The one tag behaviour of every kind: Slipway's and the user's tags set, others removed, aws: ones left alone. */
+  private static <O> Optional<Step> tagStep(StackContext ctx, AwsResourceKind<?, O> kind, O observed) {
+    if (kind.info().ownership() != KindInfo.Ownership.TAG) {
+      return Optional.empty();
+    }
+    Map<String, String> have = new TreeMap<>(ownTags(kind.tags(observed)));
+    Map<String, String> want = new TreeMap<>(ctx.tags());
+    if (have.equals(want)) {
+      return Optional.empty();
+    }
+    Map<String, String> set = new TreeMap<>(want);
+    set.entrySet().removeIf(e -> e.getValue().equals(have.get(e.getKey())));
+    List<String> remove = have.keySet().stream().filter(k -> !want.containsKey(k)).toList();
+    return Optional.of(new Step("tags", want, have, () -> kind.retag(ctx, observed, set, remove)));
+  }
+
+  private static Map<String, String> ownTags(Map<String, String> tags) {
+    Map<String, String> own = new TreeMap<>(tags == null ? Map.of() : tags);
+    own.keySet().removeIf(k -> k.startsWith("aws:"));
+    return own;
   }
 
   /**
@@ -146,35 +256,48 @@ public final class ResourceLoop {
    * Untagged resources (made by hand or by other tools) are adopted.
    */
   private static <O> void refuseForeign(StackContext ctx, AwsResourceKind<?, O> kind, O observed, String label) {
-    String owner = kind.tags(observed).get(Tags.SERVICE);
+    if (kind.info().ownership() != KindInfo.Ownership.TAG) {
+      return; // owned through its parent, which was checked when it converged
+    }
+    Map<String, String> tags = kind.tags(observed);
+    String owner = tags == null ? null : tags.get(Tags.SERVICE);
     String self = ctx.tags().get(Tags.SERVICE);
     if (owner != null && !owner.equals(self)) {
-      throw SlipwayException.terminal("OwnedByAnotherService",
+      throw SlipwayException.terminal(Reasons.OWNED_BY_ANOTHER_SERVICE,
           label + " already belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + "): set spec.namePrefix to give this service its own names");
     }
   }
 
-  private <D extends DesiredResource, O> Outcome ok(StackContext ctx, Planned<D, O> p, O observed, Action action, Delta delta, String message) {
-    ManagedResource entry = p.kind().describe(ctx, p.desired(), observed);
-    entry.name = p.name(); // the loop's key for the resource, so the next run recognises it
-    entry.state = State.Ready;
-    entry.message = message;
-    return new Outcome(entry, action, delta, null);
+  /** Held back by failed or unready dependencies: reported as Pending with the resources it waits for. */
+  private static Outcome blocked(StackContext ctx, Planned<?, ?> p, List<Outcome> held) {
+    List<String> roots = new ArrayList<>();
+    for (Outcome o : held) {
+      if (o.action() == Action.Blocked) {
+        o.blockedBy().stream().filter(k -> !roots.contains(k)).forEach(roots::add);
+      } else if (!roots.contains(o.resource().key())) {
+        roots.add(o.resource().key());
+      }
+    }
+    String why = roots.size() == 1 ? roots.get(0) : String.join(", ", roots);
+    ManagedResource entry =
+        new ManagedResource(p.kind().info().name(), p.name(), p.physicalName(), previousId(ctx, p), State.Pending, "waiting for " + why);
+    return new Outcome(entry, Action.Blocked, Delta.none(), null, null, null, List.copyOf(roots));
   }
 
-  private static Outcome blocked(ManagedResource previous, String failedStage) {
-    ManagedResource entry =
-        new ManagedResource(previous.kind, previous.name, previous.physicalName, previous.id, State.Pending, "waiting for " + failedStage);
-    return new Outcome(entry, Action.Blocked, Delta.none(), null);
+  private static Outcome cycle(StackContext ctx, Planned<?, ?> p) {
+    IllegalStateException e = new IllegalStateException(p.key() + " is part of a dependency cycle: " + p.dependsOn());
+    ManagedResource entry = new ManagedResource(p.kind().info().name(), p.name(), p.physicalName(), previousId(ctx, p), State.Failed, "InternalError: " + e.getMessage());
+    return new Outcome(entry, Action.Failed, Delta.none(), e, null, null, List.of());
   }
 
   private static String previousId(StackContext ctx, Planned<?, ?> p) {
-    return ctx.previous(p.kind().kind(), p.name()).map(r -> r.id).orElse(null);
+    return ctx.previous(p.kind().info().name(), p.name()).map(r -> r.id).orElse(null);
   }
 
   /**
-   * Deletes the given status entries, last first (the reverse of creation). NotFound counts as
-   * deleted. Returns the entries that could not be deleted, with their error.
+   * Deletes the given status entries, last first (status lists resources in dependency order, so
+   * this is the reverse of creation). NotFound counts as deleted. Returns the entries that could not
+   * be deleted, with their error.
    */
   public List<Outcome> deleteAll(StackContext ctx, List<ManagedResource> entries, Map<String, AwsResourceKind<?, ?>> kinds, EventSink events) {
     List<Outcome> failures = new ArrayList<>();
@@ -184,20 +307,17 @@ public final class ResourceLoop {
       if (kind == null) {
         continue;
       }
+      StackContext regional = kind.info().region() == null ? ctx : ctx.inRegion(kind.info().region());
       try {
         AwsCallRecorder.on(ctx.owner(), () -> {
-          kind.delete(ctx, r);
+          AwsErrors.ignoreNotFound(() -> kind.delete(regional, r));
           return null;
         });
         events.normal("Deleted", "Deleted " + r.kind + " " + r.physicalName);
       } catch (RuntimeException e) {
-        if (AwsErrors.isNotFound(e)) {
-          continue;
-        }
         events.warning(AwsErrors.reason(e), "Deleting " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));
-        r.state = State.Deleting;
-        r.message = AwsErrors.message(e);
-        failures.add(new Outcome(r, Action.Failed, Delta.none(), e));
+        ManagedResource failed = new ManagedResource(r.kind, r.name, r.physicalName, r.id, State.Deleting, AwsErrors.message(e));
+        failures.add(new Outcome(failed, Action.Failed, Delta.none(), e, null, null, List.of()));
       }
     }
     return failures;

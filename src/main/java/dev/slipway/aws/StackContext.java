@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything the resource kinds of one service share during one reconcile: the AWS clients of its
- * target, naming and tags, what the previous reconcile recorded, and the outputs earlier stages
- * publish for later ones (the role ARN for functions, alias ARNs for APIs).
+ * target, naming and tags, what the previous reconcile recorded, and the outputs converged resources
+ * publish for their dependents (the role ARN for functions, alias ARNs for APIs).
  */
 public final class StackContext {
 
@@ -23,10 +23,10 @@ public final class StackContext {
   private final ServerlessServiceSpec spec;
   private final String prefix;
   private final Map<String, String> tags;
-  private final Map<String, ManagedResource> previous = new LinkedHashMap<>();
-  private final Map<String, FunctionStatus> functions = new ConcurrentHashMap<>();
-  private final Map<String, String> outputs = new ConcurrentHashMap<>();
-  private final Map<String, Object> reads = new ConcurrentHashMap<>();
+  private final Map<String, ManagedResource> previous;
+  private final Map<String, FunctionStatus> functions;
+  private final Map<String, String> outputs;
+  private final Map<String, Object> reads;
 
   public StackContext(
       AwsClients aws,
@@ -45,8 +45,32 @@ public final class StackContext {
     t.put(Tags.SERVICE, namespace + "." + serviceName);
     t.put(Tags.STAGE, spec.stage);
     this.tags = Map.copyOf(t);
+    this.previous = new LinkedHashMap<>();
     previousResources.forEach(r -> previous.put(r.key(), r));
-    previousFunctions.forEach(f -> functions.put(f.name, f));
+    Map<String, FunctionStatus> fs = new LinkedHashMap<>();
+    previousFunctions.forEach(f -> fs.put(f.name, f));
+    this.functions = Map.copyOf(fs);
+    this.outputs = new ConcurrentHashMap<>();
+    this.reads = new ConcurrentHashMap<>();
+  }
+
+  /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
+  private StackContext(StackContext of, AwsClients aws) {
+    this.aws = aws;
+    this.namespace = of.namespace;
+    this.serviceName = of.serviceName;
+    this.spec = of.spec;
+    this.prefix = of.prefix;
+    this.tags = of.tags;
+    this.previous = of.previous;
+    this.functions = of.functions;
+    this.outputs = of.outputs;
+    this.reads = of.reads;
+  }
+
+  /** This context with the clients of {@code region} (same credentials), for kinds that live in one fixed region. */
+  public StackContext inRegion(String region) {
+    return region.equals(region()) ? this : new StackContext(this, aws.inRegion(region));
   }
 
   public AwsClients aws() {
@@ -102,18 +126,14 @@ public final class StackContext {
     return previous.values().stream().filter(r -> kinds.contains(r.kind)).toList();
   }
 
-  /** The function's status entry, created empty on first use; the function kind keeps it current. */
-  public FunctionStatus function(String name) {
-    return functions.computeIfAbsent(name, n -> {
-      FunctionStatus f = new FunctionStatus();
-      f.name = n;
-      return f;
-    });
+  /** What the previous reconcile recorded of a function (versions, alias, last code), if anything. */
+  public Optional<FunctionStatus> previousFunction(String name) {
+    return Optional.ofNullable(functions.get(name));
   }
 
-  /** Function entries of the functions in the spec, in spec order. */
-  public List<FunctionStatus> functionStatuses() {
-    return spec.functions.stream().map(f -> functions.get(f.name)).filter(java.util.Objects::nonNull).toList();
+  /** The previous reconcile's function entries, in the order it recorded them. */
+  public Collection<FunctionStatus> previousFunctions() {
+    return functions.values();
   }
 
   /**
@@ -132,11 +152,11 @@ public final class StackContext {
     }
   }
 
-  /** An output an earlier stage published; its absence is a bug in stage order. */
+  /** An output a dependency published; its absence is a bug in the declared dependencies. */
   public String output(String key) {
     String v = outputs.get(key);
     if (v == null) {
-      throw new IllegalStateException("output " + key + " is not available yet: stage order is wrong");
+      throw new IllegalStateException("output " + key + " is not available yet: a dependency is not declared");
     }
     return v;
   }

@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -36,7 +37,9 @@ final class ReleaseTrigger {
   }
 
   /** Creates the releases the functions in {@code converged} need and records them in their status. */
-  void release(ServerlessService service, Map<String, FunctionStatus> statuses, Set<String> converged, EventSink events) {
+  void release(ServerlessService service, List<FunctionStatus> functions, Set<String> converged, EventSink events) {
+    Map<String, FunctionStatus> statuses = new java.util.HashMap<>();
+    functions.forEach(f -> statuses.put(f.name, f));
     for (FunctionSpec fn : service.getSpec().functions) {
       FunctionStatus st = statuses.get(fn.name);
       if (st == null || !converged.contains(fn.name)) {

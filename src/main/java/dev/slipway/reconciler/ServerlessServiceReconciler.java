@@ -15,10 +15,11 @@ import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
-import dev.slipway.aws.kinds.StackPlan;
+import dev.slipway.aws.kinds.StackKinds;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
+import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -99,43 +101,29 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     if (!problems.isEmpty()) {
       String message = String.join("; ", problems);
       if (!message.equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
-        events.warning("InvalidSpec", message);
+        events.warning(Reasons.INVALID_SPEC, message);
       }
-      markTerminal(status, "InvalidSpec", message, generation);
-      metrics.reconciled("ServerlessService", "InvalidSpec");
+      markTerminal(status, Reasons.INVALID_SPEC, message, generation);
+      metrics.reconciled("ServerlessService", Reasons.INVALID_SPEC);
       return finish(service, old, status, null);
     }
 
-    // The copy, not the cached status: the kinds update function entries in place.
-    StackContext ctx = context(service, status);
-    ResourceLoop.Result result = loop.converge(ctx, StackPlan.stages(ctx), events);
+    StackContext ctx = context(service, old);
+    StackKinds.warnings(service.getSpec()).forEach(w -> events.warning(Reasons.WIDE_GRANT, w));
+    ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
     // Only a complete run knows what the spec no longer wants; a partial one must not delete.
-    List<Outcome> deleteFailures =
-        result.firstFailure().isPresent() ? List.of() : removeDropped(service, ctx, old.resources, resources, events);
+    List<Outcome> deleteFailures = result.complete() ? removeDropped(service, ctx, old.resources, resources, events) : List.of();
     resources.addAll(deleteFailures.stream().map(Outcome::resource).toList());
 
     status.resources = resources;
-    status.functions = ctx.functionStatuses();
-    Set<String> converged = result.outcomes().stream()
-        .filter(o -> o.resource().kind.equals(LambdaFunctionKind.KIND) && o.resource().state == ManagedResource.State.Ready)
-        .map(o -> o.resource().name)
-        .collect(Collectors.toSet());
-    releases.release(service, status.functions.stream().collect(Collectors.toMap(f -> f.name, f -> f)), converged, events);
-    status.outputs = StackPlan.publicOutputs(ctx);
+    status.functions = functions(service, ctx, result);
+    releases.release(service, status.functions, result.facts(LambdaFunctionKind.KIND, FunctionStatus.class).keySet(), events);
+    status.outputs = result.outputs();
 
     var failure = result.firstFailure().or(() -> deleteFailures.stream().findFirst());
     Duration next;
-    if (failure.isEmpty()) {
-      attempts.remove(service.getMetadata().getUid());
-      String summary = resources.size() + " AWS resources in sync";
-      Conditions.set(status.conditions, Conditions.READY, true, "Converged", summary, generation, clock);
-      Conditions.set(status.conditions, Conditions.RECONCILING, false, "Converged", summary, generation, clock);
-      Conditions.set(status.conditions, Conditions.DEGRADED, false, "Converged", "", generation, clock);
-      outputsConfigMap.apply(service, status.outputs);
-      metrics.reconciled("ServerlessService", "Converged");
-      next = config.resyncPeriod();
-    } else {
+    if (failure.isPresent()) {
       Throwable error = failure.get().error();
       String reason = AwsErrors.reason(error);
       String message = failure.get().resource().kind + " " + failure.get().resource().physicalName + ": " + AwsErrors.message(error);
@@ -146,12 +134,43 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       } else {
         boolean progressing = error instanceof SlipwayException;
         Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
-        Conditions.set(status.conditions, Conditions.RECONCILING, true, progressing ? reason : "RetryingAfterError", message, generation, clock);
-        Conditions.set(status.conditions, Conditions.DEGRADED, !progressing, progressing ? "Progressing" : reason, progressing ? "" : message, generation, clock);
+        Conditions.set(status.conditions, Conditions.RECONCILING, true, progressing ? reason : Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
+        Conditions.set(status.conditions, Conditions.DEGRADED, !progressing, progressing ? Reasons.PROGRESSING : reason, progressing ? "" : message, generation, clock);
         next = backoff(service.getMetadata().getUid());
       }
+    } else if (!result.notReady().isEmpty()) {
+      // Nothing failed; resources are still becoming ready: look again when the soonest asked.
+      attempts.remove(service.getMetadata().getUid());
+      String message = "waiting for " + result.notReady().stream()
+          .map(o -> o.resource().key() + " (" + o.notReady().awaited() + ")").collect(Collectors.joining(", "));
+      Conditions.set(status.conditions, Conditions.READY, false, Reasons.PROGRESSING, message, generation, clock);
+      Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.PROGRESSING, message, generation, clock);
+      Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.PROGRESSING, "", generation, clock);
+      metrics.reconciled("ServerlessService", Reasons.PROGRESSING);
+      next = result.retryAfter().orElse(config.aws().retryInitialDelay());
+    } else {
+      attempts.remove(service.getMetadata().getUid());
+      String summary = resources.size() + " AWS resources in sync";
+      Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
+      Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
+      Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.CONVERGED, "", generation, clock);
+      outputsConfigMap.apply(service, status.outputs);
+      metrics.reconciled("ServerlessService", Reasons.CONVERGED);
+      next = config.resyncPeriod();
     }
     return finish(service, old, status, next);
+  }
+
+  /**
+   * The function entries of status, in spec order: what this run's converged functions published,
+   * else what the previous status recorded (a function blocked this time keeps its versions).
+   */
+  private static List<FunctionStatus> functions(ServerlessService service, StackContext ctx, ResourceLoop.Result result) {
+    Map<String, FunctionStatus> converged = result.facts(LambdaFunctionKind.KIND, FunctionStatus.class);
+    return service.getSpec().functions.stream()
+        .map(f -> Optional.ofNullable(converged.get(f.name)).or(() -> ctx.previousFunction(f.name).map(FunctionStatus::copy)).orElse(null))
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   /**
@@ -195,7 +214,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return List.of();
     }
     if (service.getSpec().deletionPolicy == DeletionPolicy.Delete) {
-      return loop.deleteAll(ctx, dropped, StackPlan.kinds(), events);
+      return loop.deleteAll(ctx, dropped, StackKinds.byName(), events);
     }
     dropped.forEach(r -> events.normal("Retained", "Left " + r.kind + " " + r.physicalName + " in AWS (deletionPolicy Retain)"));
     return List.of();
@@ -219,9 +238,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     ServerlessServiceStatus status = Statuses.copy(service.getStatus() == null ? new ServerlessServiceStatus() : service.getStatus(), ServerlessServiceStatus.class);
     long generation = service.getMetadata().getGeneration();
     String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-    Conditions.set(status.conditions, Conditions.READY, false, "InternalError", message, generation, clock);
-    Conditions.set(status.conditions, Conditions.RECONCILING, true, "RetryingAfterError", message, generation, clock);
-    Conditions.set(status.conditions, Conditions.DEGRADED, true, "InternalError", message, generation, clock);
+    Conditions.set(status.conditions, Conditions.READY, false, Reasons.INTERNAL_ERROR, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.DEGRADED, true, Reasons.INTERNAL_ERROR, message, generation, clock);
     return ErrorStatusUpdateControl.patchStatus(statusPatch(service, status));
   }
 
@@ -243,7 +262,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return DeleteControl.defaultDelete();
     }
     StackContext ctx = context(service, status);
-    List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackPlan.kinds(), events);
+    List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackKinds.byName(), events);
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());
       attempts.remove(service.getMetadata().getUid());

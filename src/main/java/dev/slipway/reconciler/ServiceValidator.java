@@ -3,8 +3,8 @@ package dev.slipway.reconciler;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.RestApiSpec;
 import dev.slipway.api.v1alpha1.ServerlessService;
-import dev.slipway.api.v1alpha1.TableSpec;
 import dev.slipway.aws.Naming;
+import dev.slipway.aws.kinds.StackKinds;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The checks the CRD schema cannot express (it validates each field; these span the computed AWS
- * names), and a second line for those it does, since an API server without CEL (or an object
+ * names and references between parts of the spec, each kind checking its own), and a second line for those it does, since an API server without CEL (or an object
  * stored before a rule existed) may let them through. Each problem is one readable sentence.
  */
 final class ServiceValidator {
@@ -26,12 +26,6 @@ final class ServiceValidator {
     if (spec == null || spec.functions == null || spec.functions.isEmpty()) {
       return List.of("spec.functions must name at least one function");
     }
-        Set<String> tables = new HashSet<>();
-    for (TableSpec t : spec.tables) {
-      if (!tables.add(t.name)) {
-        problems.add("table " + t.name + " is declared twice");
-      }
-    }
     Set<String> functions = new HashSet<>();
     for (FunctionSpec f : spec.functions) {
       if (!functions.add(f.name)) {
@@ -41,12 +35,8 @@ final class ServiceValidator {
       if (physical.length() > MAX_FUNCTION_NAME) {
         problems.add("function name " + physical + " is longer than " + MAX_FUNCTION_NAME + " characters: shorten spec.namePrefix or the function name");
       }
-      for (FunctionSpec.TableAccess a : f.tables) {
-        if (!tables.contains(a.name)) {
-          problems.add("function " + f.name + " names table " + a.name + ", which spec.tables does not declare");
-        }
-      }
     }
+    problems.addAll(StackKinds.validate(spec));
     if (spec.restApi != null) {
       Set<String> paths = new HashSet<>();
       for (RestApiSpec.Route r : spec.restApi.routes) {

@@ -16,6 +16,8 @@ public final class Reasons {
   public static final String BLOCKED = "Blocked";
   public static final String OWNED_BY_ANOTHER_SERVICE = "OwnedByAnotherService";
   public static final String POLICY_UNREADABLE = "PolicyUnreadable";
+  /** A declared IAM statement with wildcards the user allowed explicitly. */
+  public static final String WIDE_GRANT = "WideGrant";
 
   // CanaryPolicy
   public static final String VALID = "Valid";

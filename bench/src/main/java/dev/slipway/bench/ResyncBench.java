@@ -14,7 +14,8 @@ import dev.slipway.aws.EventSink;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.StackContext;
-import dev.slipway.aws.kinds.StackPlan;
+import dev.slipway.aws.kinds.LambdaFunctionKind;
+import dev.slipway.aws.kinds.StackKinds;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +49,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * with no change while the AWS calls are counted and the rounds timed.
  *
  * <p>It drives what the reconciler drives: a fresh {@link StackContext} per reconcile built from the
- * previous reconcile's status (resources and function entries), {@link StackPlan#stages} through one
+ * previous reconcile's status (resources and function entries), {@link StackKinds#plan} through one
  * shared {@link ResourceLoop} whose pool has the operator's default parallelism (4), and the N
  * services reconciled concurrently, as JOSDK's reconciler threads (50 by default) would. Kubernetes
  * calls (status patch, outputs ConfigMap) are not part of it.
@@ -96,10 +97,10 @@ public final class ResyncBench {
     Reconciled reconcile(AwsClients aws, ResourceLoop loop) {
       long t0 = System.nanoTime();
       StackContext ctx = new StackContext(aws, NAMESPACE, name, spec, resources, functions);
-      ResourceLoop.Result result = loop.converge(ctx, StackPlan.stages(ctx), EventSink.NONE);
+      ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), EventSink.NONE);
       long nanos = System.nanoTime() - t0;
       resources = result.resources();
-      functions = ctx.functionStatuses();
+      functions = List.copyOf(result.facts(LambdaFunctionKind.KIND, FunctionStatus.class).values());
       return new Reconciled(this, result, nanos);
     }
   }

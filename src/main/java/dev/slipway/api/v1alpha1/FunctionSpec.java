@@ -82,9 +82,81 @@ public class FunctionSpec {
   @JsonPropertyDescription("Tables of this service the function may use, and how. The generated execution-role policy grants exactly this.")
   public List<TableAccess> tables = new ArrayList<>();
 
+  @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
+  public Permissions permissions;
+
+  @Min(1)
+  @Max(3653)
+  @JsonPropertyDescription(
+      "Days CloudWatch Logs keeps the function's log group /aws/lambda/<function name>, which Slipway creates (and deletes with the"
+          + " function under deletionPolicy Delete). Default 30.")
+  public Integer logRetentionDays = 30;
+
   @Size(max = 253)
   @JsonPropertyDescription("CanaryPolicy (same namespace) used when a change of this function is released. Absent means AllAtOnce.")
   public String releasePolicy;
+
+  /** Named grants for what functions commonly need, and extra statements for the rest. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Permissions {
+    @JsonPropertyDescription("Amazon Bedrock models the function may invoke (bedrock:InvokeModel and InvokeModelWithResponseStream).")
+    public BedrockInvoke bedrockInvoke;
+
+    @JsonPropertyDescription(
+        "Allow execute-api:ManageConnections on this service's WebSocket API stage (POST/GET/DELETE @connections), which a handler"
+            + " replying to clients needs.")
+    public Boolean webSocketManageConnections;
+
+    @Size(max = 16)
+    @JsonPropertyDescription("S3 buckets (optionally a key prefix) the function may read, or read and write.")
+    public List<S3Access> s3 = new ArrayList<>();
+
+    @Size(max = 16)
+    @JsonPropertyDescription(
+        "Extra IAM statements (Allow). Wildcards in actions and Resource \"*\" are refused unless allowWildcard is true, which"
+            + " is then reported as a Warning event.")
+    public List<Statement> statements = new ArrayList<>();
+  }
+
+  /** Bedrock models a function may invoke. */
+  public static class BedrockInvoke {
+    @Required
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription(
+        "Model ids (for example anthropic.claude-3-5-sonnet-20240620-v1:0) or full ARNs of models or inference profiles.")
+    public List<String> models = new ArrayList<>();
+  }
+
+  /** One bucket a function may use. */
+  public static class S3Access {
+    @Required
+    @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    @JsonPropertyDescription("Bucket name.")
+    public String bucket;
+
+    @Size(max = 512)
+    @JsonPropertyDescription("Key prefix the grant is limited to, for example uploads/. Absent means the whole bucket.")
+    public String prefix;
+
+    @JsonPropertyDescription("ReadOnly grants GetObject and ListBucket; ReadWrite (the default) adds PutObject and DeleteObject.")
+    public TableAccess.Access access = TableAccess.Access.ReadWrite;
+  }
+
+  /** One extra IAM statement. */
+  public static class Statement {
+    @Required
+    @Size(min = 1, max = 32)
+    @JsonPropertyDescription("IAM actions, for example sqs:SendMessage.")
+    public List<String> actions = new ArrayList<>();
+
+    @Required
+    @Size(min = 1, max = 32)
+    @JsonPropertyDescription("Resource ARNs the actions apply to.")
+    public List<String> resources = new ArrayList<>();
+
+    @JsonPropertyDescription("Accept wildcards in actions or Resource \"*\" (reported as a Warning event). Default false.")
+    public Boolean allowWildcard;
+  }
 
   /** Lambda runtimes Slipway accepts for zip functions. */
   public enum Runtime {

@@ -29,11 +29,30 @@ public class FunctionStatus {
   @JsonPropertyDescription("CodeSha256 Lambda reported for that code; a different value in AWS is drift.")
   public String codeSha256;
 
+  @JsonPropertyDescription("Hash of the version-bearing configuration of $LATEST when Slipway last converged the function; with code and codeSha256 it tells whether publishedVersion still holds $LATEST.")
+  public String configHash;
+
   @JsonPropertyDescription("The LambdaRelease that is shipping (or last shipped) a change of this function.")
   public String release;
 
   @JsonPropertyDescription("Hash of the function's code and version-bearing configuration when its last release was created; a new hash starts a new release.")
   public String specHash;
+
+  /** A copy to build the next status entry from, leaving the previous reconcile's record as it was. */
+  public FunctionStatus copy() {
+    FunctionStatus f = new FunctionStatus();
+    f.name = name;
+    f.functionArn = functionArn;
+    f.aliasArn = aliasArn;
+    f.aliasVersion = aliasVersion;
+    f.publishedVersion = publishedVersion;
+    f.code = code;
+    f.codeSha256 = codeSha256;
+    f.configHash = configHash;
+    f.release = release;
+    f.specHash = specHash;
+    return f;
+  }
 
   @Override
   public boolean equals(Object o) {
@@ -45,12 +64,13 @@ public class FunctionStatus {
         && Objects.equals(publishedVersion, f.publishedVersion)
         && Objects.equals(code, f.code)
         && Objects.equals(codeSha256, f.codeSha256)
+        && Objects.equals(configHash, f.configHash)
         && Objects.equals(release, f.release)
         && Objects.equals(specHash, f.specHash);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, functionArn, aliasArn, aliasVersion, publishedVersion, code, codeSha256, release, specHash);
+    return Objects.hash(name, functionArn, aliasArn, aliasVersion, publishedVersion, code, codeSha256, configHash, release, specHash);
   }
 }

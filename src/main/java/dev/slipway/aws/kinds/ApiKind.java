@@ -1,24 +1,21 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsErrors;
-import dev.slipway.aws.Delta;
-import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.AwsResourceKind;
-import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.Planned;
 import dev.slipway.aws.StackContext;
-import dev.slipway.aws.Tags;
-import java.util.ArrayList;
+import dev.slipway.aws.Step;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * An API Gateway API (REST or WebSocket): many parts (routes, integrations, grants on function
  * aliases, stage) whose changes are planned as {@link Step}s. compare() reports the plan, update()
  * runs it, and create() makes the bare API and lets the same plan fill it in, so creating and
- * repairing cannot disagree.
+ * repairing cannot disagree. APIs have generated ids: they are found by the id the last status
+ * recorded, or as the one API of their name.
  */
 abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<D, O> {
 
@@ -30,8 +27,29 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
 
   abstract String id(O observed);
 
-  /** Every change that brings observed to desired, in the order the calls must run. */
-  abstract List<Step> plan(StackContext ctx, D desired, O observed);
+  /** Every change that brings observed to desired, in the order the calls must run; tags aside. */
+  abstract List<Step> changes(StackContext ctx, D desired, O observed);
+
+  /** The functions the API routes to: it needs their alias ARNs. */
+  abstract java.util.Collection<String> routedFunctions(StackContext ctx);
+
+  /** Whether the spec declares this API. */
+  abstract boolean declared(StackContext ctx);
+
+  /** The desired API; the functions it routes to have published their alias ARNs. */
+  public abstract D desired(StackContext ctx);
+
+  /** The API's AWS name, known before it exists. */
+  abstract String physicalName(StackContext ctx);
+
+  @Override
+  public List<Planned<D, O>> plan(StackContext ctx) {
+    if (!declared(ctx)) {
+      return List.of();
+    }
+    List<String> functions = routedFunctions(ctx).stream().distinct().map(f -> Planned.key(LambdaFunctionKind.KIND, f)).toList();
+    return List.of(new Planned<>(this, logicalName(), physicalName(ctx), functions, this::desired));
+  }
 
   /** The name AWS shows for the resource with this id; empty when no such resource exists. */
   abstract Optional<String> nameOf(StackContext ctx, String id);
@@ -46,7 +64,7 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
    */
   @Override
   public Optional<O> read(StackContext ctx, D desired) {
-    Optional<String> recorded = ctx.previous(kind(), logicalName())
+    Optional<String> recorded = ctx.previous(info().name(), logicalName())
         .map(r -> r.id)
         .filter(id -> nameOf(ctx, id).filter(desired.physicalName()::equals).isPresent());
     return recorded.or(() -> find(ctx, desired.physicalName())).map(id -> observe(ctx, desired, id));
@@ -71,39 +89,17 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
         // Read first: emulators answer the delete of a missing API with a 500 (REST) or a success
         // (WebSocket) where AWS says NotFound.
         .filter(id -> nameOf(ctx, id).isPresent())
-        .ifPresent(id -> AwsErrors.ignoreNotFound(() -> deleteById(ctx, id)));
+        .ifPresent(id -> deleteById(ctx, id));
   }
 
+  /** The bare API; its parts come from the same steps that repair it, so creating and repairing cannot disagree. */
   @Override
   public O create(StackContext ctx, D desired) {
-    O bare = observe(ctx, desired, createBare(ctx, desired));
-    return update(ctx, desired, bare, compare(ctx, desired, bare));
+    return observe(ctx, desired, createBare(ctx, desired));
   }
 
   @Override
-  public Delta compare(StackContext ctx, D desired, O observed) {
-    return Step.delta(plan(ctx, desired, observed));
-  }
-
-  @Override
-  public O update(StackContext ctx, D desired, O observed, Delta delta) {
-    Step.run(plan(ctx, desired, observed));
-    return observe(ctx, desired, id(observed));
-  }
-
-  /**
-   * The one resource of {@code named} (all with the wanted name): several are ambiguous unless
-   * exactly one carries this service's tag, which is a terminal error naming {@code what}.
-   */
-  static <T> Optional<T> unique(StackContext ctx, List<T> named, Function<T, Map<String, String>> tags, String what, String name) {
-    List<T> candidates = new ArrayList<>(named);
-    if (candidates.size() > 1) {
-      String service = ctx.tags().get(Tags.SERVICE);
-      candidates.removeIf(a -> !service.equals(tags.apply(a).get(Tags.SERVICE)));
-      if (candidates.size() != 1) {
-        throw SlipwayException.terminal("Ambiguous" + what.replace(" ", ""), "several " + what + "s are named " + name + "; rename or delete the extra ones");
-      }
-    }
-    return candidates.stream().findFirst();
+  public List<Step> compare(StackContext ctx, D desired, O observed) {
+    return changes(ctx, desired, observed);
   }
 }

@@ -1,34 +1,40 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.FunctionSpec.TableAccess.Access;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.TableSpec;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.Delta.Difference;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.NotReady;
 import dev.slipway.aws.Outputs;
-import dev.slipway.aws.ResourceLoop.Planned;
+import dev.slipway.aws.Planned;
+import dev.slipway.aws.PolicyStatement;
+import dev.slipway.aws.Published;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Step;
 import dev.slipway.aws.kinds.DesiredTable.Index;
 import dev.slipway.aws.kinds.DesiredTable.Key;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.waiters.Waiter;
-import software.amazon.awssdk.core.waiters.WaiterAcceptor;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsUnavailableException;
-import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
@@ -37,7 +43,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -46,29 +51,30 @@ import software.amazon.awssdk.services.dynamodb.model.Tag;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * DynamoDB tables: keys, billing and capacities, global secondary indexes, stream, TTL,
  * point-in-time recovery and tags. Keys are immutable; everything else is changed in place, one
- * step at a time in the order DynamoDB accepts, waiting for the table to settle in between.
+ * step at a time in the order DynamoDB accepts; between steps the table is NotReady until it settles.
  */
 public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, DynamoDbTableKind.ObservedTable> {
 
   public static final String KIND = "DynamoDBTable";
 
   private static final String INDEXES = "globalSecondaryIndexes";
-  private static final Duration POLL = Duration.ofSeconds(2);
-  // Long enough for a table, a stream switch or a small index to settle; short enough that a
-  // reconcile worker is not held while a big index backfills for minutes: that case ends in a
-  // retryable error and the next reconcile carries on where this one stopped.
-  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
-  private static final WaiterOverrideConfiguration WAIT =
-      WaiterOverrideConfiguration.builder()
-          .waitTimeout(SETTLE_TIMEOUT)
-          .maxAttempts((int) (SETTLE_TIMEOUT.toSeconds() / POLL.toSeconds()) + 1)
-          .backoffStrategyV2(BackoffStrategy.fixedDelay(POLL))
-          .build();
+  /** How soon to look again at a table that is still changing. */
+  private static final Duration POLL = Duration.ofSeconds(5);
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of());
+
+  static final List<String> READ_ONLY =
+      List.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan");
+  static final List<String> READ_WRITE =
+      Stream.concat(READ_ONLY.stream(), Stream.of("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
+          .sorted()
+          .toList();
+  // ListStreams is left out on purpose: it cannot be scoped to a table (it needs Resource "*"), and
+  // a consumer gets the stream ARN from the service's outputs.
+  static final List<String> STREAM_READ = List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator");
 
   /** The table as AWS shows it, with the settings DescribeTable does not carry. */
   public record ObservedTable(TableDescription table, String ttlAttribute, boolean pointInTimeRecovery, Map<String, String> tags) {
@@ -122,27 +128,23 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
   }
 
   @Override
-  public String kind() {
-    return KIND;
+  public KindInfo info() {
+    return INFO;
   }
 
-  /** One planned table per {@code spec.tables} entry, logical name = table name. */
-  public List<Planned<?, ?>> plan(StackContext ctx) {
-    return ctx.spec().tables.stream().<Planned<?, ?>>map(t -> new Planned<>(this, t.name, DesiredTable.of(ctx, t))).toList();
+  /** One planned table per {@code spec.tables} entry, logical name = table name; tables depend on nothing. */
+  @Override
+  public List<Planned<DesiredTable, ObservedTable>> plan(StackContext ctx) {
+    return ctx.spec().tables.stream().map(t -> new Planned<>(this, t.name, ctx.physicalName(t.name), List.<String>of(), c -> DesiredTable.of(c, t))).toList();
   }
 
   @Override
   public Optional<ObservedTable> read(StackContext ctx, DesiredTable desired) {
     DynamoDbClient db = ctx.aws().dynamo();
     String name = desired.physicalName();
-    TableDescription table;
-    try {
-      table = db.describeTable(r -> r.tableName(name)).table();
-    } catch (ResourceNotFoundException e) {
-      return Optional.empty();
-    }
+    TableDescription table = db.describeTable(r -> r.tableName(name)).table();
     if (table.tableStatus() == TableStatus.DELETING) {
-      throw SlipwayException.retryable("TableDeleting", "table " + name + " is being deleted; it is created again once it is gone");
+      throw NotReady.awaiting("table " + name + " is being deleted; it is created again once it is gone", POLL);
     }
     TimeToLiveDescription ttl = db.describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
     boolean ttlOn = ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING;
@@ -151,16 +153,16 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     return Optional.of(new ObservedTable(table, ttlOn ? ttl.attributeName() : null, pitrOn, tags(db, table.tableArn())));
   }
 
+  /** Creates the table with keys, billing, indexes, stream and tags; TTL and backups follow as steps once it is ACTIVE. */
   @Override
   public ObservedTable create(StackContext ctx, DesiredTable d) {
-    DynamoDbClient db = ctx.aws().dynamo();
-    db.createTable(
+    TableDescription created = ctx.aws().dynamo().createTable(
         b -> {
           b.tableName(d.physicalName())
               .attributeDefinitions(attributeDefinitions(d.partitionKey(), d.sortKey(), d.indexes()))
               .keySchema(keySchema(d.partitionKey(), d.sortKey()))
               .billingMode(d.billingMode())
-              .tags(d.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+              .tags(ctx.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
           if (d.provisioned()) {
             b.provisionedThroughput(throughput(d.readCapacity(), d.writeCapacity()));
           }
@@ -170,20 +172,154 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
           if (d.streamView() != null) {
             b.streamSpecification(s -> s.streamEnabled(true).streamViewType(d.streamView()));
           }
-        });
-    // TTL and point-in-time recovery can only be set once the table is ACTIVE.
-    try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(db).overrideConfiguration(WAIT).build()) {
-      waiter.waitUntilTableExists(r -> r.tableName(d.physicalName()));
-    } catch (SdkClientException e) {
-      throw stillChanging("TableCreating", d.physicalName());
-    }
-    ObservedTable created = observe(ctx, d);
-    Delta rest = compare(ctx, d, created);
-    return rest.isEmpty() ? created : update(ctx, d, created, rest);
+        }).tableDescription();
+    return new ObservedTable(created, null, false, ctx.tags());
   }
 
+  /** A table changes only when it and all its indexes are ACTIVE; until then it is awaited, not waited for. */
   @Override
-  public Delta compare(StackContext ctx, DesiredTable d, ObservedTable o) {
+  public Optional<NotReady> readiness(ObservedTable o) {
+    TableDescription t = o.table();
+    if (t.tableStatus() != TableStatus.ACTIVE) {
+      return Optional.of(NotReady.awaiting("table " + t.tableName() + " is " + t.tableStatus(), POLL));
+    }
+    return t.globalSecondaryIndexes().stream()
+        .filter(i -> i.indexStatus() != IndexStatus.ACTIVE)
+        .findFirst()
+        .map(i -> NotReady.awaiting("table " + t.tableName() + ": index " + i.indexName() + " is " + i.indexStatus(), POLL));
+  }
+
+  /**
+   * The next changes, in the order DynamoDB accepts them. DynamoDB takes one index or stream change
+   * at a time and only on a settled table: the plan holds the first such change only, after which the
+   * table is awaited; the next reconcile plans the next change.
+   */
+  @Override
+  public List<Step> compare(StackContext ctx, DesiredTable d, ObservedTable o) {
+    Delta delta = differences(d, o);
+    rejectImmutableChanges(d, o, delta);
+    List<Step> settling = settlingChanges(ctx, d, o, delta);
+    if (!settling.isEmpty()) {
+      Step next = settling.get(0);
+      // The rest (more index or stream changes, TTL, backups) once the table has settled.
+      boolean more = settling.size() > 1 || delta.differsAt("ttlAttribute") || delta.differsAt("pointInTimeRecovery");
+      return List.of(more ? next.thenAwait("table " + d.physicalName() + " to settle after " + next.path(), POLL) : next);
+    }
+    return inPlaceChanges(ctx, d, o, delta);
+  }
+
+  /** Changes DynamoDB makes one at a time on a settled table, in the order it accepts them. */
+  private static List<Step> settlingChanges(StackContext ctx, DesiredTable d, ObservedTable o, Delta delta) {
+    List<Step> steps = new ArrayList<>();
+    DynamoDbClient db = ctx.aws().dynamo();
+    String name = d.physicalName();
+    List<Difference> indexChanges = delta.differences().stream().filter(x -> x.path().startsWith(INDEXES + ".")).toList();
+
+    // Deletes before a switch to PROVISIONED, which must name the capacity of every remaining index.
+    for (Difference x : indexChanges) {
+      if (x.desired() == null) {
+        String index = ((Index) x.observed()).name();
+        steps.add(new Step(x.path(), null, x.observed(),
+            () -> db.updateTable(r -> r.tableName(name).globalSecondaryIndexUpdates(u -> u.delete(del -> del.indexName(index))))));
+      }
+    }
+
+    List<GlobalSecondaryIndexUpdate> capacityUpdates =
+        d.provisioned()
+            ? indexChanges.stream()
+                .filter(x -> x.desired() != null && x.observed() != null)
+                .map(x -> (Index) x.desired())
+                .map(i -> GlobalSecondaryIndexUpdate.builder().update(u -> u.indexName(i.name()).provisionedThroughput(throughput(i.readCapacity(), i.writeCapacity()))).build())
+                .toList()
+            : List.of();
+    List<String> throughputPaths = Stream.of("billingMode", "readCapacity", "writeCapacity").filter(delta::differsAt).toList();
+    if (!throughputPaths.isEmpty() || !capacityUpdates.isEmpty()) {
+      UpdateTableRequest.Builder r = UpdateTableRequest.builder().tableName(name);
+      if (delta.differsAt("billingMode")) {
+        r.billingMode(d.billingMode());
+      }
+      // DynamoDB rejects an update that repeats the current throughput, so send only what changes.
+      if (d.provisioned() && !throughputPaths.isEmpty()) {
+        r.provisionedThroughput(throughput(d.readCapacity(), d.writeCapacity()));
+      }
+      if (!capacityUpdates.isEmpty()) {
+        r.globalSecondaryIndexUpdates(capacityUpdates);
+      }
+      UpdateTableRequest request = r.build();
+      steps.add(new Step("throughput", d.billingMode() + capacity(d.readCapacity(), d.writeCapacity()),
+          o.billingMode() + capacity(o.table().provisionedThroughput().readCapacityUnits(), o.table().provisionedThroughput().writeCapacityUnits()),
+          () -> db.updateTable(request)));
+    }
+
+    if (delta.differsAt("streamView")) {
+      // The view type of an enabled stream cannot change: switch the stream off, then on again.
+      if (o.streamView() != null) {
+        steps.add(new Step("streamView", null, o.streamView(),
+            () -> db.updateTable(r -> r.tableName(name).streamSpecification(s -> s.streamEnabled(false)))));
+      }
+      if (d.streamView() != null) {
+        steps.add(new Step("streamView", d.streamView(), null,
+            () -> db.updateTable(r -> r.tableName(name).streamSpecification(s -> s.streamEnabled(true).streamViewType(d.streamView())))));
+      }
+    }
+
+    // The request names the key attributes of the table and of every index it will have (a subset
+    // works on AWS, but moto replaces the table's definitions with whatever the request carries).
+    for (Difference x : indexChanges) {
+      if (x.observed() == null) {
+        Index i = (Index) x.desired();
+        Map<String, Index> live = new LinkedHashMap<>(o.indexes());
+        live.keySet().retainAll(byName(d.indexes()).keySet());
+        live.put(i.name(), i);
+        List<AttributeDefinition> definitions = attributeDefinitions(d.partitionKey(), d.sortKey(), List.copyOf(live.values()));
+        GlobalSecondaryIndex g = index(i);
+        steps.add(new Step(x.path(), i, null, () -> db.updateTable(
+            r -> r.tableName(name)
+                .attributeDefinitions(definitions)
+                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(g.indexName())
+                    .keySchema(g.keySchema())
+                    .projection(g.projection())
+                    .provisionedThroughput(g.provisionedThroughput()))))));
+      }
+    }
+    return steps;
+  }
+
+  /** Changes DynamoDB makes beside others: TTL and point-in-time recovery. */
+  private static List<Step> inPlaceChanges(StackContext ctx, DesiredTable d, ObservedTable o, Delta delta) {
+    DynamoDbClient db = ctx.aws().dynamo();
+    String name = d.physicalName();
+    List<Step> steps = new ArrayList<>();
+    if (delta.differsAt("ttlAttribute")) {
+      // The TTL attribute of an enabled TTL cannot change either: off, then on.
+      steps.add(new Step("ttlAttribute", d.ttlAttribute(), o.ttlAttribute(), () -> {
+        if (o.ttlAttribute() != null) {
+          db.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.enabled(false).attributeName(o.ttlAttribute())));
+        }
+        if (d.ttlAttribute() != null) {
+          db.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.enabled(true).attributeName(d.ttlAttribute())));
+        }
+      }));
+    }
+    if (delta.differsAt("pointInTimeRecovery")) {
+      steps.add(new Step("pointInTimeRecovery", d.pointInTimeRecovery(), o.pointInTimeRecovery(), () -> {
+        try {
+          db.updateContinuousBackups(r -> r.tableName(name).pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(d.pointInTimeRecovery())));
+        } catch (ContinuousBackupsUnavailableException e) {
+          // AWS enables backups on a new table in the background for a while.
+          throw NotReady.awaiting("table " + name + ": continuous backups are not available yet", POLL);
+        }
+      }));
+    }
+    return steps;
+  }
+
+  private static String capacity(Long read, Long write) {
+    return read == null || read == 0 ? "" : " " + read + "r/" + write + "w";
+  }
+
+  /** Every field where the table differs from the spec, tags aside (the runtime keeps those). */
+  private static Delta differences(DesiredTable d, ObservedTable o) {
     TableDescription t = o.table();
     Delta.Builder b =
         Delta.builder()
@@ -203,146 +339,84 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     TreeSet<String> names = new TreeSet<>(wanted.keySet());
     names.addAll(present.keySet());
     names.forEach(n -> b.compare(INDEXES + "." + n, wanted.get(n), present.get(n)));
-    return b.compare("tags", d.tags(), o.tags()).build();
-  }
-
-  @Override
-  public ObservedTable update(StackContext ctx, DesiredTable d, ObservedTable o, Delta delta) {
-    rejectImmutableChanges(d, o, delta);
-    DynamoDbClient db = ctx.aws().dynamo();
-    String name = d.physicalName();
-    if (!settled(o.table())) {
-      throw SlipwayException.retryable("TableBusy", "table " + name + " is " + o.table().tableStatus() + " or has an index in progress; changes wait until it settles");
-    }
-    List<Difference> indexChanges = delta.differences().stream().filter(x -> x.path().startsWith(INDEXES + ".")).toList();
-
-    // Deletes before a switch to PROVISIONED, which must name the capacity of every remaining index.
-    for (Difference x : indexChanges) {
-      if (x.desired() == null) {
-        String index = ((Index) x.observed()).name();
-        db.updateTable(r -> r.tableName(name).globalSecondaryIndexUpdates(u -> u.delete(del -> del.indexName(index))));
-        awaitSettled(db, name, "IndexDeleting");
-      }
-    }
-
-    List<GlobalSecondaryIndexUpdate> capacityUpdates =
-        d.provisioned()
-            ? indexChanges.stream()
-                .filter(x -> x.desired() != null && x.observed() != null)
-                .map(x -> (Index) x.desired())
-                .map(i -> GlobalSecondaryIndexUpdate.builder().update(u -> u.indexName(i.name()).provisionedThroughput(throughput(i.readCapacity(), i.writeCapacity()))).build())
-                .toList()
-            : List.of();
-    boolean tableThroughput = delta.differsAt("billingMode") || delta.differsAt("readCapacity") || delta.differsAt("writeCapacity");
-    if (tableThroughput || !capacityUpdates.isEmpty()) {
-      UpdateTableRequest.Builder r = UpdateTableRequest.builder().tableName(name);
-      if (delta.differsAt("billingMode")) {
-        r.billingMode(d.billingMode());
-      }
-      // DynamoDB rejects an update that repeats the current throughput, so send only what changes.
-      if (d.provisioned() && tableThroughput) {
-        r.provisionedThroughput(throughput(d.readCapacity(), d.writeCapacity()));
-      }
-      if (!capacityUpdates.isEmpty()) {
-        r.globalSecondaryIndexUpdates(capacityUpdates);
-      }
-      db.updateTable(r.build());
-      awaitSettled(db, name, "TableUpdating");
-    }
-
-    if (delta.differsAt("streamView")) {
-      // The view type of an enabled stream cannot change: switch the stream off, then on again.
-      if (o.streamView() != null) {
-        db.updateTable(r -> r.tableName(name).streamSpecification(s -> s.streamEnabled(false)));
-        awaitSettled(db, name, "TableUpdating");
-      }
-      if (d.streamView() != null) {
-        db.updateTable(r -> r.tableName(name).streamSpecification(s -> s.streamEnabled(true).streamViewType(d.streamView())));
-        awaitSettled(db, name, "TableUpdating");
-      }
-    }
-
-    // DynamoDB creates one index per UpdateTable and only on a settled table. The request names
-    // the key attributes of the table and of every index it will have (a subset works on AWS,
-    // but moto replaces the table's definitions with whatever the request carries).
-    Map<String, Index> live = new LinkedHashMap<>(o.indexes());
-    live.keySet().retainAll(byName(d.indexes()).keySet());
-    for (Difference x : indexChanges) {
-      if (x.observed() == null) {
-        Index i = (Index) x.desired();
-        live.put(i.name(), i);
-        List<AttributeDefinition> definitions = attributeDefinitions(d.partitionKey(), d.sortKey(), List.copyOf(live.values()));
-        GlobalSecondaryIndex g = index(i);
-        db.updateTable(
-            r -> r.tableName(name)
-                .attributeDefinitions(definitions)
-                .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(g.indexName())
-                    .keySchema(g.keySchema())
-                    .projection(g.projection())
-                    .provisionedThroughput(g.provisionedThroughput()))));
-        awaitSettled(db, name, "IndexCreating");
-      }
-    }
-
-    if (delta.differsAt("ttlAttribute")) {
-      // The TTL attribute of an enabled TTL cannot change either: off, then on.
-      if (o.ttlAttribute() != null) {
-        db.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.enabled(false).attributeName(o.ttlAttribute())));
-      }
-      if (d.ttlAttribute() != null) {
-        db.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.enabled(true).attributeName(d.ttlAttribute())));
-      }
-    }
-
-    if (delta.differsAt("pointInTimeRecovery")) {
-      try {
-        db.updateContinuousBackups(r -> r.tableName(name).pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(d.pointInTimeRecovery())));
-      } catch (ContinuousBackupsUnavailableException e) {
-        // AWS enables backups on a new table in the background for a while; ask again later.
-        throw SlipwayException.retryable("BackupsUnavailable", "table " + name + ": continuous backups are not available yet");
-      }
-    }
-
-    if (delta.differsAt("tags")) {
-      String arn = o.table().tableArn();
-      List<String> stale = o.tags().keySet().stream().filter(k -> !d.tags().containsKey(k)).sorted().toList();
-      if (!stale.isEmpty()) {
-        db.untagResource(r -> r.resourceArn(arn).tagKeys(stale));
-      }
-      List<Tag> changed =
-          d.tags().entrySet().stream()
-              .filter(e -> !e.getValue().equals(o.tags().get(e.getKey())))
-              .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
-              .toList();
-      if (!changed.isEmpty()) {
-        db.tagResource(r -> r.resourceArn(arn).tags(changed));
-      }
-    }
-    return observe(ctx, d);
+    return b.build();
   }
 
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
-    try {
-      ctx.aws().dynamo().deleteTable(r -> r.tableName(resource.physicalName));
-    } catch (ResourceNotFoundException alreadyGone) {
-      // deleted is what we want
-    }
+    ctx.aws().dynamo().deleteTable(r -> r.tableName(resource.physicalName));
   }
 
   @Override
   public Map<String, String> tags(ObservedTable o) {
-    return o.tags() == null ? Map.of() : o.tags();
+    return o.tags();
   }
 
   @Override
-  public ManagedResource describe(StackContext ctx, DesiredTable d, ObservedTable o) {
-    ctx.publish(Outputs.tableArn(d.name()), o.table().tableArn());
+  public void retag(StackContext ctx, ObservedTable o, Map<String, String> set, Collection<String> remove) {
+    DynamoDbClient db = ctx.aws().dynamo();
+    String arn = o.table().tableArn();
+    if (!remove.isEmpty()) {
+      db.untagResource(r -> r.resourceArn(arn).tagKeys(remove));
+    }
+    if (!set.isEmpty()) {
+      db.tagResource(r -> r.resourceArn(arn).tags(set.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+    }
+  }
+
+  @Override
+  public Published publish(StackContext ctx, DesiredTable d, ObservedTable o) {
+    Published.Builder p = Published.of(o.table().tableArn()).output(Outputs.tableArn(d.name()), o.table().tableArn());
     // AWS keeps showing the last stream's ARN after the stream is switched off.
     if (o.streamView() != null) {
-      ctx.publish(Outputs.tableStreamArn(d.name()), o.table().latestStreamArn());
+      p.output(Outputs.tableStreamArn(d.name()), o.table().latestStreamArn());
     }
-    return new ManagedResource(KIND, d.name(), d.physicalName(), o.table().tableArn(), ManagedResource.State.Ready, null);
+    return p.build();
+  }
+
+  @Override
+  public List<String> validate(ServerlessServiceSpec spec) {
+    List<String> problems = new ArrayList<>();
+    Set<String> tables = new HashSet<>();
+    spec.tables.stream().filter(t -> !tables.add(t.name)).forEach(t -> problems.add("table " + t.name + " is declared twice"));
+    for (FunctionSpec f : spec.functions) {
+      f.tables.stream().filter(a -> !tables.contains(a.name))
+          .forEach(a -> problems.add("function " + f.name + " names table " + a.name + ", which spec.tables does not declare"));
+    }
+    return problems;
+  }
+
+  /**
+   * Exactly the access level's actions on exactly the tables the function names, their indexes and,
+   * for tables with a stream, the stream.
+   */
+  @Override
+  public List<PolicyStatement> grants(StackContext ctx, PolicyStatement.Scope scope, FunctionSpec function) {
+    List<String> readOnly = new ArrayList<>();
+    List<String> readWrite = new ArrayList<>();
+    List<String> streams = new ArrayList<>();
+    for (FunctionSpec.TableAccess access : function.tables) {
+      TableSpec table = ctx.spec().tables.stream().filter(t -> t.name.equals(access.name)).findFirst()
+          .orElseThrow(() -> SlipwayException.terminal("InvalidSpec", "function " + function.name + " names table " + access.name + ", which spec.tables does not declare"));
+      String arn = scope.arn("dynamodb", "table/" + ctx.physicalName(table.name));
+      List<String> target = access.access == Access.ReadOnly ? readOnly : readWrite;
+      target.add(arn);
+      target.add(arn + "/index/*");
+      if (table.streamView != null) {
+        streams.add(arn + "/stream/*");
+      }
+    }
+    List<PolicyStatement> statements = new ArrayList<>();
+    if (!readOnly.isEmpty()) {
+      statements.add(new PolicyStatement("DynamoDBReadOnly", READ_ONLY, readOnly));
+    }
+    if (!readWrite.isEmpty()) {
+      statements.add(new PolicyStatement("DynamoDBReadWrite", READ_WRITE, readWrite));
+    }
+    if (!streams.isEmpty()) {
+      statements.add(new PolicyStatement("DynamoDBStreams", STREAM_READ, streams));
+    }
+    return statements;
   }
 
   /** Key changes cannot be made in place; say so before changing anything else. */
@@ -367,33 +441,6 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
 
   private static String keys(Key partition, Key sort) {
     return sort == null ? partition.toString() : partition + "/" + sort;
-  }
-
-  private ObservedTable observe(StackContext ctx, DesiredTable d) {
-    return read(ctx, d).orElseThrow(() -> SlipwayException.retryable("TableVanished", "table " + d.physicalName() + " disappeared while it was being changed"));
-  }
-
-  private static boolean settled(TableDescription t) {
-    return t.tableStatus() == TableStatus.ACTIVE && t.globalSecondaryIndexes().stream().allMatch(i -> i.indexStatus() == IndexStatus.ACTIVE);
-  }
-
-  /** Waits, bounded, until the table and all its indexes are ACTIVE. */
-  private static void awaitSettled(DynamoDbClient db, String table, String reasonIfSlow) {
-    Waiter<DescribeTableResponse> waiter =
-        Waiter.builder(DescribeTableResponse.class)
-            .addAcceptor(WaiterAcceptor.successOnResponseAcceptor(r -> settled(r.table())))
-            .addAcceptor(WaiterAcceptor.retryOnResponseAcceptor(r -> true))
-            .overrideConfiguration(WAIT)
-            .build();
-    try {
-      waiter.run(() -> db.describeTable(r -> r.tableName(table)));
-    } catch (SdkClientException e) {
-      throw stillChanging(reasonIfSlow, table);
-    }
-  }
-
-  private static SlipwayException stillChanging(String reason, String table) {
-    return SlipwayException.retryable(reason, "table " + table + " is still changing after " + SETTLE_TIMEOUT.toSeconds() + "s; the next reconcile carries on");
   }
 
   private static Map<String, String> tags(DynamoDbClient db, String arn) {

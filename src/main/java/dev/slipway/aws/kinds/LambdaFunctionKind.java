@@ -4,6 +4,15 @@ import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.NotReady;
+import dev.slipway.aws.Planned;
+import dev.slipway.aws.Published;
+import dev.slipway.aws.Step;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Set;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
@@ -26,6 +35,7 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
+import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
 import software.amazon.awssdk.services.lambda.model.VpcConfig;
 
@@ -37,6 +47,9 @@ import software.amazon.awssdk.services.lambda.model.VpcConfig;
 public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionKind.Desired, LambdaFunctionKind.Observed> {
 
   public static final String KIND = "LambdaFunction";
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND));
+  /** How soon to look again at a function Lambda is still creating or updating. */
+  private static final Duration BUSY = Duration.ofSeconds(3);
 
   /** Fields UpdateFunctionConfiguration changes; each also changes what a new version freezes. */
   private static final List<String> CONFIGURATION = List.of("runtime", "handler", "memorySize", "timeout", "environment", "vpc", "role", "description");
@@ -45,10 +58,10 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * The function the spec wants. The role ARN is passed in, not looked up, because the IAM kind may
    * publish one role per service or one per function.
    */
-  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> tags) implements DesiredResource {
+  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn) implements DesiredResource {
 
     public static Desired of(StackContext ctx, FunctionSpec spec, String roleArn) {
-      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, ctx.tags());
+      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn);
     }
 
     PackageType packageType() {
@@ -72,14 +85,36 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       String publishedVersion) {}
 
   @Override
-  public String kind() {
-    return KIND;
+  public KindInfo info() {
+    return INFO;
+  }
+
+  /** One function per {@code spec.functions} entry, after its execution role and its log group. */
+  @Override
+  public List<Planned<Desired, Observed>> plan(StackContext ctx) {
+    return ctx.spec().functions.stream()
+        .map(f -> new Planned<>(this, f.name, ctx.physicalName(f.name),
+            List.of(Planned.key(IamRoleKind.KIND, f.name), Planned.key(LogGroupKind.KIND, f.name)),
+            c -> Desired.of(c, f, c.output(Outputs.roleArn(f.name)))))
+        .toList();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return AwsErrors.unlessNotFound(() -> ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName())))
-        .map(f -> observe(ctx, d, f, null));
+    return Optional.of(observe(ctx, d, ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName())), null));
+  }
+
+  /** Lambda is still creating or updating the function: changes and releases wait until it is done. */
+  @Override
+  public Optional<NotReady> readiness(Observed o) {
+    FunctionConfiguration c = o.configuration();
+    if (c.state() == State.FAILED) {
+      throw SlipwayException.terminal("FunctionCreateFailed", c.functionName() + ": " + c.stateReason());
+    }
+    if (c.state() == State.PENDING || c.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
+      return Optional.of(NotReady.awaiting("function " + c.functionName() + " is " + (c.state() == State.PENDING ? "being created" : "updating"), BUSY));
+    }
+    return Optional.empty();
   }
 
   private Observed observe(StackContext ctx, Desired d, GetFunctionResponse f, String publishedVersion) {
@@ -88,13 +123,26 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     AliasRouting alias = versions.readAlias(d.physicalName(), ctx.stage()).orElse(null);
     Integer provisioned = alias == null ? null : provisionedConcurrency(lambda, d.physicalName(), ctx.stage());
     FunctionConfiguration c = f.configuration();
-    if (publishedVersion == null && ctx.function(d.name()).code == null) {
-      // No record of what $LATEST holds (adoption, lost status): a version we published of the spec's
-      // code with this configuration and $LATEST's checksum proves it is the spec's code.
-      publishedVersion = versions.findVersionOf(d.physicalName(), d.spec().code, c).map(FunctionConfiguration::version).orElse(null);
+    Optional<FunctionStatus> before = ctx.previousFunction(d.name());
+    if (publishedVersion == null) {
+      if (before.filter(s -> holdsLatest(s, d, c)).isPresent()) {
+        publishedVersion = before.get().publishedVersion;
+      } else {
+        // No record of what $LATEST holds (adoption, lost status) or it changed since: a version we
+        // published of the spec's code with this configuration and $LATEST's checksum proves it.
+        publishedVersion = versions.findVersionOf(d.physicalName(), d.spec().code, c).map(FunctionConfiguration::version).orElse(null);
+      }
     }
     Integer reserved = f.concurrency() == null ? null : f.concurrency().reservedConcurrentExecutions();
     return new Observed(c, f.tags() == null ? Map.of() : f.tags(), reserved, alias, provisioned, publishedVersion);
+  }
+
+  /** Whether the last converge recorded exactly this code and configuration, so its published version holds $LATEST. */
+  private static boolean holdsLatest(FunctionStatus s, Desired d, FunctionConfiguration c) {
+    return s.publishedVersion != null
+        && d.spec().code.describe().equals(s.code)
+        && Objects.equals(s.codeSha256, c.codeSha256())
+        && LambdaVersions.configHash(c).equals(s.configHash);
   }
 
   private static Integer provisionedConcurrency(LambdaClient lambda, String function, String alias) {
@@ -123,7 +171,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
             .environment(e -> e.variables(s.environment))
             .vpcConfig(vpc(s))
             .description(s.description)
-            .tags(d.tags())
+            .tags(ctx.tags())
             .publish(false);
     if (d.packageType() == PackageType.ZIP) {
       request.runtime(s.runtime.id()).handler(s.handler);
@@ -143,7 +191,21 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   }
 
   @Override
-  public Delta compare(StackContext ctx, Desired d, Observed o) {
+  public List<Step> compare(StackContext ctx, Desired d, Observed o) {
+    Delta delta = differences(ctx, d, o);
+    if (delta.isEmpty()) {
+      return List.of();
+    }
+    // One step: configuration, code, version and alias changes depend on each other and run in order.
+    // Environment values may be secrets: their step names the field only.
+    Delta shown = new Delta(delta.differences().stream()
+        .map(x -> x.path().equals("environment") ? new Delta.Difference(x.path(), Delta.REDACTED, Delta.REDACTED) : x)
+        .toList());
+    return List.of(Step.of(shown, () -> update(ctx, d, o, delta)));
+  }
+
+  /** Every field where the function differs from the spec, tags aside (the runtime keeps those). */
+  private static Delta differences(StackContext ctx, Desired d, Observed o) {
     FunctionSpec s = d.spec();
     FunctionConfiguration c = o.configuration();
     Delta.Builder delta = Delta.builder().compare("packageType", d.packageType().toString(), c.packageTypeAsString());
@@ -160,11 +222,10 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         .compare("role", d.roleArn(), c.role())
         .compare("description", Objects.toString(s.description, ""), Objects.toString(c.description(), ""))
         .compare("reservedConcurrency", s.reservedConcurrency, o.reservedConcurrency())
-        .compare("tags", new TreeMap<>(d.tags()), ownTags(o.tags()))
         // During a release's weighted steps the release keeps provisioned concurrency on the stable
         // version (AWS refuses it on a weighted alias) and puts it back on the alias at the end.
         .compare("provisionedConcurrency", s.provisionedConcurrency, o.alias() != null && o.alias().weighted() ? s.provisionedConcurrency : o.provisionedConcurrency());
-    codeDrift(ctx.function(d.name()), d, o).ifPresent(observed -> delta.add("code", s.code.describe(), observed));
+    codeDrift(ctx.previousFunction(d.name()).orElse(null), d, o).ifPresent(observed -> delta.add("code", s.code.describe(), observed));
     if (o.alias() == null) {
       delta.add("alias", ctx.stage(), null);
     }
@@ -182,7 +243,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (pinned != null && !pinned.equals(sha)) {
       return Optional.of("CodeSha256 " + sha);
     }
-    if (status.code == null) {
+    if (status == null || status.code == null) {
       return o.publishedVersion() == null ? Optional.of("unknown code with CodeSha256 " + sha) : Optional.empty();
     }
     if (!status.code.equals(d.spec().code.describe())) {
@@ -191,8 +252,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return Objects.equals(status.codeSha256, sha) ? Optional.empty() : Optional.of("CodeSha256 " + sha + " (applied " + status.codeSha256 + ")");
   }
 
-  @Override
-  public Observed update(StackContext ctx, Desired d, Observed o, Delta delta) {
+  /** Runs what {@code delta} names, in the order Lambda needs: configuration, code, version, concurrency, alias. */
+  private void update(StackContext ctx, Desired d, Observed o, Delta delta) {
     if (delta.differsAt("packageType")) {
       throw SlipwayException.terminal("PackageTypeImmutable",
           d.physicalName() + " is a " + o.configuration().packageTypeAsString() + " function; Lambda cannot change it to " + d.packageType()
@@ -220,16 +281,12 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (delta.differsAt("reservedConcurrency")) {
       putReservedConcurrency(lambda, name, s.reservedConcurrency);
     }
-    if (delta.differsAt("tags")) {
-      retag(lambda, latest.functionArn(), d.tags(), o.tags());
-    }
     if (o.alias() == null) {
       versions.createAlias(name, ctx.stage(), aliasTarget(ctx, d, versions, published, latest));
     }
     if (delta.differsAt("provisionedConcurrency")) {
       putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
     }
-    return reread(ctx, d, published);
   }
 
   /**
@@ -237,7 +294,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * else the version of the current code and configuration.
    */
   private static String aliasTarget(StackContext ctx, Desired d, LambdaVersions versions, String published, FunctionConfiguration latest) {
-    String remembered = ctx.function(d.name()).aliasVersion;
+    String remembered = ctx.previousFunction(d.name()).map(f -> f.aliasVersion).orElse(null);
     if (remembered != null && versions.versionExists(d.physicalName(), remembered)) {
       return remembered;
     }
@@ -288,24 +345,15 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return sn.isEmpty() && sg.isEmpty() ? "none" : "subnets=" + sn + " securityGroups=" + sg;
   }
 
-  /** Tags Slipway manages: all but the aws: ones AWS sets and nobody may change. */
-  private static Map<String, String> ownTags(Map<String, String> tags) {
-    return tags.entrySet().stream()
-        .filter(t -> !t.getKey().startsWith("aws:"))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
-  }
-
-  private static void retag(LambdaClient lambda, String arn, Map<String, String> desired, Map<String, String> observed) {
-    Map<String, String> own = ownTags(observed);
-    Map<String, String> changed = desired.entrySet().stream()
-        .filter(t -> !t.getValue().equals(own.get(t.getKey())))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    List<String> removed = own.keySet().stream().filter(k -> !desired.containsKey(k)).toList();
-    if (!changed.isEmpty()) {
-      lambda.tagResource(r -> r.resource(arn).tags(changed));
+  @Override
+  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
+    LambdaClient lambda = ctx.aws().lambda();
+    String arn = o.configuration().functionArn();
+    if (!set.isEmpty()) {
+      lambda.tagResource(r -> r.resource(arn).tags(set));
     }
-    if (!removed.isEmpty()) {
-      lambda.untagResource(r -> r.resource(arn).tagKeys(removed));
+    if (!remove.isEmpty()) {
+      lambda.untagResource(r -> r.resource(arn).tagKeys(remove));
     }
   }
 
@@ -321,13 +369,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (provisioned != null) {
       lambda.putProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias).provisionedConcurrentExecutions(provisioned));
     } else {
-      try {
-        lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias));
-      } catch (RuntimeException e) {
-        if (!AwsErrors.isNotFound(e)) {
-          throw e;
-        }
-      }
+      AwsErrors.ignoreNotFound(() -> lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName(function).qualifier(alias)));
     }
   }
 
@@ -340,7 +382,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       call.run();
     } catch (InvalidParameterValueException e) {
       if (AwsErrors.message(e).contains("cannot be assumed")) {
-        throw SlipwayException.retryable("RoleNotReady", AwsErrors.message(e));
+        throw NotReady.awaiting("the execution role is not assumable yet (IAM is eventually consistent): " + AwsErrors.message(e), BUSY);
       }
       throw e;
     }
@@ -352,17 +394,20 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   @Override
   public Map<String, String> tags(Observed o) {
-    return o.tags() == null ? Map.of() : o.tags();
+    return o.tags();
   }
 
+  /** The function's ARNs as outputs, and as facts its status entry: the code $LATEST holds, the versions and the alias. */
   @Override
-  public ManagedResource describe(StackContext ctx, Desired d, Observed o) {
+  public Published publish(StackContext ctx, Desired d, Observed o) {
     FunctionConfiguration c = o.configuration();
-    FunctionStatus status = ctx.function(d.name());
+    FunctionStatus status = ctx.previousFunction(d.name()).map(FunctionStatus::copy).orElseGet(FunctionStatus::new);
+    status.name = d.name();
     status.functionArn = c.functionArn();
-    // describe follows a successful converge, so $LATEST now holds the spec's code.
+    // publish follows a successful converge, so $LATEST now holds the spec's code.
     status.code = d.spec().code.describe();
     status.codeSha256 = c.codeSha256();
+    status.configHash = LambdaVersions.configHash(c);
     if (o.publishedVersion() != null) {
       status.publishedVersion = o.publishedVersion();
     }
@@ -370,9 +415,11 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       status.aliasArn = o.alias().aliasArn();
       status.aliasVersion = o.alias().version();
     }
-    ctx.publish(Outputs.functionArn(d.name()), status.functionArn);
-    ctx.publish(Outputs.aliasArn(d.name()), status.aliasArn);
-    return new ManagedResource(KIND, d.name(), d.physicalName(), c.functionArn(), null, null);
+    return Published.of(c.functionArn())
+        .output(Outputs.functionArn(d.name()), status.functionArn)
+        .output(Outputs.aliasArn(d.name()), status.aliasArn)
+        .facts(status)
+        .build();
   }
 
   /** Aliases first (their provisioned concurrency goes with them), then the function with its versions. */
@@ -380,14 +427,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   public void delete(StackContext ctx, ManagedResource resource) {
     LambdaClient lambda = ctx.aws().lambda();
     String name = resource.physicalName;
-    try {
-      lambda.listAliasesPaginator(r -> r.functionName(name)).aliases()
-          .forEach(a -> lambda.deleteAlias(r -> r.functionName(name).name(a.name())));
-      lambda.deleteFunction(r -> r.functionName(name));
-    } catch (RuntimeException e) {
-      if (!AwsErrors.isNotFound(e)) {
-        throw e;
-      }
-    }
+    lambda.listAliasesPaginator(r -> r.functionName(name)).aliases()
+        .forEach(a -> lambda.deleteAlias(r -> r.functionName(name).name(a.name())));
+    lambda.deleteFunction(r -> r.functionName(name));
   }
 }

@@ -7,6 +7,7 @@ import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -82,7 +83,7 @@ final class LambdaInvokePermissions {
     for (FunctionSpec f : ctx.spec().functions) {
       ctx.findOutput(Outputs.aliasArn(f.name)).ifPresent(aliases::add);
     }
-    ctx.functionStatuses().stream().map(s -> s.aliasArn).filter(Objects::nonNull).forEach(aliases::add);
+    ctx.previousFunctions().stream().map(s -> s.aliasArn).filter(Objects::nonNull).forEach(aliases::add);
     return aliases;
   }
 

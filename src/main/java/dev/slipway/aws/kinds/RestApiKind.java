@@ -1,6 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.RestApiSpec;
 import dev.slipway.api.v1alpha1.RestApiSpec.Cors;
 import dev.slipway.api.v1alpha1.RestApiSpec.Method;
@@ -8,7 +7,11 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.Naming;
 import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.Lookups;
 import dev.slipway.aws.Outputs;
+import dev.slipway.aws.Published;
+import dev.slipway.aws.Step;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
 import java.util.ArrayList;
@@ -45,6 +48,7 @@ import software.amazon.awssdk.services.apigateway.model.GetStageResponse;
 public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.Observed> {
 
   public static final String KIND = "RestApi";
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND));
   /** Prefix of the description of the deployments Slipway makes; the fingerprint follows. */
   static final String DEPLOYMENT_MARK = "slipway routes ";
   private static final String ALL_METHODS = "*/*";
@@ -93,12 +97,40 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       Set<Grant> grants) {}
 
   @Override
-  public String kind() {
-    return KIND;
+  public KindInfo info() {
+    return INFO;
+  }
+
+  @Override
+  boolean declared(StackContext ctx) {
+    return ctx.spec().restApi != null;
+  }
+
+  @Override
+  String physicalName(StackContext ctx) {
+    return Naming.restApiName(ctx.serviceName(), ctx.spec());
+  }
+
+  @Override
+  java.util.Collection<String> routedFunctions(StackContext ctx) {
+    return ctx.spec().restApi.routes.stream().map(r -> r.function).toList();
+  }
+
+  @Override
+  public void retag(StackContext ctx, Observed observed, Map<String, String> set, java.util.Collection<String> remove) {
+    ApiGatewayClient gw = ctx.aws().apiGateway();
+    String arn = "arn:aws:apigateway:" + ctx.region() + "::/restapis/" + observed.apiId();
+    if (!remove.isEmpty()) {
+      gw.untagResource(r -> r.resourceArn(arn).tagKeys(remove));
+    }
+    if (!set.isEmpty()) {
+      gw.tagResource(r -> r.resourceArn(arn).tags(set));
+    }
   }
 
   /** The desired API of the service; the Lambda kind must have published the alias ARNs. */
-  public static Desired desired(StackContext ctx) {
+  @Override
+  public Desired desired(StackContext ctx) {
     RestApiSpec spec = ctx.spec().restApi;
     SortedMap<String, SortedMap<String, MethodShape>> methods = new TreeMap<>();
     List<Invoke> invokes = new ArrayList<>();
@@ -116,7 +148,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     }
     Throttle throttle = spec.throttling == null ? null : new Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit);
     return new Desired(
-        Naming.restApiName(ctx.serviceName(), ctx.spec()),
+        physicalName(ctx),
         spec.stageName,
         spec.endpointType.name(),
         ctx.tags(),
@@ -181,7 +213,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         named.add(a);
       }
     });
-    return unique(ctx, named, RestApi::tags, "REST API", name).map(RestApi::id);
+    return Lookups.unique(ctx, named, RestApi::tags, "REST API", name).map(RestApi::id);
   }
 
   @Override
@@ -260,7 +292,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
    * the deployment, then stage settings.
    */
   @Override
-  List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
+  List<Step> changes(StackContext ctx, Desired desired, Observed observed) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
     String apiId = observed.apiId();
     List<Step> steps = new ArrayList<>();
@@ -269,12 +301,6 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     if (!desired.endpointType().equals(endpointType)) {
       steps.add(new Step("endpointType", desired.endpointType(), endpointType, () -> gw.updateRestApi(r -> r.restApiId(apiId).patchOperations(
           PatchOperation.builder().op("replace").path("/endpointConfiguration/types/" + endpointType).value(desired.endpointType()).build()))));
-    }
-    Map<String, String> missingTags = new TreeMap<>(desired.tags());
-    missingTags.entrySet().removeIf(t -> t.getValue().equals(observed.tags().get(t.getKey())));
-    if (!missingTags.isEmpty()) {
-      String arn = "arn:aws:apigateway:" + ctx.region() + "::/restapis/" + apiId;
-      steps.add(new Step("tags", missingTags, null, () -> gw.tagResource(r -> r.resourceArn(arn).tags(missingTags))));
     }
 
     // Resource ids by path; resources created below add theirs before their children need them.
@@ -406,16 +432,16 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
 
   @Override
   public Map<String, String> tags(Observed o) {
-    return o.tags() == null ? Map.of() : o.tags();
+    return o.tags();
   }
 
   @Override
-  public ManagedResource describe(StackContext ctx, Desired desired, Observed observed) {
+  public Published publish(StackContext ctx, Desired desired, Observed observed) {
     String apiId = observed.apiId();
-    ctx.publish(Outputs.REST_API_ID, apiId);
     // The AWS form of the URL, also when an emulator endpoint is in use: it is what clients call in AWS.
-    ctx.publish(Outputs.REST_API_URL, "https://" + apiId + ".execute-api." + ctx.region() + ".amazonaws.com/" + desired.stageName());
-    return new ManagedResource(KIND, "api", desired.physicalName(), apiId, null, null);
+    return Published.of(apiId)
+        .output(Outputs.REST_API_ID, apiId)
+        .output(Outputs.REST_API_URL, "https://" + apiId + ".execute-api." + ctx.region() + ".amazonaws.com/" + desired.stageName())
+        .build();
   }
-
 }

@@ -1,10 +1,13 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.WebSocketApiSpec;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.Lookups;
 import dev.slipway.aws.Outputs;
+import dev.slipway.aws.Published;
+import dev.slipway.aws.Step;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ import software.amazon.awssdk.services.apigatewayv2.model.Route;
 public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
 
   public static final String KIND = "WebSocketApi";
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND));
   private static final String TARGET = "integrations/";
 
   private final Function<StackContext, ApiGatewayV2Client> client;
@@ -68,12 +72,35 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
       Set<Grant> grants) {}
 
   @Override
-  public String kind() {
-    return KIND;
+  public KindInfo info() {
+    return INFO;
+  }
+
+  @Override
+  boolean declared(StackContext ctx) {
+    return ctx.spec().webSocketApi != null;
+  }
+
+  @Override
+  java.util.Collection<String> routedFunctions(StackContext ctx) {
+    return ctx.spec().webSocketApi.routes.values();
+  }
+
+  @Override
+  public void retag(StackContext ctx, Observed observed, Map<String, String> set, java.util.Collection<String> remove) {
+    ApiGatewayV2Client v2 = client.apply(ctx);
+    String arn = "arn:aws:apigateway:" + ctx.region() + "::/apis/" + observed.apiId();
+    if (!remove.isEmpty()) {
+      v2.untagResource(r -> r.resourceArn(arn).tagKeys(remove));
+    }
+    if (!set.isEmpty()) {
+      v2.tagResource(r -> r.resourceArn(arn).tags(set));
+    }
   }
 
   /** The desired API of the service; the Lambda kind must have published the alias ARNs. */
-  public static Desired desired(StackContext ctx) {
+  @Override
+  public Desired desired(StackContext ctx) {
     WebSocketApiSpec spec = ctx.spec().webSocketApi;
     SortedMap<String, String> routes = new TreeMap<>();
     spec.routes.forEach((key, function) -> routes.put(key, ctx.output(Outputs.aliasArn(function))));
@@ -87,7 +114,8 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
   }
 
   /** The API's name: {@code webSocketApi.name} or {@code <prefix>-ws}. */
-  public static String physicalName(StackContext ctx) {
+  @Override
+  String physicalName(StackContext ctx) {
     WebSocketApiSpec spec = ctx.spec().webSocketApi;
     return spec.name != null ? spec.name : ctx.physicalName("ws");
   }
@@ -108,7 +136,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     ApiGatewayV2Client v2 = client.apply(ctx);
     List<Api> named = new ArrayList<>(paged(t -> v2.getApis(r -> r.nextToken(t)), GetApisResponse::items, GetApisResponse::nextToken));
     named.removeIf(a -> !name.equals(a.name()) || a.protocolType() != ProtocolType.WEBSOCKET);
-    return unique(ctx, named, Api::tags, "WebSocket API", name).map(Api::apiId);
+    return Lookups.unique(ctx, named, Api::tags, "WebSocket API", name).map(Api::apiId);
   }
 
   @Override
@@ -154,7 +182,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
    * route uses any more, grants, then the stage.
    */
   @Override
-  List<Step> plan(StackContext ctx, Desired desired, Observed observed) {
+  List<Step> changes(StackContext ctx, Desired desired, Observed observed) {
     ApiGatewayV2Client v2 = client.apply(ctx);
     String apiId = observed.apiId();
     List<Step> steps = new ArrayList<>();
@@ -162,12 +190,6 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     if (!desired.routeSelectionExpression().equals(observed.routeSelectionExpression())) {
       steps.add(new Step("routeSelectionExpression", desired.routeSelectionExpression(), observed.routeSelectionExpression(),
           () -> v2.updateApi(r -> r.apiId(apiId).routeSelectionExpression(desired.routeSelectionExpression()))));
-    }
-    Map<String, String> missingTags = new TreeMap<>(desired.tags());
-    missingTags.entrySet().removeIf(t -> t.getValue().equals(observed.tags().get(t.getKey())));
-    if (!missingTags.isEmpty()) {
-      String arn = "arn:aws:apigateway:" + ctx.region() + "::/apis/" + apiId;
-      steps.add(new Step("tags", missingTags, null, () -> v2.tagResource(r -> r.resourceArn(arn).tags(missingTags))));
     }
 
     // Integrations no surviving route targets: reused for a route being (re)created, deleted otherwise.
@@ -259,15 +281,16 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
 
   @Override
   public Map<String, String> tags(Observed o) {
-    return o.tags() == null ? Map.of() : o.tags();
+    return o.tags();
   }
 
   @Override
-  public ManagedResource describe(StackContext ctx, Desired desired, Observed observed) {
+  public Published publish(StackContext ctx, Desired desired, Observed observed) {
     String apiId = observed.apiId();
-    ctx.publish(Outputs.WEBSOCKET_API_ID, apiId);
     // The AWS form of the URL, also when an emulator endpoint is in use: it is what clients call in AWS.
-    ctx.publish(Outputs.WEBSOCKET_URL, "wss://" + apiId + ".execute-api." + ctx.region() + ".amazonaws.com/" + desired.stageName());
-    return new ManagedResource(KIND, "websocket", desired.physicalName(), apiId, null, null);
+    return Published.of(apiId)
+        .output(Outputs.WEBSOCKET_API_ID, apiId)
+        .output(Outputs.WEBSOCKET_URL, "wss://" + apiId + ".execute-api." + ctx.region() + ".amazonaws.com/" + desired.stageName())
+        .build();
   }
 }

@@ -19,6 +19,7 @@ import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.EventSink;
 import dev.slipway.aws.Outputs;
+import dev.slipway.aws.Planned;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.StackContext;
 import dev.slipway.testing.Artifacts;
@@ -117,8 +118,8 @@ final class ApiStackFixture implements AutoCloseable {
   /** Runs the loop over the one resource {@code desired} describes (logical {@code name}) and records its status entry. */
   <D extends DesiredResource, O> ResourceLoop.Outcome converge(AwsResourceKind<D, O> kind, String name, Function<StackContext, D> desired) {
     StackContext ctx = context();
-    ResourceLoop.Result result = new ResourceLoop(executor).converge(
-        ctx, List.of(new ResourceLoop.Stage("apis", java.util.Set.of(kind.kind()), c -> List.of(new ResourceLoop.Planned<>(kind, name, desired.apply(c))))), EventSink.NONE);
+    D d = desired.apply(ctx);
+    ResourceLoop.Result result = new ResourceLoop(executor).converge(ctx, List.of(new Planned<>(kind, name, d.physicalName(), List.of(), c -> d)), EventSink.NONE);
     ResourceLoop.Outcome outcome = result.outcomes().get(0);
     assertThat(outcome.error()).as("converge error").isNull();
     status = result.resources();

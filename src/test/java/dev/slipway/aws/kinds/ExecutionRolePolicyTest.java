@@ -14,13 +14,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.slipway.aws.PolicyStatement;
+import dev.slipway.aws.StackContext;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 class ExecutionRolePolicyTest {
 
-  private static final ExecutionRolePolicy.Scope SCOPE = new ExecutionRolePolicy.Scope("us-east-1", "123456789012");
+  private static final PolicyStatement.Scope SCOPE = new PolicyStatement.Scope("us-east-1", "123456789012");
   private static final String TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/nexus-prod-";
 
   private final ServerlessServiceSpec spec = MotoStack.nexus();
@@ -130,20 +132,10 @@ class ExecutionRolePolicyTest {
         .isInstanceOfSatisfying(SlipwayException.class, e -> assertThat(e.reason()).isEqualTo("PolicyTooLarge"));
   }
 
-  @Test
-  void longNamesAreShortenedStablyToIamsLimit() {
-    String name = "a-very-long-service-prefix-prod-" + "x".repeat(40);
-    String fitted = PhysicalNames.fit(name, PhysicalNames.IAM_ROLE_MAX);
-
-    assertThat(fitted).hasSize(64).startsWith(name.substring(0, 55)).isEqualTo(PhysicalNames.fit(name, 64));
-    assertThat(PhysicalNames.fit(name + "y", 64)).isNotEqualTo(fitted);
-    assertThat(PhysicalNames.fit("nexus-prod-usage-handler", 64)).isEqualTo("nexus-prod-usage-handler");
-  }
-
+  /** The policy as the role kind renders it; no AWS call is made (the scope carries the account). */
   private String document(String function) {
-    Map<String, TableSpec> tables = new LinkedHashMap<>();
-    spec.tables.forEach(t -> tables.put(t.name, t));
-    return ExecutionRolePolicy.document(SCOPE, "nexus-prod-" + function, function(function), tables, t -> "nexus-prod-" + t);
+    StackContext ctx = new StackContext(null, "chat", "nexus", spec, List.of(), List.of());
+    return ExecutionRolePolicy.document(ctx, SCOPE, function(function));
   }
 
   private FunctionSpec function(String name) {

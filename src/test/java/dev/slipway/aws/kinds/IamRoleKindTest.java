@@ -9,7 +9,8 @@ import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
-import dev.slipway.aws.ResourceLoop.Stage;
+import dev.slipway.aws.PolicyStatement;
+import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,12 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 class IamRoleKindTest {
 
-  private static final ExecutionRolePolicy.Scope MOTO_ACCOUNT = new ExecutionRolePolicy.Scope("us-east-1", "123456789012");
+  private static final PolicyStatement.Scope MOTO_ACCOUNT = new PolicyStatement.Scope("us-east-1", "123456789012");
 
   private final MotoStack stack = new MotoStack();
   private final DynamoDbTableKind tables = new DynamoDbTableKind();
   private final IamRoleKind roles = new IamRoleKind();
-  // As recommended to the reconciler: roles do not depend on tables (their ARNs are computed), so
-  // both share the first stage and run in parallel.
-  private final List<Stage> stages = List.of(new Stage("foundation", java.util.Set.of(tables.kind(), roles.kind()), ctx -> Stream.concat(tables.plan(ctx).stream(), roles.plan(ctx).stream()).toList()));
+  private final java.util.Set<String> stages = java.util.Set.of(DynamoDbTableKind.KIND, IamRoleKind.KIND);
   private final IamClient iam = stack.aws().iam();
 
   @AfterEach
@@ -139,8 +138,8 @@ class IamRoleKindTest {
 
   private String expectedPolicy(String function) {
     ServerlessServiceSpec spec = MotoStack.nexus();
-    Map<String, dev.slipway.api.v1alpha1.TableSpec> byName = spec.tables.stream().collect(Collectors.toMap(t -> t.name, t -> t));
-    return ExecutionRolePolicy.document(MOTO_ACCOUNT, "nexus-prod-" + function, function(spec, function), byName, t -> "nexus-prod-" + t);
+    StackContext ctx = new StackContext(null, MotoStack.NAMESPACE, MotoStack.SERVICE, spec, List.of(), List.of());
+    return ExecutionRolePolicy.document(ctx, MOTO_ACCOUNT, function(spec, function));
   }
 
   private static FunctionSpec function(ServerlessServiceSpec spec, String name) {

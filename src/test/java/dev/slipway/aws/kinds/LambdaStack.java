@@ -11,6 +11,7 @@ import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.EventSink;
+import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.StackContext;
 import dev.slipway.testing.Artifacts;
@@ -107,13 +108,16 @@ final class LambdaStack {
   ResourceLoop.Result converge() {
     recorder.clear();
     last = new StackContext(aws, "test", serviceName, spec, resources, functions);
-    ResourceLoop.Stage stage =
-        new ResourceLoop.Stage("functions", java.util.Set.of(kind.kind()), ctx -> spec.functions.stream()
-            .<ResourceLoop.Planned<?, ?>>map(f -> new ResourceLoop.Planned<>(kind, f.name, LambdaFunctionKind.Desired.of(ctx, f, roleArn)))
-            .toList());
-    ResourceLoop.Result result = new ResourceLoop(EXECUTOR).converge(last, List.of(stage), EventSink.NONE);
+    // The role is another kind's: published as the role kind would, so the functions' plan finds it.
+    spec.functions.forEach(f -> last.publish(Outputs.roleArn(f.name), roleArn));
+    ResourceLoop.Result result = new ResourceLoop(EXECUTOR).converge(last, List.copyOf(kind.plan(last)), EventSink.NONE);
     resources = result.resources();
-    functions = last.functionStatuses();
+    Map<String, FunctionStatus> converged = result.facts(LambdaFunctionKind.KIND, FunctionStatus.class);
+    List<FunctionStatus> previous = functions;
+    functions = spec.functions.stream()
+        .map(f -> converged.getOrDefault(f.name, previous.stream().filter(p -> p.name.equals(f.name)).findFirst().orElse(null)))
+        .filter(java.util.Objects::nonNull)
+        .toList();
     return result;
   }
 

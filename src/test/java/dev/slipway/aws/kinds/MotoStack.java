@@ -11,7 +11,7 @@ import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.EventSink;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Result;
-import dev.slipway.aws.ResourceLoop.Stage;
+import dev.slipway.aws.Planned;
 import dev.slipway.aws.StackContext;
 import dev.slipway.testing.MotoServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -64,11 +64,12 @@ final class MotoStack implements AutoCloseable {
     return new StackContext(factory.forTarget(AwsTarget.of(spec.region, null)), NAMESPACE, SERVICE, spec, status, List.of());
   }
 
-  /** One converge, recording the status entries for the next; the call log holds only this run. */
-  Result converge(ServerlessServiceSpec spec, List<Stage> stages) {
+  /** One converge of the resources of {@code kinds}, recording the status entries for the next; the call log holds only this run. */
+  Result converge(ServerlessServiceSpec spec, java.util.Set<String> kinds) {
     recorder.clear();
     last = context(spec);
-    Result result = loop.converge(last, stages, EventSink.NONE);
+    List<Planned<?, ?>> plan = StackKinds.plan(last).stream().filter(p -> kinds.contains(p.kind().info().name())).toList();
+    Result result = loop.converge(last, plan, EventSink.NONE);
     status = result.resources();
     return result;
   }

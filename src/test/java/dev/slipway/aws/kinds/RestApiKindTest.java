@@ -40,7 +40,7 @@ class RestApiKindTest {
   }
 
   private Action converge() {
-    return stack.converge(kind, "api", RestApiKind::desired).action();
+    return stack.converge(kind, "api", kind::desired).action();
   }
 
   private String apiName() {

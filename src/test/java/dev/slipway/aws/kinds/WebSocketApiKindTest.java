@@ -48,7 +48,7 @@ class WebSocketApiKindTest {
   }
 
   private Action converge() {
-    return stack.converge(kind, "websocket", WebSocketApiKind::desired).action();
+    return stack.converge(kind, "websocket", kind::desired).action();
   }
 
   private String apiName() {

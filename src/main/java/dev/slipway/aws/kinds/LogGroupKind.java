@@ -1,0 +1,121 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.Planned;
+import dev.slipway.aws.PolicyStatement;
+import dev.slipway.aws.Published;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Step;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
+
+/**
+ * The log group {@code /aws/lambda/<function>} of each function, created before the function so that
+ * Lambda never creates it itself with unlimited retention; retention from {@code logRetentionDays}.
+ * It offers its function the right to write its own logs, and nothing else.
+ */
+public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired, LogGroupKind.Observed> {
+
+  public static final String KIND = "LogGroup";
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of());
+  static final List<String> LOGS = List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents");
+
+  public record Desired(String physicalName, int retentionDays) implements DesiredResource {}
+
+  public record Observed(LogGroup group, Map<String, String> tags) {}
+
+  /** The group Lambda writes the function's logs to. */
+  static String groupName(StackContext ctx, String function) {
+    return "/aws/lambda/" + ctx.physicalName(function);
+  }
+
+  private static CloudWatchLogsClient logs(StackContext ctx) {
+    return ctx.aws().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+  }
+
+  @Override
+  public KindInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Planned<Desired, Observed>> plan(StackContext ctx) {
+    return ctx.spec().functions.stream()
+        .map(f -> new Planned<>(this, f.name, groupName(ctx, f.name), List.<String>of(), c -> new Desired(groupName(c, f.name), f.logRetentionDays)))
+        .toList();
+  }
+
+  @Override
+  public Optional<Observed> read(StackContext ctx, Desired d) {
+    CloudWatchLogsClient logs = logs(ctx);
+    // DescribeLogGroups matches by prefix: keep the exact name only.
+    Optional<LogGroup> group = logs.describeLogGroups(r -> r.logGroupNamePrefix(d.physicalName())).logGroups().stream()
+        .filter(g -> g.logGroupName().equals(d.physicalName()))
+        .findFirst();
+    return group.map(g -> new Observed(g, logs.listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags()));
+  }
+
+  @Override
+  public Observed create(StackContext ctx, Desired d) {
+    logs(ctx).createLogGroup(r -> r.logGroupName(d.physicalName()).tags(ctx.tags()));
+    return null;
+  }
+
+  @Override
+  public List<Step> compare(StackContext ctx, Desired d, Observed o) {
+    List<Step> steps = new ArrayList<>();
+    Integer retention = o.group().retentionInDays();
+    if (retention == null || retention != d.retentionDays()) {
+      steps.add(new Step("retentionInDays", d.retentionDays(), retention,
+          () -> logs(ctx).putRetentionPolicy(r -> r.logGroupName(d.physicalName()).retentionInDays(d.retentionDays()))));
+    }
+    return steps;
+  }
+
+  @Override
+  public Map<String, String> tags(Observed o) {
+    return o.tags();
+  }
+
+  @Override
+  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
+    String arn = taggable(o.group().arn());
+    if (!remove.isEmpty()) {
+      logs(ctx).untagResource(r -> r.resourceArn(arn).tagKeys(remove));
+    }
+    if (!set.isEmpty()) {
+      logs(ctx).tagResource(r -> r.resourceArn(arn).tags(set));
+    }
+  }
+
+  /** DescribeLogGroups reports the ARN with a trailing {@code :*}; the tagging API wants it without. */
+  private static String taggable(String arn) {
+    return arn.endsWith(":*") ? arn.substring(0, arn.length() - 2) : arn;
+  }
+
+  @Override
+  public Published publish(StackContext ctx, Desired d, Observed o) {
+    return Published.of(taggable(o.group().arn())).build();
+  }
+
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    logs(ctx).deleteLogGroup(r -> r.logGroupName(resource.physicalName));
+  }
+
+  /** The function's own log group; {@code :*} covers its streams. */
+  @Override
+  public List<PolicyStatement> grants(StackContext ctx, PolicyStatement.Scope scope, FunctionSpec function) {
+    return List.of(new PolicyStatement("Logs", LOGS, List.of(scope.arn("logs", "log-group:" + groupName(ctx, function.name) + ":*"))));
+  }
+}
