@@ -161,14 +161,14 @@ class ServerlessServiceReconcilerTest {
     assertCondition(s, "Reconciling", "False", "Converged");
     assertCondition(s, "Degraded", "False", "Converged");
 
-    // One entry per AWS resource: 4 tables, 6 roles, 6 functions, the REST and the WebSocket API.
-    assertThat(status.resources).hasSize(18).allSatisfy(r -> {
+    // One entry per AWS resource: 6 log groups, 4 tables, 6 roles, 6 functions, the REST and the WebSocket API.
+    assertThat(status.resources).hasSize(24).allSatisfy(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
       assertThat(r.id).isNotBlank();
     });
     Map<String, Long> byKind = status.resources.stream().collect(Collectors.groupingBy(r -> r.kind, Collectors.counting()));
     assertThat(byKind).containsOnly(
-        Map.entry("DynamoDBTable", 4L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
+        Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
@@ -205,9 +205,10 @@ class ServerlessServiceReconcilerTest {
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<Event> created = events("full", e -> e.getReason().equals("Created"));
-      assertThat(created).hasSize(18).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+      assertThat(created).hasSize(24).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
       assertThat(created).extracting(Event::getMessage)
-          .contains("Created DynamoDBTable full-prod-conversations", "Created LambdaFunction full-prod-websocket-message", "Created RestApi full-prod-api");
+          .contains("Created DynamoDBTable full-prod-conversations", "Created LambdaFunction full-prod-websocket-message", "Created RestApi full-prod-api",
+              "Created LogGroup /aws/lambda/full-prod-usage-handler");
     });
 
     // --- AWS, read back through the SDK ---
@@ -429,7 +430,7 @@ class ServerlessServiceReconcilerTest {
 
     assertThat(calls("adopt")).extracting(Call::operation).doesNotContain("CreateTable", "CreateRole", "CreateFunction");
     assertThat(s.getStatus().resources).extracting(r -> r.kind + "/" + r.name + "=" + r.state)
-        .containsExactly("DynamoDBTable/items=Ready", "IAMRole/api=Ready", "LambdaFunction/api=Ready");
+        .containsExactly("LogGroup/api=Ready", "DynamoDBTable/items=Ready", "IAMRole/api=Ready", "LambdaFunction/api=Ready");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals("Adopted")))
         .extracting(Event::getMessage)
         .contains("Adopted existing DynamoDBTable adopt-prod-items", "Adopted existing IAMRole adopt-prod-api", "Adopted existing LambdaFunction adopt-prod-api"));
@@ -558,9 +559,9 @@ class ServerlessServiceReconcilerTest {
     assertCondition(failed, "Reconciling", "True", "RetryingAfterError");
     assertCondition(failed, "Degraded", "True", "AwsUnavailable");
     var resources = failed.getStatus().resources;
-    assertThat(resources).hasSize(18);
-    assertThat(resources).filteredOn(r -> r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
-        .hasSize(10).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(resources).hasSize(24);
+    assertThat(resources).filteredOn(r -> r.kind.equals("LogGroup") || r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
+        .hasSize(16).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(resource(failed, "LambdaFunction", "prompt-crud")).satisfies(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Failed);
       assertThat(r.physicalName).isEqualTo("fresh-prod-prompt-crud");
@@ -568,15 +569,17 @@ class ServerlessServiceReconcilerTest {
     });
     assertThat(resources).filteredOn(r -> r.kind.equals("LambdaFunction") && !r.name.equals("prompt-crud"))
         .hasSize(5).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
-    // Never created yet, still reported: the APIs wait for the functions.
+    // Never created yet, still reported: the REST API waits for the function it routes to; the
+    // WebSocket API, which does not route to it, is not held back.
     assertThat(resources).filteredOn(r -> r.kind.equals("RestApi") || r.kind.equals("WebSocketApi"))
-        .extracting(r -> r.physicalName + " " + r.state + " " + r.message + " " + r.id)
-        .containsExactly("fresh-prod-api Pending waiting for functions null", "fresh-prod-ws Pending waiting for functions null");
+        .extracting(r -> r.physicalName + " " + r.state + " " + r.message)
+        .containsExactly("fresh-prod-api Pending waiting for LambdaFunction/prompt-crud", "fresh-prod-ws Ready created");
+    assertThat(resource(failed, "RestApi", "api").id).isNull();
     assertThat(restApisNamed("fresh-prod-api")).isEmpty();
 
     faults.clearFaults();
     ServerlessService converged = awaitReady("fresh", 1);
-    assertThat(converged.getStatus().resources).hasSize(18).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(converged.getStatus().resources).hasSize(24).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(fault.served()).isGreaterThanOrEqualTo(3);
     assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("fresh-prod-prompt-crud"))).hasSize(1);
     assertThat(restApisNamed("fresh-prod-api")).hasSize(1);
@@ -604,19 +607,21 @@ class ServerlessServiceReconcilerTest {
     assertCondition(failed, "Degraded", "True", "AwsUnavailable");
     assertThat(condition(failed, "Ready").getMessage()).contains("LambdaFunction fault-prod-reports").contains("ServiceException");
     var resources = failed.getStatus().resources;
-    assertThat(resources).filteredOn(r -> r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
-        .hasSize(11).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(resources).filteredOn(r -> r.kind.equals("LogGroup") || r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
+        .hasSize(18).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(resource(failed, "LambdaFunction", "reports")).satisfies(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Failed);
       assertThat(r.message).startsWith("AwsUnavailable: ServiceException");
     });
     assertThat(resources).filteredOn(r -> r.kind.equals("LambdaFunction") && !r.name.equals("reports"))
         .hasSize(6).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
-    assertThat(resources).filteredOn(r -> r.kind.equals("RestApi") || r.kind.equals("WebSocketApi")).hasSize(2).allSatisfy(r -> {
+    // The REST API routes to the new function and waits for it, keeping its id; the WebSocket API does not and stays Ready.
+    assertThat(resource(failed, "RestApi", "api")).satisfies(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Pending);
-      assertThat(r.message).isEqualTo("waiting for functions");
+      assertThat(r.message).isEqualTo("waiting for LambdaFunction/reports");
       assertThat(r.id).isNotBlank();
     });
+    assertThat(resource(failed, "WebSocketApi", "websocket").state).isEqualTo(ManagedResource.State.Ready);
     assertThat(events("fault", e -> e.getType().equals("Warning"))).isNotEmpty();
     // Retried with backoff, not given up: the fault keeps being asked.
     await().atMost(Duration.ofSeconds(15)).until(() -> fault.served() >= 6);

@@ -132,6 +132,70 @@ class ExecutionRolePolicyTest {
         .isInstanceOfSatisfying(SlipwayException.class, e -> assertThat(e.reason()).isEqualTo("PolicyTooLarge"));
   }
 
+  @Test
+  void namedPermissionsGrantExactlyTheirModelsConnectionsAndPrefixes() {
+    FunctionSpec f = function("websocket-message");
+    f.permissions = new FunctionSpec.Permissions();
+    f.permissions.bedrockInvoke = new FunctionSpec.BedrockInvoke();
+    f.permissions.bedrockInvoke.models.add("anthropic.claude-3-5-sonnet-20240620-v1:0");
+    f.permissions.bedrockInvoke.models.add("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude");
+    f.permissions.webSocketManageConnections = true;
+    FunctionSpec.S3Access uploads = new FunctionSpec.S3Access();
+    uploads.bucket = "nexus-uploads";
+    uploads.prefix = "incoming/";
+    uploads.access = FunctionSpec.TableAccess.Access.ReadOnly;
+    f.permissions.s3.add(uploads);
+
+    JsonNode doc = ExecutionRolePolicy.parse(document("websocket-message"));
+
+    assertThat(strings(statement(doc, "BedrockInvoke").get("Action"))).containsExactly("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
+    assertThat(strings(statement(doc, "BedrockInvoke").get("Resource"))).containsExactly(
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude",
+        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0");
+    assertThat(strings(statement(doc, "WebSocketManageConnections").get("Resource")))
+        .containsExactly("arn:aws:execute-api:us-east-1:123456789012:*/" + spec.webSocketApi.stageName + "/*/@connections/*");
+    assertThat(strings(statement(doc, "S3Read").get("Action"))).containsExactly("s3:GetObject");
+    assertThat(strings(statement(doc, "S3Read").get("Resource"))).containsExactly("arn:aws:s3:::nexus-uploads/incoming/*");
+    assertThat(strings(statement(doc, "S3List").get("Resource"))).containsExactly("arn:aws:s3:::nexus-uploads");
+    assertThat(doc.toString()).doesNotContain("s3:PutObject");
+    // Another function's role gains none of it.
+    assertThat(document("usage-handler")).doesNotContain("bedrock").doesNotContain("s3:").doesNotContain("execute-api");
+  }
+
+  @Test
+  void aDeclaredWildcardIsRefusedUnlessAllowedAndThenWarnedAbout() {
+    FunctionSpec f = function("usage-handler");
+    f.permissions = new FunctionSpec.Permissions();
+    FunctionSpec.Statement wide = new FunctionSpec.Statement();
+    wide.actions.add("sqs:*");
+    wide.resources.add("*");
+    f.permissions.statements.add(wide);
+    FunctionSpec.Statement notAnAction = new FunctionSpec.Statement();
+    notAnAction.actions.add("SendMessage");
+    notAnAction.resources.add("arn:aws:sqs:us-east-1:123456789012:jobs");
+    f.permissions.statements.add(notAnAction);
+
+    assertThat(FunctionPermissions.validate(spec)).containsExactly(
+        "function usage-handler: the statement on [sqs:*] uses a wildcard; set allowWildcard: true if that is intended",
+        "function usage-handler: SendMessage is not an IAM action (service:Action)");
+    assertThat(FunctionPermissions.warnings(spec)).isEmpty();
+
+    f.permissions.statements.remove(notAnAction);
+    wide.allowWildcard = true;
+    assertThat(FunctionPermissions.validate(spec)).isEmpty();
+    assertThat(FunctionPermissions.warnings(spec)).containsExactly("function usage-handler is granted [sqs:*] on [*] with wildcards (allowWildcard)");
+    assertThat(statement(ExecutionRolePolicy.parse(document("usage-handler")), "Declared0").get("Resource").asText()).isEqualTo("*");
+  }
+
+  @Test
+  void manageConnectionsWithoutAWebSocketApiIsAnError() {
+    spec.webSocketApi = null;
+    function("usage-handler").permissions = new FunctionSpec.Permissions();
+    function("usage-handler").permissions.webSocketManageConnections = true;
+
+    assertThat(FunctionPermissions.validate(spec)).containsExactly("function usage-handler asks for webSocketManageConnections, but the service declares no webSocketApi");
+  }
+
   /** The policy as the role kind renders it; no AWS call is made (the scope carries the account). */
   private String document(String function) {
     StackContext ctx = new StackContext(null, "chat", "nexus", spec, List.of(), List.of());

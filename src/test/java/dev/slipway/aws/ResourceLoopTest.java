@@ -1,0 +1,315 @@
+package dev.slipway.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.aws.ResourceLoop.Outcome;
+import dev.slipway.aws.ResourceLoop.Result;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runtime's own behaviour, independent of any AWS service: order, parallel branches, failures
+ * and readiness blocking only dependents, tags, ownership, idempotence, deletion order. The kinds
+ * here are test doubles over an in-memory store (named {@link InMemoryKind}); the real kinds are
+ * tested against moto in {@code dev.slipway.aws.kinds}.
+ */
+class ResourceLoopTest {
+
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+  private final ResourceLoop loop = new ResourceLoop(pool);
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final Map<String, Stored> aws = new ConcurrentHashMap<>();
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  @Test
+  void resourcesConvergeAfterWhatTheyDependOnAndSeeItsOutputs() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    InMemoryKind top = new InMemoryKind("Top", Set.of("Base"));
+    List<Planned<?, ?>> plan = List.of(
+        top.planned("t", List.of("Base/b"), ctx -> "uses " + ctx.output("Base.b.value")),
+        base.planned("b", List.of(), ctx -> "base value"));
+
+    Result result = loop.converge(context(List.of()), plan, EventSink.NONE);
+
+    assertThat(result.complete()).isTrue();
+    assertThat(result.outcomes()).extracting(o -> o.resource().key()).containsExactly("Base/b", "Top/t");
+    assertThat(calls).containsExactly("create Base/svc-b", "create Top/svc-t");
+    assertThat(aws.get("Top/svc-t").value).isEqualTo("uses base value");
+    assertThat(result.outputs()).containsEntry("Top.t.value", "uses base value");
+  }
+
+  @Test
+  void aFailureBlocksOnlyItsDependentsAndStatusNamesIt() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    InMemoryKind top = new InMemoryKind("Top", Set.of("Base", "Top"));
+    base.failOnCreate.add("svc-broken");
+    List<Planned<?, ?>> plan = List.of(
+        base.planned("broken", List.of(), ctx -> "x"),
+        base.planned("fine", List.of(), ctx -> "y"),
+        top.planned("child", List.of("Base/broken"), ctx -> "z"),
+        top.planned("grandchild", List.of("Top/child"), ctx -> "z"));
+
+    Result result = loop.converge(context(List.of()), plan, EventSink.NONE);
+
+    assertThat(actions(result)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "Base/broken", Action.Failed, "Base/fine", Action.Created, "Top/child", Action.Blocked, "Top/grandchild", Action.Blocked));
+    Outcome grandchild = outcome(result, "Top/grandchild");
+    assertThat(grandchild.blockedBy()).containsExactly("Base/broken");
+    assertThat(grandchild.resource().message).isEqualTo("waiting for Base/broken");
+    assertThat(grandchild.resource().state).isEqualTo(ManagedResource.State.Pending);
+    assertThat(calls).doesNotContain("create Top/svc-child", "create Top/svc-grandchild");
+    assertThat(result.complete()).isFalse();
+  }
+
+  @Test
+  void aResourceNotReadyHoldsItsDependentsUntilALaterPassWithoutWaitingOnAThread() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    InMemoryKind top = new InMemoryKind("Top", Set.of("Base"));
+    base.settling.add("svc-b");
+    List<Planned<?, ?>> plan = List.of(base.planned("b", List.of(), ctx -> "v"), top.planned("t", List.of("Base/b"), ctx -> "w"));
+
+    Result first = loop.converge(context(List.of()), plan, EventSink.NONE);
+    assertThat(actions(first)).containsEntry("Base/b", Action.NotReady).containsEntry("Top/t", Action.Blocked);
+    assertThat(first.retryAfter()).contains(Duration.ofSeconds(7));
+    assertThat(outcome(first, "Base/b").resource().message).isEqualTo("waiting: svc-b settling");
+
+    base.settling.clear();
+    Result second = loop.converge(context(first.resources()), plan, EventSink.NONE);
+    assertThat(second.complete()).isTrue();
+    assertThat(actions(second)).containsEntry("Base/b", Action.Unchanged).containsEntry("Top/t", Action.Created);
+    assertThat(calls).containsExactly("create Base/svc-b", "create Top/svc-t");
+  }
+
+  @Test
+  void aSecondPassOverAConvergedStackChangesNothing() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    List<Planned<?, ?>> plan = List.of(base.planned("a", List.of(), ctx -> "v"), base.planned("b", List.of(), ctx -> "v"));
+    Result first = loop.converge(context(List.of()), plan, EventSink.NONE);
+    calls.clear();
+
+    Result second = loop.converge(context(first.resources()), plan, EventSink.NONE);
+
+    assertThat(actions(second).values()).containsOnly(Action.Unchanged);
+    assertThat(calls).isEmpty();
+    assertThat(second.resources()).extracting(r -> r.message).containsOnly("in sync");
+  }
+
+  @Test
+  void aChangedValueIsOneReportedStepAndTagsAreSetAndRemovedButAwsTagsLeftAlone() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    aws.put("Base/svc-a", new Stored("old", new HashMap<>(Map.of("stale", "1", "aws:cloudformation:stack-name", "s"))));
+    List<Planned<?, ?>> plan = List.of(base.planned("a", List.of(), ctx -> "new"));
+    List<String> events = new ArrayList<>();
+
+    Result result = loop.converge(context(List.of(new ManagedResource("Base", "a", "svc-a", "svc-a", ManagedResource.State.Ready, ""))), plan, recording(events));
+
+    assertThat(actions(result)).containsEntry("Base/a", Action.Updated);
+    Stored stored = aws.get("Base/svc-a");
+    assertThat(stored.value).isEqualTo("new");
+    assertThat(stored.tags).containsEntry("aws:cloudformation:stack-name", "s").doesNotContainKey("stale")
+        .containsEntry(Tags.SERVICE, "team.svc").containsEntry(Tags.MANAGED_BY, "slipway");
+    assertThat(calls).containsExactly("update Base/svc-a", "retag Base/svc-a remove [stale]");
+    assertThat(events).singleElement().asString().startsWith("Updated Base svc-a: value").contains("tags");
+  }
+
+  @Test
+  void anUntaggedResourceIsAdoptedButOneOwnedByAnotherServiceIsRefused() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    aws.put("Base/svc-mine", new Stored("v", new HashMap<>()));
+    aws.put("Base/svc-theirs", new Stored("v", new HashMap<>(Map.of(Tags.SERVICE, "other.svc"))));
+    List<Planned<?, ?>> plan = List.of(base.planned("mine", List.of(), ctx -> "v"), base.planned("theirs", List.of(), ctx -> "v"));
+
+    Result result = loop.converge(context(List.of()), plan, EventSink.NONE);
+
+    assertThat(actions(result)).containsEntry("Base/mine", Action.Adopted).containsEntry("Base/theirs", Action.Failed);
+    assertThat(outcome(result, "Base/theirs").resource().message).startsWith("OwnedByAnotherService: ").contains("other.svc");
+    assertThat(aws.get("Base/svc-theirs").tags).containsOnlyKeys(Tags.SERVICE);
+  }
+
+  @Test
+  void aCycleFailsItsMembersAndAnUndeclaredDependencyIsABug() {
+    InMemoryKind a = new InMemoryKind("A", Set.of("A"));
+    Result result = loop.converge(context(List.of()),
+        List.of(a.planned("x", List.of("A/y"), ctx -> "v"), a.planned("y", List.of("A/x"), ctx -> "v")), EventSink.NONE);
+    assertThat(actions(result).values()).containsOnly(Action.Failed);
+    assertThat(result.resources()).extracting(r -> r.message).allMatch(m -> m.contains("dependency cycle"));
+    assertThat(calls).isEmpty();
+
+    InMemoryKind loner = new InMemoryKind("Loner", Set.of());
+    assertThatThrownBy(() -> loop.converge(context(List.of()),
+        List.of(a.planned("x", List.of(), ctx -> "v"), loner.planned("l", List.of("A/x"), ctx -> "v")), EventSink.NONE))
+        .hasMessageContaining("kind Loner does not declare A");
+  }
+
+  @Test
+  void deletionRunsInReverseOrderAndAResourceAlreadyGoneCountsAsDeleted() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    InMemoryKind top = new InMemoryKind("Top", Set.of("Base"));
+    Result converged = loop.converge(context(List.of()),
+        List.of(base.planned("b", List.of(), ctx -> "v"), top.planned("t", List.of("Base/b"), ctx -> "v")), EventSink.NONE);
+    aws.remove("Top/svc-t");
+    calls.clear();
+
+    List<Outcome> failures = loop.deleteAll(context(converged.resources()), converged.resources(), Map.of("Base", base, "Top", top), EventSink.NONE);
+
+    assertThat(failures).isEmpty();
+    assertThat(calls).containsExactly("delete Top/svc-t", "delete Base/svc-b");
+    assertThat(aws).isEmpty();
+  }
+
+  private StackContext context(List<ManagedResource> previous) {
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.stage = "prod";
+    spec.namePrefix = "svc";
+    return new StackContext(null, "team", "svc", spec, previous, List.of());
+  }
+
+  private static Map<String, Action> actions(Result result) {
+    Map<String, Action> actions = new LinkedHashMap<>();
+    result.outcomes().forEach(o -> actions.put(o.resource().key(), o.action()));
+    return actions;
+  }
+
+  private static Outcome outcome(Result result, String key) {
+    return result.outcomes().stream().filter(o -> o.resource().key().equals(key)).findFirst().orElseThrow();
+  }
+
+  private static EventSink recording(List<String> messages) {
+    return new EventSink() {
+      @Override
+      public void normal(String reason, String message) {
+        messages.add(message);
+      }
+
+      @Override
+      public void warning(String reason, String message) {
+        messages.add(message);
+      }
+    };
+  }
+
+  private static final class Stored {
+    volatile String value;
+    final Map<String, String> tags;
+
+    Stored(String value, Map<String, String> tags) {
+      this.value = value;
+      this.tags = new ConcurrentHashMap<>(tags);
+    }
+  }
+
+  private record Desired(String physicalName, String value) implements DesiredResource {}
+
+  /** Test double: a kind whose "AWS" is the in-memory map {@link #aws}, keyed {@code Kind/physicalName}. */
+  private final class InMemoryKind implements AwsResourceKind<Desired, Desired> {
+    final KindInfo info;
+    final Set<String> failOnCreate = new HashSet<>();
+    final Set<String> settling = ConcurrentHashMap.newKeySet();
+
+    InMemoryKind(String name, Set<String> dependsOn) {
+      this.info = KindInfo.named(name, dependsOn);
+    }
+
+    Planned<Desired, Desired> planned(String name, List<String> dependsOn, Function<StackContext, String> value) {
+      String physical = "svc-" + name;
+      return new Planned<>(this, name, physical, dependsOn, ctx -> new Desired(physical, value.apply(ctx)));
+    }
+
+    private String key(String physicalName) {
+      return info.name() + "/" + physicalName;
+    }
+
+    @Override
+    public KindInfo info() {
+      return info;
+    }
+
+    @Override
+    public List<Planned<Desired, Desired>> plan(StackContext ctx) {
+      return List.of();
+    }
+
+    @Override
+    public Optional<Desired> read(StackContext ctx, Desired desired) {
+      return Optional.ofNullable(aws.get(key(desired.physicalName()))).map(s -> new Desired(desired.physicalName(), s.value));
+    }
+
+    @Override
+    public Desired create(StackContext ctx, Desired desired) {
+      calls.add("create " + key(desired.physicalName()));
+      if (failOnCreate.contains(desired.physicalName())) {
+        throw SlipwayException.terminal("InvalidSpec", "cannot create " + desired.physicalName());
+      }
+      aws.put(key(desired.physicalName()), new Stored(desired.value(), ctx.tags()));
+      return null; // as many AWS create calls: the runtime reads it back
+    }
+
+    @Override
+    public List<Step> compare(StackContext ctx, Desired desired, Desired observed) {
+      if (desired.value().equals(observed.value())) {
+        return List.of();
+      }
+      return List.of(new Step("value", desired.value(), observed.value(), () -> {
+        calls.add("update " + key(desired.physicalName()));
+        aws.get(key(desired.physicalName())).value = desired.value();
+      }));
+    }
+
+    @Override
+    public Optional<NotReady> readiness(Desired observed) {
+      return settling.contains(observed.physicalName())
+          ? Optional.of(NotReady.awaiting(observed.physicalName() + " settling", Duration.ofSeconds(7)))
+          : Optional.empty();
+    }
+
+    @Override
+    public Map<String, String> tags(Desired observed) {
+      return Map.copyOf(aws.get(key(observed.physicalName())).tags);
+    }
+
+    @Override
+    public void retag(StackContext ctx, Desired observed, Map<String, String> set, Collection<String> remove) {
+      calls.add("retag " + key(observed.physicalName()) + " remove " + remove);
+      Map<String, String> tags = aws.get(key(observed.physicalName())).tags;
+      tags.putAll(set);
+      remove.forEach(tags::remove);
+    }
+
+    @Override
+    public Published publish(StackContext ctx, Desired desired, Desired observed) {
+      return Published.of(observed.physicalName()).output(info.name() + "." + observed.physicalName().substring(4) + ".value", observed.value()).build();
+    }
+
+    @Override
+    public void delete(StackContext ctx, ManagedResource resource) {
+      calls.add("delete " + key(resource.physicalName));
+      if (aws.remove(key(resource.physicalName)) == null) {
+        throw software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.builder().message("gone").statusCode(400)
+            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("ResourceNotFoundException").build()).build();
+      }
+    }
+  }
+}
