@@ -208,8 +208,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */
   private List<Outcome> removeDropped(
       ServerlessService service, StackContext ctx, List<ManagedResource> before, List<ManagedResource> now, EventSink events) {
-    Set<String> wanted = now.stream().map(ManagedResource::key).collect(Collectors.toSet());
-    List<ManagedResource> dropped = before.stream().filter(r -> !wanted.contains(r.key())).toList();
+    List<ManagedResource> dropped = before.stream().filter(r -> now.stream().noneMatch(r::sameResource)).toList();
     if (dropped.isEmpty()) {
       return List.of();
     }

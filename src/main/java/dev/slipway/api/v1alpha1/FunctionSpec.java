@@ -82,14 +82,20 @@ public class FunctionSpec {
   @JsonPropertyDescription("Tables of this service the function may use, and how. The generated execution-role policy grants exactly this.")
   public List<TableAccess> tables = new ArrayList<>();
 
+  @Size(max = 32)
+  @JsonPropertyDescription("Topics of this service the function may publish to. The generated execution-role policy grants sns:Publish on exactly these.")
+  public List<TopicAccess> topics = new ArrayList<>();
+
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
 
-  @Min(1)
-  @Max(3653)
+  @ValidationRule(
+      value = "self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]",
+      message = "logRetentionDays must be one of the periods CloudWatch Logs offers: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,"
+          + " 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653")
   @JsonPropertyDescription(
       "Days CloudWatch Logs keeps the function's log group /aws/lambda/<function name>, which Slipway creates (and deletes with the"
-          + " function under deletionPolicy Delete). Default 30.")
+          + " function under deletionPolicy Delete): one of the periods CloudWatch Logs offers. Default 30.")
   public Integer logRetentionDays = 30;
 
   @Size(max = 253)
@@ -210,6 +216,20 @@ public class FunctionSpec {
     public enum Access {
       ReadOnly,
       ReadWrite
+    }
+  }
+
+  /** One topic a function may publish to. */
+  public static class TopicAccess {
+    @Required
+    @Size(max = 64)
+    @JsonPropertyDescription("Name of a topic in spec.topics.")
+    public String name;
+
+    public TopicAccess() {}
+
+    public TopicAccess(String name) {
+      this.name = name;
     }
   }
 

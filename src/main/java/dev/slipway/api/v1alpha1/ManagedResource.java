@@ -49,6 +49,16 @@ public class ManagedResource {
     return kind + "/" + name;
   }
 
+  /**
+   * Whether both entries are one AWS resource: the same logical resource under the same name, or
+   * under the same AWS id (an API renamed in place). A logical resource whose name changed (a
+   * namePrefix edit, a topic made FIFO) is a new resource, and the old one is dropped.
+   */
+  public boolean sameResource(ManagedResource other) {
+    return key().equals(other.key())
+        && (Objects.equals(physicalName, other.physicalName) || (id != null && id.equals(other.id)));
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ManagedResource m

@@ -26,6 +26,18 @@ import java.util.Map;
     message = "every table a function names in functions[].tables must be declared in spec.tables",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.topics) || self.topics.all(t, self.topics.exists_one(u, u.name == t.name))",
+    message = "topic names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.functions.all(f, !has(f.topics) || f.topics.all(a, has(self.topics) && self.topics.exists(t, t.name == a.name)))",
+    message = "every topic a function names in functions[].topics must be declared in spec.topics",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.topics) || self.topics.all(t, !has(t.subscriptions) || t.subscriptions.all(s, s.protocol != 'lambda' || self.functions.exists(f, f.name == s.endpoint)))",
+    message = "a lambda subscription's endpoint must name a function of this service",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.restApi) || self.restApi.routes.all(r, self.functions.exists(f, f.name == r.function))",
     message = "every restApi route must name a function of this service",
     reason = "FieldValueInvalid")
@@ -80,6 +92,10 @@ public class ServerlessServiceSpec {
   @Size(min = 1, max = 32)
   @JsonPropertyDescription("Lambda functions of this service. Each gets a version per change and an alias named after stage.")
   public List<FunctionSpec> functions = new ArrayList<>();
+
+  @Size(max = 32)
+  @JsonPropertyDescription("SNS topics of this service. Each topic's ARN is an output, topic.<name>.arn.")
+  public List<TopicSpec> topics = new ArrayList<>();
 
   @JsonPropertyDescription("REST API (API Gateway v1) routing paths and methods to functions.")
   public RestApiSpec restApi;

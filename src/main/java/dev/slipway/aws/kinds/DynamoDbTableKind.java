@@ -19,6 +19,7 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.kinds.DesiredTable.Index;
 import dev.slipway.aws.kinds.DesiredTable.Key;
+import dev.slipway.status.Reasons;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -397,7 +398,7 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     List<String> streams = new ArrayList<>();
     for (FunctionSpec.TableAccess access : function.tables) {
       TableSpec table = ctx.spec().tables.stream().filter(t -> t.name.equals(access.name)).findFirst()
-          .orElseThrow(() -> SlipwayException.terminal("InvalidSpec", "function " + function.name + " names table " + access.name + ", which spec.tables does not declare"));
+          .orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC, "function " + function.name + " names table " + access.name + ", which spec.tables does not declare"));
       String arn = scope.arn("dynamodb", "table/" + ctx.physicalName(table.name));
       List<String> target = access.access == Access.ReadOnly ? readOnly : readWrite;
       target.add(arn);
@@ -424,7 +425,7 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     if (delta.differsAt("partitionKey") || delta.differsAt("sortKey")) {
       TableDescription t = o.table();
       throw SlipwayException.terminal(
-          "ImmutableField",
+          Reasons.IMMUTABLE_FIELD,
           "table " + d.name() + ": the key schema cannot change (AWS has "
               + keys(o.key(t.keySchema(), KeyType.HASH), o.key(t.keySchema(), KeyType.RANGE)) + ", the spec wants "
               + keys(d.partitionKey(), d.sortKey()) + "); declare a new table under another name and migrate the data");
@@ -432,7 +433,7 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     for (Difference x : delta.differences()) {
       if (x.path().startsWith(INDEXES + ".") && x.desired() instanceof Index want && x.observed() instanceof Index have && !want.sameShape(have)) {
         throw SlipwayException.terminal(
-            "ImmutableField",
+            Reasons.IMMUTABLE_FIELD,
             "table " + d.name() + ", index " + want.name() + ": keys and projection cannot change in place (AWS has " + have
                 + ", the spec wants " + want + "); give the index a new name to replace it");
       }
@@ -469,7 +470,7 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
         .filter(java.util.Objects::nonNull).forEach(k -> {
       Key seen = byName.putIfAbsent(k.name(), k);
       if (seen != null && seen.type() != k.type()) {
-        throw SlipwayException.terminal("InvalidSpec", "attribute " + k.name() + " is used as a key with types " + seen.type() + " and " + k.type());
+        throw SlipwayException.terminal(Reasons.INVALID_SPEC, "attribute " + k.name() + " is used as a key with types " + seen.type() + " and " + k.type());
       }
     });
     return byName.values().stream().map(k -> AttributeDefinition.builder().attributeName(k.name()).attributeType(k.type()).build()).toList();

@@ -25,15 +25,17 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 
 /**
- * The {@code lambda:InvokeFunction} grants an API Gateway API needs on the stage aliases of the
- * functions it routes to, shared by the REST and the WebSocket API kinds. Each grant is one
- * resource-policy statement whose id Slipway derives from the API (kind and name) and the route, so
- * the policy itself is the record of what this API owns: grants can be compared, re-added and
- * removed without any state kept elsewhere, and statements of other APIs or people are left alone.
+ * The {@code lambda:InvokeFunction} grants an AWS service needs on the stage aliases of the functions
+ * it invokes: API Gateway for the REST and WebSocket APIs' routes, SNS for lambda subscriptions. Each
+ * grant is one resource-policy statement whose id Slipway derives from the granting resource (kind
+ * and name) and the route, so the policy itself is the record of what that resource owns: grants can
+ * be compared, re-added and removed without any state kept elsewhere, and statements of other
+ * resources or people are left alone.
  */
 final class LambdaInvokePermissions {
 
-  static final String PRINCIPAL = "apigateway.amazonaws.com";
+  static final String API_GATEWAY = "apigateway.amazonaws.com";
+  static final String SNS = "sns.amazonaws.com";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One statement: API Gateway calls from {@code sourceArn} may invoke the alias. */
@@ -51,10 +53,12 @@ final class LambdaInvokePermissions {
   }
 
   private final String statementPrefix;
+  private final String principal;
 
-  /** The grants of one API; the statement ids of all of them start with a hash of kind and name. */
-  LambdaInvokePermissions(String apiKind, String apiName) {
-    this.statementPrefix = "slipway-" + shortHash(apiKind + "/" + apiName) + "-";
+  /** The grants of one resource to {@code principal}; their statement ids all start with a hash of kind and name. */
+  LambdaInvokePermissions(String kind, String name, String principal) {
+    this.statementPrefix = "slipway-" + shortHash(kind + "/" + name) + "-";
+    this.principal = principal;
   }
 
   /** The grant for one route: {@code routeKey} identifies the route within the API. */
@@ -114,7 +118,7 @@ final class LambdaInvokePermissions {
   }
 
   /** What turns the observed grants into the desired ones: removals first, so a changed source ARN is replaced. */
-  static List<Step> steps(LambdaClient lambda, Set<Grant> desired, Set<Grant> observed) {
+  List<Step> steps(LambdaClient lambda, Set<Grant> desired, Set<Grant> observed) {
     List<Step> steps = new ArrayList<>();
     observed.stream().filter(g -> !desired.contains(g))
         .forEach(g -> steps.add(new Step("permission " + g.statementId(), null, g.sourceArn(), () -> revoke(lambda, List.of(g)))));
@@ -123,7 +127,7 @@ final class LambdaInvokePermissions {
     return steps;
   }
 
-  private static void add(LambdaClient lambda, Grant g) {
+  private void add(LambdaClient lambda, Grant g) {
     AliasArn a = AliasArn.parse(g.aliasArn());
     try {
       lambda.addPermission(
@@ -131,7 +135,7 @@ final class LambdaInvokePermissions {
               .qualifier(a.alias())
               .statementId(g.statementId())
               .action("lambda:InvokeFunction")
-              .principal(PRINCIPAL)
+              .principal(principal)
               .sourceArn(g.sourceArn()));
     } catch (ResourceConflictException alreadyThere) {
       // The statement id exists: written meanwhile by a concurrent reconcile of this same API.

@@ -345,7 +345,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         .map(i -> permissions.grant(i.aliasArn(), i.httpMethod() + " " + i.path(),
             LambdaInvokePermissions.executeApiArn(i.aliasArn(), apiId, "*/" + ("ANY".equals(i.httpMethod()) ? "*" : i.httpMethod()) + sourcePath(i.path()))))
         .toList());
-    steps.addAll(LambdaInvokePermissions.steps(ctx.aws().lambda(), grants, observed.grants()));
+    steps.addAll(permissions.steps(ctx.aws().lambda(), grants, observed.grants()));
 
     String fingerprint = desired.fingerprint();
     if (!fingerprint.equals(observed.deployedFingerprint())) {
@@ -422,7 +422,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
 
   @Override
   LambdaInvokePermissions permissions(String apiName) {
-    return new LambdaInvokePermissions(KIND, apiName);
+    return new LambdaInvokePermissions(KIND, apiName, LambdaInvokePermissions.API_GATEWAY);
   }
 
   @Override

@@ -20,8 +20,10 @@ public final class StackKinds {
       List.of(
           new LogGroupKind(),
           new DynamoDbTableKind(),
+          new SnsTopicKind(),
           new IamRoleKind(),
           new LambdaFunctionKind(),
+          new SnsSubscriptionKind(),
           new RestApiKind(),
           new WebSocketApiKind());
 

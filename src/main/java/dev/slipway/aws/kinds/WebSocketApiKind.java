@@ -230,7 +230,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     Set<Grant> grants = LambdaInvokePermissions.sorted();
     desired.routes().forEach((key, aliasArn) ->
         grants.add(permissions.grant(aliasArn, key, LambdaInvokePermissions.executeApiArn(aliasArn, apiId, "*/" + key))));
-    steps.addAll(LambdaInvokePermissions.steps(ctx.aws().lambda(), grants, observed.grants()));
+    steps.addAll(permissions.steps(ctx.aws().lambda(), grants, observed.grants()));
 
     GetStageResponse stage = observed.stage();
     if (stage == null) {
@@ -258,7 +258,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
 
   @Override
   LambdaInvokePermissions permissions(String apiName) {
-    return new LambdaInvokePermissions(KIND, apiName);
+    return new LambdaInvokePermissions(KIND, apiName, LambdaInvokePermissions.API_GATEWAY);
   }
 
   /** Every item of a NextToken-paged v2 listing (the v2 SDK generates no paginators for these). */

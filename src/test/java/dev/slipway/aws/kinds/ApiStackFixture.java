@@ -127,6 +127,24 @@ final class ApiStackFixture implements AutoCloseable {
     return outcome;
   }
 
+  /** Runs the loop over every resource {@code kinds} plan from the fixture's spec, as a reconcile would, and records the status. */
+  ResourceLoop.Result converge(List<AwsResourceKind<?, ?>> kinds) {
+    StackContext ctx = context();
+    List<Planned<?, ?>> plan = new ArrayList<>();
+    kinds.forEach(k -> plan.addAll(k.plan(ctx)));
+    ResourceLoop.Result result = new ResourceLoop(executor).converge(ctx, plan, EventSink.NONE);
+    status = result.resources();
+    lastOutputs = ctx.outputs();
+    return result;
+  }
+
+  /** Deletes what the last converge recorded, as the reconciler does under deletionPolicy Delete. */
+  List<ResourceLoop.Outcome> deleteAll(List<AwsResourceKind<?, ?>> kinds) {
+    Map<String, AwsResourceKind<?, ?>> byName = new java.util.HashMap<>();
+    kinds.forEach(k -> byName.put(k.info().name(), k));
+    return new ResourceLoop(executor).deleteAll(context(), status, byName, EventSink.NONE);
+  }
+
   /** The status entries the last converge recorded. */
   List<ManagedResource> status() {
     return status;
