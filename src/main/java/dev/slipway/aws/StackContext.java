@@ -27,6 +27,7 @@ public final class StackContext {
   private final Map<String, FunctionStatus> functions;
   private final Map<String, String> outputs;
   private final Map<String, Object> reads;
+  private final SecretValues secrets;
 
   public StackContext(
       AwsClients aws,
@@ -35,6 +36,17 @@ public final class StackContext {
       ServerlessServiceSpec spec,
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions) {
+    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE);
+  }
+
+  public StackContext(
+      AwsClients aws,
+      String namespace,
+      String serviceName,
+      ServerlessServiceSpec spec,
+      Collection<ManagedResource> previousResources,
+      Collection<FunctionStatus> previousFunctions,
+      SecretValues secrets) {
     this.aws = aws;
     this.namespace = namespace;
     this.serviceName = serviceName;
@@ -52,6 +64,7 @@ public final class StackContext {
     this.functions = Map.copyOf(fs);
     this.outputs = new ConcurrentHashMap<>();
     this.reads = new ConcurrentHashMap<>();
+    this.secrets = secrets;
   }
 
   /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
@@ -66,6 +79,7 @@ public final class StackContext {
     this.functions = of.functions;
     this.outputs = of.outputs;
     this.reads = of.reads;
+    this.secrets = of.secrets;
   }
 
   /** This context with the clients of {@code region} (same credentials), for kinds that live in one fixed region. */
@@ -144,6 +158,15 @@ public final class StackContext {
   @SuppressWarnings("unchecked")
   public <T> T sharedRead(String key, java.util.function.Supplier<T> read) {
     return (T) reads.computeIfAbsent(key, k -> read.get());
+  }
+
+  /**
+   * The value of a Secret key in the service's namespace. A missing Secret or key is a terminal error
+   * of the resource that needs it: the Secret watch brings the service back once it exists.
+   */
+  public String secret(dev.slipway.api.v1alpha1.SecretKeyRef ref) {
+    return secrets.read(ref).orElseThrow(() -> SlipwayException.terminal(dev.slipway.status.Reasons.SECRET_NOT_FOUND,
+        "Secret " + namespace + "/" + ref.name + " has no key " + ref.key));
   }
 
   public void publish(String key, String value) {

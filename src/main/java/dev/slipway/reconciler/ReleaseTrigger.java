@@ -1,5 +1,6 @@
 package dev.slipway.reconciler;
 
+import dev.slipway.aws.Hashes;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.LambdaRelease;
@@ -11,10 +12,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,13 +104,9 @@ final class ReleaseTrigger {
     bearing.put("timeoutSeconds", fn.timeoutSeconds);
     bearing.put("architecture", fn.architecture == null ? null : fn.architecture.name());
     bearing.put("environment", new TreeMap<>(fn.environment));
+    bearing.put("environmentFrom", new TreeMap<>(fn.environmentFrom));
     bearing.put("vpc", fn.vpc == null ? null : Map.of("subnets", fn.vpc.subnetIds, "securityGroups", fn.vpc.securityGroupIds));
     bearing.put("description", fn.description);
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Serialization.asJson(bearing).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashes.sha256(Serialization.asJson(bearing));
   }
 }

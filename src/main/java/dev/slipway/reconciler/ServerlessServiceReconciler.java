@@ -20,16 +20,23 @@ import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
+import dev.slipway.api.v1alpha1.SecretKeyRef;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +75,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ServiceValidator validator;
   private final OutputsConfigMap outputsConfigMap;
   private final ReleaseTrigger releases;
+  private InformerEventSource<Secret, ServerlessService> secrets;
   /** Consecutive retryable failures per object uid, for backoff. Lost on restart, which only resets the delay. */
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
@@ -196,13 +204,51 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   private StackContext context(ServerlessService service, ServerlessServiceStatus old) {
     var spec = service.getSpec();
+    String namespace = service.getMetadata().getNamespace();
     return new StackContext(
         aws.forTarget(AwsTarget.of(spec.region, spec.roleArn)),
-        service.getMetadata().getNamespace(),
+        namespace,
         service.getMetadata().getName(),
         spec,
         old.resources,
-        old.functions == null ? List.<FunctionStatus>of() : old.functions);
+        old.functions == null ? List.<FunctionStatus>of() : old.functions,
+        ref -> secretValue(namespace, ref));
+  }
+
+  /**
+   * Parameters follow the Secrets they take values from: a change to a labelled Secret brings back
+   * every service of its namespace that names it. Only labelled Secrets are watched and cached.
+   */
+  @Override
+  public List<EventSource<?, ServerlessService>> prepareEventSources(EventSourceContext<ServerlessService> context) {
+    var configuration =
+        InformerEventSourceConfiguration.from(Secret.class, ServerlessService.class)
+            .withName("parameter-secrets")
+            .withLabelSelector(Slipway.SECRET_SOURCE_LABEL + "=true")
+            .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
+                .list(secret.getMetadata().getNamespace(), s -> secretNames(s).contains(secret.getMetadata().getName()))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet()))
+            .build();
+    secrets = new InformerEventSource<>(configuration, context);
+    return List.of(secrets);
+  }
+
+  private static Set<String> secretNames(ServerlessService service) {
+    return service.getSpec().parameters.stream().filter(p -> p.valueFrom != null).map(p -> p.valueFrom.secretKeyRef.name).collect(Collectors.toSet());
+  }
+
+  /** A key of a watched Secret; an existing Secret without the label is named as such, so the fix is obvious. */
+  private Optional<String> secretValue(String namespace, SecretKeyRef ref) {
+    Optional<Secret> watched = secrets.get(new ResourceID(ref.name, namespace));
+    if (watched.isPresent()) {
+      return ref.valueIn(watched.get());
+    }
+    if (client.secrets().inNamespace(namespace).withName(ref.name).get() != null) {
+      throw SlipwayException.terminal(Reasons.SECRET_NOT_FOUND,
+          "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway watch it");
+    }
+    return Optional.empty();
   }
 
   /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */

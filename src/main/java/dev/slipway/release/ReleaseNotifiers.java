@@ -7,12 +7,9 @@ import dev.slipway.aws.AwsTarget;
 import dev.slipway.canary.notify.Notifier;
 import dev.slipway.canary.notify.SlackNotifier;
 import dev.slipway.canary.notify.SnsNotifier;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -52,17 +49,11 @@ final class ReleaseNotifiers {
   }
 
   private Optional<String> slackUrl(String namespace, SecretKeyRef ref) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(ref.name).get();
-    String value = null;
-    if (secret != null && secret.getData() != null && secret.getData().get(ref.key) != null) {
-      value = new String(Base64.getDecoder().decode(secret.getData().get(ref.key)), StandardCharsets.UTF_8).trim();
-    } else if (secret != null && secret.getStringData() != null) {
-      value = secret.getStringData().get(ref.key);
-    }
-    if (value == null || value.isBlank()) {
+    Optional<String> url = ref.valueIn(client.secrets().inNamespace(namespace).withName(ref.name).get()).map(String::trim);
+    if (url.isEmpty()) {
       LOG.warnf("Slack notifications skipped: Secret %s/%s has no key %s", namespace, ref.name, ref.key);
-      return Optional.empty();
     }
-    return Optional.of(value);
+    return url;
   }
+
 }

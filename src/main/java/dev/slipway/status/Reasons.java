@@ -17,6 +17,8 @@ public final class Reasons {
   public static final String OWNED_BY_ANOTHER_SERVICE = "OwnedByAnotherService";
   /** The spec changes what AWS cannot change in place (a table key, a FIFO topic). */
   public static final String IMMUTABLE_FIELD = "ImmutableField";
+  /** A resource takes a value from a Secret key that does not exist (yet). */
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String POLICY_UNREADABLE = "PolicyUnreadable";
   /** A declared IAM statement with wildcards the user allowed explicitly. */
   public static final String WIDE_GRANT = "WideGrant";

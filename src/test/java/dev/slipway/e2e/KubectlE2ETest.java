@@ -33,6 +33,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -59,6 +63,10 @@ class KubectlE2ETest {
   private static DynamoDbClient dynamo;
   private static IamClient iam;
   private static ApiGatewayClient apigateway;
+  private static ApiGatewayV2Client apigatewayV2;
+  private static SnsClient sns;
+  private static SsmClient ssm;
+  private static CloudWatchLogsClient logs;
 
   @BeforeAll
   static void peers() {
@@ -72,11 +80,15 @@ class KubectlE2ETest {
     dynamo = DynamoDbClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     iam = IamClient.builder().endpointOverride(moto).region(Region.AWS_GLOBAL).credentialsProvider(creds).build();
     apigateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    apigatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    sns = SnsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
   }
 
   @AfterAll
   static void close() {
-    Stream.of(s3, lambda, dynamo, iam, apigateway).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs).filter(java.util.Objects::nonNull).forEach(c -> c.close());
   }
 
   // --- CRDs ---------------------------------------------------------------------------------------
@@ -421,6 +433,12 @@ class KubectlE2ETest {
     dynamo.listTablesPaginator().tableNames().forEach(t -> names.add("table " + t));
     iam.listRolesPaginator().roles().forEach(r -> names.add("role " + r.roleName()));
     apigateway.getRestApis(r -> r.limit(500)).items().forEach(a -> names.add("restapi " + a.name()));
+    apigatewayV2.getApis(r -> r.maxResults("500")).items().forEach(a -> names.add("websocketapi " + a.name()));
+    sns.listTopicsPaginator().topics().forEach(t -> names.add("topic " + t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)));
+    // /nexus-prod/key is listed as nexus-prod-key, so one prefix finds every kind.
+    ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
+    logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
+        .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
     return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
   }
 

@@ -15,7 +15,10 @@ import dev.slipway.api.v1alpha1.GlobalSecondaryIndexSpec;
 import dev.slipway.api.v1alpha1.KeyAttribute;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.RestApiSpec;
+import dev.slipway.api.v1alpha1.ParameterSpec;
+import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsCallRecorder.Call;
 import dev.slipway.aws.kinds.ExecutionRolePolicy;
@@ -28,6 +31,8 @@ import dev.slipway.testing.SlipwayTestEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -90,6 +95,8 @@ class ServerlessServiceReconcilerTest {
   private static final String BUCKET = "nexus-artifacts";
   private static final String KEY = "backend/1.4.0.zip";
   private static final String ACCOUNT = "123456789012";
+  /** The value of the nexus SecureString: it may reach SSM, and nothing else. */
+  private static final String MODEL_API_KEY = "marker-model-key-5d1e";
   private static final Duration CONVERGE = Duration.ofSeconds(90);
   /** The test profile's resync period (application.properties). */
   private static final Duration RESYNC = Duration.ofSeconds(3);
@@ -99,6 +106,7 @@ class ServerlessServiceReconcilerTest {
   private static LambdaClient lambda;
   private static ApiGatewayClient apiGateway;
   private static ApiGatewayV2Client apiGatewayV2;
+  private static SsmClient ssm;
 
   @Inject KubernetesClient client;
   @Inject AwsCallRecorder recorder;
@@ -117,6 +125,7 @@ class ServerlessServiceReconcilerTest {
     lambda = LambdaClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     apiGateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     apiGatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     try (S3Client s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).forcePathStyle(true).build()) {
       Artifacts.upload(s3, BUCKET, KEY, "v1");
     }
@@ -129,12 +138,17 @@ class ServerlessServiceReconcilerTest {
     lambda.close();
     apiGateway.close();
     apiGatewayV2.close();
+    ssm.close();
   }
 
   @BeforeEach
   void namespace() {
     ns = KubeApiServer.shared().newNamespace("sls");
     faults.clearFaults();
+    // The Secret examples/nexus takes its SecureString parameter from.
+    client.resource(new SecretBuilder().withNewMetadata().withName("nexus-secrets").withNamespace(ns)
+        .addToLabels(Slipway.SECRET_SOURCE_LABEL, "true").endMetadata()
+        .addToStringData("model-api-key", MODEL_API_KEY).build()).create();
   }
 
   /** Deletes what the test left (its AWS resources too under Delete), so later tests see only their own calls. */
@@ -161,14 +175,16 @@ class ServerlessServiceReconcilerTest {
     assertCondition(s, "Reconciling", "False", "Converged");
     assertCondition(s, "Degraded", "False", "Converged");
 
-    // One entry per AWS resource: 6 log groups, 4 tables, 6 roles, 6 functions, the REST and the WebSocket API.
-    assertThat(status.resources).hasSize(24).allSatisfy(r -> {
+    // One entry per AWS resource: 6 log groups, 4 tables, a topic and its subscription, a parameter,
+    // 6 roles, 6 functions, the REST and the WebSocket API.
+    assertThat(status.resources).hasSize(27).allSatisfy(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
       assertThat(r.id).isNotBlank();
     });
     Map<String, Long> byKind = status.resources.stream().collect(Collectors.groupingBy(r -> r.kind, Collectors.counting()));
     assertThat(byKind).containsOnly(
-        Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
+        Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("SNSTopic", 1L), Map.entry("SNSSubscription", 1L),
+        Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
@@ -192,6 +208,23 @@ class ServerlessServiceReconcilerTest {
     for (FunctionStatus f : status.functions) {
       assertThat(status.outputs).containsEntry("function." + f.name + ".aliasArn", f.aliasArn);
     }
+    assertThat(status.outputs)
+        .containsEntry("topic.alerts.arn", "arn:aws:sns:us-east-1:" + ACCOUNT + ":full-prod-alerts")
+        .containsEntry("parameter.model-api-key.name", "/full-prod/model-api-key");
+
+    // What the chat handler needs, declared and nothing typed by hand: names in its environment,
+    // its grants in its role, the key in SSM, and the key nowhere in the cluster.
+    assertThat(lambda.getFunction(r -> r.functionName("full-prod-websocket-message")).configuration().environment().variables())
+        .containsEntry("CONVERSATIONS_TABLE", "full-prod-conversations")
+        .containsEntry("CONNECTIONS_TABLE", "full-prod-websocket-connections")
+        .containsEntry("MODEL_API_KEY_PARAMETER", "/full-prod/model-api-key");
+    String messagePolicy = java.net.URLDecoder.decode(
+        iam.getRolePolicy(r -> r.roleName("full-prod-websocket-message").policyName("slipway-execution")).policyDocument(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(messagePolicy).contains("bedrock:InvokeModel", "execute-api:ManageConnections", "ssm:GetParameter",
+        "arn:aws:ssm:us-east-1:" + ACCOUNT + ":parameter/full-prod/model-api-key");
+    assertThat(parameterValue("/full-prod/model-api-key")).isEqualTo(MODEL_API_KEY);
+    assertThat(client.getKubernetesSerialization().asJson(s.getStatus())).doesNotContain(MODEL_API_KEY);
+    assertThat(events("full", e -> true)).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(MODEL_API_KEY));
 
     ConfigMap outputs = client.configMaps().inNamespace(ns).withName("full-outputs").get();
     assertThat(outputs).isNotNull();
@@ -205,7 +238,7 @@ class ServerlessServiceReconcilerTest {
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<Event> created = events("full", e -> e.getReason().equals("Created"));
-      assertThat(created).hasSize(24).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+      assertThat(created).hasSize(27).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
       assertThat(created).extracting(Event::getMessage)
           .contains("Created DynamoDBTable full-prod-conversations", "Created LambdaFunction full-prod-websocket-message", "Created RestApi full-prod-api",
               "Created LogGroup /aws/lambda/full-prod-usage-handler");
@@ -258,7 +291,7 @@ class ServerlessServiceReconcilerTest {
     assertThat(api.timeout()).isEqualTo(30);
     assertThat(api.runtimeAsString()).isEqualTo("python3.12");
     assertThat(api.handler()).isEqualTo("handlers.api.conversation.handler");
-    assertThat(api.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info"));
+    assertThat(api.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info", "CONVERSATIONS_TABLE", "full-prod-conversations"));
     assertThat(api.role()).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-conversation-api");
     assertThat(lambda.getAlias(r -> r.functionName("full-prod-conversation-api").name("prod")).functionVersion()).isEqualTo("1");
     assertThat(lambda.getFunction(r -> r.functionName("full-prod-websocket-message")).configuration().memorySize()).isEqualTo(1024);
@@ -546,6 +579,44 @@ class ServerlessServiceReconcilerTest {
     assertAttemptsOnlyAtTheResyncPeriod(createFunction("nobucket-prod-api"));
   }
 
+  @Test
+  void aParameterFollowsItsSecretAndAnUnlabelledSecretIsNamedAsTheReason() {
+    client.resource(new SecretBuilder().withNewMetadata().withName("keys").withNamespace(ns).endMetadata()
+        .addToStringData("api", "first-value").build()).create();
+    ServerlessService service = small("param");
+    ParameterSpec key = new ParameterSpec();
+    key.name = "api-key";
+    key.type = ParameterSpec.Type.SecureString;
+    key.valueFrom = new ParameterSpec.ValueFrom();
+    key.valueFrom.secretKeyRef = new SecretKeyRef("keys", "api");
+    service.getSpec().parameters.add(key);
+    create(service);
+
+    ServerlessService refused = awaitCondition("param", "Ready", "False", "SecretNotFound");
+    assertThat(condition(refused, "Ready").getMessage())
+        .isEqualTo("SSMParameter /param-prod/api-key: Secret " + ns + "/keys lacks the label slipway.dev/parameter-source=true that lets Slipway watch it");
+    // Everything that does not need the parameter converged beside it.
+    assertThat(resource(refused, "LambdaFunction", "api").state).isEqualTo(ManagedResource.State.Ready);
+
+    client.secrets().inNamespace(ns).withName("keys").edit(s -> {
+      s.getMetadata().setLabels(Map.of(Slipway.SECRET_SOURCE_LABEL, "true"));
+      return s;
+    });
+    awaitReady("param", 1);
+    assertThat(parameterValue("/param-prod/api-key")).isEqualTo("first-value");
+
+    client.secrets().inNamespace(ns).withName("keys").edit(s -> {
+      s.setStringData(Map.of("api", "rotated-value"));
+      return s;
+    });
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(parameterValue("/param-prod/api-key")).isEqualTo("rotated-value"));
+    assertThat(client.getKubernetesSerialization().asJson(get("param").getStatus())).doesNotContain("first-value").doesNotContain("rotated-value");
+  }
+
+  private static String parameterValue(String name) {
+    return ssm.getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 8. AWS failures in the middle (injected)
   // ---------------------------------------------------------------------------------------------
@@ -559,7 +630,7 @@ class ServerlessServiceReconcilerTest {
     assertCondition(failed, "Reconciling", "True", "RetryingAfterError");
     assertCondition(failed, "Degraded", "True", "AwsUnavailable");
     var resources = failed.getStatus().resources;
-    assertThat(resources).hasSize(24);
+    assertThat(resources).hasSize(27);
     assertThat(resources).filteredOn(r -> r.kind.equals("LogGroup") || r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
         .hasSize(16).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(resource(failed, "LambdaFunction", "prompt-crud")).satisfies(r -> {
@@ -579,7 +650,7 @@ class ServerlessServiceReconcilerTest {
 
     faults.clearFaults();
     ServerlessService converged = awaitReady("fresh", 1);
-    assertThat(converged.getStatus().resources).hasSize(24).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(converged.getStatus().resources).hasSize(27).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(fault.served()).isGreaterThanOrEqualTo(3);
     assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("fresh-prod-prompt-crud"))).hasSize(1);
     assertThat(restApisNamed("fresh-prod-api")).hasSize(1);

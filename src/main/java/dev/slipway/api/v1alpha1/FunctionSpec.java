@@ -67,6 +67,12 @@ public class FunctionSpec {
   @JsonPropertyDescription("Environment variables. Never put secrets here: they are readable by anyone who can read the function's configuration.")
   public Map<String, String> environment = new LinkedHashMap<>();
 
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "Environment variables whose values are names or ARNs of this service's own resources, so nobody types physical names by"
+          + " hand: for example TABLE_NAME: { table: conversations }. A variable may not be in both environment and environmentFrom.")
+  public Map<String, EnvironmentSource> environmentFrom = new LinkedHashMap<>();
+
   @JsonPropertyDescription("VPC placement: subnets and security groups. Adds the ENI permissions to the execution role.")
   public VpcConfig vpc;
 
@@ -84,7 +90,13 @@ public class FunctionSpec {
 
   @Size(max = 32)
   @JsonPropertyDescription("Topics of this service the function may publish to. The generated execution-role policy grants sns:Publish on exactly these.")
-  public List<TopicAccess> topics = new ArrayList<>();
+  public List<NamedRef> topics = new ArrayList<>();
+
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "Parameters of this service the function may read. The generated execution-role policy grants ssm:GetParameter(s) on exactly"
+          + " these, and kms:Decrypt on a SecureString's key given by ARN.")
+  public List<NamedRef> parameters = new ArrayList<>();
 
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
@@ -219,16 +231,36 @@ public class FunctionSpec {
     }
   }
 
-  /** One topic a function may publish to. */
-  public static class TopicAccess {
-    @Required
+  /** A resource of this service whose name or ARN becomes an environment variable's value. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) == 1",
+      message = "an environmentFrom entry names exactly one of table, topic and parameter",
+      reason = "FieldValueInvalid")
+  public static class EnvironmentSource {
     @Size(max = 64)
-    @JsonPropertyDescription("Name of a topic in spec.topics.")
+    @JsonPropertyDescription("A table in spec.tables: the value is its AWS name.")
+    public String table;
+
+    @Size(max = 64)
+    @JsonPropertyDescription("A topic in spec.topics: the value is its ARN.")
+    public String topic;
+
+    @Size(max = 128)
+    @JsonPropertyDescription("A parameter in spec.parameters: the value is its AWS name, which the function reads at run time (never the value itself).")
+    public String parameter;
+  }
+
+  /** A resource of this service a function uses, by its logical name. */
+  public static class NamedRef {
+    @Required
+    @Size(max = 128)
+    @JsonPropertyDescription("Logical name of the resource in this ServerlessService's spec.")
     public String name;
 
-    public TopicAccess() {}
+    public NamedRef() {}
 
-    public TopicAccess(String name) {
+    public NamedRef(String name) {
       this.name = name;
     }
   }

@@ -38,6 +38,14 @@ import java.util.Map;
     message = "a lambda subscription's endpoint must name a function of this service",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.parameters) || self.parameters.all(p, self.parameters.exists_one(q, q.name == p.name))",
+    message = "parameter names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.functions.all(f, !has(f.parameters) || f.parameters.all(a, has(self.parameters) && self.parameters.exists(p, p.name == a.name)))",
+    message = "every parameter a function names in functions[].parameters must be declared in spec.parameters",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.restApi) || self.restApi.routes.all(r, self.functions.exists(f, f.name == r.function))",
     message = "every restApi route must name a function of this service",
     reason = "FieldValueInvalid")
@@ -96,6 +104,12 @@ public class ServerlessServiceSpec {
   @Size(max = 32)
   @JsonPropertyDescription("SNS topics of this service. Each topic's ARN is an output, topic.<name>.arn.")
   public List<TopicSpec> topics = new ArrayList<>();
+
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "SSM Parameter Store parameters of this service: configuration and secrets functions read at run time. Each parameter's name"
+          + " is an output, parameter.<name>.name.")
+  public List<ParameterSpec> parameters = new ArrayList<>();
 
   @JsonPropertyDescription("REST API (API Gateway v1) routing paths and methods to functions.")
   public RestApiSpec restApi;

@@ -11,5 +11,11 @@ public final class Slipway {
   /** Label carrying the function name on LambdaReleases. */
   public static final String FUNCTION_LABEL = "slipway.dev/function";
 
+  /**
+   * Label a Secret carries when ServerlessService parameters take values from it: the operator
+   * watches (and caches) only Secrets so labelled, not every Secret of the cluster.
+   */
+  public static final String SECRET_SOURCE_LABEL = "slipway.dev/parameter-source";
+
   private Slipway() {}
 }

@@ -1,6 +1,10 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.aws.PolicyStatement;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.ParameterSpec;
+import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsErrors;
@@ -58,10 +62,10 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * The function the spec wants. The role ARN is passed in, not looked up, because the IAM kind may
    * publish one role per service or one per function.
    */
-  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn) implements DesiredResource {
+  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> environment) implements DesiredResource {
 
     public static Desired of(StackContext ctx, FunctionSpec spec, String roleArn) {
-      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn);
+      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, LambdaFunctionKind.environment(ctx, spec));
     }
 
     PackageType packageType() {
@@ -87,6 +91,47 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   @Override
   public KindInfo info() {
     return INFO;
+  }
+
+  /** The function's environment: its literal variables and the names and ARNs environmentFrom refers to. */
+  static Map<String, String> environment(StackContext ctx, FunctionSpec f) {
+    Map<String, String> env = new TreeMap<>(f.environment);
+    f.environmentFrom.forEach((variable, source) -> {
+      if (source.table != null) {
+        env.put(variable, ctx.physicalName(source.table));
+      } else if (source.topic != null) {
+        TopicSpec topic = ctx.spec().topics.stream().filter(t -> t.name.equals(source.topic)).findFirst().orElseThrow();
+        env.put(variable, new PolicyStatement.Scope(ctx.region(), ctx.aws().accountId()).arn("sns", topic.physicalName(ctx.prefix())));
+      } else {
+        ParameterSpec parameter = ctx.spec().parameters.stream().filter(p -> p.name.equals(source.parameter)).findFirst().orElseThrow();
+        env.put(variable, parameter.physicalName(ctx.prefix()));
+      }
+    });
+    return env;
+  }
+
+  /** environmentFrom must name declared resources and may not shadow a literal variable. */
+  @Override
+  public List<String> validate(ServerlessServiceSpec spec) {
+    List<String> problems = new ArrayList<>();
+    for (FunctionSpec f : spec.functions) {
+      f.environmentFrom.forEach((variable, source) -> {
+        String where = "function " + f.name + ", environmentFrom " + variable + ": ";
+        if (f.environment.containsKey(variable)) {
+          problems.add(where + "also set in environment");
+        }
+        if (source.table != null && spec.tables.stream().noneMatch(t -> t.name.equals(source.table))) {
+          problems.add(where + "table " + source.table + " is not in spec.tables");
+        }
+        if (source.topic != null && spec.topics.stream().noneMatch(t -> t.name.equals(source.topic))) {
+          problems.add(where + "topic " + source.topic + " is not in spec.topics");
+        }
+        if (source.parameter != null && spec.parameters.stream().noneMatch(p -> p.name.equals(source.parameter))) {
+          problems.add(where + "parameter " + source.parameter + " is not in spec.parameters");
+        }
+      });
+    }
+    return problems;
   }
 
   /** One function per {@code spec.functions} entry, after its execution role and its log group. */
@@ -168,7 +213,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
             .memorySize(s.memoryMB)
             .timeout(s.timeoutSeconds)
             .architectures(Architecture.fromValue(s.architecture.name()))
-            .environment(e -> e.variables(s.environment))
+            .environment(e -> e.variables(d.environment()))
             .vpcConfig(vpc(s))
             .description(s.description)
             .tags(ctx.tags())
@@ -216,7 +261,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         .compare("memorySize", s.memoryMB, c.memorySize())
         .compare("timeout", s.timeoutSeconds, c.timeout())
         .compare("architecture", s.architecture.name(), c.architecturesAsStrings().isEmpty() ? "x86_64" : c.architecturesAsStrings().get(0))
-        .compare("environment", new TreeMap<>(s.environment), c.environment() == null ? Map.of() : new TreeMap<>(c.environment().variables()))
+        .compare("environment", new TreeMap<>(d.environment()), c.environment() == null ? Map.of() : new TreeMap<>(c.environment().variables()))
         .compare("vpc", vpcIds(s.vpc == null ? null : s.vpc.subnetIds, s.vpc == null ? null : s.vpc.securityGroupIds),
             vpcIds(c.vpcConfig() == null ? null : c.vpcConfig().subnetIds(), c.vpcConfig() == null ? null : c.vpcConfig().securityGroupIds()))
         .compare("role", d.roleArn(), c.role())
@@ -317,7 +362,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       b.timeout(s.timeoutSeconds);
     }
     if (delta.differsAt("environment")) {
-      b.environment(e -> e.variables(s.environment));
+      b.environment(e -> e.variables(d.environment()));
     }
     if (delta.differsAt("vpc")) {
       b.vpcConfig(vpc(s));

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.Hashes;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.ArrayList;
 import java.util.Objects;
@@ -167,15 +164,11 @@ final class LambdaInvokePermissions {
     return s;
   }
 
-  /** The first 12 hex digits of SHA-256: short, stable ids and fingerprints. */
+  /** Short, stable ids and fingerprints. */
   static String shortHash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    return Hashes.shortSha256(text);
   }
+
 
   private static JsonNode parse(String policy) {
     try {

@@ -1,14 +1,11 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.aws.Hashes;
 import dev.slipway.api.v1alpha1.CodeSource;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.SlipwayException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +70,7 @@ public final class LambdaVersions {
     String identity = code.describe();
     if (DESCRIPTION_PREFIX.length() + identity.length() + suffix.length() > MAX_DESCRIPTION) {
       // A long S3 key or image URI does not fit: its digest identifies it just as well.
-      identity = "sha256:" + sha256Hex(identity);
+      identity = "sha256:" + Hashes.sha256(identity);
     }
     return DESCRIPTION_PREFIX + identity + suffix;
   }
@@ -95,7 +92,7 @@ public final class LambdaVersions {
     fields.put("securityGroups", c.vpcConfig() == null ? List.of() : c.vpcConfig().securityGroupIds().stream().sorted().toList());
     fields.put("role", c.role());
     fields.put("description", c.description() == null ? "" : c.description());
-    return sha256Hex(fields.toString()).substring(0, 16);
+    return Hashes.sha256(fields.toString()).substring(0, 16);
   }
 
   /**
@@ -272,11 +269,4 @@ public final class LambdaVersions {
     return versions;
   }
 
-  private static String sha256Hex(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
 }

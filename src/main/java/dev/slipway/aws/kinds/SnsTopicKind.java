@@ -196,7 +196,7 @@ public final class SnsTopicKind implements AwsResourceKind<SnsTopicKind.Desired,
   public List<PolicyStatement> grants(StackContext ctx, PolicyStatement.Scope scope, FunctionSpec function) {
     List<String> topics = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    for (FunctionSpec.TopicAccess access : function.topics) {
+    for (FunctionSpec.NamedRef access : function.topics) {
       TopicSpec topic = ctx.spec().topics.stream().filter(t -> t.name.equals(access.name)).findFirst()
           .orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC, "function " + function.name + " names topic " + access.name + ", which spec.topics does not declare"));
       topics.add(scope.arn("sns", topic.physicalName(ctx.prefix())));

@@ -21,6 +21,7 @@ public final class StackKinds {
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),
+          new SsmParameterKind(),
           new IamRoleKind(),
           new LambdaFunctionKind(),
           new SnsSubscriptionKind(),

@@ -42,6 +42,21 @@ final class MotoStack implements AutoCloseable {
   private final ResourceLoop loop = new ResourceLoop(pool);
   private List<ManagedResource> status = List.of();
   private StackContext last;
+  /** The Secrets of the service's namespace, by {@code name/key}: what the reconciler would read from the cluster. */
+  final Map<String, String> secrets = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Every event the runtime reported, as {@code reason: message}. */
+  final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final EventSink recordingEvents = new EventSink() {
+    @Override
+    public void normal(String reason, String message) {
+      events.add(reason + ": " + message);
+    }
+
+    @Override
+    public void warning(String reason, String message) {
+      events.add(reason + ": " + message);
+    }
+  };
 
   MotoStack() {
     moto.reset();
@@ -61,7 +76,8 @@ final class MotoStack implements AutoCloseable {
   }
 
   StackContext context(ServerlessServiceSpec spec) {
-    return new StackContext(factory.forTarget(AwsTarget.of(spec.region, null)), NAMESPACE, SERVICE, spec, status, List.of());
+    return new StackContext(factory.forTarget(AwsTarget.of(spec.region, null)), NAMESPACE, SERVICE, spec, status, List.of(),
+        ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)));
   }
 
   /** One converge of the resources of {@code kinds}, recording the status entries for the next; the call log holds only this run. */
@@ -69,14 +85,14 @@ final class MotoStack implements AutoCloseable {
     recorder.clear();
     last = context(spec);
     List<Planned<?, ?>> plan = StackKinds.plan(last).stream().filter(p -> kinds.contains(p.kind().info().name())).toList();
-    Result result = loop.converge(last, plan, EventSink.NONE);
+    Result result = loop.converge(last, plan, recordingEvents);
     status = result.resources();
     return result;
   }
 
   List<ResourceLoop.Outcome> deleteAll(Map<String, AwsResourceKind<?, ?>> kinds) {
     recorder.clear();
-    return loop.deleteAll(last, status, kinds, EventSink.NONE);
+    return loop.deleteAll(last, status, kinds, recordingEvents);
   }
 
   StackContext lastContext() {

@@ -148,8 +148,8 @@ class SnsKindsTest {
     other.kmsMasterKeyId = "alias/aws/sns";
     stack.spec.topics.add(other);
     FunctionSpec f = stack.spec.functions.get(0);
-    f.topics.add(new FunctionSpec.TopicAccess("alerts"));
-    f.topics.add(new FunctionSpec.TopicAccess("deploys"));
+    f.topics.add(new FunctionSpec.NamedRef("alerts"));
+    f.topics.add(new FunctionSpec.NamedRef("deploys"));
     StackContext ctx = new StackContext(null, "chat", stack.service, stack.spec, List.of(), List.of());
 
     List<PolicyStatement> grants = new SnsTopicKind().grants(ctx, new PolicyStatement.Scope("us-east-1", "123456789012"), f);
