@@ -23,6 +23,9 @@ import dev.slipway.canary.notify.Notifications;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.reconciler.KubernetesEvents;
+import dev.slipway.status.Reasons;
+import dev.slipway.tenancy.TenancyRules;
+import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -71,6 +74,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
   private final ReleaseNotifiers notifiers;
   private final ReleaseHistory history;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+  private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
 
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
@@ -86,7 +90,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
 
   /**
    * Releases of one alias wake each other: a new release wakes the running one (which then stops as
-   * Superseded), and a release that stops wakes the one waiting for it.
+   * Superseded), and a release that stops wakes the one waiting for it. The tenancy informers
+   * re-evaluate releases when what their namespace may do changes.
    */
   @Override
   public List<EventSource<?, LambdaRelease>> prepareEventSources(EventSourceContext<LambdaRelease> context) {
@@ -96,7 +101,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
             .withSecondaryToPrimaryMapper(this::siblingsOf)
             .build();
     releases = new InformerEventSource<>(configuration, context);
-    return List.of(releases);
+    List<EventSource<?, LambdaRelease>> sources = new java.util.ArrayList<>(tenancy.eventSources(context));
+    sources.add(releases);
+    return sources;
   }
 
   private Set<ResourceID> siblingsOf(LambdaRelease r) {
@@ -149,6 +156,14 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     } catch (SlipwayException e) {
       return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
     }
+    var permit = tenancy.decide(new TenancyRules.Request(
+        "LambdaRelease", release.getMetadata().getNamespace(), release.getMetadata().getName(),
+        target.aws().region(), target.aws().roleArn().orElse(null), spec.service == null ? target.functionName() : null));
+    if (permit instanceof TenancyRules.Refused refused) {
+      // No AWS call: without a usable target not even a rollback of what the release shifted.
+      return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
+    }
+    target = target.withAws(((TenancyRules.Permitted) permit).target());
     AwsClients clients = aws.forTarget(target.aws());
     LambdaVersions versions = new LambdaVersions(clients.lambda());
     in = new ReleaseInput(in.release(), in.generation(), target.functionName(), target.alias(), in.controls(), in.policy(), status, null, null, null);
@@ -297,7 +312,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     CanaryPolicySpec policy = run == null ? null : run.policy();
     var channels = policy == null
         ? List.<dev.slipway.canary.notify.Notifier>of()
-        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws().roleArn());
+        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws());
     var notifications = new Notifications(channels, registry);
     for (ReleaseEvent e : transitions) {
       boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed;

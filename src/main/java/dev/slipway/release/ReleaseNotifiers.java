@@ -36,13 +36,13 @@ final class ReleaseNotifiers {
     this.http = http;
   }
 
-  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, Optional<String> roleArn) {
+  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, AwsTarget releaseTarget) {
     List<Notifier> out = new ArrayList<>();
     if (n == null) {
       return out;
     }
     if (n.snsTopicArn != null) {
-      AwsTarget topicTarget = new AwsTarget(SnsNotifier.region(n.snsTopicArn), roleArn);
+      AwsTarget topicTarget = releaseTarget.inRegion(SnsNotifier.region(n.snsTopicArn));
       out.add(new SnsNotifier(aws.forTarget(topicTarget).sns(), n.snsTopicArn));
     }
     if (n.slack != null && n.slack.webhookSecretRef != null) {

@@ -22,7 +22,11 @@ import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.canary.AliasState;
 import dev.slipway.testing.KubeApiServer;
+import dev.slipway.aws.AwsCallRecorder;
+import dev.slipway.status.Reasons;
 import dev.slipway.testing.SlipwayTestEnvironment;
+import dev.slipway.testing.Tenancies;
+import jakarta.inject.Inject;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,6 +68,8 @@ class LambdaReleaseReconcilerTest {
   private final MockWebServer slack = new MockWebServer();
   private final List<String> slackMessages = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> pumps = new ArrayList<>();
+  private final List<String> namespaces = new ArrayList<>();
+  @Inject AwsCallRecorder recorder;
 
   @BeforeEach
   void startSlack() throws IOException {
@@ -84,12 +90,21 @@ class LambdaReleaseReconcilerTest {
     }
     slack.shutdown();
     aws.close();
+    namespaces.forEach(ns -> Tenancies.revoke(client, ns));
+  }
+
+  /** A namespace of this test whose SlipwayTenancy lets it release to functions by name in the fixture's region. */
+  private String releaseNamespace(String prefix) {
+    String ns = kube.newNamespace(prefix);
+    Tenancies.allowFunctionReleases(client, ns, ReleaseFixture.REGION);
+    namespaces.add(ns);
+    return ns;
   }
 
   // 1
   @Test
   void aHealthyCanaryGoesTenFiftyHundredAndSucceeds() throws Exception {
-    String ns = kube.newNamespace("rel-healthy");
+    String ns = releaseNamespace("rel-healthy");
     String fn = unique("healthy");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -152,7 +167,7 @@ class LambdaReleaseReconcilerTest {
   // 2
   @Test
   void anErrorRateBreachAtStepOneRollsBackWithinOneIntervalOfTheFailureLimit() throws Exception {
-    String ns = kube.newNamespace("rel-breach");
+    String ns = releaseNamespace("rel-breach");
     String fn = unique("breach");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -195,7 +210,7 @@ class LambdaReleaseReconcilerTest {
   // 3
   @Test
   void inconclusiveDataDoesNotPromote() {
-    String ns = kube.newNamespace("rel-nodata");
+    String ns = releaseNamespace("rel-nodata");
     String fn = unique("nodata");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -228,7 +243,7 @@ class LambdaReleaseReconcilerTest {
   // 4
   @Test
   void pauseHoldsTheWeightResumeContinuesPromoteSkipsAndAbortRollsBack() {
-    String ns = kube.newNamespace("rel-controls");
+    String ns = releaseNamespace("rel-controls");
     String fn = unique("controls");
     String other = unique("aborted");
     aws.function(fn, fn + "/v1.zip");
@@ -277,7 +292,7 @@ class LambdaReleaseReconcilerTest {
   // 5
   @Test
   void aNewerReleaseSupersedesARunningOneAndStartsFromTheStableVersion() {
-    String ns = kube.newNamespace("rel-supersede");
+    String ns = releaseNamespace("rel-supersede");
     String fn = unique("superseded");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -306,7 +321,7 @@ class LambdaReleaseReconcilerTest {
   // 7
   @Test
   void allAtOnceSucceedsAtOnceAndTheLiveCodeIsNoChange() {
-    String ns = kube.newNamespace("rel-allatonce");
+    String ns = releaseNamespace("rel-allatonce");
     String fn = unique("allatonce");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -331,7 +346,7 @@ class LambdaReleaseReconcilerTest {
   // 7 (presets)
   @Test
   void presetsExpandToTheirSteps() {
-    String ns = kube.newNamespace("rel-presets");
+    String ns = releaseNamespace("rel-presets");
     Map<CanaryPolicySpec.Preset, String> expected = new HashMap<>();
     expected.put(CanaryPolicySpec.Preset.Linear10PercentEvery1Minute,
         "10%/1m → 20%/1m → 30%/1m → 40%/1m → 50%/1m → 60%/1m → 70%/1m → 80%/1m → 90%/1m → 100%");
@@ -418,7 +433,7 @@ class LambdaReleaseReconcilerTest {
   // 9
   @Test
   void aMissingFunctionPolicyOrArtifactFailsWithAClearReason() {
-    String ns = kube.newNamespace("rel-failures");
+    String ns = releaseNamespace("rel-failures");
     // Two releases of one function would compete for its alias (the newer supersedes): one function each.
     String fn = unique("nopolicy");
     String codeless = unique("nocode");
@@ -454,10 +469,61 @@ class LambdaReleaseReconcilerTest {
     assertThat(aws.alias(codeless)).isEqualTo(AliasState.single("1"));
   }
 
+  // 11
+  @Test
+  void aFunctionOrRegionTheTenancyDoesNotAllowFailsNotPermittedWithoutAnAwsCall() {
+    String ns = kube.newNamespace("rel-refused");
+    namespaces.add(ns);
+    String fn = unique("refused");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    String otherFunctions = "not-" + fn + "-*";
+    Map<String, Consumer<dev.slipway.api.v1alpha1.SlipwayTenancySpec>> cases = new java.util.LinkedHashMap<>();
+    cases.put("no-tenancy", null);
+    cases.put("other-functions", t -> t.functionNames = List.of(otherFunctions));
+    cases.put("other-region", t -> {
+      t.functionNames = List.of(fn);
+      t.regions = List.of("eu-west-1");
+    });
+    cases.put("other-account", t -> {
+      t.functionNames = List.of(fn);
+      t.accounts = List.of("210987654321");
+    });
+    Map<String, String> expected = Map.of(
+        "no-tenancy", "no SlipwayTenancy selects namespace " + ns,
+        "other-functions", "function " + fn + " matches none of [" + otherFunctions + "]",
+        "other-region", "region us-east-1 is not one of [eu-west-1]",
+        "other-account", "account 123456789012 of function");
+
+    for (var c : cases.entrySet()) {
+      String name = c.getKey();
+      if (c.getValue() == null) {
+        Tenancies.revoke(client, ns);
+      } else {
+        Tenancies.grant(client, ns, c.getValue());
+      }
+      LambdaRelease r = release(ns, name, fn, v2, null);
+      if (name.equals("other-account")) {
+        r.getSpec().functionName = "arn:aws:lambda:us-east-1:123456789012:function:" + fn;
+      }
+      client.resource(r).create();
+
+      LambdaReleaseStatus s = awaitFinished(ns, name);
+      assertThat(s.phase).as(name).isEqualTo(ReleasePhase.Failed);
+      assertThat(s.reason).as(name).isEqualTo(Reasons.NOT_PERMITTED);
+      assertThat(s.message).as(name).contains("LambdaRelease " + ns + "/" + name).contains(expected.get(name));
+      assertThat(condition(s, "Degraded")).as(name).isEqualTo("True");
+      assertThat(s.canaryVersion).as(name).isNull();
+      assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason()));
+      assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();
+    }
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
+  }
+
   // 10
   @Test
   void kubectlGetShowsFunctionVersionsWeightStepAndPhase() {
-    String ns = kube.newNamespace("rel-kubectl");
+    String ns = releaseNamespace("rel-kubectl");
     String fn = unique("kubectl");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
