@@ -13,7 +13,6 @@ import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.CodeSource;
-import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
@@ -386,8 +385,8 @@ class LambdaReleaseReconcilerTest {
     ServerlessServiceSpec spec = new ServerlessServiceSpec();
     spec.stage = "prod";
     spec.region = ReleaseFixture.REGION;
-    spec.functions.add(fn("api", svc + "/1.zip", "fast"));
-    spec.functions.add(fn("worker", svc + "/1.zip", null));
+    spec.functions.add(ReleaseFixture.functionSpec("api", svc + "/1.zip", "fast"));
+    spec.functions.add(ReleaseFixture.functionSpec("worker", svc + "/1.zip", null));
     service.setSpec(spec);
     client.resource(service).create();
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -545,16 +544,6 @@ class LambdaReleaseReconcilerTest {
   }
 
   // --- helpers
-
-  private static FunctionSpec fn(String name, String key, String policy) {
-    FunctionSpec f = new FunctionSpec();
-    f.name = name;
-    f.runtime = FunctionSpec.Runtime.PYTHON_3_12;
-    f.handler = "handler.handler";
-    f.code = CodeSource.s3(ReleaseFixture.BUCKET, key);
-    f.releasePolicy = policy;
-    return f;
-  }
 
   private dev.slipway.api.v1alpha1.FunctionStatus functionStatus(String ns, String svc, String fn) {
     return client.resources(ServerlessService.class).inNamespace(ns).withName(svc).get().getStatus().functions.stream()

@@ -133,6 +133,33 @@ class NotificationsTest {
   }
 
   @Test
+  void anUnusableWebhookUrlIsRefusedWithoutRepeatingIt() {
+    String marker = "marker-" + UUID.randomUUID();
+    for (String url : List.of("https://hooks.slack.invalid/services/T0/B0/" + marker + " |{bad}", "file:///" + marker, marker, "https:///" + marker)) {
+      assertThatThrownBy(() -> new SlackNotifier(http, url)).as(url)
+          .isInstanceOf(SlackNotifier.InvalidWebhookException.class)
+          .satisfies(e -> {
+            assertThat(e.getMessage()).startsWith("Slack webhook URL").doesNotContain(marker);
+            assertThat(e.getCause()).as("a cause would carry the value").isNull();
+          });
+    }
+  }
+
+  @Test
+  void aChannelThatCouldNotBeBuiltIsANotificationErrorForEveryAnnouncement() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    Notifications n = new Notifications(List.of(
+        Notifier.failed("slack", "Slack webhook URL is not a valid URI (Secret ns/hook key url)"),
+        new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString())), registry);
+
+    n.announce(rolledBack());
+
+    assertThat(count("slack", "error")).isEqualTo(1);
+    assertThat(count("slack", "ok")).isEqualTo(1);
+    assertThat(receiver.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
   void everyKindHasItsOwnWords() {
     for (Kind k : Kind.values()) {
       ReleaseEvent e = new ReleaseEvent(k, "r", "fn", "prod", "1", "2", 10, "1/2", "Reason", "msg", null);
