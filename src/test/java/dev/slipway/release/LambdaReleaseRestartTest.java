@@ -252,6 +252,11 @@ class LambdaReleaseRestartTest {
           }
 
           @Override
+          public int callLogSize() {
+            return 0;
+          }
+
+          @Override
           public int parallelism() {
             return 4;
           }
