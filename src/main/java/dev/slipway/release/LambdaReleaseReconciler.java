@@ -329,7 +329,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
   private void finished(LambdaRelease release) {
     LambdaReleaseStatus s = release.getStatus();
     if (s != null && s.phase != null) {
-      metrics.releaseFinished(s.phase.name());
+      metrics.releaseFinished(name(release), s.phase.name());
     }
     history.prune(release);
   }
