@@ -22,6 +22,7 @@ import dev.slipway.canary.analysis.Analyzer;
 import dev.slipway.canary.notify.Notifications;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
+import dev.slipway.net.OutboundPolicy;
 import dev.slipway.reconciler.KubernetesEvents;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
@@ -164,6 +165,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
     }
     target = target.withAws(((TenancyRules.Permitted) permit).target());
+    OutboundPolicy outbound = ((TenancyRules.Permitted) permit).outbound();
     AwsClients clients = aws.forTarget(target.aws());
     LambdaVersions versions = new LambdaVersions(clients.lambda());
     in = new ReleaseInput(in.release(), in.generation(), target.functionName(), target.alias(), in.controls(), in.policy(), status, null, null, null);
@@ -177,7 +179,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       }
       in = in.withObserved(observed(alias.get()));
       CanaryPolicySpec policySpec = null;
-      Run run = new Run(release, target, versions, clients, null);
+      Run run = new Run(release, target, versions, clients, null, outbound);
       try {
         policySpec = policySpec(release);
         in = new ReleaseInput(in.release(), in.generation(), in.function(), in.alias(), in.controls(), ReleasePolicy.of(policySpec), status, in.observed(), null, null);
@@ -185,19 +187,20 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
         // The target is known, so a published canary can still be rolled back.
         return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, run, events);
       }
-      run = new Run(release, target, versions, clients, policySpec);
+      run = new Run(release, target, versions, clients, policySpec, outbound);
       return drive(release, context, machine.decide(in), machine, in, run, events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
-        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null), events);
+        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null, outbound), events);
       }
       return retryLater(release, e);
     }
   }
 
   /** What one reconcile needs to perform actions against AWS. */
-  private record Run(LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy) {}
+  private record Run(
+      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {}
 
   /**
    * Stores each decision's status, announces its events, performs its action and decides again,
@@ -264,7 +267,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       var ctx = new AnalysisContext(
           function, in.alias(), in.status().canaryVersion, in.status().stableVersion,
           run.target().apiName().orElse(null), run.target().apiStage().orElse(null), clock.instant(), analysis.window());
-      var results = new Analyzer(run.clients().cloudWatch(), http).run(in.policy().metrics(), ctx);
+      var results = new Analyzer(run.clients().cloudWatch(), http, run.outbound()).run(in.policy().metrics(), ctx);
       results.stream().filter(r -> r.value != null).forEach(r -> metrics.analysisValue(name(run.release()), r.metric, r.value));
       return in.withAnalysis(results);
     }
@@ -312,7 +315,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     CanaryPolicySpec policy = run == null ? null : run.policy();
     var channels = policy == null
         ? List.<dev.slipway.canary.notify.Notifier>of()
-        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws());
+        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws(), run.outbound());
     var notifications = new Notifications(channels, registry);
     for (ReleaseEvent e : transitions) {
       boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed;

@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.canary.notify.Notifier;
+import dev.slipway.net.OutboundPolicy;
 import dev.slipway.canary.notify.SlackNotifier;
 import dev.slipway.canary.notify.SnsNotifier;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -41,7 +42,7 @@ final class ReleaseNotifiers {
    * ({@link Notifier#failed}): a notification error, never a failed release, and never a message that
    * repeats the Secret's value.
    */
-  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, AwsTarget releaseTarget) {
+  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, AwsTarget releaseTarget, OutboundPolicy outbound) {
     List<Notifier> out = new ArrayList<>();
     if (n == null) {
       return out;
@@ -58,7 +59,7 @@ final class ReleaseNotifiers {
       SecretKeyRef ref = n.slack.webhookSecretRef;
       String source = "Secret " + namespace + "/" + ref.name + " key " + ref.key;
       try {
-        slackUrl(namespace, ref).ifPresent(url -> out.add(new SlackNotifier(http, url)));
+        slackUrl(namespace, ref).ifPresent(url -> out.add(new SlackNotifier(http, url, outbound)));
       } catch (SlackNotifier.InvalidWebhookException e) {
         out.add(Notifier.failed("slack", e.getMessage() + " (" + source + ")"));
       } catch (RuntimeException e) {

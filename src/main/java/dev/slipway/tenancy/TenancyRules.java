@@ -3,6 +3,7 @@ package dev.slipway.tenancy;
 import dev.slipway.api.v1alpha1.SlipwayTenancy;
 import dev.slipway.api.v1alpha1.SlipwayTenancySpec;
 import dev.slipway.aws.AwsTarget;
+import dev.slipway.net.OutboundPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,8 +28,11 @@ public final class TenancyRules {
   /** Either the target to use or why there is none. */
   public sealed interface Verdict permits Permitted, Refused {}
 
-  /** The object may go on, with exactly this target (and its STS session). */
-  public record Permitted(AwsTarget target) implements Verdict {}
+  /**
+   * The object may go on, with exactly this target (and its STS session); its HTTP checks and
+   * webhooks may reach the internal ranges every tenancy of the namespace lists, together.
+   */
+  public record Permitted(AwsTarget target, OutboundPolicy outbound) implements Verdict {}
 
   /** The object makes no AWS call: {@code message} says what was refused and what the tenancies allow. */
   public record Refused(String message) implements Verdict {}
@@ -46,13 +50,16 @@ public final class TenancyRules {
         return new Refused(subject(r) + " may not release to function " + r.functionName() + ": no SlipwayTenancy selects namespace "
             + r.namespace() + ", so it may release only the functions of its ServerlessServices");
       }
-      return new Permitted(new AwsTarget(r.region(), Optional.empty()));
+      return new Permitted(new AwsTarget(r.region(), Optional.empty()), OutboundPolicy.publicOnly());
     }
+    OutboundPolicy outbound = OutboundPolicy.allowing(selecting.stream()
+        .flatMap(t -> t.getSpec().internalTargets == null ? java.util.stream.Stream.<String>empty() : t.getSpec().internalTargets.stream())
+        .toList());
     List<String> reasons = new ArrayList<>();
     for (SlipwayTenancy t : selecting) {
       Optional<String> refusal = refusal(t.getSpec(), r);
       if (refusal.isEmpty()) {
-        return new Permitted(target(t.getSpec(), r));
+        return new Permitted(target(t.getSpec(), r), outbound);
       }
       reasons.add("SlipwayTenancy " + t.getMetadata().getName() + ": " + refusal.get());
     }

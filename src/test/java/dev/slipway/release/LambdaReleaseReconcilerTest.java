@@ -60,6 +60,7 @@ class LambdaReleaseReconcilerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(60);
+  private static final String LOOPBACK = "127.0.0.0/8";
 
   private final KubeApiServer kube = KubeApiServer.shared();
   private final KubernetesClient client = kube.client();
@@ -92,10 +93,17 @@ class LambdaReleaseReconcilerTest {
     namespaces.forEach(ns -> Tenancies.revoke(client, ns));
   }
 
-  /** A namespace of this test whose SlipwayTenancy lets it release to functions by name in the fixture's region. */
+  /**
+   * A namespace of this test whose SlipwayTenancy lets it release to functions by name in the
+   * fixture's region and reach loopback, where the test's Slack webhook listens (MockWebServer).
+   */
   private String releaseNamespace(String prefix) {
     String ns = kube.newNamespace(prefix);
-    Tenancies.allowFunctionReleases(client, ns, ReleaseFixture.REGION);
+    Tenancies.grant(client, ns, t -> {
+      t.functionNames = List.of("*");
+      t.regions = List.of(ReleaseFixture.REGION);
+      t.internalTargets = List.of(LOOPBACK);
+    });
     namespaces.add(ns);
     return ns;
   }
@@ -517,6 +525,26 @@ class LambdaReleaseReconcilerTest {
       assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();
     }
     assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
+  }
+
+  // 12
+  @Test
+  void aSlackWebhookOnLoopbackIsRefusedUnlessTheTenancyListsLoopback() {
+    String ns = kube.newNamespace("rel-ssrf");
+    namespaces.add(ns);
+    Tenancies.allowFunctionReleases(client, ns, ReleaseFixture.REGION);
+    String fn = unique("ssrf");
+    aws.function(fn, fn + "/v1.zip");
+    CanaryPolicy p = policy(ns, "quick", null, null, 50, "1s");
+    ReleaseFixture.slack(client, p, slack.url("/services/T0/B0/hook").toString());
+    client.resource(p).create();
+
+    client.resource(release(ns, "ship", fn, aws.code(fn + "/v2.zip", "v2"), "quick")).create();
+
+    LambdaReleaseStatus s = awaitFinished(ns, "ship");
+    assertThat(s.phase).as("a refused webhook is a notification error, not a failed release").isEqualTo(ReleasePhase.Succeeded);
+    assertThat(slack.getRequestCount()).as("requests that reached the loopback webhook").isZero();
+    assertThat(s.message).doesNotContain(String.valueOf(slack.getPort()));
   }
 
   // 10

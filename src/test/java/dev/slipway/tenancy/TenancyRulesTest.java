@@ -1,15 +1,18 @@
 package dev.slipway.tenancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.v1alpha1.SlipwayTenancy;
 import dev.slipway.api.v1alpha1.SlipwayTenancySpec;
 import dev.slipway.aws.AwsTarget;
+import dev.slipway.net.OutboundPolicy;
 import dev.slipway.tenancy.TenancyRules.Permitted;
 import dev.slipway.tenancy.TenancyRules.Refused;
 import dev.slipway.tenancy.TenancyRules.Request;
 import dev.slipway.tenancy.TenancyRules.Verdict;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -123,6 +126,23 @@ class TenancyRulesTest {
     });
     assertThat(refused(List.of(t), sls("team-a", "us-east-1", null))).contains("the operator's own identity is not allowed");
     assertThat(permitted(List.of(t), sls("team-a", "us-east-1", TEAM_A_ROLE)).roleArn()).contains(TEAM_A_ROLE);
+  }
+
+  @Test
+  void theInternalTargetsOfEveryTenancyOfTheNamespaceAddUpAndThereAreNoneByDefault() throws Exception {
+    var a = tenancy("a", s -> {
+      s.namespaces = List.of("team-a");
+      s.internalTargets = List.of("10.1.0.0/16");
+    });
+    var b = tenancy("b", s -> {
+      s.namespaces = List.of("team-a");
+      s.internalTargets = List.of("127.0.0.0/8");
+    });
+    var teamA = ((Permitted) TenancyRules.decide(List.of(a, b), Map.of(), sls("team-a", "us-east-1", null))).outbound();
+    teamA.check(URI.create("http://10.1.2.3/"), "from a");
+    teamA.check(URI.create("http://127.0.0.1/"), "from b");
+    var teamB = ((Permitted) TenancyRules.decide(List.of(a, b), Map.of(), sls("team-b", "us-east-1", null))).outbound();
+    assertThatThrownBy(() -> teamB.check(URI.create("http://127.0.0.1/"), "not team-b's")).isInstanceOf(OutboundPolicy.RefusedTarget.class);
   }
 
   @Test

@@ -75,6 +75,15 @@ public class SlipwayTenancySpec {
           + " Releases of a ServerlessService's function need no entry here.")
   public List<String> functionNames = new ArrayList<>();
 
+  /** Internal address ranges that HTTP analysis checks and Slack webhooks of the selected namespaces may reach. */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Internal address ranges (CIDR: 10.20.0.0/16, fd00::/8; or single addresses) that HTTP analysis checks and"
+          + " Slack webhooks of the selected namespaces may reach. By default loopback, link-local (the instance"
+          + " metadata service), private and other internal addresses are refused; the host is resolved and every"
+          + " address checked at each request.")
+  public List<String> internalTargets = new ArrayList<>();
+
   /** Selects namespaces by labels. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class NamespaceSelector {

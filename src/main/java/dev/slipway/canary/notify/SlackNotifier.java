@@ -3,6 +3,7 @@ package dev.slipway.canary.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.canary.ReleaseEvent;
+import dev.slipway.net.OutboundPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,7 +15,8 @@ import java.time.Duration;
 /**
  * Posts to a Slack incoming webhook. The webhook URL is a credential: it never appears in a
  * message, an exception or a log line — not even when it is malformed, since the JDK's own parse
- * errors quote the whole input.
+ * errors quote the whole input. A webhook on an internal address is refused unless the tenancy
+ * allows it ({@link OutboundPolicy}); the answer's body is never read.
  */
 public final class SlackNotifier implements Notifier {
 
@@ -23,11 +25,16 @@ public final class SlackNotifier implements Notifier {
 
   private final HttpClient http;
   private final URI webhook;
+  private final OutboundPolicy outbound;
 
-  /** @throws InvalidWebhookException (whose message never holds the URL) when the URL is not an http(s) URL */
-  public SlackNotifier(HttpClient http, String webhookUrl) {
+  /**
+   * @param outbound where the webhook may be (internal addresses only as the tenancy allows), checked at every send
+   * @throws InvalidWebhookException (whose message never holds the URL) when the URL is not an http(s) URL
+   */
+  public SlackNotifier(HttpClient http, String webhookUrl, OutboundPolicy outbound) {
     this.http = http;
     this.webhook = parse(webhookUrl);
+    this.outbound = outbound;
   }
 
   /** Thrown for a webhook URL that cannot be used; says what is wrong, never what the URL is. */
@@ -61,6 +68,11 @@ public final class SlackNotifier implements Notifier {
 
   @Override
   public void send(ReleaseEvent e) throws IOException, InterruptedException {
+    try {
+      outbound.check(webhook, "Slack webhook");
+    } catch (OutboundPolicy.RefusedTarget refused) {
+      throw new IOException(refused.getMessage());
+    }
     int status;
     try {
       HttpRequest req = HttpRequest.newBuilder(webhook)
@@ -68,7 +80,9 @@ public final class SlackNotifier implements Notifier {
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(payload(e)))
           .build();
-      status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+      HttpResponse<java.io.InputStream> response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      response.body().close();
+      status = response.statusCode();
     } catch (IOException | RuntimeException failure) {
       // The JDK may put the address in the message; say only what kind of failure it was.
       throw new IOException("Slack webhook unreachable: " + failure.getClass().getSimpleName());
