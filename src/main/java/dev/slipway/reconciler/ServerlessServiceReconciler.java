@@ -305,13 +305,15 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
-    if (permit(service) instanceof TenancyRules.Refused refused) {
-      // Deleting with an identity the tenancy refuses would be the same escape as creating with it.
+    var permit = permit(service);
+    if (permit instanceof TenancyRules.Refused refused) {
+      // Deleting with an identity the tenancy refuses would be the same escape as creating with it;
+      // keeping the finalizer would leave the object Terminating until an administrator steps in.
       events.warning(Reasons.NOT_PERMITTED, "AWS resources left in place: " + refused.message());
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
-    StackContext ctx = context(service, status, ((TenancyRules.Permitted) permit(service)).target());
+    StackContext ctx = context(service, status, ((TenancyRules.Permitted) permit).target());
     List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackKinds.byName(), events);
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());

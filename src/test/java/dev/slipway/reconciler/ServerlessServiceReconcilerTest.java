@@ -732,6 +732,28 @@ class ServerlessServiceReconcilerTest {
     assertThat(calls("refused")).extracting(Call::operation).contains("AssumeRole", "CreateTable");
   }
 
+  @Test
+  void aRevokedRoleStopsTheServiceAndItsDeletionLeavesTheAwsResourcesUntouched() {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/team-revoked-deployer";
+    Tenancies.grant(client, ns, t -> t.roleArns = List.of(role));
+    ServerlessService service = small("revoked");
+    service.getSpec().roleArn = role;
+    create(service);
+    awaitReady("revoked", 1);
+
+    // The revocation alone re-evaluates the service.
+    Tenancies.revoke(client, ns);
+    awaitCondition("revoked", "Ready", "False", Reasons.NOT_PERMITTED);
+    Instant mark = Instant.now();
+    client.resources(ServerlessService.class).inNamespace(ns).withName("revoked").delete();
+
+    await().atMost(CONVERGE).until(() -> get("revoked") == null);
+    assertThat(faults.requests(since(mark).and(r -> r.body().contains("revoked-prod") || r.path().contains("revoked-prod")))).isEmpty();
+    assertThat(dynamo.describeTable(r -> r.tableName("revoked-prod-items")).table().tableName()).isEqualTo("revoked-prod-items");
+    assertThat(events("revoked", e -> e.getType().equals("Warning") && e.getReason().equals(Reasons.NOT_PERMITTED)))
+        .extracting(Event::getMessage).anyMatch(m -> m.startsWith("AWS resources left in place: "));
+  }
+
   // =============================================================================================
   // helpers
   // =============================================================================================
