@@ -547,6 +547,39 @@ class LambdaReleaseReconcilerTest {
     assertThat(s.message).doesNotContain(String.valueOf(slack.getPort()));
   }
 
+  // 13
+  @Test
+  void aReleaseCannotNameAServiceOfAnotherNamespace() {
+    String owner = kube.newNamespace("rel-owner");
+    String other = releaseNamespace("rel-other");
+    String svc = unique("theirs");
+    // The owner's service exists (refused itself: it names a role no tenancy allows, so it touches no AWS).
+    ServerlessService service = new ServerlessService();
+    service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(owner).build());
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.stage = "prod";
+    spec.region = ReleaseFixture.REGION;
+    spec.roleArn = "arn:aws:iam::123456789012:role/owner-only";
+    spec.functions.add(ReleaseFixture.functionSpec("api", svc + "/1.zip", null));
+    service.setSpec(spec);
+    client.resource(service).create();
+
+    LambdaRelease r = new LambdaRelease();
+    r.setMetadata(new ObjectMetaBuilder().withName("steal").withNamespace(other).build());
+    r.setSpec(new dev.slipway.api.v1alpha1.LambdaReleaseSpec());
+    r.getSpec().service = svc;
+    r.getSpec().function = "api";
+    r.getSpec().code = aws.code(svc + "/2.zip", "two");
+    client.resource(r).create();
+
+    LambdaReleaseStatus s = awaitFinished(other, "steal");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(s.reason).isEqualTo(Reasons.SERVICE_NOT_FOUND);
+    assertThat(s.message).contains("ServerlessService " + other + "/" + svc + " does not exist");
+    assertThat(recorder.callsFor("LambdaRelease/" + other + "/steal")).isEmpty();
+    client.resource(service).delete();
+  }
+
   // 10
   @Test
   void kubectlGetShowsFunctionVersionsWeightStepAndPhase() {
