@@ -2,8 +2,9 @@ package dev.slipway.aws;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -11,8 +12,12 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Sees every AWS call the operator makes: counts it in Prometheus ({@code slipway_aws_calls_total}
- * by service, operation and outcome) and keeps a log that tests read to prove a reconcile of an
- * unchanged spec makes no mutating call.
+ * by service, operation and outcome) and, only when asked to, keeps the last calls in a bounded log
+ * that tests and the bench read to prove a reconcile of an unchanged spec makes no mutating call.
+ *
+ * <p>The operator itself keeps no log ({@code slipway.aws.call-log-size} is 0 by default): at about
+ * 10,000 calls per service per day an unbounded log is an out-of-memory kill waiting to happen, and
+ * the counters already tell what was called. With a size, the oldest calls make room for new ones.
  */
 public final class AwsCallRecorder implements ExecutionInterceptor {
 
@@ -34,15 +39,37 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   /** Who the calls of this thread are made for (see {@link #on}); sync SDK calls run on the caller's thread. */
   private static final ThreadLocal<String> OWNER = new ThreadLocal<>();
 
-  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  /** A log size for tests and the bench: many full passes over the largest stack they build. */
+  public static final int TEST_LOG_SIZE = 50_000;
+
+  /** The last {@code capacity} calls, oldest first; guarded by itself. */
+  private final ArrayDeque<Call> calls;
+  private final int capacity;
   private final MeterRegistry registry;
 
+  /** Counts calls in the global registry and keeps no log. */
   public AwsCallRecorder() {
     this(Metrics.globalRegistry);
   }
 
+  /** Counts calls in {@code registry} and keeps no log. */
   public AwsCallRecorder(MeterRegistry registry) {
+    this(registry, 0);
+  }
+
+  /** Counts calls in {@code registry} and keeps the last {@code capacity} of them (0: none). */
+  public AwsCallRecorder(MeterRegistry registry, int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+    }
     this.registry = registry;
+    this.capacity = capacity;
+    this.calls = new ArrayDeque<>(Math.min(capacity, 1024));
+  }
+
+  /** How many calls the log keeps at most (0: it keeps none). */
+  public int capacity() {
+    return capacity;
   }
 
   @Override
@@ -60,7 +87,15 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   private void record(ExecutionAttributes attributes, boolean failed, String outcome) {
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    calls.add(new Call(service, operation, failed, OWNER.get()));
+    if (capacity > 0) {
+      Call call = new Call(service, operation, failed, OWNER.get());
+      synchronized (calls) {
+        if (calls.size() == capacity) {
+          calls.removeFirst();
+        }
+        calls.addLast(call);
+      }
+    }
     registry.counter("slipway.aws.calls", "service", service, "operation", operation, "outcome", outcome).increment();
   }
 
@@ -78,22 +113,26 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     }
   }
 
-  /** The calls made for {@code owner}, oldest first. */
+  /** The kept calls made for {@code owner}, oldest first. */
   public List<Call> callsFor(String owner) {
-    return calls.stream().filter(c -> owner.equals(c.owner())).toList();
+    return calls().stream().filter(c -> owner.equals(c.owner())).toList();
   }
 
-  /** Every call recorded so far, oldest first. */
+  /** Every kept call, oldest first. */
   public List<Call> calls() {
-    return List.copyOf(calls);
+    synchronized (calls) {
+      return List.copyOf(new ArrayList<>(calls));
+    }
   }
 
-  /** The mutating calls recorded so far, oldest first. */
+  /** The kept mutating calls, oldest first. */
   public List<Call> mutatingCalls() {
-    return calls.stream().filter(Call::mutating).toList();
+    return calls().stream().filter(Call::mutating).toList();
   }
 
   public void clear() {
-    calls.clear();
+    synchronized (calls) {
+      calls.clear();
+    }
   }
 }

@@ -11,11 +11,13 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * Hands out one {@link AwsClients} per {@link AwsTarget}. Credentials come from the SDK's default
  * chain (environment, IRSA web identity, instance profile); a target with a role assumes it through
- * STS and refreshes the session before it expires. The endpoint override points every client at an
+ * STS (with the target's ExternalId, session name and session tags) and refreshes the session before
+ * it expires. The endpoint override points every client at an
  * emulator; when it is not set the SDK still honours {@code AWS_ENDPOINT_URL} on its own.
  */
 public final class AwsClientFactory implements AutoCloseable {
@@ -42,11 +44,11 @@ public final class AwsClientFactory implements AutoCloseable {
   }
 
   private AwsClients create(AwsTarget target) {
-    AwsCredentialsProvider credentials = target.roleArn().map(role -> assume(target.region(), role)).orElse(baseCredentials);
+    AwsCredentialsProvider credentials = target.role().map(role -> assume(target.region(), role)).orElse(baseCredentials);
     return new AwsClients(target, credentials, endpoint, http, recorder, this::forTarget);
   }
 
-  private AwsCredentialsProvider assume(String region, String roleArn) {
+  private AwsCredentialsProvider assume(String region, AwsTarget.AssumedRole role) {
     // Instrumented like every other client, so AssumeRole shows in the call log and the metrics.
     var stsBuilder =
         StsClient.builder()
@@ -57,7 +59,16 @@ public final class AwsClientFactory implements AutoCloseable {
     endpoint.ifPresent(stsBuilder::endpointOverride);
     return StsAssumeRoleCredentialsProvider.builder()
         .stsClient(stsBuilder.build())
-        .refreshRequest(r -> r.roleArn(roleArn).roleSessionName("slipway-operator"))
+        .refreshRequest(r -> {
+          r.roleArn(role.roleArn()).roleSessionName(role.sessionName());
+          role.externalId().ifPresent(r::externalId);
+          if (!role.sessionTags().isEmpty()) {
+            r.tags(role.sessionTags().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build())
+                .toList());
+          }
+        })
         .build();
   }
 

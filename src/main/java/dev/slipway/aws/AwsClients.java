@@ -76,7 +76,7 @@ public final class AwsClients implements AutoCloseable {
 
   /** The clients of the same credentials in another region. */
   public AwsClients inRegion(String region) {
-    return siblings.apply(new AwsTarget(region, target.roleArn()));
+    return siblings.apply(target.inRegion(region));
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {

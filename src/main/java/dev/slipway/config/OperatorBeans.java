@@ -27,8 +27,8 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  AwsCallRecorder awsCallRecorder(MeterRegistry registry) {
-    return new AwsCallRecorder(registry);
+  AwsCallRecorder awsCallRecorder(MeterRegistry registry, SlipwayConfig config) {
+    return new AwsCallRecorder(registry, config.aws().callLogSize());
   }
 
   @Produces

@@ -37,6 +37,13 @@ public interface SlipwayConfig {
      */
     Optional<URI> endpointUrl();
 
+    /**
+     * How many AWS calls the call recorder keeps (the newest; for tests and diagnosis). 0, the
+     * default, keeps none: the calls are counted in {@code slipway_aws_calls_total} only.
+     */
+    @WithDefault("0")
+    int callLogSize();
+
     /** How many AWS resources of one stage are reconciled at once. */
     @WithDefault("4")
     int parallelism();

@@ -2,10 +2,12 @@ package dev.slipway.reconciler;
 
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
 import dev.slipway.api.v1alpha1.ServerlessServiceStatus;
 import dev.slipway.api.v1alpha1.Slipway;
+import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsTarget;
@@ -20,7 +22,8 @@ import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
-import dev.slipway.api.v1alpha1.SecretKeyRef;
+import dev.slipway.tenancy.TenancyRules;
+import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +34,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -75,6 +79,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ServiceValidator validator;
   private final OutputsConfigMap outputsConfigMap;
   private final ReleaseTrigger releases;
+  private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
   private InformerEventSource<Secret, ServerlessService> secrets;
   /** Consecutive retryable failures per object uid, for backoff. Lost on restart, which only resets the delay. */
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
@@ -97,8 +102,25 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.releases = new ReleaseTrigger(client);
   }
 
+  /** The tenancy informers (a change to a SlipwayTenancy or a namespace's labels re-evaluates services) and the parameter Secrets. */
+  @Override
+  public List<EventSource<?, ServerlessService>> prepareEventSources(EventSourceContext<ServerlessService> context) {
+    List<EventSource<?, ServerlessService>> sources = new ArrayList<>(tenancy.eventSources(context));
+    sources.add(parameterSecrets(context));
+    return sources;
+  }
+
   @Override
   public UpdateControl<ServerlessService> reconcile(ServerlessService service, Context<ServerlessService> context) {
+    // Every AWS call of this reconcile, also those outside the resource loop, is counted for the service.
+    return AwsCallRecorder.on(owner(service), () -> reconcileService(service));
+  }
+
+  private static String owner(ServerlessService service) {
+    return "ServerlessService/" + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+  }
+
+  private UpdateControl<ServerlessService> reconcileService(ServerlessService service) {
     var events = new KubernetesEvents(client, service, clock);
     ServerlessServiceStatus old = service.getStatus() == null ? new ServerlessServiceStatus() : service.getStatus();
     ServerlessServiceStatus status = Statuses.copy(old, ServerlessServiceStatus.class);
@@ -116,7 +138,19 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return finish(service, old, status, null);
     }
 
-    StackContext ctx = context(service, old);
+    var permit = permit(service);
+    if (permit instanceof TenancyRules.Refused refused) {
+      if (!refused.message().equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
+        events.warning(Reasons.NOT_PERMITTED, refused.message());
+      }
+      markTerminal(status, Reasons.NOT_PERMITTED, refused.message(), generation);
+      metrics.reconciled("ServerlessService", Reasons.NOT_PERMITTED);
+      // A tenancy change brings it back (TenancyWatch); nothing to retry until then.
+      return finish(service, old, status, null);
+    }
+    AwsTarget target = ((TenancyRules.Permitted) permit).target();
+
+    StackContext ctx = context(service, old, target);
     StackKinds.warnings(service.getSpec()).forEach(w -> events.warning(Reasons.WIDE_GRANT, w));
     ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
@@ -202,11 +236,18 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     return next == null ? control : control.rescheduleAfter(next);
   }
 
-  private StackContext context(ServerlessService service, ServerlessServiceStatus old) {
+  /** What the tenancy allows this service: its AWS target, or why it may make no AWS call. */
+  private TenancyRules.Verdict permit(ServerlessService service) {
+    var spec = service.getSpec();
+    return tenancy.decide(new TenancyRules.Request(
+        "ServerlessService", service.getMetadata().getNamespace(), service.getMetadata().getName(), spec.region, spec.roleArn, null));
+  }
+
+  private StackContext context(ServerlessService service, ServerlessServiceStatus old, AwsTarget target) {
     var spec = service.getSpec();
     String namespace = service.getMetadata().getNamespace();
     return new StackContext(
-        aws.forTarget(AwsTarget.of(spec.region, spec.roleArn)),
+        aws.forTarget(target),
         namespace,
         service.getMetadata().getName(),
         spec,
@@ -219,8 +260,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
    * Parameters follow the Secrets they take values from: a change to a labelled Secret brings back
    * every service of its namespace that names it. Only labelled Secrets are watched and cached.
    */
-  @Override
-  public List<EventSource<?, ServerlessService>> prepareEventSources(EventSourceContext<ServerlessService> context) {
+  private EventSource<?, ServerlessService> parameterSecrets(EventSourceContext<ServerlessService> context) {
     var configuration =
         InformerEventSourceConfiguration.from(Secret.class, ServerlessService.class)
             .withName("parameter-secrets")
@@ -231,7 +271,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
                 .collect(Collectors.toSet()))
             .build();
     secrets = new InformerEventSource<>(configuration, context);
-    return List.of(secrets);
+    return secrets;
   }
 
   private static Set<String> secretNames(ServerlessService service) {
@@ -299,6 +339,10 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public DeleteControl cleanup(ServerlessService service, Context<ServerlessService> context) {
+    return AwsCallRecorder.on(owner(service), () -> cleanupService(service));
+  }
+
+  private DeleteControl cleanupService(ServerlessService service) {
     var events = new KubernetesEvents(client, service, clock);
     ServerlessServiceStatus status = service.getStatus();
     if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
@@ -306,7 +350,15 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
-    StackContext ctx = context(service, status);
+    var permit = permit(service);
+    if (permit instanceof TenancyRules.Refused refused) {
+      // Deleting with an identity the tenancy refuses would be the same escape as creating with it;
+      // keeping the finalizer would leave the object Terminating until an administrator steps in.
+      events.warning(Reasons.NOT_PERMITTED, "AWS resources left in place: " + refused.message());
+      attempts.remove(service.getMetadata().getUid());
+      return DeleteControl.defaultDelete();
+    }
+    StackContext ctx = context(service, status, ((TenancyRules.Permitted) permit).target());
     List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackKinds.byName(), events);
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());

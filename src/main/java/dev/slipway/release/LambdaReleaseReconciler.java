@@ -22,7 +22,11 @@ import dev.slipway.canary.analysis.Analyzer;
 import dev.slipway.canary.notify.Notifications;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
+import dev.slipway.net.OutboundPolicy;
 import dev.slipway.reconciler.KubernetesEvents;
+import dev.slipway.status.Reasons;
+import dev.slipway.tenancy.TenancyRules;
+import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -71,6 +75,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
   private final ReleaseNotifiers notifiers;
   private final ReleaseHistory history;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+  private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
 
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
@@ -86,7 +91,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
 
   /**
    * Releases of one alias wake each other: a new release wakes the running one (which then stops as
-   * Superseded), and a release that stops wakes the one waiting for it.
+   * Superseded), and a release that stops wakes the one waiting for it. The tenancy informers
+   * re-evaluate releases when what their namespace may do changes.
    */
   @Override
   public List<EventSource<?, LambdaRelease>> prepareEventSources(EventSourceContext<LambdaRelease> context) {
@@ -96,7 +102,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
             .withSecondaryToPrimaryMapper(this::siblingsOf)
             .build();
     releases = new InformerEventSource<>(configuration, context);
-    return List.of(releases);
+    List<EventSource<?, LambdaRelease>> sources = new java.util.ArrayList<>(tenancy.eventSources(context));
+    sources.add(releases);
+    return sources;
   }
 
   private Set<ResourceID> siblingsOf(LambdaRelease r) {
@@ -149,6 +157,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     } catch (SlipwayException e) {
       return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
     }
+    var permit = tenancy.decide(new TenancyRules.Request(
+        "LambdaRelease", release.getMetadata().getNamespace(), release.getMetadata().getName(),
+        target.aws().region(), target.aws().roleArn().orElse(null), spec.service == null ? target.functionName() : null));
+    if (permit instanceof TenancyRules.Refused refused) {
+      // No AWS call: without a usable target not even a rollback of what the release shifted.
+      return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
+    }
+    target = target.withAws(((TenancyRules.Permitted) permit).target());
+    OutboundPolicy outbound = ((TenancyRules.Permitted) permit).outbound();
     AwsClients clients = aws.forTarget(target.aws());
     LambdaVersions versions = new LambdaVersions(clients.lambda());
     in = new ReleaseInput(in.release(), in.generation(), target.functionName(), target.alias(), in.controls(), in.policy(), status, null, null, null);
@@ -162,7 +179,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       }
       in = in.withObserved(observed(alias.get()));
       CanaryPolicySpec policySpec = null;
-      Run run = new Run(release, target, versions, clients, null);
+      Run run = new Run(release, target, versions, clients, null, outbound);
       try {
         policySpec = policySpec(release);
         in = new ReleaseInput(in.release(), in.generation(), in.function(), in.alias(), in.controls(), ReleasePolicy.of(policySpec), status, in.observed(), null, null);
@@ -170,19 +187,20 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
         // The target is known, so a published canary can still be rolled back.
         return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, run, events);
       }
-      run = new Run(release, target, versions, clients, policySpec);
+      run = new Run(release, target, versions, clients, policySpec, outbound);
       return drive(release, context, machine.decide(in), machine, in, run, events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
-        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null), events);
+        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null, outbound), events);
       }
       return retryLater(release, e);
     }
   }
 
   /** What one reconcile needs to perform actions against AWS. */
-  private record Run(LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy) {}
+  private record Run(
+      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {}
 
   /**
    * Stores each decision's status, announces its events, performs its action and decides again,
@@ -249,7 +267,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       var ctx = new AnalysisContext(
           function, in.alias(), in.status().canaryVersion, in.status().stableVersion,
           run.target().apiName().orElse(null), run.target().apiStage().orElse(null), clock.instant(), analysis.window());
-      var results = new Analyzer(run.clients().cloudWatch(), http).run(in.policy().metrics(), ctx);
+      var results = new Analyzer(run.clients().cloudWatch(), http, run.outbound()).run(in.policy().metrics(), ctx);
       results.stream().filter(r -> r.value != null).forEach(r -> metrics.analysisValue(name(run.release()), r.metric, r.value));
       return in.withAnalysis(results);
     }
@@ -297,7 +315,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     CanaryPolicySpec policy = run == null ? null : run.policy();
     var channels = policy == null
         ? List.<dev.slipway.canary.notify.Notifier>of()
-        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws().roleArn());
+        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws(), run.outbound());
     var notifications = new Notifications(channels, registry);
     for (ReleaseEvent e : transitions) {
       boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed;
@@ -314,7 +332,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
   private void finished(LambdaRelease release) {
     LambdaReleaseStatus s = release.getStatus();
     if (s != null && s.phase != null) {
-      metrics.releaseFinished(s.phase.name());
+      metrics.releaseFinished(name(release), s.phase.name());
     }
     history.prune(release);
   }

@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.canary.notify.Notifier;
+import dev.slipway.net.OutboundPolicy;
 import dev.slipway.canary.notify.SlackNotifier;
 import dev.slipway.canary.notify.SnsNotifier;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,17 +34,35 @@ final class ReleaseNotifiers {
     this.http = http;
   }
 
-  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, Optional<String> roleArn) {
+  /**
+   * One notifier per configured channel. A channel that cannot be built becomes a failed channel
+   * ({@link Notifier#failed}): a notification error, never a failed release, and never a message that
+   * repeats the Secret's value.
+   */
+  List<Notifier> channels(String namespace, CanaryPolicySpec.Notifications n, AwsTarget releaseTarget, OutboundPolicy outbound) {
     List<Notifier> out = new ArrayList<>();
     if (n == null) {
       return out;
     }
     if (n.snsTopicArn != null) {
-      AwsTarget topicTarget = new AwsTarget(SnsNotifier.region(n.snsTopicArn), roleArn);
-      out.add(new SnsNotifier(aws.forTarget(topicTarget).sns(), n.snsTopicArn));
+      try {
+        AwsTarget topicTarget = releaseTarget.inRegion(SnsNotifier.region(n.snsTopicArn));
+        out.add(new SnsNotifier(aws.forTarget(topicTarget).sns(), n.snsTopicArn));
+      } catch (RuntimeException e) {
+        out.add(Notifier.failed("sns", "SNS channel unusable: " + e.getMessage()));
+      }
     }
     if (n.slack != null && n.slack.webhookSecretRef != null) {
-      slackUrl(namespace, n.slack.webhookSecretRef).ifPresent(url -> out.add(new SlackNotifier(http, url)));
+      SecretKeyRef ref = n.slack.webhookSecretRef;
+      String source = "Secret " + namespace + "/" + ref.name + " key " + ref.key;
+      try {
+        slackUrl(namespace, ref).ifPresent(url -> out.add(new SlackNotifier(http, url, outbound)));
+      } catch (SlackNotifier.InvalidWebhookException e) {
+        out.add(Notifier.failed("slack", e.getMessage() + " (" + source + ")"));
+      } catch (RuntimeException e) {
+        // Reading the Secret failed (forbidden, API server away); the exception is not about its value.
+        out.add(Notifier.failed("slack", "cannot read " + source + ": " + e.getClass().getSimpleName()));
+      }
     }
     return out;
   }

@@ -29,6 +29,11 @@ public record ReleaseTarget(
     Optional<String> apiName,
     Optional<String> apiStage) {
 
+  /** The same function and alias, reached through {@code target} (the STS session the tenancy allows). */
+  public ReleaseTarget withAws(AwsTarget target) {
+    return new ReleaseTarget(target, functionName, alias, service, functionSpec, apiName, apiStage);
+  }
+
   /** Identifies the alias across releases: region, function and alias. */
   public String key() {
     return aws.region() + "/" + functionName + ":" + alias;

@@ -23,6 +23,12 @@ public final class Reasons {
   /** A declared IAM statement with wildcards the user allowed explicitly. */
   public static final String WIDE_GRANT = "WideGrant";
 
+  /**
+   * The object asks for an AWS identity, region or function that no SlipwayTenancy allows its
+   * namespace: terminal, and no AWS call is made for it until a tenancy (or the spec) changes.
+   */
+  public static final String NOT_PERMITTED = "NotPermitted";
+
   // CanaryPolicy
   public static final String VALID = "Valid";
   public static final String INVALID_POLICY = "InvalidPolicy";

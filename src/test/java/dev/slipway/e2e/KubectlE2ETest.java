@@ -116,13 +116,13 @@ class KubectlE2ETest {
     KubeApiServer.Result again = kubectl("apply", "-f", "deploy/crds");
     assertThat(again.exitCode()).as(again.stderr()).isZero();
     assertThat(again.stdout().lines().toList())
-        .hasSize(3)
+        .hasSize(4)
         .allSatisfy(line -> assertThat(line).endsWith(" unchanged"));
     assertThat(crdResourceVersions()).isEqualTo(versions);
 
     KubeApiServer.Result serverSide = kubectl("apply", "--server-side", "-f", "deploy/crds");
     assertThat(serverSide.exitCode()).as(serverSide.stderr()).isZero();
-    assertThat(serverSide.stdout().lines().toList()).hasSize(3).allSatisfy(l -> assertThat(l).endsWith(" serverside-applied"));
+    assertThat(serverSide.stdout().lines().toList()).hasSize(4).allSatisfy(l -> assertThat(l).endsWith(" serverside-applied"));
     Map<String, String> afterServerSide = crdResourceVersions();
     KubeApiServer.Result serverSideAgain = kubectl("apply", "--server-side", "-f", "deploy/crds");
     assertThat(serverSideAgain.exitCode()).as(serverSideAgain.stderr()).isZero();
@@ -136,7 +136,7 @@ class KubectlE2ETest {
         versions.put(crd.getMetadata().getName(), crd.getMetadata().getResourceVersion());
       }
     }
-    assertThat(versions).hasSize(3);
+    assertThat(versions).hasSize(4);
     return versions;
   }
 

@@ -28,6 +28,8 @@ import dev.slipway.testing.AwsFaults.Request;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.MotoServer;
 import dev.slipway.testing.SlipwayTestEnvironment;
+import dev.slipway.testing.Tenancies;
+import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -158,6 +160,8 @@ class ServerlessServiceReconcilerTest {
     var services = client.resources(ServerlessService.class).inNamespace(ns);
     services.delete();
     await().atMost(CONVERGE).untilAsserted(() -> assertThat(services.list().getItems()).isEmpty());
+    // After the deletion: a service deletes its AWS resources only with an identity the tenancy allows.
+    Tenancies.revoke(client, ns);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -737,20 +741,31 @@ class ServerlessServiceReconcilerTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // 9. spec.roleArn is assumed through STS
+  // 9. spec.roleArn: assumed through STS where a SlipwayTenancy allows it, refused elsewhere
   // ---------------------------------------------------------------------------------------------
 
   @Test
-  void roleArnIsAssumedThroughSts() {
+  void roleArnIsAssumedThroughStsWithTheTenancysExternalIdASessionNamingTheServiceAndSessionTags() {
     ServerlessService service = small("assumed");
-    service.getSpec().roleArn = "arn:aws:iam::" + ACCOUNT + ":role/slipway-deployer";
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/slipway-deployer";
+    service.getSpec().roleArn = role;
+    Tenancies.grant(client, ns, t -> {
+      t.roleArns = List.of("arn:aws:iam::" + ACCOUNT + ":role/slipway-*");
+      t.externalId = "tenant-" + ns;
+    });
     recorder.clear();
     Instant mark = Instant.now();
     create(service);
 
-    awaitReady("assumed", 1);
-    List<Request> assumeRole = faults.requests(since(mark).and(AwsFaults.action("AssumeRole")));
-    assertThat(assumeRole).isNotEmpty().allSatisfy(r -> assertThat(r.body()).contains("RoleArn=arn%3Aaws%3Aiam%3A%3A" + ACCOUNT + "%3Arole%2Fslipway-deployer"));
+    ServerlessService ready = awaitReady("assumed", 1);
+    List<Request> assumeRole = faults.requests(since(mark).and(AwsFaults.action("AssumeRole")).and(r -> r.body().contains("sls." + ns + ".assumed")));
+    assertThat(assumeRole).isNotEmpty().allSatisfy(r -> assertThat(form(r.body())).contains(
+        Map.entry("RoleArn", role),
+        Map.entry("ExternalId", "tenant-" + ns),
+        Map.entry("RoleSessionName", "sls." + ns + ".assumed"),
+        Map.entry("Tags.member.1.Key", "slipway.dev/kind"), Map.entry("Tags.member.1.Value", "ServerlessService"),
+        Map.entry("Tags.member.2.Key", "slipway.dev/name"), Map.entry("Tags.member.2.Value", "assumed"),
+        Map.entry("Tags.member.3.Key", "slipway.dev/namespace"), Map.entry("Tags.member.3.Value", ns)));
     assertThat(calls("assumed")).anySatisfy(c -> {
       assertThat(c.operation()).isEqualTo("AssumeRole");
       assertThat(c.failed()).isFalse();
@@ -759,6 +774,60 @@ class ServerlessServiceReconcilerTest {
     assertThat(faults.requests(since(mark).and(target("CreateTable")))).isNotEmpty()
         .allSatisfy(r -> assertThat(r.header("Authorization")).doesNotContain("Credential=testing/"));
     assertThat(lambda.getFunction(r -> r.functionName("assumed-prod-api")).configuration().state().toString()).isEqualTo("Active");
+    // The ExternalId is the tenancy's business: it appears in no status or event of the service.
+    assertThat(client.getKubernetesSerialization().asJson(ready.getStatus())).doesNotContain("tenant-" + ns);
+    assertThat(events("assumed", e -> true)).extracting(Event::getMessage).noneMatch(m -> m.contains("tenant-" + ns));
+  }
+
+  @Test
+  void aRoleOnlyAnotherNamespaceMayAssumeIsNotPermittedWithoutAnAwsCallUntilTheTenancyAllowsIt() {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/team-other-deployer";
+    String other = KubeApiServer.shared().newNamespace("sls-other");
+    Tenancies.grant(client, other, t -> t.roleArns = List.of(role));
+    ServerlessService service = small("refused");
+    service.getSpec().roleArn = role;
+    Instant mark = Instant.now();
+    create(service);
+
+    ServerlessService s = awaitCondition("refused", "Ready", "False", Reasons.NOT_PERMITTED);
+    assertCondition(s, "Degraded", "True", Reasons.NOT_PERMITTED);
+    assertCondition(s, "Reconciling", "False", Reasons.NOT_PERMITTED);
+    assertThat(condition(s, "Ready").getMessage())
+        .contains("ServerlessService " + ns + "/refused may not assume " + role)
+        .contains("no SlipwayTenancy selects namespace " + ns);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events("refused", e -> e.getType().equals("Warning"))).extracting(Event::getReason).containsOnly(Reasons.NOT_PERMITTED));
+    // Refused before the first AWS call: none recorded for the service, no AssumeRole of the role at all.
+    assertThat(calls("refused")).isEmpty();
+    assertThat(faults.requests(since(mark).and(r -> r.body().contains("team-other-deployer")))).isEmpty();
+    Tenancies.revoke(client, other);
+
+    // The administrator grants the role: the tenancy change alone, no spec change, brings the service up.
+    Tenancies.grant(client, ns, t -> t.roleArns = List.of(role));
+    awaitReady("refused", 1);
+    assertThat(calls("refused")).extracting(Call::operation).contains("AssumeRole", "CreateTable");
+  }
+
+  @Test
+  void aRevokedRoleStopsTheServiceAndItsDeletionLeavesTheAwsResourcesUntouched() {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/team-revoked-deployer";
+    Tenancies.grant(client, ns, t -> t.roleArns = List.of(role));
+    ServerlessService service = small("revoked");
+    service.getSpec().roleArn = role;
+    create(service);
+    awaitReady("revoked", 1);
+
+    // The revocation alone re-evaluates the service.
+    Tenancies.revoke(client, ns);
+    awaitCondition("revoked", "Ready", "False", Reasons.NOT_PERMITTED);
+    Instant mark = Instant.now();
+    client.resources(ServerlessService.class).inNamespace(ns).withName("revoked").delete();
+
+    await().atMost(CONVERGE).until(() -> get("revoked") == null);
+    assertThat(faults.requests(since(mark).and(r -> r.body().contains("revoked-prod") || r.path().contains("revoked-prod")))).isEmpty();
+    assertThat(dynamo.describeTable(r -> r.tableName("revoked-prod-items")).table().tableName()).isEqualTo("revoked-prod-items");
+    assertThat(events("revoked", e -> e.getType().equals("Warning") && e.getReason().equals(Reasons.NOT_PERMITTED)))
+        .extracting(Event::getMessage).anyMatch(m -> m.startsWith("AWS resources left in place: "));
   }
 
   // =============================================================================================
@@ -921,6 +990,13 @@ class ServerlessServiceReconcilerTest {
     assertThat(gaps).as("milliseconds between attempts").allSatisfy(g -> assertThat(g).isGreaterThan(RESYNC.toMillis() - 500));
     Duration span = Duration.between(attempts.get(0), Instant.now());
     assertThat(attempts.size()).isLessThanOrEqualTo((int) (span.toMillis() / (RESYNC.toMillis() - 500)) + 1);
+  }
+
+  /** The parameters of a form-encoded (Query protocol) request body. */
+  private static Map<String, String> form(String body) {
+    return java.util.Arrays.stream(body.split("&")).map(p -> p.split("=", 2))
+        .collect(Collectors.toMap(p -> URLDecoder.decode(p[0], StandardCharsets.UTF_8),
+            p -> p.length < 2 ? "" : URLDecoder.decode(p[1], StandardCharsets.UTF_8), (a, b) -> b));
   }
 
   private static Predicate<Request> since(Instant mark) {

@@ -13,7 +13,6 @@ import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.CodeSource;
-import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
@@ -22,7 +21,11 @@ import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.canary.AliasState;
 import dev.slipway.testing.KubeApiServer;
+import dev.slipway.aws.AwsCallRecorder;
+import dev.slipway.status.Reasons;
 import dev.slipway.testing.SlipwayTestEnvironment;
+import dev.slipway.testing.Tenancies;
+import jakarta.inject.Inject;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -57,6 +60,7 @@ class LambdaReleaseReconcilerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(60);
+  private static final String LOOPBACK = "127.0.0.0/8";
 
   private final KubeApiServer kube = KubeApiServer.shared();
   private final KubernetesClient client = kube.client();
@@ -64,6 +68,8 @@ class LambdaReleaseReconcilerTest {
   private final MockWebServer slack = new MockWebServer();
   private final List<String> slackMessages = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> pumps = new ArrayList<>();
+  private final List<String> namespaces = new ArrayList<>();
+  @Inject AwsCallRecorder recorder;
 
   @BeforeEach
   void startSlack() throws IOException {
@@ -84,12 +90,28 @@ class LambdaReleaseReconcilerTest {
     }
     slack.shutdown();
     aws.close();
+    namespaces.forEach(ns -> Tenancies.revoke(client, ns));
+  }
+
+  /**
+   * A namespace of this test whose SlipwayTenancy lets it release to functions by name in the
+   * fixture's region and reach loopback, where the test's Slack webhook listens (MockWebServer).
+   */
+  private String releaseNamespace(String prefix) {
+    String ns = kube.newNamespace(prefix);
+    Tenancies.grant(client, ns, t -> {
+      t.functionNames = List.of("*");
+      t.regions = List.of(ReleaseFixture.REGION);
+      t.internalTargets = List.of(LOOPBACK);
+    });
+    namespaces.add(ns);
+    return ns;
   }
 
   // 1
   @Test
   void aHealthyCanaryGoesTenFiftyHundredAndSucceeds() throws Exception {
-    String ns = kube.newNamespace("rel-healthy");
+    String ns = releaseNamespace("rel-healthy");
     String fn = unique("healthy");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -152,7 +174,7 @@ class LambdaReleaseReconcilerTest {
   // 2
   @Test
   void anErrorRateBreachAtStepOneRollsBackWithinOneIntervalOfTheFailureLimit() throws Exception {
-    String ns = kube.newNamespace("rel-breach");
+    String ns = releaseNamespace("rel-breach");
     String fn = unique("breach");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -195,7 +217,7 @@ class LambdaReleaseReconcilerTest {
   // 3
   @Test
   void inconclusiveDataDoesNotPromote() {
-    String ns = kube.newNamespace("rel-nodata");
+    String ns = releaseNamespace("rel-nodata");
     String fn = unique("nodata");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -228,7 +250,7 @@ class LambdaReleaseReconcilerTest {
   // 4
   @Test
   void pauseHoldsTheWeightResumeContinuesPromoteSkipsAndAbortRollsBack() {
-    String ns = kube.newNamespace("rel-controls");
+    String ns = releaseNamespace("rel-controls");
     String fn = unique("controls");
     String other = unique("aborted");
     aws.function(fn, fn + "/v1.zip");
@@ -277,7 +299,7 @@ class LambdaReleaseReconcilerTest {
   // 5
   @Test
   void aNewerReleaseSupersedesARunningOneAndStartsFromTheStableVersion() {
-    String ns = kube.newNamespace("rel-supersede");
+    String ns = releaseNamespace("rel-supersede");
     String fn = unique("superseded");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -306,7 +328,7 @@ class LambdaReleaseReconcilerTest {
   // 7
   @Test
   void allAtOnceSucceedsAtOnceAndTheLiveCodeIsNoChange() {
-    String ns = kube.newNamespace("rel-allatonce");
+    String ns = releaseNamespace("rel-allatonce");
     String fn = unique("allatonce");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -331,7 +353,7 @@ class LambdaReleaseReconcilerTest {
   // 7 (presets)
   @Test
   void presetsExpandToTheirSteps() {
-    String ns = kube.newNamespace("rel-presets");
+    String ns = releaseNamespace("rel-presets");
     Map<CanaryPolicySpec.Preset, String> expected = new HashMap<>();
     expected.put(CanaryPolicySpec.Preset.Linear10PercentEvery1Minute,
         "10%/1m → 20%/1m → 30%/1m → 40%/1m → 50%/1m → 60%/1m → 70%/1m → 80%/1m → 90%/1m → 100%");
@@ -371,8 +393,8 @@ class LambdaReleaseReconcilerTest {
     ServerlessServiceSpec spec = new ServerlessServiceSpec();
     spec.stage = "prod";
     spec.region = ReleaseFixture.REGION;
-    spec.functions.add(fn("api", svc + "/1.zip", "fast"));
-    spec.functions.add(fn("worker", svc + "/1.zip", null));
+    spec.functions.add(ReleaseFixture.functionSpec("api", svc + "/1.zip", "fast"));
+    spec.functions.add(ReleaseFixture.functionSpec("worker", svc + "/1.zip", null));
     service.setSpec(spec);
     client.resource(service).create();
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -418,7 +440,7 @@ class LambdaReleaseReconcilerTest {
   // 9
   @Test
   void aMissingFunctionPolicyOrArtifactFailsWithAClearReason() {
-    String ns = kube.newNamespace("rel-failures");
+    String ns = releaseNamespace("rel-failures");
     // Two releases of one function would compete for its alias (the newer supersedes): one function each.
     String fn = unique("nopolicy");
     String codeless = unique("nocode");
@@ -454,10 +476,114 @@ class LambdaReleaseReconcilerTest {
     assertThat(aws.alias(codeless)).isEqualTo(AliasState.single("1"));
   }
 
+  // 11
+  @Test
+  void aFunctionOrRegionTheTenancyDoesNotAllowFailsNotPermittedWithoutAnAwsCall() {
+    String ns = kube.newNamespace("rel-refused");
+    namespaces.add(ns);
+    String fn = unique("refused");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    String otherFunctions = "not-" + fn + "-*";
+    Map<String, Consumer<dev.slipway.api.v1alpha1.SlipwayTenancySpec>> cases = new java.util.LinkedHashMap<>();
+    cases.put("no-tenancy", null);
+    cases.put("other-functions", t -> t.functionNames = List.of(otherFunctions));
+    cases.put("other-region", t -> {
+      t.functionNames = List.of(fn);
+      t.regions = List.of("eu-west-1");
+    });
+    cases.put("other-account", t -> {
+      t.functionNames = List.of(fn);
+      t.accounts = List.of("210987654321");
+    });
+    Map<String, String> expected = Map.of(
+        "no-tenancy", "no SlipwayTenancy selects namespace " + ns,
+        "other-functions", "function " + fn + " matches none of [" + otherFunctions + "]",
+        "other-region", "region us-east-1 is not one of [eu-west-1]",
+        "other-account", "account 123456789012 of function");
+
+    for (var c : cases.entrySet()) {
+      String name = c.getKey();
+      if (c.getValue() == null) {
+        Tenancies.revoke(client, ns);
+      } else {
+        Tenancies.grant(client, ns, c.getValue());
+      }
+      LambdaRelease r = release(ns, name, fn, v2, null);
+      if (name.equals("other-account")) {
+        r.getSpec().functionName = "arn:aws:lambda:us-east-1:123456789012:function:" + fn;
+      }
+      client.resource(r).create();
+
+      LambdaReleaseStatus s = awaitFinished(ns, name);
+      assertThat(s.phase).as(name).isEqualTo(ReleasePhase.Failed);
+      assertThat(s.reason).as(name).isEqualTo(Reasons.NOT_PERMITTED);
+      assertThat(s.message).as(name).contains("LambdaRelease " + ns + "/" + name).contains(expected.get(name));
+      assertThat(condition(s, "Degraded")).as(name).isEqualTo("True");
+      assertThat(s.canaryVersion).as(name).isNull();
+      assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason()));
+      assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();
+    }
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
+  }
+
+  // 12
+  @Test
+  void aSlackWebhookOnLoopbackIsRefusedUnlessTheTenancyListsLoopback() {
+    String ns = kube.newNamespace("rel-ssrf");
+    namespaces.add(ns);
+    Tenancies.allowFunctionReleases(client, ns, ReleaseFixture.REGION);
+    String fn = unique("ssrf");
+    aws.function(fn, fn + "/v1.zip");
+    CanaryPolicy p = policy(ns, "quick", null, null, 50, "1s");
+    ReleaseFixture.slack(client, p, slack.url("/services/T0/B0/hook").toString());
+    client.resource(p).create();
+
+    client.resource(release(ns, "ship", fn, aws.code(fn + "/v2.zip", "v2"), "quick")).create();
+
+    LambdaReleaseStatus s = awaitFinished(ns, "ship");
+    assertThat(s.phase).as("a refused webhook is a notification error, not a failed release").isEqualTo(ReleasePhase.Succeeded);
+    assertThat(slack.getRequestCount()).as("requests that reached the loopback webhook").isZero();
+    assertThat(s.message).doesNotContain(String.valueOf(slack.getPort()));
+  }
+
+  // 13
+  @Test
+  void aReleaseCannotNameAServiceOfAnotherNamespace() {
+    String owner = kube.newNamespace("rel-owner");
+    String other = releaseNamespace("rel-other");
+    String svc = unique("theirs");
+    // The owner's service exists (refused itself: it names a role no tenancy allows, so it touches no AWS).
+    ServerlessService service = new ServerlessService();
+    service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(owner).build());
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.stage = "prod";
+    spec.region = ReleaseFixture.REGION;
+    spec.roleArn = "arn:aws:iam::123456789012:role/owner-only";
+    spec.functions.add(ReleaseFixture.functionSpec("api", svc + "/1.zip", null));
+    service.setSpec(spec);
+    client.resource(service).create();
+
+    LambdaRelease r = new LambdaRelease();
+    r.setMetadata(new ObjectMetaBuilder().withName("steal").withNamespace(other).build());
+    r.setSpec(new dev.slipway.api.v1alpha1.LambdaReleaseSpec());
+    r.getSpec().service = svc;
+    r.getSpec().function = "api";
+    r.getSpec().code = aws.code(svc + "/2.zip", "two");
+    client.resource(r).create();
+
+    LambdaReleaseStatus s = awaitFinished(other, "steal");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(s.reason).isEqualTo(Reasons.SERVICE_NOT_FOUND);
+    assertThat(s.message).contains("ServerlessService " + other + "/" + svc + " does not exist");
+    assertThat(recorder.callsFor("LambdaRelease/" + other + "/steal")).isEmpty();
+    client.resource(service).delete();
+  }
+
   // 10
   @Test
   void kubectlGetShowsFunctionVersionsWeightStepAndPhase() {
-    String ns = kube.newNamespace("rel-kubectl");
+    String ns = releaseNamespace("rel-kubectl");
     String fn = unique("kubectl");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -479,16 +605,6 @@ class LambdaReleaseReconcilerTest {
   }
 
   // --- helpers
-
-  private static FunctionSpec fn(String name, String key, String policy) {
-    FunctionSpec f = new FunctionSpec();
-    f.name = name;
-    f.runtime = FunctionSpec.Runtime.PYTHON_3_12;
-    f.handler = "handler.handler";
-    f.code = CodeSource.s3(ReleaseFixture.BUCKET, key);
-    f.releasePolicy = policy;
-    return f;
-  }
 
   private dev.slipway.api.v1alpha1.FunctionStatus functionStatus(String ns, String svc, String fn) {
     return client.resources(ServerlessService.class).inNamespace(ns).withName(svc).get().getStatus().functions.stream()

@@ -18,6 +18,7 @@ import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.MotoServer;
+import dev.slipway.testing.Tenancies;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -65,6 +66,7 @@ class LambdaReleaseRestartTest {
   private final ReleaseFixture aws = new ReleaseFixture();
   private final List<Running> operators = new ArrayList<>();
   private final List<AutoCloseable> pumps = new ArrayList<>();
+  private String tenancyOf;
 
   @AfterEach
   void stop() throws Exception {
@@ -75,11 +77,16 @@ class LambdaReleaseRestartTest {
       p.close();
     }
     aws.close();
+    if (tenancyOf != null) {
+      Tenancies.revoke(admin, tenancyOf);
+    }
   }
 
   @Test
   void anOperatorStoppedOrKilledAtEveryStateResumesWithoutRepeatingOrSkippingAStep() throws Exception {
     String ns = kube.newNamespace("rel-restart");
+    tenancyOf = ns;
+    Tenancies.allowFunctionReleases(admin, ns, ReleaseFixture.REGION);
     String fn = unique("restart");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -242,6 +249,11 @@ class LambdaReleaseRestartTest {
           @Override
           public Optional<URI> endpointUrl() {
             return Optional.of(moto);
+          }
+
+          @Override
+          public int callLogSize() {
+            return 0;
           }
 
           @Override

@@ -3,6 +3,7 @@ package dev.slipway.release;
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
 import dev.slipway.api.v1alpha1.SecretKeyRef;
@@ -189,6 +190,17 @@ final class ReleaseFixture implements AutoCloseable {
     policy.getSpec().notifications.slack.webhookSecretRef = new SecretKeyRef();
     policy.getSpec().notifications.slack.webhookSecretRef.name = "slack-webhook";
     policy.getSpec().notifications.slack.webhookSecretRef.key = "url";
+  }
+
+  /** A python function of a ServerlessService, its code at {@code key} of {@link #BUCKET}. */
+  static FunctionSpec functionSpec(String name, String key, String policy) {
+    FunctionSpec f = new FunctionSpec();
+    f.name = name;
+    f.runtime = FunctionSpec.Runtime.PYTHON_3_12;
+    f.handler = "handler.handler";
+    f.code = CodeSource.s3(BUCKET, key);
+    f.releasePolicy = policy;
+    return f;
   }
 
   /** A release of {@code code} to {@code function}'s live alias (a function Slipway does not own). */

@@ -130,7 +130,7 @@ public final class ResyncBench {
 
   private static SizeResult runSize(MotoServer moto, String yaml, int n, Options o) throws Exception {
     moto.reset();
-    AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry());
+    AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry(), AwsCallRecorder.TEST_LOG_SIZE);
     ExecutorService awsPool = Executors.newFixedThreadPool(o.parallelism(), daemon("slipway-aws"));
     ExecutorService reconcilers = Executors.newFixedThreadPool(Math.min(n, RECONCILER_THREADS), daemon("reconciler"));
     try (AwsClientFactory factory = new AwsClientFactory(

@@ -7,6 +7,7 @@ import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec.Metric;
 import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.aws.AwsErrors;
+import dev.slipway.net.OutboundPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
@@ -25,11 +26,14 @@ public final class Analyzer {
   private final CloudWatchClient cloudWatch;
   private final CloudWatchStatistics statistics;
   private final HttpClient http;
+  private final OutboundPolicy outbound;
 
-  public Analyzer(CloudWatchClient cloudWatch, HttpClient http) {
+  /** @param outbound where HTTP checks may go (the internal targets the release's tenancy allows) */
+  public Analyzer(CloudWatchClient cloudWatch, HttpClient http, OutboundPolicy outbound) {
     this.cloudWatch = cloudWatch;
     this.statistics = new CloudWatchStatistics(cloudWatch);
     this.http = http;
+    this.outbound = outbound;
   }
 
   public List<AnalysisResult> run(List<Metric> metrics, AnalysisContext ctx) {
@@ -72,7 +76,7 @@ public final class Analyzer {
     }
     if (m.http != null) {
       return new HttpCheck(m.name, http, URI.create(m.http.url), m.http.expectStatus == null ? 200 : m.http.expectStatus,
-          Durations.parse(m.http.timeout == null ? "5s" : m.http.timeout));
+          Durations.parse(m.http.timeout == null ? "5s" : m.http.timeout), outbound);
     }
     throw new IllegalArgumentException("metric " + m.name + " names no check");
   }

@@ -3,8 +3,10 @@ package dev.slipway.canary.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.canary.ReleaseEvent;
+import dev.slipway.net.OutboundPolicy;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,7 +14,9 @@ import java.time.Duration;
 
 /**
  * Posts to a Slack incoming webhook. The webhook URL is a credential: it never appears in a
- * message, an exception or a log line.
+ * message, an exception or a log line — not even when it is malformed, since the JDK's own parse
+ * errors quote the whole input. A webhook on an internal address is refused unless the tenancy
+ * allows it ({@link OutboundPolicy}); the answer's body is never read.
  */
 public final class SlackNotifier implements Notifier {
 
@@ -21,10 +25,40 @@ public final class SlackNotifier implements Notifier {
 
   private final HttpClient http;
   private final URI webhook;
+  private final OutboundPolicy outbound;
 
-  public SlackNotifier(HttpClient http, String webhookUrl) {
+  /**
+   * @param outbound where the webhook may be (internal addresses only as the tenancy allows), checked at every send
+   * @throws InvalidWebhookException (whose message never holds the URL) when the URL is not an http(s) URL
+   */
+  public SlackNotifier(HttpClient http, String webhookUrl, OutboundPolicy outbound) {
     this.http = http;
-    this.webhook = URI.create(webhookUrl);
+    this.webhook = parse(webhookUrl);
+    this.outbound = outbound;
+  }
+
+  /** Thrown for a webhook URL that cannot be used; says what is wrong, never what the URL is. */
+  public static final class InvalidWebhookException extends IllegalArgumentException {
+    InvalidWebhookException(String problem) {
+      super("Slack webhook URL " + problem);
+    }
+  }
+
+  private static URI parse(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException | NullPointerException e) {
+      // Not chained: URISyntaxException's message and input carry the whole value.
+      throw new InvalidWebhookException("is not a valid URI" + (e instanceof URISyntaxException s ? " (" + s.getReason() + ")" : ""));
+    }
+    if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("https") || uri.getScheme().equalsIgnoreCase("http"))) {
+      throw new InvalidWebhookException("is not an http(s) URL");
+    }
+    if (uri.getHost() == null) {
+      throw new InvalidWebhookException("has no host");
+    }
+    return uri;
   }
 
   @Override
@@ -34,15 +68,22 @@ public final class SlackNotifier implements Notifier {
 
   @Override
   public void send(ReleaseEvent e) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(webhook)
-        .timeout(TIMEOUT)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(payload(e)))
-        .build();
+    try {
+      outbound.check(webhook, "Slack webhook");
+    } catch (OutboundPolicy.RefusedTarget refused) {
+      throw new IOException(refused.getMessage());
+    }
     int status;
     try {
-      status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException failure) {
+      HttpRequest req = HttpRequest.newBuilder(webhook)
+          .timeout(TIMEOUT)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(payload(e)))
+          .build();
+      HttpResponse<java.io.InputStream> response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      response.body().close();
+      status = response.statusCode();
+    } catch (IOException | RuntimeException failure) {
       // The JDK may put the address in the message; say only what kind of failure it was.
       throw new IOException("Slack webhook unreachable: " + failure.getClass().getSimpleName());
     }

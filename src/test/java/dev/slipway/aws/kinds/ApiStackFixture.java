@@ -51,7 +51,7 @@ final class ApiStackFixture implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   final MotoServer moto = MotoServer.shared();
-  final AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry());
+  final AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry(), AwsCallRecorder.TEST_LOG_SIZE);
   final AwsClientFactory factory =
       new AwsClientFactory(Optional.of(moto.endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
   final AwsClients aws = factory.forTarget(AwsTarget.of(REGION, null));

@@ -48,7 +48,7 @@ final class LambdaStack {
   });
   private static final StaticCredentialsProvider DUMMY = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
-  final AwsCallRecorder recorder = new AwsCallRecorder();
+  final AwsCallRecorder recorder = new AwsCallRecorder(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), AwsCallRecorder.TEST_LOG_SIZE);
   final ServerlessServiceSpec spec = new ServerlessServiceSpec();
   final String serviceName = "svc" + SERVICES.incrementAndGet();
   private final AwsClients aws;

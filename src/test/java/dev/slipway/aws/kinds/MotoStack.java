@@ -35,7 +35,7 @@ final class MotoStack implements AutoCloseable {
   static final String SERVICE = "nexus";
 
   final MotoServer moto = MotoServer.shared();
-  final AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry());
+  final AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry(), AwsCallRecorder.TEST_LOG_SIZE);
   private final AwsClientFactory factory =
       new AwsClientFactory(Optional.of(moto.endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
   private final ExecutorService pool = Executors.newFixedThreadPool(4);

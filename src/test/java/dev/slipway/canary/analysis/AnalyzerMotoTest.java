@@ -12,6 +12,7 @@ import dev.slipway.aws.AwsTarget;
 import dev.slipway.testing.MotoServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import dev.slipway.net.OutboundPolicy;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,8 @@ class AnalyzerMotoTest {
         new AwsCallRecorder(new SimpleMeterRegistry()),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
     cw = factory.forTarget(AwsTarget.of("us-east-1", null)).cloudWatch();
-    analyzer = new Analyzer(cw, HttpClient.newHttpClient());
+    // The test's HTTP targets are MockWebServers on loopback, which only an explicit allowance reaches.
+    analyzer = new Analyzer(cw, HttpClient.newHttpClient(), OutboundPolicy.allowing(List.of("127.0.0.0/8")));
   }
 
   @AfterAll
@@ -263,7 +265,7 @@ class AnalyzerMotoTest {
       server.setDispatcher(new Dispatcher() {
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-          return new MockResponse().setResponseCode(healthy[0] ? 200 : 500);
+          return new MockResponse().setResponseCode(healthy[0] ? 200 : 500).setBody("body-marker: stack trace of the canary");
         }
       });
       server.start();
@@ -280,6 +282,7 @@ class AnalyzerMotoTest {
       assertThat(up.value).isEqualTo(200.0);
       assertThat(down.verdict).isEqualTo(Verdict.Fail);
       assertThat(down.value).isEqualTo(500.0);
+      assertThat(down.message).as("a response body never reaches status").doesNotContain("body-marker");
       assertThat(server.takeRequest().getPath()).isEqualTo("/health");
     }
   }
@@ -302,6 +305,29 @@ class AnalyzerMotoTest {
       AnalysisResult refused = run(m);
       assertThat(refused.verdict).isEqualTo(Verdict.Fail);
       assertThat(refused.value).isNull();
+    }
+  }
+
+  @Test
+  void byDefaultAnHttpCheckOfAnInternalAddressFailsWithoutARequest() throws IOException {
+    Analyzer publicOnly = new Analyzer(cw, HttpClient.newHttpClient(), OutboundPolicy.publicOnly());
+    try (MockWebServer server = new MockWebServer()) {
+      server.enqueue(new MockResponse().setResponseCode(200));
+      server.start();
+      for (String url : List.of(server.url("/health").toString(), "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+          "http://localhost:" + server.getPort() + "/health", "http://[::1]:" + server.getPort() + "/")) {
+        Metric m = metric("health");
+        m.http = new CanaryPolicySpec.HttpCheck();
+        m.http.url = url;
+        m.http.timeout = "2s";
+
+        AnalysisResult r = publicOnly.run(List.of(m), ctx).get(0);
+
+        assertThat(r.verdict).as(url).isEqualTo(Verdict.Fail);
+        assertThat(r.value).as(url).isNull();
+        assertThat(r.message).as(url).contains("refused").contains("internal address");
+      }
+      assertThat(server.getRequestCount()).as("requests that reached the loopback server").isZero();
     }
   }
 

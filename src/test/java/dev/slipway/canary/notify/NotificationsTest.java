@@ -12,6 +12,7 @@ import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.testing.MotoServer;
+import dev.slipway.net.OutboundPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 class NotificationsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The receiver is a MockWebServer on loopback: reachable only when allowed explicitly. */
+  private static final OutboundPolicy LOOPBACK = OutboundPolicy.allowing(List.of("127.0.0.0/8"));
 
   private final MockWebServer receiver = new MockWebServer();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -63,7 +66,7 @@ class NotificationsTest {
   @Test
   void slackReceivesTextAndBlocksWithTheFailingMetric() throws Exception {
     receiver.enqueue(new MockResponse().setResponseCode(200));
-    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString())), registry);
+    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK)), registry);
 
     n.announce(rolledBack());
 
@@ -109,8 +112,8 @@ class NotificationsTest {
     String webhook = receiver.url("/services/T0/B0/secret").toString();
     Notifications n = new Notifications(List.of(
         new SnsNotifier(sns, "arn:aws:sns:us-east-1:123456789012:no-such-topic"),
-        new SlackNotifier(http, webhook),
-        new SlackNotifier(http, webhook)), registry);
+        new SlackNotifier(http, webhook, LOOPBACK),
+        new SlackNotifier(http, webhook, LOOPBACK)), registry);
 
     n.announce(rolledBack());
 
@@ -123,13 +126,52 @@ class NotificationsTest {
   void slackFailuresNeverRevealTheWebhookUrl() throws IOException {
     receiver.enqueue(new MockResponse().setResponseCode(404));
     String webhook = receiver.url("/services/T0/B0/secret").toString();
-    SlackNotifier slack = new SlackNotifier(http, webhook);
+    SlackNotifier slack = new SlackNotifier(http, webhook, LOOPBACK);
 
     assertThatThrownBy(() -> slack.send(rolledBack())).hasMessage("Slack webhook answered 404");
     receiver.shutdown();
     assertThatThrownBy(() -> slack.send(rolledBack()))
         .hasMessageStartingWith("Slack webhook unreachable")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain(String.valueOf(receiver.getPort())));
+  }
+
+  @Test
+  void anUnusableWebhookUrlIsRefusedWithoutRepeatingIt() {
+    String marker = "marker-" + UUID.randomUUID();
+    for (String url : List.of("https://hooks.slack.invalid/services/T0/B0/" + marker + " |{bad}", "file:///" + marker, marker, "https:///" + marker)) {
+      assertThatThrownBy(() -> new SlackNotifier(http, url, LOOPBACK)).as(url)
+          .isInstanceOf(SlackNotifier.InvalidWebhookException.class)
+          .satisfies(e -> {
+            assertThat(e.getMessage()).startsWith("Slack webhook URL").doesNotContain(marker);
+            assertThat(e.getCause()).as("a cause would carry the value").isNull();
+          });
+    }
+  }
+
+  @Test
+  void aChannelThatCouldNotBeBuiltIsANotificationErrorForEveryAnnouncement() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    Notifications n = new Notifications(List.of(
+        Notifier.failed("slack", "Slack webhook URL is not a valid URI (Secret ns/hook key url)"),
+        new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK)), registry);
+
+    n.announce(rolledBack());
+
+    assertThat(count("slack", "error")).isEqualTo(1);
+    assertThat(count("slack", "ok")).isEqualTo(1);
+    assertThat(receiver.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
+  void byDefaultAWebhookOnAnInternalAddressIsRefusedWithoutARequest() {
+    String webhook = receiver.url("/services/T0/B0/secret").toString();
+    SlackNotifier slack = new SlackNotifier(http, webhook, OutboundPolicy.publicOnly());
+
+    assertThatThrownBy(() -> slack.send(rolledBack()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Slack webhook refused")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain(String.valueOf(receiver.getPort())));
+    assertThat(receiver.getRequestCount()).isZero();
   }
 
   @Test

@@ -1,0 +1,94 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the namespaces a tenancy selects may do. Patterns are globs: {@code *} matches any run of
+ * characters (also none), {@code ?} exactly one; everything else matches itself. Accounts and
+ * regions are not checked by CEL rules (their cost over lists of strings exceeds the API server's
+ * budget): a malformed entry simply matches nothing.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "(has(self.namespaces) && size(self.namespaces) > 0) || (has(self.namespaceSelector) && has(self.namespaceSelector.matchLabels) && size(self.namespaceSelector.matchLabels) > 0)",
+    message = "select namespaces by namespaces (names or patterns) or namespaceSelector.matchLabels",
+    reason = "FieldValueRequired")
+public class SlipwayTenancySpec {
+
+  /** Names (or glob patterns) of the namespaces this tenancy applies to. */
+  @Size(max = 256)
+  @JsonPropertyDescription("Namespaces this tenancy applies to, by name or glob pattern (team-a, team-a-*).")
+  public List<String> namespaces = new ArrayList<>();
+
+  /** Namespaces this tenancy applies to by their labels, in addition to {@link #namespaces}. */
+  @JsonPropertyDescription(
+      "Namespaces this tenancy applies to by their labels, in addition to namespaces. A namespace is selected when it"
+          + " carries every label of matchLabels; an empty selector selects nothing.")
+  public NamespaceSelector namespaceSelector;
+
+  /** Role ARNs (glob patterns) that objects in the selected namespaces may name in {@code spec.roleArn}. */
+  @Size(max = 256)
+  @JsonPropertyDescription(
+      "Role ARNs, or glob patterns of them (arn:aws:iam::123456789012:role/team-a-*), that objects in the selected"
+          + " namespaces may name in spec.roleArn. Empty: no roleArn is allowed.")
+  public List<String> roleArns = new ArrayList<>();
+
+  /** The AWS accounts those roles (and functions named by ARN) may belong to; empty means any account. */
+  @Size(max = 256)
+  @JsonPropertyDescription(
+      "AWS accounts (12 digits) that roles and functions named by ARN must belong to. Empty: any account the"
+          + " roleArns patterns allow.")
+  public List<String> accounts = new ArrayList<>();
+
+  /** The regions objects in the selected namespaces may use; empty means any region. */
+  @Size(max = 64)
+  @JsonPropertyDescription("Regions objects in the selected namespaces may use (us-east-1). Empty: any region.")
+  public List<String> regions = new ArrayList<>();
+
+  /** The ExternalId passed to STS when assuming one of {@link #roleArns}. */
+  @Size(min = 2, max = 1224)
+  @Pattern("^[\\w+=,.@:/-]+$")
+  @JsonPropertyDescription(
+      "ExternalId passed to sts:AssumeRole for the roles this tenancy allows, for trust policies that require one"
+          + " (sts:ExternalId). Never shown in status or events.")
+  public String externalId;
+
+  /** Whether the selected namespaces may also use the operator's own identity (no roleArn). */
+  @JsonPropertyDescription(
+      "Whether objects in the selected namespaces may use the operator's own AWS identity (no roleArn). Default true;"
+          + " false makes roleArn mandatory there.")
+  public Boolean allowOperatorIdentity;
+
+  /** Functions a {@code functionName} LambdaRelease in the selected namespaces may release to. */
+  @Size(max = 256)
+  @JsonPropertyDescription(
+      "Names, or glob patterns of names (team-a-*), of the functions a LambdaRelease with functionName may release"
+          + " to; a functionName given as an ARN is matched by its function name. Empty: no functionName release."
+          + " Releases of a ServerlessService's function need no entry here.")
+  public List<String> functionNames = new ArrayList<>();
+
+  /** Internal address ranges that HTTP analysis checks and Slack webhooks of the selected namespaces may reach. */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Internal address ranges (CIDR: 10.20.0.0/16, fd00::/8; or single addresses) that HTTP analysis checks and"
+          + " Slack webhooks of the selected namespaces may reach. By default loopback, link-local (the instance"
+          + " metadata service), private and other internal addresses are refused; the host is resolved and every"
+          + " address checked at each request.")
+  public List<String> internalTargets = new ArrayList<>();
+
+  /** Selects namespaces by labels. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class NamespaceSelector {
+    /** Labels a namespace must all carry to be selected. */
+    @JsonPropertyDescription("Labels a namespace must all carry (key: value) to be selected.")
+    public Map<String, String> matchLabels = new LinkedHashMap<>();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.slipway.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.testing.MotoServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** Bounded memory: the recorder counts every call, and keeps only as many as it was asked to (moto answers the calls). */
+class AwsCallRecorderTest {
+
+  @Test
+  void byDefaultNoCallIsKeptAndEveryCallIsCounted() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AwsCallRecorder recorder = new AwsCallRecorder(registry);
+
+    callSts(recorder, 5);
+
+    assertThat(recorder.capacity()).isZero();
+    assertThat(recorder.calls()).isEmpty();
+    assertThat(count(registry, "GetCallerIdentity")).isEqualTo(5);
+  }
+
+  @Test
+  void aLogKeepsTheNewestCallsUpToItsCapacity() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AwsCallRecorder recorder = new AwsCallRecorder(registry, 3);
+
+    AwsCallRecorder.on("first", () -> callSts(recorder, 2));
+    AwsCallRecorder.on("second", () -> callSts(recorder, 3));
+
+    assertThat(recorder.calls()).hasSize(3).extracting(AwsCallRecorder.Call::owner).containsOnly("second");
+    assertThat(recorder.callsFor("first")).isEmpty();
+    assertThat(count(registry, "GetCallerIdentity")).isEqualTo(5);
+    recorder.clear();
+    assertThat(recorder.calls()).isEmpty();
+  }
+
+  private static List<String> callSts(AwsCallRecorder recorder, int n) {
+    try (AwsClientFactory factory = new AwsClientFactory(
+        Optional.of(MotoServer.shared().endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))) {
+      var sts = factory.forTarget(AwsTarget.of("us-east-1", null)).sts();
+      return IntStream.range(0, n).mapToObj(i -> sts.getCallerIdentity().account()).toList();
+    }
+  }
+
+  private static double count(SimpleMeterRegistry registry, String operation) {
+    return registry.find("slipway.aws.calls").tag("operation", operation).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+}
