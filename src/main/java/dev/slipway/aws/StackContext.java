@@ -160,6 +160,11 @@ public final class StackContext {
     return (T) reads.computeIfAbsent(key, k -> read.get());
   }
 
+  /** Drops a shared read after a write it would no longer show, so the next reader reads again. */
+  public void forgetRead(String key) {
+    reads.remove(key);
+  }
+
   /**
    * The value of a Secret key in the service's namespace. A missing Secret or key is a terminal error
    * of the resource that needs it: the Secret watch brings the service back once it exists.

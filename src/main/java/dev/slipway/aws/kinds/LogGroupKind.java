@@ -39,6 +39,15 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
     return "/aws/lambda/" + ctx.physicalName(function);
   }
 
+  /** What the names of every function's group of the service start with. */
+  private static String groupPrefix(StackContext ctx) {
+    return "/aws/lambda/" + ctx.physicalName("");
+  }
+
+  private static String sharedKey(StackContext ctx) {
+    return "log groups " + ctx.region() + " " + groupPrefix(ctx);
+  }
+
   private static CloudWatchLogsClient logs(StackContext ctx) {
     return ctx.aws().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
   }
@@ -55,19 +64,27 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
         .toList();
   }
 
+  /**
+   * One DescribeLogGroups (by the service's prefix) serves every function's group in a reconcile;
+   * only the tags are read per group. A write drops the shared read, so the read-back sees it.
+   */
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
     CloudWatchLogsClient logs = logs(ctx);
-    // DescribeLogGroups matches by prefix: keep the exact name only.
-    Optional<LogGroup> group = logs.describeLogGroups(r -> r.logGroupNamePrefix(d.physicalName())).logGroups().stream()
-        .filter(g -> g.logGroupName().equals(d.physicalName()))
-        .findFirst();
-    return group.map(g -> new Observed(g, logs.listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags()));
+    Map<String, LogGroup> groups = ctx.sharedRead(sharedKey(ctx), () -> {
+      Map<String, LogGroup> byName = new java.util.HashMap<>();
+      logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix(groupPrefix(ctx))).logGroups().forEach(g -> byName.put(g.logGroupName(), g));
+      return byName;
+    });
+    // The prefix also matches other names that start the same: keep the exact name only.
+    return Optional.ofNullable(groups.get(d.physicalName()))
+        .map(g -> new Observed(g, logs.listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags()));
   }
 
   @Override
   public Observed create(StackContext ctx, Desired d) {
     logs(ctx).createLogGroup(r -> r.logGroupName(d.physicalName()).tags(ctx.tags()));
+    ctx.forgetRead(sharedKey(ctx));
     return null;
   }
 
@@ -77,7 +94,10 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
     Integer retention = o.group().retentionInDays();
     if (retention == null || retention != d.retentionDays()) {
       steps.add(new Step("retentionInDays", d.retentionDays(), retention,
-          () -> logs(ctx).putRetentionPolicy(r -> r.logGroupName(d.physicalName()).retentionInDays(d.retentionDays()))));
+          () -> {
+            logs(ctx).putRetentionPolicy(r -> r.logGroupName(d.physicalName()).retentionInDays(d.retentionDays()));
+            ctx.forgetRead(sharedKey(ctx));
+          }));
     }
     return steps;
   }

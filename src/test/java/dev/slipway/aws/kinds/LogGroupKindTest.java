@@ -42,6 +42,9 @@ class LogGroupKindTest {
     stack.converge(MotoStack.nexus(), kinds);
     assertThat(stack.converge(MotoStack.nexus(), kinds).outcomes()).extracting(Outcome::action).containsOnly(Action.Unchanged);
     assertThat(stack.mutatingOperations()).isEmpty();
+    // One listing serves the six groups; only their tags are read one by one.
+    assertThat(stack.operations()).filteredOn("DescribeLogGroups"::equals).hasSize(1);
+    assertThat(stack.operations()).filteredOn("ListTagsForResource"::equals).hasSize(6);
 
     ServerlessServiceSpec spec = MotoStack.nexus();
     spec.functions.stream().filter(f -> f.name.equals("usage-handler")).findFirst().orElseThrow().logRetentionDays = 7;
