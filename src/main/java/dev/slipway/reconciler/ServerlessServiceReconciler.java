@@ -284,11 +284,15 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     if (watched.isPresent()) {
       return ref.valueIn(watched.get());
     }
-    if (client.secrets().inNamespace(namespace).withName(ref.name).get() != null) {
-      throw SlipwayException.terminal(Reasons.SECRET_NOT_FOUND,
-          "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway watch it");
+    Secret direct = client.secrets().inNamespace(namespace).withName(ref.name).get();
+    if (direct == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    if (direct.getMetadata().getLabels() != null && "true".equals(direct.getMetadata().getLabels().get(Slipway.SECRET_SOURCE_LABEL))) {
+      return ref.valueIn(direct); // watched, and the watch has not caught up yet
+    }
+    throw SlipwayException.terminal(Reasons.SECRET_NOT_FOUND,
+        "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway watch it");
   }
 
   /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */
