@@ -1,6 +1,5 @@
 package dev.slipway.bench;
 
-import dev.slipway.testing.MotoServer;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
@@ -16,6 +15,7 @@ import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.StackKinds;
+import dev.slipway.testing.MotoServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -96,7 +96,8 @@ public final class ResyncBench {
     /** One reconcile's AWS part: returns its outcomes and how long it took. */
     Reconciled reconcile(AwsClients aws, ResourceLoop loop) {
       long t0 = System.nanoTime();
-      StackContext ctx = new StackContext(aws, NAMESPACE, name, spec, resources, functions);
+      // The Secrets the spec's parameters name, as the reconciler's Secret watch would serve them.
+      StackContext ctx = new StackContext(aws, NAMESPACE, name, spec, resources, functions, ref -> Optional.of("bench-value-of-" + ref.key));
       ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), EventSink.NONE);
       long nanos = System.nanoTime() - t0;
       resources = result.resources();
