@@ -15,6 +15,19 @@ public record PolicyStatement(String sid, List<String> actions, List<String> res
     resources = resources == null ? null : resources.stream().distinct().sorted().toList();
   }
 
+  /**
+   * The grant on {@code resources} and, when they are encrypted with customer managed keys, the KMS
+   * grant on those keys (Sid {@code <sid>Kms}); nothing when there are no resources.
+   */
+  public static List<PolicyStatement> withKeys(String sid, List<String> actions, List<String> resources, List<String> keyActions, List<String> keys) {
+    if (resources.isEmpty()) {
+      return List.of();
+    }
+    return keys.isEmpty()
+        ? List.of(new PolicyStatement(sid, actions, resources))
+        : List.of(new PolicyStatement(sid, actions, resources), new PolicyStatement(sid + "Kms", keyActions, keys));
+  }
+
   /** Where ARNs point: the partition, region and account of the service. */
   public record Scope(String region, String account) {
     public String partition() {

@@ -205,14 +205,7 @@ public final class SnsTopicKind implements AwsResourceKind<SnsTopicKind.Desired,
         keys.add(topic.kmsMasterKeyId);
       }
     }
-    List<PolicyStatement> grants = new ArrayList<>();
-    if (!topics.isEmpty()) {
-      grants.add(new PolicyStatement("SNSPublish", PUBLISH, topics));
-    }
-    if (!keys.isEmpty()) {
-      grants.add(new PolicyStatement("SNSPublishKms", KMS_PUBLISH, keys));
-    }
-    return grants;
+    return PolicyStatement.withKeys("SNSPublish", PUBLISH, topics, KMS_PUBLISH, keys);
   }
 
   private static void strings(ArrayNode array, List<String> values) {

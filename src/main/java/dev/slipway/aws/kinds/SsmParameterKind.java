@@ -182,14 +182,7 @@ public final class SsmParameterKind implements AwsResourceKind<SsmParameterKind.
         keys.add(p.kmsKeyId);
       }
     }
-    List<PolicyStatement> grants = new ArrayList<>();
-    if (!parameters.isEmpty()) {
-      grants.add(new PolicyStatement("SSMParameters", READ, parameters));
-    }
-    if (!keys.isEmpty()) {
-      grants.add(new PolicyStatement("SSMParametersKms", DECRYPT, keys));
-    }
-    return grants;
+    return PolicyStatement.withKeys("SSMParameters", READ, parameters, DECRYPT, keys);
   }
 
   private static SsmClient ssm(StackContext ctx) {
