@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -93,6 +94,12 @@ final class ReleaseTrigger {
     return (base.length() > 240 ? base.substring(0, 240) : base) + "-" + hash.substring(0, 10);
   }
 
+  private static void putUnlessDefault(Map<String, Object> bearing, String key, Object value, Object unset) {
+    if (value != null && !value.equals(unset)) {
+      bearing.put(key, value);
+    }
+  }
+
   /** What a published version is made of: code and the configuration Lambda snapshots into it. */
   static String specHash(FunctionSpec fn) {
     Map<String, Object> bearing = new LinkedHashMap<>();
@@ -104,9 +111,15 @@ final class ReleaseTrigger {
     bearing.put("timeoutSeconds", fn.timeoutSeconds);
     bearing.put("architecture", fn.architecture == null ? null : fn.architecture.name());
     bearing.put("environment", new TreeMap<>(fn.environment));
-    bearing.put("environmentFrom", new TreeMap<>(fn.environmentFrom));
     bearing.put("vpc", fn.vpc == null ? null : Map.of("subnets", fn.vpc.subnetIds, "securityGroups", fn.vpc.securityGroupIds));
     bearing.put("description", fn.description);
+    // Settings added later count only when set, so a function that does not use them keeps its hash
+    // (and an operator upgrade starts no release of unchanged functions).
+    putUnlessDefault(bearing, "environmentFrom", new TreeMap<>(fn.environmentFrom), Map.of());
+    putUnlessDefault(bearing, "layers", fn.layers, List.of());
+    putUnlessDefault(bearing, "ephemeralStorageMB", fn.ephemeralStorageMB, 512);
+    putUnlessDefault(bearing, "tracing", fn.tracing == null ? null : fn.tracing.name(), FunctionSpec.Tracing.PassThrough.name());
+    putUnlessDefault(bearing, "deadLetter", fn.deadLetter == null ? null : Objects.toString(fn.deadLetter.topic, fn.deadLetter.queueArn), null);
     return Hashes.sha256(Serialization.asJson(bearing));
   }
 }

@@ -59,6 +59,21 @@ public class FunctionSpec {
   @JsonPropertyDescription("Description shown in the Lambda console.")
   public String description;
 
+  @Size(max = 5)
+  @JsonPropertyDescription("Lambda layer version ARNs, in the order Lambda merges them (at most 5).")
+  public List<@Pattern("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[a-zA-Z0-9_-]+:[0-9]+$") String> layers = new ArrayList<>();
+
+  @Min(512)
+  @Max(10240)
+  @JsonPropertyDescription("Size of /tmp in MB, 512 to 10240. Default 512.")
+  public Integer ephemeralStorageMB = 512;
+
+  @JsonPropertyDescription("X-Ray tracing: Active samples and traces invocations (the role is granted xray:PutTraceSegments and PutTelemetryRecords); PassThrough (the default) only passes an upstream trace on.")
+  public Tracing tracing = Tracing.PassThrough;
+
+  @JsonPropertyDescription("Where Lambda sends events of asynchronous invocations that failed every retry: a topic of this service or an SQS queue. The role is granted exactly that send.")
+  public DeadLetter deadLetter;
+
   @Required
   @JsonPropertyDescription("Where the function's code comes from. A change of code is shipped as a LambdaRelease.")
   public CodeSource code;
@@ -229,6 +244,25 @@ public class FunctionSpec {
       ReadOnly,
       ReadWrite
     }
+  }
+
+  /** X-Ray tracing modes. */
+  public enum Tracing {
+    Active,
+    PassThrough
+  }
+
+  /** The dead-letter target of a function's asynchronous invocations. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "has(self.topic) != has(self.queueArn)", message = "a deadLetter names exactly one of topic and queueArn", reason = "FieldValueInvalid")
+  public static class DeadLetter {
+    @Size(max = 64)
+    @JsonPropertyDescription("A topic in spec.topics.")
+    public String topic;
+
+    @Pattern("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]{1,80}$")
+    @JsonPropertyDescription("ARN of an SQS queue.")
+    public String queueArn;
   }
 
   /** A resource of this service whose name or ARN becomes an environment variable's value. */

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The grants a function declares in {@code functions[].permissions} and its own settings imply: the
  * named grants (Bedrock models, S3 buckets, its service's WebSocket connections), reviewed extra
- * statements, and the ENI actions of a function in a VPC.
+ * statements, the ENI actions of a function in a VPC, X-Ray for active tracing, and the send to its
+ * dead-letter target.
  */
 final class FunctionPermissions {
 
@@ -28,6 +29,9 @@ final class FunctionPermissions {
           "ec2:DescribeNetworkInterfaces",
           "ec2:DescribeSubnets",
           "ec2:UnassignPrivateIpAddresses");
+
+  // X-Ray does not scope these to a resource.
+  static final List<String> XRAY = List.of("xray:PutTelemetryRecords", "xray:PutTraceSegments");
 
   private FunctionPermissions() {}
 
@@ -71,6 +75,15 @@ final class FunctionPermissions {
     }
     if (function.vpc != null) {
       statements.add(new PolicyStatement("VpcNetworkInterfaces", VPC_ENI, null));
+    }
+    if (function.tracing == FunctionSpec.Tracing.Active) {
+      statements.add(new PolicyStatement("XRayTracing", XRAY, null));
+    }
+    if (function.deadLetter != null && function.deadLetter.queueArn != null) {
+      statements.add(new PolicyStatement("DeadLetterQueue", List.of("sqs:SendMessage"), List.of(function.deadLetter.queueArn)));
+    } else if (function.deadLetter != null) {
+      ctx.spec().topics.stream().filter(t -> t.name.equals(function.deadLetter.topic)).findFirst().ifPresent(t ->
+          statements.add(new PolicyStatement("DeadLetterTopic", List.of("sns:Publish"), List.of(scope.arn("sns", t.physicalName(ctx.prefix()))))));
     }
     return statements;
   }

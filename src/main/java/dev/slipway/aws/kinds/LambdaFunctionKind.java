@@ -55,17 +55,16 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   /** How soon to look again at a function Lambda is still creating or updating. */
   private static final Duration BUSY = Duration.ofSeconds(3);
 
-  /** Fields UpdateFunctionConfiguration changes; each also changes what a new version freezes. */
-  private static final List<String> CONFIGURATION = List.of("runtime", "handler", "memorySize", "timeout", "environment", "vpc", "role", "description");
 
   /**
    * The function the spec wants. The role ARN is passed in, not looked up, because the IAM kind may
    * publish one role per service or one per function.
    */
-  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> environment) implements DesiredResource {
+  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> environment, String deadLetterArn)
+      implements DesiredResource {
 
     public static Desired of(StackContext ctx, FunctionSpec spec, String roleArn) {
-      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, LambdaFunctionKind.environment(ctx, spec));
+      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, LambdaFunctionKind.environment(ctx, spec), LambdaFunctionKind.deadLetterArn(ctx, spec));
     }
 
     PackageType packageType() {
@@ -93,6 +92,18 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return INFO;
   }
 
+  /** The ARN of the function's dead-letter target, null when it has none. */
+  static String deadLetterArn(StackContext ctx, FunctionSpec f) {
+    if (f.deadLetter == null) {
+      return null;
+    }
+    if (f.deadLetter.queueArn != null) {
+      return f.deadLetter.queueArn;
+    }
+    TopicSpec topic = ctx.spec().topics.stream().filter(t -> t.name.equals(f.deadLetter.topic)).findFirst().orElseThrow();
+    return new PolicyStatement.Scope(ctx.region(), ctx.aws().accountId()).arn("sns", topic.physicalName(ctx.prefix()));
+  }
+
   /** The function's environment: its literal variables and the names and ARNs environmentFrom refers to. */
   static Map<String, String> environment(StackContext ctx, FunctionSpec f) {
     Map<String, String> env = new TreeMap<>(f.environment);
@@ -110,11 +121,14 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return env;
   }
 
-  /** environmentFrom must name declared resources and may not shadow a literal variable. */
+  /** environmentFrom and deadLetter must name declared resources; environmentFrom may not shadow a literal variable. */
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
     List<String> problems = new ArrayList<>();
     for (FunctionSpec f : spec.functions) {
+      if (f.deadLetter != null && f.deadLetter.topic != null && spec.topics.stream().noneMatch(t -> t.name.equals(f.deadLetter.topic))) {
+        problems.add("function " + f.name + ", deadLetter: topic " + f.deadLetter.topic + " is not in spec.topics");
+      }
       f.environmentFrom.forEach((variable, source) -> {
         String where = "function " + f.name + ", environmentFrom " + variable + ": ";
         if (f.environment.containsKey(variable)) {
@@ -210,17 +224,10 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
             .code(s.code.imageUri != null
                 ? FunctionCode.builder().imageUri(s.code.imageUri).build()
                 : FunctionCode.builder().s3Bucket(s.code.s3.bucket).s3Key(s.code.s3.key).s3ObjectVersion(s.code.s3.objectVersion).build())
-            .memorySize(s.memoryMB)
-            .timeout(s.timeoutSeconds)
             .architectures(Architecture.fromValue(s.architecture.name()))
-            .environment(e -> e.variables(d.environment()))
-            .vpcConfig(vpc(s))
-            .description(s.description)
             .tags(ctx.tags())
             .publish(false);
-    if (d.packageType() == PackageType.ZIP) {
-      request.runtime(s.runtime.id()).handler(s.handler);
-    }
+    FunctionSettings.create(request, d);
     withRole(() -> lambda.createFunction(request.build()));
     FunctionConfiguration latest = versions.awaitActive(name);
     LambdaVersions.verifyChecksum(name, s.code, latest);
@@ -254,18 +261,9 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     FunctionSpec s = d.spec();
     FunctionConfiguration c = o.configuration();
     Delta.Builder delta = Delta.builder().compare("packageType", d.packageType().toString(), c.packageTypeAsString());
-    if (d.packageType() == PackageType.ZIP) {
-      delta.compare("runtime", s.runtime.id(), c.runtimeAsString()).compare("handler", s.handler, c.handler());
-    }
+    FunctionSettings.compare(delta, d, c);
     delta
-        .compare("memorySize", s.memoryMB, c.memorySize())
-        .compare("timeout", s.timeoutSeconds, c.timeout())
         .compare("architecture", s.architecture.name(), c.architecturesAsStrings().isEmpty() ? "x86_64" : c.architecturesAsStrings().get(0))
-        .compare("environment", new TreeMap<>(d.environment()), c.environment() == null ? Map.of() : new TreeMap<>(c.environment().variables()))
-        .compare("vpc", vpcIds(s.vpc == null ? null : s.vpc.subnetIds, s.vpc == null ? null : s.vpc.securityGroupIds),
-            vpcIds(c.vpcConfig() == null ? null : c.vpcConfig().subnetIds(), c.vpcConfig() == null ? null : c.vpcConfig().securityGroupIds()))
-        .compare("role", d.roleArn(), c.role())
-        .compare("description", Objects.toString(s.description, ""), Objects.toString(c.description(), ""))
         .compare("reservedConcurrency", s.reservedConcurrency, o.reservedConcurrency())
         // During a release's weighted steps the release keeps provisioned concurrency on the stable
         // version (AWS refuses it on a weighted alias) and puts it back on the alias at the end.
@@ -312,9 +310,9 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (latest.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
       latest = versions.awaitUpdated(name);
     }
-    boolean configurationChanged = CONFIGURATION.stream().anyMatch(delta::differsAt);
+    boolean configurationChanged = FunctionSettings.anyDiffers(delta);
     if (configurationChanged) {
-      withRole(() -> lambda.updateFunctionConfiguration(configurationUpdate(d, delta)));
+      withRole(() -> lambda.updateFunctionConfiguration(FunctionSettings.update(d, delta)));
       latest = versions.awaitUpdated(name);
     }
     boolean codeChanged = delta.differsAt("code") || delta.differsAt("architecture");
@@ -346,49 +344,6 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return published != null ? published : versions.publish(d.physicalName(), d.spec().code, latest);
   }
 
-  private static UpdateFunctionConfigurationRequest configurationUpdate(Desired d, Delta delta) {
-    FunctionSpec s = d.spec();
-    UpdateFunctionConfigurationRequest.Builder b = UpdateFunctionConfigurationRequest.builder().functionName(d.physicalName());
-    if (delta.differsAt("runtime")) {
-      b.runtime(s.runtime.id());
-    }
-    if (delta.differsAt("handler")) {
-      b.handler(s.handler);
-    }
-    if (delta.differsAt("memorySize")) {
-      b.memorySize(s.memoryMB);
-    }
-    if (delta.differsAt("timeout")) {
-      b.timeout(s.timeoutSeconds);
-    }
-    if (delta.differsAt("environment")) {
-      b.environment(e -> e.variables(d.environment()));
-    }
-    if (delta.differsAt("vpc")) {
-      b.vpcConfig(vpc(s));
-    }
-    if (delta.differsAt("role")) {
-      b.role(d.roleArn());
-    }
-    if (delta.differsAt("description")) {
-      b.description(Objects.toString(s.description, ""));
-    }
-    return b.build();
-  }
-
-  /** Empty subnet and security-group lists detach a function from its VPC. */
-  private static VpcConfig vpc(FunctionSpec s) {
-    return s.vpc == null
-        ? VpcConfig.builder().subnetIds(List.of()).securityGroupIds(List.of()).build()
-        : VpcConfig.builder().subnetIds(s.vpc.subnetIds).securityGroupIds(s.vpc.securityGroupIds).build();
-  }
-
-  /** VPC placement in a comparable form; no VPC and empty lists are the same. */
-  private static String vpcIds(List<String> subnets, List<String> securityGroups) {
-    String sn = subnets == null ? "" : subnets.stream().sorted().collect(Collectors.joining(","));
-    String sg = securityGroups == null ? "" : securityGroups.stream().sorted().collect(Collectors.joining(","));
-    return sn.isEmpty() && sg.isEmpty() ? "none" : "subnets=" + sn + " securityGroups=" + sg;
-  }
 
   @Override
   public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {

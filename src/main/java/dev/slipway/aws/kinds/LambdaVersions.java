@@ -76,24 +76,14 @@ public final class LambdaVersions {
   }
 
   /**
-   * A short hash of what a version freezes besides its code: runtime, handler, memory, timeout,
-   * architecture, environment, VPC, role and description. Computed from a read configuration, so the
-   * function kind and the release engine get the same value without sharing the spec.
+   * A short hash of what a version freezes besides its code ({@link FunctionSettings}). Computed from
+   * a read configuration, so the function kind and the release engine get the same value without
+   * sharing the spec.
    */
   public static String configHash(FunctionConfiguration c) {
-    Map<String, Object> fields = new TreeMap<>();
-    fields.put("runtime", c.runtimeAsString());
-    fields.put("handler", c.handler());
-    fields.put("memory", c.memorySize());
-    fields.put("timeout", c.timeout());
-    fields.put("architectures", c.architecturesAsStrings());
-    fields.put("environment", c.environment() == null ? Map.of() : new TreeMap<>(c.environment().variables()));
-    fields.put("subnets", c.vpcConfig() == null ? List.of() : c.vpcConfig().subnetIds().stream().sorted().toList());
-    fields.put("securityGroups", c.vpcConfig() == null ? List.of() : c.vpcConfig().securityGroupIds().stream().sorted().toList());
-    fields.put("role", c.role());
-    fields.put("description", c.description() == null ? "" : c.description());
-    return Hashes.sha256(fields.toString()).substring(0, 16);
+    return FunctionSettings.hash(c);
   }
+
 
   /**
    * The newest version Slipway published of {@code code} with configuration hash {@code configHash};

@@ -188,6 +188,21 @@ class ExecutionRolePolicyTest {
   }
 
   @Test
+  void activeTracingGrantsXRayAndADeadLetterTargetExactlyItsSend() {
+    FunctionSpec f = function("usage-handler");
+    f.tracing = FunctionSpec.Tracing.Active;
+    f.deadLetter = new FunctionSpec.DeadLetter();
+    f.deadLetter.queueArn = "arn:aws:sqs:us-east-1:123456789012:usage-failures";
+
+    JsonNode doc = ExecutionRolePolicy.parse(document("usage-handler"));
+
+    assertThat(strings(statement(doc, "XRayTracing").get("Action"))).containsExactly("xray:PutTelemetryRecords", "xray:PutTraceSegments");
+    assertThat(strings(statement(doc, "DeadLetterQueue").get("Action"))).containsExactly("sqs:SendMessage");
+    assertThat(strings(statement(doc, "DeadLetterQueue").get("Resource"))).containsExactly(f.deadLetter.queueArn);
+    assertThat(document("prompt-crud")).doesNotContain("xray").doesNotContain("sqs:");
+  }
+
+  @Test
   void manageConnectionsWithoutAWebSocketApiIsAnError() {
     spec.webSocketApi = null;
     function("usage-handler").permissions = new FunctionSpec.Permissions();

@@ -13,6 +13,7 @@ import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -100,6 +101,50 @@ class LambdaFunctionKindTest {
 
     assertThat(only(stack.converge()).action()).isEqualTo(Action.Unchanged);
     assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void ephemeralStorageAndActiveTracingAreSetAtCreationAndThenLeftAlone() {
+    api.ephemeralStorageMB = 2048;
+    api.tracing = FunctionSpec.Tracing.Active;
+
+    assertThat(only(stack.converge()).action()).isEqualTo(Action.Created);
+
+    var c = function().configuration();
+    assertThat(c.ephemeralStorage().size()).isEqualTo(2048);
+    assertThat(c.tracingConfig().modeAsString()).isEqualTo("Active");
+    assertThat(only(stack.converge()).action()).isEqualTo(Action.Unchanged);
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  /**
+   * Layers, storage, tracing and the dead-letter target in the requests, checked without moto: moto
+   * 5.2.1 ignores DeadLetterConfig, applies neither TracingConfig nor EphemeralStorage on
+   * UpdateFunctionConfiguration, and answers "LayerVersion does not exist" for a layer the Java SDK
+   * published moments before (the same calls from the AWS CLI work).
+   */
+  @Test
+  void newSettingsGoIntoTheCreateRequestAndAnUpdateCarriesOnlyWhatDiffers() {
+    api.layers.addAll(List.of("arn:aws:lambda:us-east-1:123456789012:layer:b:3", "arn:aws:lambda:us-east-1:123456789012:layer:a:1"));
+    api.ephemeralStorageMB = 1024;
+    api.tracing = FunctionSpec.Tracing.Active;
+    String queue = "arn:aws:sqs:us-east-1:123456789012:api-failures";
+    LambdaFunctionKind.Desired d = new LambdaFunctionKind.Desired("api", name(), api, "arn:aws:iam::123456789012:role/r", Map.of(), queue);
+
+    var create = software.amazon.awssdk.services.lambda.model.CreateFunctionRequest.builder();
+    FunctionSettings.create(create, d);
+    var request = create.build();
+    assertThat(request.layers()).containsExactlyElementsOf(api.layers);
+    assertThat(request.ephemeralStorage().size()).isEqualTo(1024);
+    assertThat(request.tracingConfig().modeAsString()).isEqualTo("Active");
+    assertThat(request.deadLetterConfig().targetArn()).isEqualTo(queue);
+
+    var update = FunctionSettings.update(d, new dev.slipway.aws.Delta(List.of(
+        new dev.slipway.aws.Delta.Difference("layers", api.layers, List.of()), new dev.slipway.aws.Delta.Difference("deadLetter", queue, ""))));
+    assertThat(update.layers()).containsExactlyElementsOf(api.layers);
+    assertThat(update.deadLetterConfig().targetArn()).isEqualTo(queue);
+    assertThat(update.memorySize()).as("only what differs").isNull();
+    assertThat(update.tracingConfig()).isNull();
   }
 
   @Test
