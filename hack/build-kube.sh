@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver and kubectl of one pinned Kubernetes version from the Go module
 # k8s.io/kubernetes (no release-binary download is needed), and links Debian's etcd beside them
-# in the layout fabric8 kube-api-test reads in offline mode:
+# in one directory the tests and the sandbox read:
 #   $KUBE_BIN_DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl}
 # The build runs once per machine; later calls only print the directory.
 set -euo pipefail

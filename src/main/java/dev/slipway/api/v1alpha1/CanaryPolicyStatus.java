@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class CanaryPolicyStatus implements HasConditions {
+public class CanaryPolicyStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
@@ -17,9 +17,4 @@ public class CanaryPolicyStatus implements HasConditions {
 
   @JsonPropertyDescription("The steps the policy expands to (presets included), e.g. 10%/30m -> 100%.")
   public String summary;
-
-  @Override
-  public List<Condition> conditions() {
-    return conditions;
-  }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * without repeating or skipping a step.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class LambdaReleaseStatus implements HasConditions {
+public class LambdaReleaseStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
@@ -84,9 +84,4 @@ public class LambdaReleaseStatus implements HasConditions {
 
   @JsonPropertyDescription("Duration from start to finish, e.g. 40m12s.")
   public String duration;
-
-  @Override
-  public List<Condition> conditions() {
-    return conditions;
-  }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ServerlessServiceStatus implements HasConditions {
+public class ServerlessServiceStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
@@ -23,14 +23,6 @@ public class ServerlessServiceStatus implements HasConditions {
   @JsonPropertyDescription("Per-function code, versions and alias.")
   public List<FunctionStatus> functions = new ArrayList<>();
 
-  @JsonPropertyDescription("What applications need: REST URL, WebSocket URL, function and alias ARNs. Also in the ConfigMap <name>-outputs.")
+  @JsonPropertyDescription("What applications need: REST URL, WebSocket URL, function and alias ARNs, topic ARNs, parameter names. Also in the ConfigMap <name>-outputs.")
   public Map<String, String> outputs = new LinkedHashMap<>();
-
-  @JsonPropertyDescription("Hash of the spec last reconciled to Ready; a resync with the same hash only checks for drift.")
-  public String specHash;
-
-  @Override
-  public List<Condition> conditions() {
-    return conditions;
-  }
 }
