@@ -75,11 +75,15 @@ public final class ReleaseMachine {
     return run.decision(action);
   }
 
-  /** A newer release for the same alias takes over: stop without touching the alias. */
+  /**
+   * A newer release for the same alias takes over: stop without touching the alias. A release that
+   * already stored a final phase is not superseded: it finishes its own alias action first (a
+   * rollback not yet applied still rolls back), as {@link #decide} would.
+   */
   public Decision supersede(ReleaseInput in, String by) {
     Run run = new Run(in);
     if (run.st.phase.isFinal()) {
-      return run.decision(new Action.Done());
+      return run.decision(run.finish());
     }
     run.st.supersededBy = by;
     run.end(Superseded, "Superseded", "superseded by release " + by, null);
@@ -343,17 +347,25 @@ public final class ReleaseMachine {
       announce(kind, reason, message, failing);
     }
 
+    /**
+     * Applies the final phase's alias and confirms it. With no observed alias (the function, alias
+     * or service is gone) there is nothing left to set: the release finishes and says so, so that no
+     * newer release waits on one that cannot progress.
+     */
     Action finish() {
       if (st.finishTime != null) {
         return new Action.Done();
       }
       AliasState target = finalAlias();
-      if (target != null && !target.equals(in.observed())) {
+      String message = st.message;
+      if (target != null && in.observed() == null) {
+        message = message + "; the alias could not be reached, so it was not set to " + target;
+      } else if (target != null && !target.equals(in.observed())) {
         return new Action.SetAlias(target);
       }
       st.finishTime = now.toString();
       st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
-      transition(st.reason, st.message);
+      transition(st.reason, message);
       return new Action.Done();
     }
 

@@ -133,7 +133,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
         release.getMetadata().getName(), release.getMetadata().getGeneration(), displayName, status == null ? null : status.alias,
         ReleaseInput.Controls.of(spec), ReleasePolicy.of(null), status, null);
 
-    Optional<LambdaRelease> newer = newerSibling(release);
+    // A release that stored a final phase is not superseded: it goes on below to apply that phase's
+    // alias (a pending rollback), and the newer release waits for its finishTime.
+    boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
+    Optional<LambdaRelease> newer = finalPhase ? Optional.empty() : newerSibling(release);
     if (newer.isPresent()) {
       return drive(release, context, machine.supersede(in, newer.get().getMetadata().getName()), machine, in, null, events);
     }

@@ -452,6 +452,58 @@ class ReleaseMachineTest {
     assertThat(after.statusChanged()).isFalse();
   }
 
+  /**
+   * Issue 8: a release that stored RolledBack but whose UpdateAlias never happened (operator
+   * stopped, throttled) is superseded: it still rolls back first, and finishes only once AWS shows
+   * the stable version, so the newer release, which waits for that finishTime, can start.
+   */
+  @Test
+  void supersedingAnUnconfirmedRollbackFinishesTheRollbackFirst() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
+    h.runFor(Duration.ofSeconds(15));
+    h.clock.advance(Duration.ofSeconds(5));
+    h.crashBeforeNextAliasCall = true;
+    h.reconcile();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.finishTime).isNull();
+    ReleaseMachine machine = new ReleaseMachine(h.clock);
+    ReleaseInput in = ReleaseInput.of("old", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_10);
+
+    Decision d = machine.supersede(in, "conversation-api-1-6-0");
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().finishTime).isNull();
+    h.clock.advance(Duration.ofSeconds(2));
+    Decision confirmed = machine.supersede(in.withStatus(d.status()).withObserved(STABLE), "conversation-api-1-6-0");
+    assertThat(confirmed.action()).isInstanceOf(Action.Done.class);
+    assertThat(confirmed.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(confirmed.status().finishTime).isEqualTo(T0.plusSeconds(22).toString());
+    assertThat(confirmed.events()).isEmpty();
+  }
+
+  /**
+   * A final phase whose alias cannot be reached any more (function or alias deleted, service gone:
+   * no observed alias) has nothing left to set: it finishes, so no newer release waits on it.
+   */
+  @Test
+  void anUnconfirmedFinalPhaseWithNoReachableAliasFinishes() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    h.controls = new Controls(false, false, true);
+    h.crashBeforeNextAliasCall = true;
+    h.reconcile();
+    assertThat(h.status.finishTime).isNull();
+    ReleaseInput in = ReleaseInput.of("old", 1, "fn", "prod", Controls.NONE, h.policy, h.status, null);
+
+    Decision d = new ReleaseMachine(h.clock).fail(in, "FunctionNotFound", "function fn does not exist");
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(d.status().finishTime).isEqualTo(T0.toString());
+    assertThat(d.status().message).contains("alias could not be reached");
+  }
+
   @Test
   void newerReleaseStartsFromTheAliasesPrimaryVersion() {
     ReleaseHarness h = harness();
