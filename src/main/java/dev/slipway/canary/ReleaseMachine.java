@@ -99,6 +99,10 @@ public final class ReleaseMachine {
     if (run.st.phase.isFinal()) {
       return run.decision(run.finish());
     }
+    // Failed leaves the alias stable without weights, also when a superseded predecessor set them.
+    if (run.st.stableVersion == null && in.observed() != null) {
+      run.st.stableVersion = in.observed().version();
+    }
     run.end(Failed, reason, message, null);
     return run.decision(run.finish());
   }
@@ -369,12 +373,18 @@ public final class ReleaseMachine {
       return new Action.Done();
     }
 
-    /** Where a final phase leaves the alias; null when the release never had traffic to move. */
+    /**
+     * Where a final phase leaves the alias: Succeeded on the canary; RolledBack and Failed on the
+     * stable version with no weights, whoever set them (a failed successor clears what its
+     * superseded predecessor shifted); Superseded leaves it to the newer release. Null when there is
+     * nothing to set: superseded, or no version known.
+     */
     private AliasState finalAlias() {
-      if (st.phase == Superseded || st.stableVersion == null || st.canaryVersion == null) {
+      if (st.phase == Superseded) {
         return null;
       }
-      return AliasState.single(st.phase == Succeeded ? st.canaryVersion : st.stableVersion);
+      String version = st.phase == Succeeded ? st.canaryVersion : st.stableVersion;
+      return version == null ? null : AliasState.single(version);
     }
 
     /** The current step's pause; zero when an edited policy no longer has this step. */

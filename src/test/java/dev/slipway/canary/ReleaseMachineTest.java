@@ -527,6 +527,34 @@ class ReleaseMachineTest {
     assertThat(condition(d.status(), "Degraded").getReason()).isEqualTo("FunctionNotFound");
   }
 
+  /**
+   * Issue 8: the predecessor left the alias at 1 + 2@50% (it was superseded, which leaves the alias
+   * to its successor) and the successor fails before it has a canary version of its own (its policy
+   * or its artifact is missing). Failed means "stable, no weights" whoever set the weights.
+   */
+  @Test
+  void aSuccessorThatFailsBeforePublishingRemovesThePredecessorsWeights() {
+    MutableClock clock = new MutableClock(T0);
+    ReleaseMachine machine = new ReleaseMachine(clock);
+    ReleaseInput fresh = ReleaseInput.of("r2", 1, "fn", "prod", Controls.NONE, canary(true), null, AT_50);
+
+    Decision noPolicy = machine.fail(fresh, "PolicyNotFound", "CanaryPolicy ns/gone does not exist");
+    assertThat(noPolicy.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(noPolicy.status().stableVersion).isEqualTo("1");
+
+    Decision publishing = machine.decide(fresh);
+    assertThat(publishing.action()).isInstanceOf(Action.Publish.class);
+    Decision noCode = machine.fail(fresh.withStatus(publishing.status()), "CodeNotFound", "code s3://b/k does not exist");
+    assertThat(noCode.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(noCode.status().finishTime).isNull();
+
+    Decision done = machine.fail(fresh.withStatus(noCode.status()).withObserved(STABLE), "CodeNotFound", "code s3://b/k does not exist");
+    assertThat(done.action()).isInstanceOf(Action.Done.class);
+    assertThat(done.status().phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(done.status().canaryVersion).isNull();
+    assertThat(done.status().finishTime).isEqualTo(T0.toString());
+  }
+
   @Test
   void failAfterShiftingReturnsTrafficToStable() {
     ReleaseHarness h = harness();

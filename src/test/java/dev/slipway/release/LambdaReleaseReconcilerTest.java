@@ -303,6 +303,40 @@ class LambdaReleaseReconcilerTest {
     assertThat(eventReasons(ns, "release-1")).contains("Superseded");
   }
 
+  // 5 (issue 8)
+  @Test
+  void aSuccessorThatFailsBeforePublishingLeavesTheAliasOnTheStableVersionWithoutWeights() {
+    String ns = kube.newNamespace("rel-successor");
+    String noCode = unique("successor-code");
+    String noPolicy = unique("successor-policy");
+    aws.function(noCode, noCode + "/v1.zip");
+    aws.function(noPolicy, noPolicy + "/v1.zip");
+    client.resource(policy(ns, "to-fifty", null, null, 10, "1s", 50, "120s")).create();
+    var codeAliases = aws.record(noCode);
+    var policyAliases = aws.record(noPolicy);
+    client.resource(release(ns, "code-1", noCode, aws.code(noCode + "/v2.zip", "v2"), "to-fifty")).create();
+    client.resource(release(ns, "policy-1", noPolicy, aws.code(noPolicy + "/v2.zip", "v2"), "to-fifty")).create();
+    awaitStep(ns, "code-1", 2);
+    awaitStep(ns, "policy-1", 2);
+
+    client.resource(release(ns, "code-2", noCode, CodeSource.s3(ReleaseFixture.BUCKET, noCode + "/missing.zip"), "to-fifty")).create();
+    client.resource(release(ns, "policy-2", noPolicy, aws.code(noPolicy + "/v3.zip", "v3"), "does-not-exist")).create();
+
+    assertThat(awaitFinished(ns, "code-1").phase).isEqualTo(ReleasePhase.Superseded);
+    assertThat(awaitFinished(ns, "policy-1").phase).isEqualTo(ReleasePhase.Superseded);
+    LambdaReleaseStatus code = awaitFinished(ns, "code-2");
+    assertThat(code.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(code.reason).isEqualTo("CodeNotFound");
+    assertThat(code.stableVersion).isEqualTo("1");
+    LambdaReleaseStatus pol = awaitFinished(ns, "policy-2");
+    assertThat(pol.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(pol.reason).isEqualTo("PolicyNotFound");
+    assertThat(codeAliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("1"));
+    assertThat(policyAliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("1"));
+  }
+
   // 7
   @Test
   void allAtOnceSucceedsAtOnceAndTheLiveCodeIsNoChange() {
