@@ -85,7 +85,7 @@ class LambdaReleaseRestartTest {
     String fn = unique("restart");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
-    admin.resource(policy(ns, "steps", "2s", 2, 10, "6s", 50, "6s")).create();
+    admin.resource(policy(ns, "steps", "10s", 2, 10, "15s", 50, "12s")).create();
     var aliases = aws.record(fn);
     pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
     admin.resource(labelled(release(ns, "resumed", fn, v2, "steps"))).create();

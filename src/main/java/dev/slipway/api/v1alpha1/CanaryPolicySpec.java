@@ -17,8 +17,8 @@ import java.util.List;
     message = "give either preset or steps",
     reason = "FieldValueInvalid")
 @ValidationRule(
-    value = "!has(self.steps) || self.steps.all(s, self.steps.exists_one(t, t.weight == s.weight))",
-    message = "step weights must differ from each other",
+    value = "!has(self.steps) || (self.steps.all(s, self.steps.exists_one(t, t.weight == s.weight)) && self.steps.map(s, s.weight).isSorted())",
+    message = "step weights must increase from each step to the next",
     reason = "FieldValueInvalid")
 public class CanaryPolicySpec {
 
@@ -29,7 +29,7 @@ public class CanaryPolicySpec {
   public Preset preset;
 
   @Size(max = 20)
-  @JsonPropertyDescription("Traffic steps in order: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
+  @JsonPropertyDescription("Traffic steps in order, weights increasing: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
   public List<Step> steps = new ArrayList<>();
 
   @JsonPropertyDescription("Checks run every interval during each pause; failureLimit consecutive failures roll the release back.")
@@ -74,9 +74,22 @@ public class CanaryPolicySpec {
 
   /** How traffic is judged. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.interval) || duration(self.interval) >= duration('" + Analysis.MIN_INTERVAL + "')",
+      message = "analysis interval must be at least " + Analysis.MIN_INTERVAL,
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "!has(self.metrics) || self.metrics.all(m, self.metrics.exists_one(n, n.name == m.name))",
+      message = "metric names must be unique",
+      reason = "FieldValueInvalid")
   public static class Analysis {
+    /** Shortest interval: CloudWatch needs a window of some seconds to have data at all. */
+    public static final String MIN_INTERVAL = "10s";
+    /** Most checks one run may make. */
+    public static final int MAX_METRICS = 20;
+
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Time between analysis runs during a pause. Default 1m.")
+    @JsonPropertyDescription("Time between analysis runs during a pause, at least " + MIN_INTERVAL + ". Default 1m.")
     public String interval = "1m";
 
     @Min(1)
@@ -87,8 +100,8 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Whether a run with no data counts toward failureLimit. Default false: no data is inconclusive, never a pass, and blocks promotion until data arrives.")
     public Boolean inconclusiveIsFailure = false;
 
-    @Size(max = 20)
-    @JsonPropertyDescription("The checks; a run fails when any of them fails.")
+    @Size(max = MAX_METRICS)
+    @JsonPropertyDescription("The checks, at most " + MAX_METRICS + ", each with a unique name; a run fails when any of them fails.")
     public List<Metric> metrics = new ArrayList<>();
   }
 
