@@ -401,28 +401,11 @@ class LambdaReleaseReconcilerTest {
     aws.code(svc + "/1.zip", "one");
     CodeSource two = aws.code(svc + "/2.zip", "two");
     client.resource(policy(ns, "fast", null, null, 10, "2s", 50, "2s")).create();
-    ServerlessService service = new ServerlessService();
-    service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(ns).build());
-    ServerlessServiceSpec spec = new ServerlessServiceSpec();
-    spec.stage = "prod";
-    spec.region = ReleaseFixture.REGION;
-    spec.functions.add(fn("api", svc + "/1.zip", "fast"));
-    spec.functions.add(fn("worker", svc + "/1.zip", null));
-    service.setSpec(spec);
-    client.resource(service).create();
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      ServerlessService s = client.resource(service).get();
-      assertThat(s.getStatus()).isNotNull();
-      assertThat(s.getStatus().conditions).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-      assertThat(s.getStatus().functions).hasSize(2);
-    });
+    createService(ns, svc, fn("api", svc + "/1.zip", "fast"), fn("worker", svc + "/1.zip", null));
     String before = functionStatus(ns, svc, "api").aliasVersion;
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).isEmpty();
 
-    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).edit(s -> {
-      s.getSpec().functions.get(0).code = two;
-      return s;
-    });
+    editCode(ns, svc, two);
 
     LambdaRelease created = await().atMost(RELEASE_TIMEOUT).until(
         () -> client.resources(LambdaRelease.class).inNamespace(ns).list().getItems().stream().findFirst().orElse(null), r -> r != null);
@@ -448,6 +431,37 @@ class LambdaReleaseReconcilerTest {
     await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(functionStatus(ns, svc, "api").aliasVersion).isEqualTo(s.canaryVersion));
     // Only the changed function was released.
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(1);
+  }
+
+  // 8 (issue 8): a Git revert of the service's code releases the reverted code again
+  @Test
+  void revertingTheServicesCodeToAnEarlierReleasedArtifactReleasesItAgain() {
+    String ns = kube.newNamespace("rel-revert");
+    String svc = unique("revert");
+    aws.code(svc + "/0.zip", "zero");
+    CodeSource a = aws.code(svc + "/a.zip", "a");
+    CodeSource b = aws.code(svc + "/b.zip", "b");
+    createService(ns, svc, fn("api", svc + "/0.zip", null));
+    String alias = svc + "-prod-api";
+
+    editCode(ns, svc, a);
+    LambdaReleaseStatus releasedA = awaitFinished(ns, awaitRelease(ns, svc, a, 1).getMetadata().getName());
+    editCode(ns, svc, b);
+    LambdaReleaseStatus releasedB = awaitFinished(ns, awaitRelease(ns, svc, b, 2).getMetadata().getName());
+    assertThat(aws.alias(alias, "prod")).isEqualTo(AliasState.single(releasedB.canaryVersion));
+
+    editCode(ns, svc, a);
+
+    LambdaRelease revert = awaitRelease(ns, svc, a, 3);
+    LambdaReleaseStatus reverted = awaitFinished(ns, revert.getMetadata().getName());
+    assertThat(reverted.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(reverted.stableVersion).isEqualTo(releasedB.canaryVersion);
+    assertThat(reverted.canaryVersion).isNotEqualTo(releasedB.canaryVersion).isNotEqualTo(releasedA.stableVersion);
+    assertThat(aws.alias(alias, "prod")).isEqualTo(AliasState.single(reverted.canaryVersion));
+    assertThat(functionStatus(ns, svc, "api").release).isEqualTo(revert.getMetadata().getName());
+    // The service's next resyncs create nothing more.
+    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(15)).untilAsserted(
+        () -> assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(3));
   }
 
   // 9
@@ -514,6 +528,43 @@ class LambdaReleaseReconcilerTest {
   }
 
   // --- helpers
+
+  /** A ServerlessService (stage prod) of {@code functions}, once Ready. */
+  private void createService(String ns, String svc, FunctionSpec... functions) {
+    ServerlessService service = new ServerlessService();
+    service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(ns).build());
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.stage = "prod";
+    spec.region = ReleaseFixture.REGION;
+    spec.functions.addAll(List.of(functions));
+    service.setSpec(spec);
+    client.resource(service).create();
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      ServerlessService s = client.resource(service).get();
+      assertThat(s.getStatus()).isNotNull();
+      assertThat(s.getStatus().conditions).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+      assertThat(s.getStatus().functions).hasSize(functions.length);
+    });
+  }
+
+  /** Changes the code of the service's first function. */
+  private void editCode(String ns, String svc, CodeSource code) {
+    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).edit(s -> {
+      s.getSpec().functions.get(0).code = code;
+      return s;
+    });
+  }
+
+  /** Waits until the namespace holds {@code count} releases, the newest of them of {@code code}. */
+  private LambdaRelease awaitRelease(String ns, String svc, CodeSource code, int count) {
+    return await().atMost(RELEASE_TIMEOUT).until(() -> {
+      List<LambdaRelease> all = client.resources(LambdaRelease.class).inNamespace(ns).list().getItems();
+      return all.size() != count ? null : all.stream()
+          .max(java.util.Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp()))
+          .filter(r -> code.equals(r.getSpec().code))
+          .orElse(null);
+    }, r -> r != null);
+  }
 
   private static FunctionSpec fn(String name, String key, String policy) {
     FunctionSpec f = new FunctionSpec();
