@@ -15,6 +15,7 @@ import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.canary.ReleaseEvent.Kind;
+import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -91,6 +92,20 @@ public final class ReleaseMachine {
   }
 
   /**
+   * The release is being deleted ({@code kubectl delete}, a GitOps prune, garbage collection): a
+   * running release rolls back first, as Flagger's {@code revertOnDeletion}; a final one finishes
+   * its own alias action; a finished one changes nothing.
+   */
+  public Decision delete(ReleaseInput in) {
+    Run run = new Run(in);
+    if (!run.st.phase.isFinal()) {
+      run.stableFromObserved();
+      run.end(RolledBack, Reasons.DELETED, "deleted mid-release: all traffic back on the stable version " + run.st.stableVersion, null);
+    }
+    return run.decision(run.finish());
+  }
+
+  /**
    * The release cannot go on (function or policy missing, code unreadable, invalid policy): Failed
    * with {@code reason}; traffic goes back to the stable version if a canary version was published.
    */
@@ -99,10 +114,7 @@ public final class ReleaseMachine {
     if (run.st.phase.isFinal()) {
       return run.decision(run.finish());
     }
-    // Failed leaves the alias stable without weights, also when a superseded predecessor set them.
-    if (run.st.stableVersion == null && in.observed() != null) {
-      run.st.stableVersion = in.observed().version();
-    }
+    run.stableFromObserved();
     run.end(Failed, reason, message, null);
     return run.decision(run.finish());
   }
@@ -124,6 +136,16 @@ public final class ReleaseMachine {
         init();
       }
       st.observedGeneration = in.generation();
+    }
+
+    /**
+     * A release that ends before it recorded a stable version (failed or deleted while pending)
+     * still leaves the alias stable without weights, also when a superseded predecessor set them.
+     */
+    void stableFromObserved() {
+      if (st.stableVersion == null && in.observed() != null) {
+        st.stableVersion = in.observed().version();
+      }
     }
 
     Decision decision(Action action) {

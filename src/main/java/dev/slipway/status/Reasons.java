@@ -45,6 +45,10 @@ public final class Reasons {
   public static final String POLICY_NOT_FOUND = "PolicyNotFound";
   public static final String CODE_NOT_FOUND = "CodeNotFound";
   public static final String CODE_UNREADABLE = "CodeUnreadable";
+  /** The release was deleted mid-release: its alias went back to the stable version first. */
+  public static final String DELETED = "Deleted";
+  /** The release was deleted without its alias restored (unreachable, refused, or the bound passed). */
+  public static final String ALIAS_NOT_RESTORED = "AliasNotRestored";
 
   private Reasons() {}
 }

@@ -504,6 +504,40 @@ class ReleaseMachineTest {
     assertThat(d.status().message).contains("alias could not be reached");
   }
 
+  /** Issue 8: a release deleted mid-canary restores the stable version first, as Flagger's revertOnDeletion. */
+  @Test
+  void aReleaseDeletedMidCanaryRollsBackBeforeItGoes() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    assertThat(h.alias).isEqualTo(AT_50);
+    ReleaseMachine machine = new ReleaseMachine(h.clock);
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_50);
+
+    Decision d = machine.delete(in);
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(d.status().reason).isEqualTo("Deleted");
+    assertThat(d.status().finishTime).isNull();
+    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(RolledBack);
+    Decision done = machine.delete(in.withStatus(d.status()).withObserved(STABLE));
+    assertThat(done.action()).isInstanceOf(Action.Done.class);
+    assertThat(done.status().finishTime).isNotNull();
+    assertThat(done.events()).isEmpty();
+  }
+
+  @Test
+  void aReleaseDeletedAfterItFinishedChangesNothing() {
+    ReleaseHarness h = harness();
+    h.runToEnd();
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AliasState.weighted("2", "3", 10));
+
+    Decision d = new ReleaseMachine(h.clock).delete(in);
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.statusChanged()).isFalse();
+  }
+
   @Test
   void newerReleaseStartsFromTheAliasesPrimaryVersion() {
     ReleaseHarness h = harness();

@@ -338,6 +338,32 @@ class LambdaReleaseReconcilerTest {
         AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("1"));
   }
 
+  // 5 (issue 8): kubectl delete lr, an Argo CD prune, garbage collection of a deleted service's releases
+  @Test
+  void aReleaseDeletedMidCanaryPutsTheAliasBackOnTheStableVersionBeforeItGoes() {
+    String ns = kube.newNamespace("rel-deleted");
+    String fn = unique("deleted");
+    String vanished = unique("vanished");
+    aws.function(fn, fn + "/v1.zip");
+    aws.function(vanished, vanished + "/v1.zip");
+    client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    var aliases = aws.record(fn);
+    client.resource(release(ns, "deleted", fn, aws.code(fn + "/v2.zip", "v2"), "slow")).create();
+    client.resource(release(ns, "orphan", vanished, aws.code(vanished + "/v2.zip", "v2"), "slow")).create();
+    awaitStep(ns, "deleted", 1);
+    awaitStep(ns, "orphan", 1);
+
+    client.resources(LambdaRelease.class).inNamespace(ns).withName("deleted").delete();
+    // The function of the other one is deleted behind Slipway's back: its release must still go.
+    aws.aws.lambda().deleteFunction(r -> r.functionName(vanished));
+    client.resources(LambdaRelease.class).inNamespace(ns).withName("orphan").delete();
+
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName("deleted").get() == null);
+    assertThat(aliases.sequence()).containsExactly(AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"));
+    assertThat(eventReasons(ns, "deleted")).contains("Deleted");
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName("orphan").get() == null);
+  }
+
   // 7
   @Test
   void allAtOnceSucceedsAtOnceAndTheLiveCodeIsNoChange() {
