@@ -50,11 +50,19 @@ import java.util.Optional;
 public final class ReleaseMachine {
 
   public static final int DEFAULT_HISTORY_LIMIT = 20;
+  /** UpdateAlias calls of a final phase that AWS may refuse (AccessDenied, alias gone) before the release gives up. */
+  public static final int ALIAS_ATTEMPTS = 6;
+  private static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(5);
+  private static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(5);
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Condition type: the final phase's alias could not be set; the release finished without it. */
+  private static final String ROLLBACK_FAILED = Reasons.ROLLBACK_FAILED;
 
   private final Clock clock;
   private final int historyLimit;
+  private final Duration retryInitial;
+  private final Duration retryMax;
 
   public ReleaseMachine(Clock clock) {
     this(clock, DEFAULT_HISTORY_LIMIT);
@@ -62,11 +70,21 @@ public final class ReleaseMachine {
 
   /** {@code historyLimit}: how many analysis results status keeps, newest last. */
   public ReleaseMachine(Clock clock, int historyLimit) {
+    this(clock, historyLimit, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX);
+  }
+
+  /**
+   * {@code retryInitial}, {@code retryMax}: the backoff between refused UpdateAlias calls of a final
+   * phase, doubling from the first to the second.
+   */
+  public ReleaseMachine(Clock clock, int historyLimit, Duration retryInitial, Duration retryMax) {
     if (historyLimit < 1) {
       throw new IllegalArgumentException("historyLimit must be at least 1");
     }
     this.clock = clock;
     this.historyLimit = historyLimit;
+    this.retryInitial = retryInitial;
+    this.retryMax = retryMax;
   }
 
   /** The next status and action of a release. */
@@ -106,6 +124,23 @@ public final class ReleaseMachine {
   }
 
   /**
+   * AWS refused this release's UpdateAlias with a terminal error (AccessDenied, the alias or
+   * function gone). A running release fails and tries to put the alias back on the stable version
+   * at once; a final phase retries its alias with exponential backoff and, after
+   * {@link #ALIAS_ATTEMPTS} refusals, finishes with the condition RollbackFailed saying what AWS
+   * shows and what a person must do, so nothing spins and no newer release waits on it forever.
+   */
+  public Decision aliasRefused(ReleaseInput in, String reason, String message) {
+    Run run = new Run(in);
+    if (!run.st.phase.isFinal()) {
+      run.stableFromObserved();
+      run.end(Failed, reason, "AWS refused UpdateAlias: " + message, null);
+      return run.decision(run.finish());
+    }
+    return run.decision(run.refused(reason, message));
+  }
+
+  /**
    * The release cannot go on (function or policy missing, code unreadable, invalid policy): Failed
    * with {@code reason}; traffic goes back to the stable version if a canary version was published.
    */
@@ -136,6 +171,10 @@ public final class ReleaseMachine {
         init();
       }
       st.observedGeneration = in.generation();
+      // A finished release no longer watches its alias: status keeps the alias as it left it.
+      if (in.observed() != null && st.finishTime == null) {
+        st.observedAlias = in.observed().toString();
+      }
     }
 
     /**
@@ -383,16 +422,59 @@ public final class ReleaseMachine {
         return new Action.Done();
       }
       AliasState target = finalAlias();
-      String message = st.message;
       if (target != null && in.observed() == null) {
-        message = message + "; the alias could not be reached, so it was not set to " + target;
-      } else if (target != null && !target.equals(in.observed())) {
+        return giveUp(Reasons.ALIAS_UNREACHABLE, "the alias could not be reached (function, alias or service gone), so it was not set to " + target);
+      }
+      if (target != null && !target.equals(in.observed())) {
+        if (st.nextAliasAttemptTime != null && now.isBefore(Instant.parse(st.nextAliasAttemptTime))) {
+          return waitUntil(Instant.parse(st.nextAliasAttemptTime));
+        }
         return new Action.SetAlias(target);
       }
+      st.nextAliasAttemptTime = null;
+      confirm(st.message);
+      return new Action.Done();
+    }
+
+    private void confirm(String message) {
       st.finishTime = now.toString();
       st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
       transition(st.reason, message);
+    }
+
+    /** One more refused UpdateAlias of the final phase: wait out the backoff, or give up. */
+    Action refused(String reason, String message) {
+      int attempts = (st.aliasAttempts == null ? 0 : st.aliasAttempts) + 1;
+      st.aliasAttempts = attempts;
+      if (attempts < ALIAS_ATTEMPTS) {
+        Duration delay = backoff(attempts);
+        st.nextAliasAttemptTime = now.plus(delay).toString();
+        return new Action.Wait(delay);
+      }
+      st.nextAliasAttemptTime = null;
+      return giveUp(reason, "AWS refused UpdateAlias to " + finalAlias() + " " + attempts + " times: " + message);
+    }
+
+    /**
+     * Finishes without the final alias: the condition RollbackFailed says what AWS shows and what a
+     * person must do; Degraded, never Ready.
+     */
+    private Action giveUp(String reason, String what) {
+      AliasState target = finalAlias();
+      String shown = st.observedAlias == null ? "no alias" : "the alias at " + st.observedAlias;
+      String message = what + ". AWS last showed " + shown + ". A person must set it: aws lambda update-alias --function-name "
+          + st.function + " --name " + st.alias + " --function-version " + target.version()
+          + " --routing-config AdditionalVersionWeights={}"
+          + (Reasons.ACCESS_DENIED.equals(reason) ? " (and grant the operator's role lambda:UpdateAlias on it)" : "");
+      setCondition(ROLLBACK_FAILED, true, reason, message);
+      confirm(st.message + "; alias not set: " + what);
+      announce(Kind.Failed, ROLLBACK_FAILED, message, null);
       return new Action.Done();
+    }
+
+    private Duration backoff(int attempts) {
+      Duration d = retryInitial.multipliedBy(1L << Math.min(attempts - 1, 20));
+      return d.compareTo(retryMax) > 0 ? retryMax : d;
     }
 
     /**
@@ -426,10 +508,11 @@ public final class ReleaseMachine {
       st.reason = reason;
       st.message = message;
       boolean finished = st.phase.isFinal() && st.finishTime != null;
-      setCondition("Ready", st.phase == Succeeded && finished, reason, message);
+      boolean aliasFailed = st.conditions.stream().anyMatch(c -> ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
+      setCondition("Ready", st.phase == Succeeded && finished && !aliasFailed, reason, message);
       setCondition("Progressing", !finished, reason, message);
       setCondition("Paused", st.phase == Paused, reason, message);
-      setCondition("Degraded", st.phase == RolledBack || st.phase == Failed, reason, message);
+      setCondition("Degraded", st.phase == RolledBack || st.phase == Failed || aliasFailed, reason, message);
     }
 
     /** Sets a condition, keeping its lastTransitionTime when its status did not change. */

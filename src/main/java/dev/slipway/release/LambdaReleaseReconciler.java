@@ -143,7 +143,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       return DeleteControl.defaultDelete();
     }
     var events = new KubernetesEvents(client, release, clock);
-    ReleaseMachine machine = new ReleaseMachine(clock, config.releases().analysisHistory());
+    ReleaseMachine machine = machine();
     CanaryPolicySpec policy;
     try {
       policy = policySpec(release);
@@ -188,6 +188,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     return DeleteControl.defaultDelete();
   }
 
+  private ReleaseMachine machine() {
+    return new ReleaseMachine(clock, config.releases().analysisHistory(), config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
+  }
+
   /** The machine's input before AWS is read: the target as resolved, or as the spec names it. */
   private static ReleaseInput input(LambdaRelease release, ReleaseTarget target, ReleasePolicy policy) {
     var spec = release.getSpec();
@@ -206,7 +210,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       return Outcome.DONE;
     }
     var events = new KubernetesEvents(client, release, clock);
-    ReleaseMachine machine = new ReleaseMachine(clock, config.releases().analysisHistory());
+    ReleaseMachine machine = machine();
     // Until the target resolves, status names the function as the spec does.
     ReleaseInput in = input(release, null, ReleasePolicy.of(null));
 
@@ -311,8 +315,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         if (AwsErrors.isRetryable(e)) {
           return retryLater(current, e);
         }
-        // Unreadable code, a refused alias update: the release cannot go on; roll back what it shifted.
-        decision = machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
+        // A refused alias update backs off and, in the end, reports RollbackFailed; unreadable code
+        // and the like: the release cannot go on, and rolls back what it shifted.
+        decision = action instanceof Action.SetAlias
+            ? machine.aliasRefused(in, AwsErrors.reason(e), AwsErrors.message(e))
+            : machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
       }
     }
     return new Outcome(false, Duration.ofSeconds(1));

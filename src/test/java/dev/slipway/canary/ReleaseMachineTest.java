@@ -538,6 +538,65 @@ class ReleaseMachineTest {
     assertThat(d.statusChanged()).isFalse();
   }
 
+  /**
+   * Issue 8: AccessDenied on the rollback's UpdateAlias. The release backs off exponentially (no
+   * call before each wait is over), then finishes with RollbackFailed saying what AWS shows and
+   * what a person must do.
+   */
+  @Test
+  void aRefusedRollbackBacksOffExponentiallyThenReportsRollbackFailed() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    ReleaseMachine machine = new ReleaseMachine(h.clock, 20, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", new Controls(false, false, true), h.policy, h.status, AT_10);
+    Decision d = machine.decide(in);
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    LambdaReleaseStatus st = d.status();
+    List<Duration> waits = new ArrayList<>();
+
+    for (int i = 0; i < ReleaseMachine.ALIAS_ATTEMPTS; i++) {
+      Decision refused = machine.aliasRefused(in.withStatus(st), "AccessDenied", "AccessDeniedException: not authorized");
+      st = refused.status();
+      if (refused.action() instanceof Action.Wait w) {
+        waits.add(w.delay());
+        h.clock.advance(w.delay().minusSeconds(1));
+        assertThat(machine.decide(in.withStatus(st)).action()).isEqualTo(new Action.Wait(Duration.ofSeconds(1)));
+        h.clock.advance(Duration.ofSeconds(1));
+        assertThat(machine.decide(in.withStatus(st)).action()).isEqualTo(new Action.SetAlias(STABLE));
+      } else {
+        assertThat(refused.action()).isInstanceOf(Action.Done.class);
+        assertThat(refused.events()).extracting(ReleaseEvent::reason).containsExactly("RollbackFailed");
+      }
+    }
+
+    assertThat(waits).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    assertThat(st.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(st.finishTime).isEqualTo(T0.plusSeconds(95).toString());
+    assertThat(st.observedAlias).isEqualTo("1 + 2@10%");
+    Condition failed = condition(st, "RollbackFailed");
+    assertThat(failed.getStatus()).isEqualTo("True");
+    assertThat(failed.getReason()).isEqualTo("AccessDenied");
+    assertThat(failed.getMessage()).contains("refused UpdateAlias to 1 6 times: AccessDeniedException").contains("the alias at 1 + 2@10%")
+        .contains("aws lambda update-alias --function-name nexus-prod-conversation-api --name prod --function-version 1")
+        .contains("lambda:UpdateAlias");
+    assertThat(condition(st, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(new ReleaseMachine(h.clock).decide(in.withStatus(st)).action()).isInstanceOf(Action.Done.class);
+  }
+
+  @Test
+  void aRefusedStepFailsTheReleaseAndTriesTheStableVersionAtOnce() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_10);
+
+    Decision d = new ReleaseMachine(h.clock).aliasRefused(in, "AccessDenied", "AccessDeniedException: not authorized");
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(d.status().reason).isEqualTo("AccessDenied");
+    assertThat(d.status().message).contains("AWS refused UpdateAlias");
+  }
+
   @Test
   void newerReleaseStartsFromTheAliasesPrimaryVersion() {
     ReleaseHarness h = harness();

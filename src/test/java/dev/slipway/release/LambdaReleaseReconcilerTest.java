@@ -21,6 +21,8 @@ import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.canary.AliasState;
+import dev.slipway.canary.ReleaseMachine;
+import dev.slipway.testing.AwsFaults;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.SlipwayTestEnvironment;
 import io.fabric8.kubernetes.api.model.Event;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -362,6 +365,43 @@ class LambdaReleaseReconcilerTest {
     assertThat(aliases.sequence()).containsExactly(AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"));
     assertThat(eventReasons(ns, "deleted")).contains("Deleted");
     await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName("orphan").get() == null);
+  }
+
+  // 6 (issue 8): a terminal error on the alias call backs off, then says what a person must do
+  @Test
+  void anUpdateAliasAwsRefusesBacksOffThenReportsRollbackFailed() {
+    String ns = kube.newNamespace("rel-refused");
+    String fn = unique("refused");
+    aws.function(fn, fn + "/v1.zip");
+    client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    client.resource(release(ns, "refused", fn, aws.code(fn + "/v2.zip", "v2"), "slow")).create();
+    awaitStep(ns, "refused", 1);
+    Predicate<AwsFaults.Request> updateAlias = r -> r.method().equals("PUT") && r.path().endsWith("/functions/" + fn + "/aliases/" + ReleaseFixture.ALIAS);
+    AwsFaults.Fault denied = AwsFaults.shared().accessDenied(updateAlias, 1000);
+    try {
+      edit(ns, "refused", r -> r.getSpec().abort = true);
+
+      LambdaReleaseStatus s = awaitFinished(ns, "refused");
+
+      assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+      assertThat(condition(s, "RollbackFailed")).isEqualTo("True");
+      assertThat(condition(s, "Degraded")).isEqualTo("True");
+      String message = s.conditions.stream().filter(c -> c.getType().equals("RollbackFailed")).findFirst().orElseThrow().getMessage();
+      assertThat(message).contains("AccessDenied").contains("1 + 2@10%").contains("update-alias --function-name " + fn);
+      assertThat(s.observedAlias).isEqualTo("1 + 2@10%");
+      assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
+      // Exponential backoff (the test profile: 1 s doubling up to 4 s), a bounded number of attempts.
+      List<Instant> attempts = AwsFaults.shared().requests(updateAlias.and(r -> r.status() == 403)).stream().map(AwsFaults.Request::at).toList();
+      assertThat(denied.served()).isEqualTo(attempts.size()).isEqualTo(ReleaseMachine.ALIAS_ATTEMPTS);
+      for (int i = 2; i < attempts.size(); i++) {
+        assertThat(Duration.between(attempts.get(i - 1), attempts.get(i)))
+            .isGreaterThanOrEqualTo(Duration.between(attempts.get(i - 2), attempts.get(i - 1)).minusMillis(500));
+      }
+      assertThat(Duration.between(attempts.get(0), attempts.get(attempts.size() - 1))).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+      assertThat(events(ns, "refused")).anyMatch(e -> "Warning".equals(e.getType()) && "RollbackFailed".equals(e.getReason()));
+    } finally {
+      AwsFaults.shared().clearFaults();
+    }
   }
 
   // 7
