@@ -552,7 +552,7 @@ public final class ReleaseMachine {
 
     private Optional<AnalysisResult> latestWith(Verdict v) {
       for (int i = st.analysis.size() - 1; i >= 0; i--) {
-        if (st.analysis.get(i).verdict == v) {
+        if (st.analysis.get(i).verdict == v && judged(st.analysis.get(i))) {
           return Optional.of(st.analysis.get(i));
         }
       }
@@ -560,19 +560,30 @@ public final class ReleaseMachine {
     }
   }
 
-  /** A run fails when any check fails; it passes only when every check passes. */
+  /**
+   * A run fails when any check fails; it passes only when every check passes. Dry-run checks do not
+   * count: a run of dry-run checks only passes, as a policy without metrics advances on time.
+   */
   static Verdict overall(List<AnalysisResult> results) {
-    if (results.stream().anyMatch(r -> r.verdict == Verdict.Fail)) {
+    List<AnalysisResult> judged = results.stream().filter(ReleaseMachine::judged).toList();
+    if (judged.stream().anyMatch(r -> r.verdict == Verdict.Fail)) {
       return Verdict.Fail;
     }
-    if (results.isEmpty() || results.stream().anyMatch(r -> r.verdict != Verdict.Pass)) {
+    if (!results.isEmpty() && judged.isEmpty()) {
+      return Verdict.Pass;
+    }
+    if (judged.isEmpty() || judged.stream().anyMatch(r -> r.verdict != Verdict.Pass)) {
       return Verdict.Inconclusive;
     }
     return Verdict.Pass;
   }
 
+  private static boolean judged(AnalysisResult r) {
+    return !Boolean.TRUE.equals(r.dryRun);
+  }
+
   private static Optional<AnalysisResult> firstWith(List<AnalysisResult> results, Verdict v) {
-    return results.stream().filter(r -> r.verdict == v).findFirst();
+    return results.stream().filter(ReleaseMachine::judged).filter(r -> r.verdict == v).findFirst();
   }
 
   private static String describe(AnalysisResult r) {

@@ -161,6 +161,36 @@ class ReleaseMachineTest {
     assertThat(h.status.stepLabel).isEqualTo("2/2");
   }
 
+  /** Issue 8: a dryRun check is recorded in status but never fails a run or holds a step back. */
+  @Test
+  void aFailingDryRunCheckIsRecordedButNeverFailsTheRelease() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0), dryRun(result("p99-latency", Verdict.Fail, 9000.0)));
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.status.analysis).filteredOn(r -> r.metric.equals("p99-latency")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.dryRun).isTrue()).allSatisfy(r -> assertThat(r.verdict).isEqualTo(Verdict.Fail));
+  }
+
+  @Test
+  void aPolicyOfDryRunChecksOnlyAdvancesOnTime() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(dryRun(result("error-rate", Verdict.Inconclusive, null)));
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  private static dev.slipway.api.v1alpha1.AnalysisResult dryRun(dev.slipway.api.v1alpha1.AnalysisResult r) {
+    r.dryRun = true;
+    return r;
+  }
+
   @Test
   void dataThatNeverArrivesFailsTheReleaseAfterTheGracePeriod() {
     ReleaseHarness h = harness();

@@ -118,6 +118,15 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Name shown in analysis results.")
     public String name;
 
+    /**
+     * Measured and recorded, never judged: its results appear in status with {@code dryRun: true}
+     * but neither fail a run nor hold a step back (as Argo Rollouts' dry-run metrics), so a new
+     * check can be watched on real releases before it is trusted.
+     */
+    @JsonPropertyDescription("Measure and record this check but never let it fail the release or hold a step: its results appear in"
+        + " status.analysis with dryRun: true. For trying a new check on real releases before trusting it. Default false.")
+    public Boolean dryRun;
+
     @JsonPropertyDescription("Errors / Invocations of the canary version only (ExecutedVersion dimension).")
     public RateThreshold lambdaErrorRate;
 
@@ -144,8 +153,10 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Highest acceptable ratio, 0 to 1 (0.05 = 5 %).")
     public Double max;
 
+    /** The minimum sample size of the ratio: fewer requests in the window is inconclusive. */
     @Min(0)
-    @JsonPropertyDescription("Fewest requests in the window for a verdict; fewer is inconclusive. Default 1.")
+    @JsonPropertyDescription("Fewest requests in the window for a verdict; fewer is inconclusive (never a pass). At low traffic a"
+        + " 10 % canary may see almost nothing. Default 1.")
     public Integer minRequests;
   }
 
@@ -154,6 +165,15 @@ public class CanaryPolicySpec {
     @Min(1)
     @JsonPropertyDescription("Highest acceptable p99 duration in milliseconds.")
     public Integer maxMillis;
+
+    /**
+     * The minimum sample size: AWS routes alias weights probabilistically, and a p99 of a handful of
+     * invocations says nothing, so fewer canary invocations than this in the window is inconclusive.
+     */
+    @Min(0)
+    @JsonPropertyDescription("Fewest invocations of the canary version in the window for a verdict; fewer is inconclusive (never a pass)."
+        + " At low traffic a 10 % canary may see almost nothing. Absent: any Duration data in the window decides.")
+    public Integer minRequests;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
