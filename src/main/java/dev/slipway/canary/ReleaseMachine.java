@@ -15,6 +15,7 @@ import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.canary.ReleaseEvent.Kind;
+import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
@@ -49,11 +50,19 @@ import java.util.Optional;
 public final class ReleaseMachine {
 
   public static final int DEFAULT_HISTORY_LIMIT = 20;
+  /** UpdateAlias calls of a final phase that AWS may refuse (AccessDenied, alias gone) before the release gives up. */
+  public static final int ALIAS_ATTEMPTS = 6;
+  private static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(5);
+  private static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(5);
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Condition type: the final phase's alias could not be set; the release finished without it. */
+  private static final String ROLLBACK_FAILED = Reasons.ROLLBACK_FAILED;
 
   private final Clock clock;
   private final int historyLimit;
+  private final Duration retryInitial;
+  private final Duration retryMax;
 
   public ReleaseMachine(Clock clock) {
     this(clock, DEFAULT_HISTORY_LIMIT);
@@ -61,11 +70,21 @@ public final class ReleaseMachine {
 
   /** {@code historyLimit}: how many analysis results status keeps, newest last. */
   public ReleaseMachine(Clock clock, int historyLimit) {
+    this(clock, historyLimit, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX);
+  }
+
+  /**
+   * {@code retryInitial}, {@code retryMax}: the backoff between refused UpdateAlias calls of a final
+   * phase, doubling from the first to the second.
+   */
+  public ReleaseMachine(Clock clock, int historyLimit, Duration retryInitial, Duration retryMax) {
     if (historyLimit < 1) {
       throw new IllegalArgumentException("historyLimit must be at least 1");
     }
     this.clock = clock;
     this.historyLimit = historyLimit;
+    this.retryInitial = retryInitial;
+    this.retryMax = retryMax;
   }
 
   /** The next status and action of a release. */
@@ -75,15 +94,50 @@ public final class ReleaseMachine {
     return run.decision(action);
   }
 
-  /** A newer release for the same alias takes over: stop without touching the alias. */
+  /**
+   * A newer release for the same alias takes over: stop without touching the alias. A release that
+   * already stored a final phase is not superseded: it finishes its own alias action first (a
+   * rollback not yet applied still rolls back), as {@link #decide} would.
+   */
   public Decision supersede(ReleaseInput in, String by) {
     Run run = new Run(in);
     if (run.st.phase.isFinal()) {
-      return run.decision(new Action.Done());
+      return run.decision(run.finish());
     }
     run.st.supersededBy = by;
     run.end(Superseded, "Superseded", "superseded by release " + by, null);
     return run.decision(run.finish());
+  }
+
+  /**
+   * The release is being deleted ({@code kubectl delete}, a GitOps prune, garbage collection): a
+   * running release rolls back first, as Flagger's {@code revertOnDeletion}; a final one finishes
+   * its own alias action; a finished one changes nothing.
+   */
+  public Decision delete(ReleaseInput in) {
+    Run run = new Run(in);
+    if (!run.st.phase.isFinal()) {
+      run.stableFromObserved();
+      run.end(RolledBack, Reasons.DELETED, "deleted mid-release: all traffic back on the stable version " + run.st.stableVersion, null);
+    }
+    return run.decision(run.finish());
+  }
+
+  /**
+   * AWS refused this release's UpdateAlias with a terminal error (AccessDenied, the alias or
+   * function gone). A running release fails and tries to put the alias back on the stable version
+   * at once; a final phase retries its alias with exponential backoff and, after
+   * {@link #ALIAS_ATTEMPTS} refusals, finishes with the condition RollbackFailed saying what AWS
+   * shows and what a person must do, so nothing spins and no newer release waits on it forever.
+   */
+  public Decision aliasRefused(ReleaseInput in, String reason, String message) {
+    Run run = new Run(in);
+    if (!run.st.phase.isFinal()) {
+      run.stableFromObserved();
+      run.end(Failed, reason, "AWS refused UpdateAlias: " + message, null);
+      return run.decision(run.finish());
+    }
+    return run.decision(run.refused(reason, message));
   }
 
   /**
@@ -95,6 +149,7 @@ public final class ReleaseMachine {
     if (run.st.phase.isFinal()) {
       return run.decision(run.finish());
     }
+    run.stableFromObserved();
     run.end(Failed, reason, message, null);
     return run.decision(run.finish());
   }
@@ -116,6 +171,20 @@ public final class ReleaseMachine {
         init();
       }
       st.observedGeneration = in.generation();
+      // A finished release no longer watches its alias: status keeps the alias as it left it.
+      if (in.observed() != null && st.finishTime == null) {
+        st.observedAlias = in.observed().toString();
+      }
+    }
+
+    /**
+     * A release that ends before it recorded a stable version (failed or deleted while pending)
+     * still leaves the alias stable without weights, also when a superseded predecessor set them.
+     */
+    void stableFromObserved() {
+      if (st.stableVersion == null && in.observed() != null) {
+        st.stableVersion = in.observed().version();
+      }
     }
 
     Decision decision(Action action) {
@@ -343,26 +412,83 @@ public final class ReleaseMachine {
       announce(kind, reason, message, failing);
     }
 
+    /**
+     * Applies the final phase's alias and confirms it. With no observed alias (the function, alias
+     * or service is gone) there is nothing left to set: the release finishes and says so, so that no
+     * newer release waits on one that cannot progress.
+     */
     Action finish() {
       if (st.finishTime != null) {
         return new Action.Done();
       }
       AliasState target = finalAlias();
+      if (target != null && in.observed() == null) {
+        return giveUp(Reasons.ALIAS_UNREACHABLE, "the alias could not be reached (function, alias or service gone), so it was not set to " + target);
+      }
       if (target != null && !target.equals(in.observed())) {
+        if (st.nextAliasAttemptTime != null && now.isBefore(Instant.parse(st.nextAliasAttemptTime))) {
+          return waitUntil(Instant.parse(st.nextAliasAttemptTime));
+        }
         return new Action.SetAlias(target);
       }
-      st.finishTime = now.toString();
-      st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
-      transition(st.reason, st.message);
+      st.nextAliasAttemptTime = null;
+      confirm(st.message);
       return new Action.Done();
     }
 
-    /** Where a final phase leaves the alias; null when the release never had traffic to move. */
+    private void confirm(String message) {
+      st.finishTime = now.toString();
+      st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
+      transition(st.reason, message);
+    }
+
+    /** One more refused UpdateAlias of the final phase: wait out the backoff, or give up. */
+    Action refused(String reason, String message) {
+      int attempts = (st.aliasAttempts == null ? 0 : st.aliasAttempts) + 1;
+      st.aliasAttempts = attempts;
+      if (attempts < ALIAS_ATTEMPTS) {
+        Duration delay = backoff(attempts);
+        st.nextAliasAttemptTime = now.plus(delay).toString();
+        return new Action.Wait(delay);
+      }
+      st.nextAliasAttemptTime = null;
+      return giveUp(reason, "AWS refused UpdateAlias to " + finalAlias() + " " + attempts + " times: " + message);
+    }
+
+    /**
+     * Finishes without the final alias: the condition RollbackFailed says what AWS shows and what a
+     * person must do; Degraded, never Ready.
+     */
+    private Action giveUp(String reason, String what) {
+      AliasState target = finalAlias();
+      String shown = st.observedAlias == null ? "no alias" : "the alias at " + st.observedAlias;
+      String message = what + ". AWS last showed " + shown + ". A person must set it: aws lambda update-alias --function-name "
+          + st.function + " --name " + st.alias + " --function-version " + target.version()
+          + " --routing-config AdditionalVersionWeights={}"
+          + (Reasons.ACCESS_DENIED.equals(reason) ? " (and grant the operator's role lambda:UpdateAlias on it)" : "");
+      setCondition(ROLLBACK_FAILED, true, reason, message);
+      confirm(st.message + "; alias not set: " + what);
+      announce(Kind.Failed, ROLLBACK_FAILED, message, null);
+      return new Action.Done();
+    }
+
+    private Duration backoff(int attempts) {
+      Duration d = retryInitial.multipliedBy(1L << Math.min(attempts - 1, 20));
+      return d.compareTo(retryMax) > 0 ? retryMax : d;
+    }
+
+    /**
+     * Where a final phase leaves the alias: Succeeded on the canary; RolledBack and Failed on the
+     * stable version with no weights, whoever set them (a failed successor clears what its
+     * superseded predecessor shifted); Superseded leaves it to the newer release. Null when there is
+     * nothing to set: superseded, or no version known.
+     */
     private AliasState finalAlias() {
-      if (st.phase == Superseded || st.stableVersion == null || st.canaryVersion == null) {
+      if (st.phase == Superseded) {
         return null;
       }
-      return AliasState.single(st.phase == Succeeded ? st.canaryVersion : st.stableVersion);
+      String version = st.phase == Succeeded ? st.canaryVersion : st.stableVersion;
+      return version == null ? null : AliasState.single(version);
     }
 
     /** The current step's pause; zero when an edited policy no longer has this step. */
@@ -382,10 +508,11 @@ public final class ReleaseMachine {
       st.reason = reason;
       st.message = message;
       boolean finished = st.phase.isFinal() && st.finishTime != null;
-      setCondition("Ready", st.phase == Succeeded && finished, reason, message);
+      boolean aliasFailed = st.conditions.stream().anyMatch(c -> ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
+      setCondition("Ready", st.phase == Succeeded && finished && !aliasFailed, reason, message);
       setCondition("Progressing", !finished, reason, message);
       setCondition("Paused", st.phase == Paused, reason, message);
-      setCondition("Degraded", st.phase == RolledBack || st.phase == Failed, reason, message);
+      setCondition("Degraded", st.phase == RolledBack || st.phase == Failed || aliasFailed, reason, message);
     }
 
     /** Sets a condition, keeping its lastTransitionTime when its status did not change. */
@@ -425,7 +552,7 @@ public final class ReleaseMachine {
 
     private Optional<AnalysisResult> latestWith(Verdict v) {
       for (int i = st.analysis.size() - 1; i >= 0; i--) {
-        if (st.analysis.get(i).verdict == v) {
+        if (st.analysis.get(i).verdict == v && judged(st.analysis.get(i))) {
           return Optional.of(st.analysis.get(i));
         }
       }
@@ -433,19 +560,30 @@ public final class ReleaseMachine {
     }
   }
 
-  /** A run fails when any check fails; it passes only when every check passes. */
+  /**
+   * A run fails when any check fails; it passes only when every check passes. Dry-run checks do not
+   * count: a run of dry-run checks only passes, as a policy without metrics advances on time.
+   */
   static Verdict overall(List<AnalysisResult> results) {
-    if (results.stream().anyMatch(r -> r.verdict == Verdict.Fail)) {
+    List<AnalysisResult> judged = results.stream().filter(ReleaseMachine::judged).toList();
+    if (judged.stream().anyMatch(r -> r.verdict == Verdict.Fail)) {
       return Verdict.Fail;
     }
-    if (results.isEmpty() || results.stream().anyMatch(r -> r.verdict != Verdict.Pass)) {
+    if (!results.isEmpty() && judged.isEmpty()) {
+      return Verdict.Pass;
+    }
+    if (judged.isEmpty() || judged.stream().anyMatch(r -> r.verdict != Verdict.Pass)) {
       return Verdict.Inconclusive;
     }
     return Verdict.Pass;
   }
 
+  private static boolean judged(AnalysisResult r) {
+    return !Boolean.TRUE.equals(r.dryRun);
+  }
+
   private static Optional<AnalysisResult> firstWith(List<AnalysisResult> results, Verdict v) {
-    return results.stream().filter(r -> r.verdict == v).findFirst();
+    return results.stream().filter(ReleaseMachine::judged).filter(r -> r.verdict == v).findFirst();
   }
 
   private static String describe(AnalysisResult r) {

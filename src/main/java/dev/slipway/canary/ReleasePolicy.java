@@ -15,13 +15,22 @@ public record ReleasePolicy(
 
   public ReleasePolicy {
     metrics = List.copyOf(metrics);
-    if (interval.isZero() || interval.isNegative()) {
-      throw SlipwayException.terminal("InvalidPolicy", "analysis interval must be positive");
+    if (interval.compareTo(MIN_INTERVAL) < 0) {
+      throw SlipwayException.terminal("InvalidPolicy", "analysis interval must be at least " + CanaryPolicySpec.Analysis.MIN_INTERVAL);
+    }
+    if (metrics.size() > CanaryPolicySpec.Analysis.MAX_METRICS) {
+      throw SlipwayException.terminal("InvalidPolicy", "at most " + CanaryPolicySpec.Analysis.MAX_METRICS + " metrics, not " + metrics.size());
+    }
+    if (metrics.stream().map(m -> m.name).distinct().count() < metrics.size()) {
+      throw SlipwayException.terminal("InvalidPolicy", "metric names must be unique");
     }
     if (failureLimit < 1) {
       throw SlipwayException.terminal("InvalidPolicy", "failureLimit must be at least 1");
     }
   }
+
+  /** The same bound as the CRD's, so a policy the API server accepts is one a release can run. */
+  private static final Duration MIN_INTERVAL = Durations.parse(CanaryPolicySpec.Analysis.MIN_INTERVAL);
 
   public static ReleasePolicy of(CanaryPolicySpec spec) {
     StepPlan plan = StepPlan.of(spec);

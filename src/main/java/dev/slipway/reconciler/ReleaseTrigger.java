@@ -12,19 +12,23 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Turns a change of a function's code or version-bearing configuration in a ServerlessService into
  * a LambdaRelease owned by the service, using the function's {@code releasePolicy}. The service has
  * already updated $LATEST and published the version; the release moves the alias onto it, step by
  * step. The release is named after a hash of what changed, so a reconcile that runs again creates
- * nothing new, and a release that rolled back is not retried until the spec changes again.
+ * nothing new, and a release that rolled back is not retried until the spec changes again. A spec
+ * that goes back to code released before (a Git revert) is a change too: it gets a new release.
  */
 final class ReleaseTrigger {
 
@@ -52,15 +56,42 @@ final class ReleaseTrigger {
       if (!due) {
         continue;
       }
-      String name = releaseName(service, fn, hash);
-      if (client.resources(LambdaRelease.class).inNamespace(service.getMetadata().getNamespace()).withName(name).get() == null) {
+      st.release = ensureRelease(service, fn, hash, st, events);
+    }
+  }
+
+  /**
+   * The release of this change: the one an earlier reconcile created for it (its status write was
+   * lost), or a new one. A release of the same hash that is not the function's newest is history,
+   * not this change: the spec went back to code released before (a Git revert, A → B → A), and the
+   * newest declared state must win, so a new release is created under the next free name
+   * {@code <service>-<function>-<hash>-<n>}.
+   */
+  private String ensureRelease(ServerlessService service, FunctionSpec fn, String hash, FunctionStatus st, EventSink events) {
+    String ns = service.getMetadata().getNamespace();
+    String svc = service.getMetadata().getName();
+    List<LambdaRelease> ofFunction = client.resources(LambdaRelease.class).inNamespace(ns).list().getItems().stream()
+        .filter(r -> svc.equals(r.getSpec().service) && fn.name.equals(r.getSpec().function))
+        .toList();
+    Optional<String> newest = ofFunction.stream().max(NEWEST).map(r -> r.getMetadata().getName());
+    Set<String> taken = ofFunction.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet());
+    for (int attempt = 1; ; attempt++) {
+      String name = releaseName(service, fn, hash, attempt);
+      if (newest.isPresent() && newest.get().equals(name)) {
+        return name;
+      }
+      if (!taken.contains(name) && client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get() == null) {
         client.resource(release(service, fn, name)).create();
         events.normal("ReleaseCreated", "Created LambdaRelease " + name + " to ship version " + st.publishedVersion + " of " + fn.name
             + " with policy " + (fn.releasePolicy == null ? "AllAtOnce" : fn.releasePolicy));
+        return name;
       }
-      st.release = name;
     }
   }
+
+  /** Creation order; within one second (timestamps have whole seconds) the name decides. */
+  private static final Comparator<LambdaRelease> NEWEST =
+      Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp()).thenComparing(r -> r.getMetadata().getName());
 
   private static LambdaRelease release(ServerlessService service, FunctionSpec fn, String name) {
     var meta = service.getMetadata();
@@ -90,8 +121,15 @@ final class ReleaseTrigger {
 
   /** {@code <service>-<function>-<hash>}, within the 253 characters of an object name. */
   static String releaseName(ServerlessService service, FunctionSpec fn, String hash) {
+    return releaseName(service, fn, hash, 1);
+  }
+
+  /** The name of the {@code attempt}-th release of one hash: {@code -<attempt>} appended from the second on. */
+  static String releaseName(ServerlessService service, FunctionSpec fn, String hash, int attempt) {
+    String suffix = "-" + hash.substring(0, 10) + (attempt == 1 ? "" : "-" + attempt);
     String base = service.getMetadata().getName() + "-" + fn.name;
-    return (base.length() > 240 ? base.substring(0, 240) : base) + "-" + hash.substring(0, 10);
+    int room = Math.min(240, 253 - suffix.length());
+    return (base.length() > room ? base.substring(0, room) : base) + suffix;
   }
 
   private static void putUnlessDefault(Map<String, Object> bearing, String key, Object value, Object unset) {

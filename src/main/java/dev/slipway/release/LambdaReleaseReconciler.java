@@ -2,6 +2,7 @@ package dev.slipway.release;
 
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.aws.AwsCallRecorder;
@@ -30,8 +31,10 @@ import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -43,6 +46,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -57,13 +61,15 @@ import org.jboss.logging.Logger;
  * alias supersedes a running one, and waits until it has stopped.
  */
 @ControllerConfiguration(name = "lambdarelease")
-public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
+public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Cleaner<LambdaRelease> {
 
   private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
   /** Decisions per reconcile; a release needs at most a handful (publish, shift, analyse) before it waits. */
   private static final int MAX_DECISIONS = 16;
   /** How soon to look again while an older release for the same alias is still stopping. */
   private static final Duration SIBLING_WAIT = Duration.ofSeconds(5);
+  /** How long a deleted release keeps trying to put its alias back before it lets go. */
+  static final Duration DELETION_BOUND = Duration.ofMinutes(2);
 
   private final KubernetesClient client;
   private final AwsClientFactory aws;
@@ -124,31 +130,115 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on("LambdaRelease/" + name(release), () -> reconcileRelease(release, context));
+    return AwsCallRecorder.on("LambdaRelease/" + name(release), () -> reconcileRelease(release, context).update());
   }
 
-  private UpdateControl<LambdaRelease> reconcileRelease(LambdaRelease release, Context<LambdaRelease> context) {
+  /**
+   * A release being deleted mid-release puts the alias back on the stable version before the
+   * finalizer goes, as Flagger's {@code revertOnDeletion}. Bounded: an alias that cannot be reached
+   * (function, alias or service gone) is nothing to restore, and one that still cannot be set
+   * {@link #DELETION_BOUND} after the deletion began is left with a Warning event saying where it is.
+   */
+  @Override
+  public DeleteControl cleanup(LambdaRelease release, Context<LambdaRelease> context) {
+    return AwsCallRecorder.on("LambdaRelease/" + name(release), () -> cleanupRelease(release, context));
+  }
+
+  private DeleteControl cleanupRelease(LambdaRelease release, Context<LambdaRelease> context) {
     LambdaReleaseStatus status = release.getStatus();
-    if (status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null) {
-      return UpdateControl.noUpdate();
+    if (status == null || status.phase == null || status.finishTime != null) {
+      return DeleteControl.defaultDelete();
     }
     var events = new KubernetesEvents(client, release, clock);
-    ReleaseMachine machine = new ReleaseMachine(clock, config.releases().analysisHistory());
-    // Until the target resolves, status names the function as the spec does.
-    var spec = release.getSpec();
-    String displayName = status != null && status.function != null ? status.function : spec.functionName != null ? spec.functionName : spec.service + "/" + spec.function;
-    ReleaseInput in = ReleaseInput.of(
-        release.getMetadata().getName(), release.getMetadata().getGeneration(), displayName, status == null ? null : status.alias,
-        ReleaseInput.Controls.of(spec), ReleasePolicy.of(null), status, null);
+    ReleaseMachine machine = machine();
+    CanaryPolicySpec policy;
+    try {
+      policy = policySpec(release);
+    } catch (SlipwayException e) {
+      policy = null;
+    }
+    ReleaseInput in = input(release, null, ReleasePolicy.of(policy));
+    Outcome outcome;
+    try {
+      ReleaseTarget target = ReleaseTarget.resolve(client, release);
+      // The tenancy bounds the clean-up too: a refused target gets no AWS call, not even a rollback.
+      var verdict = permit(release, target);
+      if (verdict instanceof TenancyRules.Refused refused) {
+        return abandon(release, events, refused.message());
+      }
+      var permitted = (TenancyRules.Permitted) verdict;
+      target = target.withAws(permitted.target());
+      AwsClients clients = aws.forTarget(target.aws());
+      LambdaVersions versions = new LambdaVersions(clients.lambda());
+      in = input(release, target, in.policy()).withObserved(versions.readAlias(target.functionName(), target.alias()).map(LambdaReleaseReconciler::observed).orElse(null));
+      outcome = drive(release, context, machine.delete(in), machine, in, new Run(release, target, versions, clients, policy, permitted.outbound()), events);
+    } catch (SlipwayException e) {
+      // No target to resolve (service or function gone from it): no alias to restore.
+      outcome = drive(release, context, machine.delete(in), machine, in, null, events);
+    } catch (RuntimeException e) {
+      if (!AwsErrors.isRetryable(e)) {
+        return abandon(release, events, AwsErrors.message(e));
+      }
+      outcome = retryLater(release, e);
+    }
+    if (outcome.done()) {
+      return DeleteControl.defaultDelete();
+    }
+    Instant since = Instant.parse(release.getMetadata().getDeletionTimestamp());
+    if (!clock.instant().isBefore(since.plus(DELETION_BOUND))) {
+      return abandon(release, events, "still not set " + Durations.format(DELETION_BOUND) + " after the deletion began");
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(outcome.again() == null ? config.aws().retryInitialDelay() : outcome.again());
+  }
 
-    Optional<LambdaRelease> newer = newerSibling(release);
+  /** Lets a deleted release go without its alias restored, and says where the alias was left. */
+  private DeleteControl abandon(LambdaRelease release, KubernetesEvents events, String why) {
+    LambdaReleaseStatus s = release.getStatus();
+    String message = "deleted without restoring alias " + s.function + ":" + s.alias + " (" + why + "); it was last set to stable "
+        + s.stableVersion + " + canary " + s.canaryVersion + "@" + s.weight + "%: set it with aws lambda update-alias --function-name "
+        + s.function + " --name " + s.alias + " --function-version " + s.stableVersion + " --routing-config AdditionalVersionWeights={}";
+    LOG.warnf("release %s %s", name(release), message);
+    events.warning(Reasons.ALIAS_NOT_RESTORED, message);
+    return DeleteControl.defaultDelete();
+  }
+
+  private ReleaseMachine machine() {
+    return new ReleaseMachine(clock, config.releases().analysisHistory(), config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
+  }
+
+  /** The machine's input before AWS is read: the target as resolved, or as the spec names it. */
+  private static ReleaseInput input(LambdaRelease release, ReleaseTarget target, ReleasePolicy policy) {
+    var spec = release.getSpec();
+    LambdaReleaseStatus status = release.getStatus();
+    String function = target != null ? target.functionName()
+        : status != null && status.function != null ? status.function
+        : spec.functionName != null ? spec.functionName : spec.service + "/" + spec.function;
+    String alias = target != null ? target.alias() : status == null ? null : status.alias;
+    return ReleaseInput.of(
+        release.getMetadata().getName(), release.getMetadata().getGeneration(), function, alias, ReleaseInput.Controls.of(spec), policy, status, null);
+  }
+
+  private Outcome reconcileRelease(LambdaRelease release, Context<LambdaRelease> context) {
+    LambdaReleaseStatus status = release.getStatus();
+    if (status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null) {
+      return Outcome.DONE;
+    }
+    var events = new KubernetesEvents(client, release, clock);
+    ReleaseMachine machine = machine();
+    // Until the target resolves, status names the function as the spec does.
+    ReleaseInput in = input(release, null, ReleasePolicy.of(null));
+
+    // A release that stored a final phase is not superseded: it goes on below to apply that phase's
+    // alias (a pending rollback), and the newer release waits for its finishTime.
+    boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
+    Optional<LambdaRelease> newer = finalPhase ? Optional.empty() : newerSibling(release);
     if (newer.isPresent()) {
       return drive(release, context, machine.supersede(in, newer.get().getMetadata().getName()), machine, in, null, events);
     }
     Optional<LambdaRelease> running = olderRunningSibling(release);
     if (running.isPresent()) {
       LOG.infof("release %s waits for %s to stop", name(release), running.get().getMetadata().getName());
-      return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(SIBLING_WAIT);
+      return new Outcome(false, SIBLING_WAIT);
     }
 
     ReleaseTarget target;
@@ -157,9 +247,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     } catch (SlipwayException e) {
       return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
     }
-    var permit = tenancy.decide(new TenancyRules.Request(
-        "LambdaRelease", release.getMetadata().getNamespace(), release.getMetadata().getName(),
-        target.aws().region(), target.aws().roleArn().orElse(null), spec.service == null ? target.functionName() : null));
+    var permit = permit(release, target);
     if (permit instanceof TenancyRules.Refused refused) {
       // No AWS call: without a usable target not even a rollback of what the release shifted.
       return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
@@ -168,27 +256,25 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     OutboundPolicy outbound = ((TenancyRules.Permitted) permit).outbound();
     AwsClients clients = aws.forTarget(target.aws());
     LambdaVersions versions = new LambdaVersions(clients.lambda());
-    in = new ReleaseInput(in.release(), in.generation(), target.functionName(), target.alias(), in.controls(), in.policy(), status, null, null, null);
+    in = input(release, target, in.policy());
     try {
       Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
       if (alias.isEmpty()) {
         boolean exists = functionExists(clients, target.functionName());
-        return drive(release, context, machine.fail(in, exists ? "AliasNotFound" : "FunctionNotFound", exists
+        return drive(release, context, machine.fail(in, exists ? Reasons.ALIAS_NOT_FOUND : Reasons.FUNCTION_NOT_FOUND, exists
             ? "function " + target.functionName() + " has no alias " + target.alias()
             : "function " + target.functionName() + " does not exist in " + target.aws().region()), machine, in, null, events);
       }
       in = in.withObserved(observed(alias.get()));
-      CanaryPolicySpec policySpec = null;
-      Run run = new Run(release, target, versions, clients, null, outbound);
+      CanaryPolicySpec policySpec;
       try {
         policySpec = policySpec(release);
         in = new ReleaseInput(in.release(), in.generation(), in.function(), in.alias(), in.controls(), ReleasePolicy.of(policySpec), status, in.observed(), null, null);
       } catch (SlipwayException e) {
         // The target is known, so a published canary can still be rolled back.
-        return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, run, events);
+        return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
       }
-      run = new Run(release, target, versions, clients, policySpec, outbound);
-      return drive(release, context, machine.decide(in), machine, in, run, events);
+      return drive(release, context, machine.decide(in), machine, in, new Run(release, target, versions, clients, policySpec, outbound), events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
@@ -198,16 +284,35 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     }
   }
 
+  /** What the tenancy allows this release's target. */
+  private TenancyRules.Verdict permit(LambdaRelease release, ReleaseTarget target) {
+    return tenancy.decide(new TenancyRules.Request(
+        "LambdaRelease", release.getMetadata().getNamespace(), release.getMetadata().getName(),
+        target.aws().region(), target.aws().roleArn().orElse(null), release.getSpec().service == null ? target.functionName() : null));
+  }
+
   /** What one reconcile needs to perform actions against AWS. */
   private record Run(
       LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {}
+
+  /**
+   * How driving a release ended: {@code done} once its final phase is confirmed; otherwise look
+   * again after {@code again} (null: nothing is due before the spec changes or the resync).
+   */
+  private record Outcome(boolean done, Duration again) {
+    static final Outcome DONE = new Outcome(true, null);
+
+    UpdateControl<LambdaRelease> update() {
+      return again == null ? UpdateControl.noUpdate() : UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(again);
+    }
+  }
 
   /**
    * Stores each decision's status, announces its events, performs its action and decides again,
    * until the release waits, holds or is done. With {@code run} null only decisions that need no AWS
    * call (fail, supersede without a shift) can be carried out.
    */
-  private UpdateControl<LambdaRelease> drive(
+  private Outcome drive(
       LambdaRelease release, Context<LambdaRelease> context, Decision decision, ReleaseMachine machine, ReleaseInput in, Run run,
       KubernetesEvents events) {
     LambdaRelease current = release;
@@ -218,17 +323,18 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
       announce(current, decision.events(), run, events);
       Action action = decision.action();
       if (action instanceof Action.Wait w) {
-        return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(w.delay().isNegative() ? Duration.ZERO : w.delay());
+        return new Outcome(false, w.delay().isNegative() ? Duration.ZERO : w.delay());
       }
-      if (action instanceof Action.Hold || action instanceof Action.Done) {
-        if (action instanceof Action.Done) {
-          finished(current);
-        }
-        return UpdateControl.noUpdate();
+      if (action instanceof Action.Hold) {
+        return new Outcome(false, null);
+      }
+      if (action instanceof Action.Done) {
+        finished(current);
+        return Outcome.DONE;
       }
       if (run == null) {
         // A failed or superseded release whose alias still needs setting, with no usable target: retry.
-        return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(config.aws().retryInitialDelay());
+        return new Outcome(false, config.aws().retryInitialDelay());
       }
       in = in.withStatus(decision.status());
       try {
@@ -238,11 +344,14 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
         if (AwsErrors.isRetryable(e)) {
           return retryLater(current, e);
         }
-        // Unreadable code, a refused alias update: the release cannot go on; roll back what it shifted.
-        decision = machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
+        // A refused alias update backs off and, in the end, reports RollbackFailed; unreadable code
+        // and the like: the release cannot go on, and rolls back what it shifted.
+        decision = action instanceof Action.SetAlias
+            ? machine.aliasRefused(in, AwsErrors.reason(e), AwsErrors.message(e))
+            : machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
       }
     }
-    return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+    return new Outcome(false, Duration.ofSeconds(1));
   }
 
   private ReleaseInput perform(Action action, ReleaseInput in, Run run) {
@@ -337,9 +446,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease> {
     history.prune(release);
   }
 
-  private UpdateControl<LambdaRelease> retryLater(LambdaRelease release, RuntimeException e) {
+  private Outcome retryLater(LambdaRelease release, RuntimeException e) {
     LOG.warnf("release %s: %s (%s), retrying", name(release), AwsErrors.message(e), AwsErrors.reason(e));
-    return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(config.aws().retryInitialDelay());
+    return new Outcome(false, config.aws().retryInitialDelay());
   }
 
   private CanaryPolicySpec policySpec(LambdaRelease release) {

@@ -55,6 +55,19 @@ public final class Reasons {
   public static final String POLICY_NOT_FOUND = "PolicyNotFound";
   public static final String CODE_NOT_FOUND = "CodeNotFound";
   public static final String CODE_UNREADABLE = "CodeUnreadable";
+  /**
+   * Condition type and reason: the final phase's UpdateAlias was refused until the release gave up,
+   * or its alias could not be reached; the condition's message says what a person must do.
+   */
+  public static final String ROLLBACK_FAILED = "RollbackFailed";
+  /** The alias of a final phase could not be reached: function, alias or service gone. */
+  public static final String ALIAS_UNREACHABLE = "AliasUnreachable";
+  /** AWS refused a call for lack of permission (as {@link dev.slipway.aws.AwsErrors#reason} names it). */
+  public static final String ACCESS_DENIED = "AccessDenied";
+  /** The release was deleted mid-release: its alias went back to the stable version first. */
+  public static final String DELETED = "Deleted";
+  /** The release was deleted without its alias restored (unreachable, refused, or the bound passed). */
+  public static final String ALIAS_NOT_RESTORED = "AliasNotRestored";
 
   private Reasons() {}
 }

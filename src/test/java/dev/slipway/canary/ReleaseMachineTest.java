@@ -161,6 +161,36 @@ class ReleaseMachineTest {
     assertThat(h.status.stepLabel).isEqualTo("2/2");
   }
 
+  /** Issue 8: a dryRun check is recorded in status but never fails a run or holds a step back. */
+  @Test
+  void aFailingDryRunCheckIsRecordedButNeverFailsTheRelease() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0), dryRun(result("p99-latency", Verdict.Fail, 9000.0)));
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.status.analysis).filteredOn(r -> r.metric.equals("p99-latency")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.dryRun).isTrue()).allSatisfy(r -> assertThat(r.verdict).isEqualTo(Verdict.Fail));
+  }
+
+  @Test
+  void aPolicyOfDryRunChecksOnlyAdvancesOnTime() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(dryRun(result("error-rate", Verdict.Inconclusive, null)));
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  private static dev.slipway.api.v1alpha1.AnalysisResult dryRun(dev.slipway.api.v1alpha1.AnalysisResult r) {
+    r.dryRun = true;
+    return r;
+  }
+
   @Test
   void dataThatNeverArrivesFailsTheReleaseAfterTheGracePeriod() {
     ReleaseHarness h = harness();
@@ -452,6 +482,151 @@ class ReleaseMachineTest {
     assertThat(after.statusChanged()).isFalse();
   }
 
+  /**
+   * Issue 8: a release that stored RolledBack but whose UpdateAlias never happened (operator
+   * stopped, throttled) is superseded: it still rolls back first, and finishes only once AWS shows
+   * the stable version, so the newer release, which waits for that finishTime, can start.
+   */
+  @Test
+  void supersedingAnUnconfirmedRollbackFinishesTheRollbackFirst() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
+    h.runFor(Duration.ofSeconds(15));
+    h.clock.advance(Duration.ofSeconds(5));
+    h.crashBeforeNextAliasCall = true;
+    h.reconcile();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.finishTime).isNull();
+    ReleaseMachine machine = new ReleaseMachine(h.clock);
+    ReleaseInput in = ReleaseInput.of("old", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_10);
+
+    Decision d = machine.supersede(in, "conversation-api-1-6-0");
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().finishTime).isNull();
+    h.clock.advance(Duration.ofSeconds(2));
+    Decision confirmed = machine.supersede(in.withStatus(d.status()).withObserved(STABLE), "conversation-api-1-6-0");
+    assertThat(confirmed.action()).isInstanceOf(Action.Done.class);
+    assertThat(confirmed.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(confirmed.status().finishTime).isEqualTo(T0.plusSeconds(22).toString());
+    assertThat(confirmed.events()).isEmpty();
+  }
+
+  /**
+   * A final phase whose alias cannot be reached any more (function or alias deleted, service gone:
+   * no observed alias) has nothing left to set: it finishes, so no newer release waits on it.
+   */
+  @Test
+  void anUnconfirmedFinalPhaseWithNoReachableAliasFinishes() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    h.controls = new Controls(false, false, true);
+    h.crashBeforeNextAliasCall = true;
+    h.reconcile();
+    assertThat(h.status.finishTime).isNull();
+    ReleaseInput in = ReleaseInput.of("old", 1, "fn", "prod", Controls.NONE, h.policy, h.status, null);
+
+    Decision d = new ReleaseMachine(h.clock).fail(in, "FunctionNotFound", "function fn does not exist");
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(d.status().finishTime).isEqualTo(T0.toString());
+    assertThat(d.status().message).contains("alias could not be reached");
+  }
+
+  /** Issue 8: a release deleted mid-canary restores the stable version first, as Flagger's revertOnDeletion. */
+  @Test
+  void aReleaseDeletedMidCanaryRollsBackBeforeItGoes() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    assertThat(h.alias).isEqualTo(AT_50);
+    ReleaseMachine machine = new ReleaseMachine(h.clock);
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_50);
+
+    Decision d = machine.delete(in);
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(d.status().reason).isEqualTo("Deleted");
+    assertThat(d.status().finishTime).isNull();
+    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(RolledBack);
+    Decision done = machine.delete(in.withStatus(d.status()).withObserved(STABLE));
+    assertThat(done.action()).isInstanceOf(Action.Done.class);
+    assertThat(done.status().finishTime).isNotNull();
+    assertThat(done.events()).isEmpty();
+  }
+
+  @Test
+  void aReleaseDeletedAfterItFinishedChangesNothing() {
+    ReleaseHarness h = harness();
+    h.runToEnd();
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AliasState.weighted("2", "3", 10));
+
+    Decision d = new ReleaseMachine(h.clock).delete(in);
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.statusChanged()).isFalse();
+  }
+
+  /**
+   * Issue 8: AccessDenied on the rollback's UpdateAlias. The release backs off exponentially (no
+   * call before each wait is over), then finishes with RollbackFailed saying what AWS shows and
+   * what a person must do.
+   */
+  @Test
+  void aRefusedRollbackBacksOffExponentiallyThenReportsRollbackFailed() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    ReleaseMachine machine = new ReleaseMachine(h.clock, 20, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", new Controls(false, false, true), h.policy, h.status, AT_10);
+    Decision d = machine.decide(in);
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    LambdaReleaseStatus st = d.status();
+    List<Duration> waits = new ArrayList<>();
+
+    for (int i = 0; i < ReleaseMachine.ALIAS_ATTEMPTS; i++) {
+      Decision refused = machine.aliasRefused(in.withStatus(st), "AccessDenied", "AccessDeniedException: not authorized");
+      st = refused.status();
+      if (refused.action() instanceof Action.Wait w) {
+        waits.add(w.delay());
+        h.clock.advance(w.delay().minusSeconds(1));
+        assertThat(machine.decide(in.withStatus(st)).action()).isEqualTo(new Action.Wait(Duration.ofSeconds(1)));
+        h.clock.advance(Duration.ofSeconds(1));
+        assertThat(machine.decide(in.withStatus(st)).action()).isEqualTo(new Action.SetAlias(STABLE));
+      } else {
+        assertThat(refused.action()).isInstanceOf(Action.Done.class);
+        assertThat(refused.events()).extracting(ReleaseEvent::reason).containsExactly("RollbackFailed");
+      }
+    }
+
+    assertThat(waits).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    assertThat(st.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(st.finishTime).isEqualTo(T0.plusSeconds(95).toString());
+    assertThat(st.observedAlias).isEqualTo("1 + 2@10%");
+    Condition failed = condition(st, "RollbackFailed");
+    assertThat(failed.getStatus()).isEqualTo("True");
+    assertThat(failed.getReason()).isEqualTo("AccessDenied");
+    assertThat(failed.getMessage()).contains("refused UpdateAlias to 1 6 times: AccessDeniedException").contains("the alias at 1 + 2@10%")
+        .contains("aws lambda update-alias --function-name nexus-prod-conversation-api --name prod --function-version 1")
+        .contains("lambda:UpdateAlias");
+    assertThat(condition(st, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(new ReleaseMachine(h.clock).decide(in.withStatus(st)).action()).isInstanceOf(Action.Done.class);
+  }
+
+  @Test
+  void aRefusedStepFailsTheReleaseAndTriesTheStableVersionAtOnce() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(35));
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_10);
+
+    Decision d = new ReleaseMachine(h.clock).aliasRefused(in, "AccessDenied", "AccessDeniedException: not authorized");
+
+    assertThat(d.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(d.status().reason).isEqualTo("AccessDenied");
+    assertThat(d.status().message).contains("AWS refused UpdateAlias");
+  }
+
   @Test
   void newerReleaseStartsFromTheAliasesPrimaryVersion() {
     ReleaseHarness h = harness();
@@ -473,6 +648,34 @@ class ReleaseMachineTest {
     assertThat(d.status().phase).isEqualTo(ReleasePhase.Failed);
     assertThat(d.status().reason).isEqualTo("FunctionNotFound");
     assertThat(condition(d.status(), "Degraded").getReason()).isEqualTo("FunctionNotFound");
+  }
+
+  /**
+   * Issue 8: the predecessor left the alias at 1 + 2@50% (it was superseded, which leaves the alias
+   * to its successor) and the successor fails before it has a canary version of its own (its policy
+   * or its artifact is missing). Failed means "stable, no weights" whoever set the weights.
+   */
+  @Test
+  void aSuccessorThatFailsBeforePublishingRemovesThePredecessorsWeights() {
+    MutableClock clock = new MutableClock(T0);
+    ReleaseMachine machine = new ReleaseMachine(clock);
+    ReleaseInput fresh = ReleaseInput.of("r2", 1, "fn", "prod", Controls.NONE, canary(true), null, AT_50);
+
+    Decision noPolicy = machine.fail(fresh, "PolicyNotFound", "CanaryPolicy ns/gone does not exist");
+    assertThat(noPolicy.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(noPolicy.status().stableVersion).isEqualTo("1");
+
+    Decision publishing = machine.decide(fresh);
+    assertThat(publishing.action()).isInstanceOf(Action.Publish.class);
+    Decision noCode = machine.fail(fresh.withStatus(publishing.status()), "CodeNotFound", "code s3://b/k does not exist");
+    assertThat(noCode.action()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(noCode.status().finishTime).isNull();
+
+    Decision done = machine.fail(fresh.withStatus(noCode.status()).withObserved(STABLE), "CodeNotFound", "code s3://b/k does not exist");
+    assertThat(done.action()).isInstanceOf(Action.Done.class);
+    assertThat(done.status().phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(done.status().canaryVersion).isNull();
+    assertThat(done.status().finishTime).isEqualTo(T0.toString());
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
@@ -20,6 +21,8 @@ import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.canary.AliasState;
+import dev.slipway.canary.ReleaseMachine;
+import dev.slipway.testing.AwsFaults;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.status.Reasons;
@@ -41,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -115,7 +119,7 @@ class LambdaReleaseReconcilerTest {
     String fn = unique("healthy");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
-    CanaryPolicy p = policy(ns, "fast", "1s", 2, 10, "4s", 50, "4s");
+    CanaryPolicy p = policy(ns, "fast", "10s", 2, 10, "4s", 50, "4s");
     ReleaseFixture.slack(client, p, slack.url("/services/T0/B0/hook").toString());
     client.resource(p).create();
     var aliases = aws.record(fn);
@@ -178,7 +182,7 @@ class LambdaReleaseReconcilerTest {
     String fn = unique("breach");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
-    CanaryPolicy p = policy(ns, "guarded", "1s", 2, 10, "30s", 50, "30s");
+    CanaryPolicy p = policy(ns, "guarded", "10s", 2, 10, "30s", 50, "30s");
     ReleaseFixture.slack(client, p, slack.url("/hook").toString());
     client.resource(p).create();
     var aliases = aws.record(fn);
@@ -201,10 +205,11 @@ class LambdaReleaseReconcilerTest {
       assertThat(r.value).isEqualTo(0.5);
       assertThat(r.step).isEqualTo("10% (1/2)");
     });
-    // The limit is reached by the second failed run; the rollback follows it within one interval.
+    // The second run, two intervals (10 s) into the 30 s step, reaches the limit; the rollback
+    // follows it at once.
     Instant limitReached = Instant.parse(fails.get(1).time);
     assertThat(Duration.between(limitReached, Instant.parse(s.finishTime))).isLessThanOrEqualTo(Duration.ofSeconds(1));
-    assertThat(Duration.between(Instant.parse(s.startTime), limitReached)).isLessThan(Duration.ofSeconds(10));
+    assertThat(Duration.between(Instant.parse(s.startTime), limitReached)).isLessThan(Duration.ofSeconds(25));
     assertThat(condition(s, "Degraded")).isEqualTo("True");
     assertThat(condition(s, "Ready")).isEqualTo("False");
 
@@ -221,7 +226,7 @@ class LambdaReleaseReconcilerTest {
     String fn = unique("nodata");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
-    client.resource(policy(ns, "blind", "1s", 2, 10, "3s", 50, "3s")).create();
+    client.resource(policy(ns, "blind", "10s", 2, 10, "3s", 50, "3s")).create();
     var aliases = aws.record(fn);
 
     client.resource(release(ns, "quiet", fn, v2, "blind")).create();
@@ -325,6 +330,103 @@ class LambdaReleaseReconcilerTest {
     assertThat(eventReasons(ns, "release-1")).contains("Superseded");
   }
 
+  // 5 (issue 8)
+  @Test
+  void aSuccessorThatFailsBeforePublishingLeavesTheAliasOnTheStableVersionWithoutWeights() {
+    String ns = kube.newNamespace("rel-successor");
+    String noCode = unique("successor-code");
+    String noPolicy = unique("successor-policy");
+    aws.function(noCode, noCode + "/v1.zip");
+    aws.function(noPolicy, noPolicy + "/v1.zip");
+    client.resource(policy(ns, "to-fifty", null, null, 10, "1s", 50, "120s")).create();
+    var codeAliases = aws.record(noCode);
+    var policyAliases = aws.record(noPolicy);
+    client.resource(release(ns, "code-1", noCode, aws.code(noCode + "/v2.zip", "v2"), "to-fifty")).create();
+    client.resource(release(ns, "policy-1", noPolicy, aws.code(noPolicy + "/v2.zip", "v2"), "to-fifty")).create();
+    awaitStep(ns, "code-1", 2);
+    awaitStep(ns, "policy-1", 2);
+
+    client.resource(release(ns, "code-2", noCode, CodeSource.s3(ReleaseFixture.BUCKET, noCode + "/missing.zip"), "to-fifty")).create();
+    client.resource(release(ns, "policy-2", noPolicy, aws.code(noPolicy + "/v3.zip", "v3"), "does-not-exist")).create();
+
+    assertThat(awaitFinished(ns, "code-1").phase).isEqualTo(ReleasePhase.Superseded);
+    assertThat(awaitFinished(ns, "policy-1").phase).isEqualTo(ReleasePhase.Superseded);
+    LambdaReleaseStatus code = awaitFinished(ns, "code-2");
+    assertThat(code.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(code.reason).isEqualTo("CodeNotFound");
+    assertThat(code.stableVersion).isEqualTo("1");
+    LambdaReleaseStatus pol = awaitFinished(ns, "policy-2");
+    assertThat(pol.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(pol.reason).isEqualTo("PolicyNotFound");
+    assertThat(codeAliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("1"));
+    assertThat(policyAliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("1"));
+  }
+
+  // 5 (issue 8): kubectl delete lr, an Argo CD prune, garbage collection of a deleted service's releases
+  @Test
+  void aReleaseDeletedMidCanaryPutsTheAliasBackOnTheStableVersionBeforeItGoes() {
+    String ns = kube.newNamespace("rel-deleted");
+    String fn = unique("deleted");
+    String vanished = unique("vanished");
+    aws.function(fn, fn + "/v1.zip");
+    aws.function(vanished, vanished + "/v1.zip");
+    client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    var aliases = aws.record(fn);
+    client.resource(release(ns, "deleted", fn, aws.code(fn + "/v2.zip", "v2"), "slow")).create();
+    client.resource(release(ns, "orphan", vanished, aws.code(vanished + "/v2.zip", "v2"), "slow")).create();
+    awaitStep(ns, "deleted", 1);
+    awaitStep(ns, "orphan", 1);
+
+    client.resources(LambdaRelease.class).inNamespace(ns).withName("deleted").delete();
+    // The function of the other one is deleted behind Slipway's back: its release must still go.
+    aws.aws.lambda().deleteFunction(r -> r.functionName(vanished));
+    client.resources(LambdaRelease.class).inNamespace(ns).withName("orphan").delete();
+
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName("deleted").get() == null);
+    assertThat(aliases.sequence()).containsExactly(AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"));
+    assertThat(eventReasons(ns, "deleted")).contains("Deleted");
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName("orphan").get() == null);
+  }
+
+  // 6 (issue 8): a terminal error on the alias call backs off, then says what a person must do
+  @Test
+  void anUpdateAliasAwsRefusesBacksOffThenReportsRollbackFailed() {
+    String ns = kube.newNamespace("rel-refused");
+    String fn = unique("refused");
+    aws.function(fn, fn + "/v1.zip");
+    client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    client.resource(release(ns, "refused", fn, aws.code(fn + "/v2.zip", "v2"), "slow")).create();
+    awaitStep(ns, "refused", 1);
+    Predicate<AwsFaults.Request> updateAlias = r -> r.method().equals("PUT") && r.path().endsWith("/functions/" + fn + "/aliases/" + ReleaseFixture.ALIAS);
+    AwsFaults.Fault denied = AwsFaults.shared().accessDenied(updateAlias, 1000);
+    try {
+      edit(ns, "refused", r -> r.getSpec().abort = true);
+
+      LambdaReleaseStatus s = awaitFinished(ns, "refused");
+
+      assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+      assertThat(condition(s, "RollbackFailed")).isEqualTo("True");
+      assertThat(condition(s, "Degraded")).isEqualTo("True");
+      String message = s.conditions.stream().filter(c -> c.getType().equals("RollbackFailed")).findFirst().orElseThrow().getMessage();
+      assertThat(message).contains("AccessDenied").contains("1 + 2@10%").contains("update-alias --function-name " + fn);
+      assertThat(s.observedAlias).isEqualTo("1 + 2@10%");
+      assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
+      // Exponential backoff (the test profile: 1 s doubling up to 4 s), a bounded number of attempts.
+      List<Instant> attempts = AwsFaults.shared().requests(updateAlias.and(r -> r.status() == 403)).stream().map(AwsFaults.Request::at).toList();
+      assertThat(denied.served()).isEqualTo(attempts.size()).isEqualTo(ReleaseMachine.ALIAS_ATTEMPTS);
+      for (int i = 2; i < attempts.size(); i++) {
+        assertThat(Duration.between(attempts.get(i - 1), attempts.get(i)))
+            .isGreaterThanOrEqualTo(Duration.between(attempts.get(i - 2), attempts.get(i - 1)).minusMillis(500));
+      }
+      assertThat(Duration.between(attempts.get(0), attempts.get(attempts.size() - 1))).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+      assertThat(events(ns, "refused")).anyMatch(e -> "Warning".equals(e.getType()) && "RollbackFailed".equals(e.getReason()));
+    } finally {
+      AwsFaults.shared().clearFaults();
+    }
+  }
+
   // 7
   @Test
   void allAtOnceSucceedsAtOnceAndTheLiveCodeIsNoChange() {
@@ -388,28 +490,11 @@ class LambdaReleaseReconcilerTest {
     aws.code(svc + "/1.zip", "one");
     CodeSource two = aws.code(svc + "/2.zip", "two");
     client.resource(policy(ns, "fast", null, null, 10, "2s", 50, "2s")).create();
-    ServerlessService service = new ServerlessService();
-    service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(ns).build());
-    ServerlessServiceSpec spec = new ServerlessServiceSpec();
-    spec.stage = "prod";
-    spec.region = ReleaseFixture.REGION;
-    spec.functions.add(ReleaseFixture.functionSpec("api", svc + "/1.zip", "fast"));
-    spec.functions.add(ReleaseFixture.functionSpec("worker", svc + "/1.zip", null));
-    service.setSpec(spec);
-    client.resource(service).create();
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      ServerlessService s = client.resource(service).get();
-      assertThat(s.getStatus()).isNotNull();
-      assertThat(s.getStatus().conditions).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-      assertThat(s.getStatus().functions).hasSize(2);
-    });
+    createService(ns, svc, ReleaseFixture.functionSpec("api", svc + "/1.zip", "fast"), ReleaseFixture.functionSpec("worker", svc + "/1.zip", null));
     String before = functionStatus(ns, svc, "api").aliasVersion;
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).isEmpty();
 
-    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).edit(s -> {
-      s.getSpec().functions.get(0).code = two;
-      return s;
-    });
+    editCode(ns, svc, two);
 
     LambdaRelease created = await().atMost(RELEASE_TIMEOUT).until(
         () -> client.resources(LambdaRelease.class).inNamespace(ns).list().getItems().stream().findFirst().orElse(null), r -> r != null);
@@ -435,6 +520,37 @@ class LambdaReleaseReconcilerTest {
     await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(functionStatus(ns, svc, "api").aliasVersion).isEqualTo(s.canaryVersion));
     // Only the changed function was released.
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(1);
+  }
+
+  // 8 (issue 8): a Git revert of the service's code releases the reverted code again
+  @Test
+  void revertingTheServicesCodeToAnEarlierReleasedArtifactReleasesItAgain() {
+    String ns = kube.newNamespace("rel-revert");
+    String svc = unique("revert");
+    aws.code(svc + "/0.zip", "zero");
+    CodeSource a = aws.code(svc + "/a.zip", "a");
+    CodeSource b = aws.code(svc + "/b.zip", "b");
+    createService(ns, svc, ReleaseFixture.functionSpec("api", svc + "/0.zip", null));
+    String alias = svc + "-prod-api";
+
+    editCode(ns, svc, a);
+    LambdaReleaseStatus releasedA = awaitFinished(ns, awaitRelease(ns, svc, a, 1).getMetadata().getName());
+    editCode(ns, svc, b);
+    LambdaReleaseStatus releasedB = awaitFinished(ns, awaitRelease(ns, svc, b, 2).getMetadata().getName());
+    assertThat(aws.alias(alias, "prod")).isEqualTo(AliasState.single(releasedB.canaryVersion));
+
+    editCode(ns, svc, a);
+
+    LambdaRelease revert = awaitRelease(ns, svc, a, 3);
+    LambdaReleaseStatus reverted = awaitFinished(ns, revert.getMetadata().getName());
+    assertThat(reverted.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(reverted.stableVersion).isEqualTo(releasedB.canaryVersion);
+    assertThat(reverted.canaryVersion).isNotEqualTo(releasedB.canaryVersion).isNotEqualTo(releasedA.stableVersion);
+    assertThat(aws.alias(alias, "prod")).isEqualTo(AliasState.single(reverted.canaryVersion));
+    assertThat(functionStatus(ns, svc, "api").release).isEqualTo(revert.getMetadata().getName());
+    // The service's next resyncs create nothing more.
+    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(15)).untilAsserted(
+        () -> assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(3));
   }
 
   // 9
@@ -605,6 +721,43 @@ class LambdaReleaseReconcilerTest {
   }
 
   // --- helpers
+
+  /** A ServerlessService (stage prod) of {@code functions}, once Ready. */
+  private void createService(String ns, String svc, FunctionSpec... functions) {
+    ServerlessService service = new ServerlessService();
+    service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(ns).build());
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.stage = "prod";
+    spec.region = ReleaseFixture.REGION;
+    spec.functions.addAll(List.of(functions));
+    service.setSpec(spec);
+    client.resource(service).create();
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      ServerlessService s = client.resource(service).get();
+      assertThat(s.getStatus()).isNotNull();
+      assertThat(s.getStatus().conditions).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+      assertThat(s.getStatus().functions).hasSize(functions.length);
+    });
+  }
+
+  /** Changes the code of the service's first function. */
+  private void editCode(String ns, String svc, CodeSource code) {
+    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).edit(s -> {
+      s.getSpec().functions.get(0).code = code;
+      return s;
+    });
+  }
+
+  /** Waits until the namespace holds {@code count} releases, the newest of them of {@code code}. */
+  private LambdaRelease awaitRelease(String ns, String svc, CodeSource code, int count) {
+    return await().atMost(RELEASE_TIMEOUT).until(() -> {
+      List<LambdaRelease> all = client.resources(LambdaRelease.class).inNamespace(ns).list().getItems();
+      return all.size() != count ? null : all.stream()
+          .max(java.util.Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp()))
+          .filter(r -> code.equals(r.getSpec().code))
+          .orElse(null);
+    }, r -> r != null);
+  }
 
   private dev.slipway.api.v1alpha1.FunctionStatus functionStatus(String ns, String svc, String fn) {
     return client.resources(ServerlessService.class).inNamespace(ns).withName(svc).get().getStatus().functions.stream()

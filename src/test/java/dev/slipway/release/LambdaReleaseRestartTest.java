@@ -31,6 +31,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,12 +92,10 @@ class LambdaReleaseRestartTest {
     String fn = unique("restart");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
-    admin.resource(policy(ns, "steps", "2s", 2, 10, "6s", 50, "6s")).create();
+    admin.resource(policy(ns, "steps", "10s", 2, 10, "15s", 50, "12s")).create();
     var aliases = aws.record(fn);
     pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
-    LambdaRelease r = release(ns, "resumed", fn, v2, "steps");
-    r.getMetadata().setLabels(java.util.Map.of(LABEL, "true"));
-    admin.resource(r).create();
+    admin.resource(labelled(release(ns, "resumed", fn, v2, "steps"))).create();
 
     // 1. Stopped once step 1 is set: the next operator carries on at step 1.
     Running first = start(ns, null);
@@ -149,8 +149,62 @@ class LambdaReleaseRestartTest {
     assertThat(messages.stream().filter(m -> m.startsWith("release of version 2"))).hasSize(1);
   }
 
+  /**
+   * Issue 8: the operator is killed after storing an abort's RolledBack and before the UpdateAlias
+   * that removes the canary's weight; then a newer release of the same alias arrives. The next
+   * operator must still finish the rollback (the older release supersedes nothing while its final
+   * alias action is pending), and the newer release must not wait for it forever.
+   */
+  @Test
+  void aRollbackStoredButNotAppliedIsFinishedBeforeTheNewerReleaseStarts() throws Exception {
+    String ns = kube.newNamespace("rel-unconfirmed");
+    String fn = unique("unconfirmed");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    CodeSource v3 = aws.code(fn + "/v3.zip", "v3");
+    admin.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    admin.resource(policy(ns, "fast", null, null, 10, "2s")).create();
+    var aliases = aws.record(fn);
+    admin.resource(labelled(release(ns, "first", fn, v2, "slow"))).create();
+
+    Running killed = start(ns, "Aborted");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10)));
+    admin.resources(LambdaRelease.class).inNamespace(ns).withName("first").edit(r -> {
+      r.getSpec().abort = true;
+      return r;
+    });
+    assertThat(killed.kill.killed.await(30, TimeUnit.SECONDS)).as("killed at the abort").isTrue();
+    LambdaReleaseStatus stored = status(ns, "first");
+    assertThat(stored.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(stored.finishTime).isNull();
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
+    killed.stop();
+
+    admin.resource(labelled(release(ns, "second", fn, v3, "fast"))).create();
+    start(ns, null);
+
+    LambdaReleaseStatus first = await().atMost(Duration.ofSeconds(30)).until(() -> status(ns, "first"), s -> s.finishTime != null);
+    assertThat(first.phase).isEqualTo(ReleasePhase.RolledBack);
+    LambdaReleaseStatus second = await().atMost(Duration.ofSeconds(40)).until(() -> status(ns, "second"), s -> s.finishTime != null);
+    assertThat(second.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(second.stableVersion).isEqualTo("1");
+    assertThat(Instant.parse(second.startTime)).isAfterOrEqualTo(Instant.parse(first.finishTime).truncatedTo(ChronoUnit.SECONDS));
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"),
+        AliasState.weighted("1", "3", 10), AliasState.single("3"));
+  }
+
+  private static LambdaRelease labelled(LambdaRelease r) {
+    r.getMetadata().setLabels(java.util.Map.of(LABEL, "true"));
+    return r;
+  }
+
   private LambdaReleaseStatus status(String ns) {
-    LambdaRelease r = admin.resources(LambdaRelease.class).inNamespace(ns).withName("resumed").get();
+    return status(ns, "resumed");
+  }
+
+  private LambdaReleaseStatus status(String ns, String name) {
+    LambdaRelease r = admin.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
     assertThat(r.getStatus()).isNotNull();
     return r.getStatus();
   }

@@ -28,6 +28,10 @@ public class AnalysisResult {
   @JsonPropertyDescription("Detail: the error, or why the data was inconclusive.")
   public String message;
 
+  /** The check is a dry run: recorded, never counted toward a verdict. */
+  @JsonPropertyDescription("True for a dryRun check: recorded here, never counted toward the run's verdict.")
+  public Boolean dryRun;
+
   public enum Verdict {
     Pass,
     Fail,

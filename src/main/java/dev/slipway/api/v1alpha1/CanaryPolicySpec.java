@@ -17,8 +17,8 @@ import java.util.List;
     message = "give either preset or steps",
     reason = "FieldValueInvalid")
 @ValidationRule(
-    value = "!has(self.steps) || self.steps.all(s, self.steps.exists_one(t, t.weight == s.weight))",
-    message = "step weights must differ from each other",
+    value = "!has(self.steps) || (self.steps.all(s, self.steps.exists_one(t, t.weight == s.weight)) && self.steps.map(s, s.weight).isSorted())",
+    message = "step weights must increase from each step to the next",
     reason = "FieldValueInvalid")
 public class CanaryPolicySpec {
 
@@ -29,7 +29,7 @@ public class CanaryPolicySpec {
   public Preset preset;
 
   @Size(max = 20)
-  @JsonPropertyDescription("Traffic steps in order: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
+  @JsonPropertyDescription("Traffic steps in order, weights increasing: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
   public List<Step> steps = new ArrayList<>();
 
   @JsonPropertyDescription("Checks run every interval during each pause; failureLimit consecutive failures roll the release back.")
@@ -74,9 +74,22 @@ public class CanaryPolicySpec {
 
   /** How traffic is judged. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.interval) || duration(self.interval) >= duration('" + Analysis.MIN_INTERVAL + "')",
+      message = "analysis interval must be at least " + Analysis.MIN_INTERVAL,
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "!has(self.metrics) || self.metrics.all(m, self.metrics.exists_one(n, n.name == m.name))",
+      message = "metric names must be unique",
+      reason = "FieldValueInvalid")
   public static class Analysis {
+    /** Shortest interval: CloudWatch needs a window of some seconds to have data at all. */
+    public static final String MIN_INTERVAL = "10s";
+    /** Most checks one run may make. */
+    public static final int MAX_METRICS = 20;
+
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("Time between analysis runs during a pause. Default 1m.")
+    @JsonPropertyDescription("Time between analysis runs during a pause, at least " + MIN_INTERVAL + ". Default 1m.")
     public String interval = "1m";
 
     @Min(1)
@@ -87,8 +100,8 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Whether a run with no data counts toward failureLimit. Default false: no data is inconclusive, never a pass, and blocks promotion until data arrives.")
     public Boolean inconclusiveIsFailure = false;
 
-    @Size(max = 20)
-    @JsonPropertyDescription("The checks; a run fails when any of them fails.")
+    @Size(max = MAX_METRICS)
+    @JsonPropertyDescription("The checks, at most " + MAX_METRICS + ", each with a unique name; a run fails when any of them fails.")
     public List<Metric> metrics = new ArrayList<>();
   }
 
@@ -104,6 +117,15 @@ public class CanaryPolicySpec {
     @Pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
     @JsonPropertyDescription("Name shown in analysis results.")
     public String name;
+
+    /**
+     * Measured and recorded, never judged: its results appear in status with {@code dryRun: true}
+     * but neither fail a run nor hold a step back (as Argo Rollouts' dry-run metrics), so a new
+     * check can be watched on real releases before it is trusted.
+     */
+    @JsonPropertyDescription("Measure and record this check but never let it fail the release or hold a step: its results appear in"
+        + " status.analysis with dryRun: true. For trying a new check on real releases before trusting it. Default false.")
+    public Boolean dryRun;
 
     @JsonPropertyDescription("Errors / Invocations of the canary version only (ExecutedVersion dimension).")
     public RateThreshold lambdaErrorRate;
@@ -131,8 +153,10 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Highest acceptable ratio, 0 to 1 (0.05 = 5 %).")
     public Double max;
 
+    /** The minimum sample size of the ratio: fewer requests in the window is inconclusive. */
     @Min(0)
-    @JsonPropertyDescription("Fewest requests in the window for a verdict; fewer is inconclusive. Default 1.")
+    @JsonPropertyDescription("Fewest requests in the window for a verdict; fewer is inconclusive (never a pass). At low traffic a"
+        + " 10 % canary may see almost nothing. Default 1.")
     public Integer minRequests;
   }
 
@@ -141,6 +165,15 @@ public class CanaryPolicySpec {
     @Min(1)
     @JsonPropertyDescription("Highest acceptable p99 duration in milliseconds.")
     public Integer maxMillis;
+
+    /**
+     * The minimum sample size: AWS routes alias weights probabilistically, and a p99 of a handful of
+     * invocations says nothing, so fewer canary invocations than this in the window is inconclusive.
+     */
+    @Min(0)
+    @JsonPropertyDescription("Fewest invocations of the canary version in the window for a verdict; fewer is inconclusive (never a pass)."
+        + " At low traffic a 10 % canary may see almost nothing. Absent: any Duration data in the window decides.")
+    public Integer minRequests;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

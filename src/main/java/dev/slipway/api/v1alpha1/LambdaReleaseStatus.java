@@ -34,6 +34,15 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("Percentage of the alias's traffic the canary version receives now, as set in AWS.")
   public Integer weight;
 
+  @JsonPropertyDescription("The alias as AWS last reported it, e.g. 1 + 2@10% (version 1, version 2 with 10 % of the traffic).")
+  public String observedAlias;
+
+  @JsonPropertyDescription("UpdateAlias calls of the final phase that AWS refused in a row; after a few the release gives up with the condition RollbackFailed.")
+  public Integer aliasAttempts;
+
+  @JsonPropertyDescription("When the final phase's refused UpdateAlias is tried again (RFC 3339), backing off exponentially.")
+  public String nextAliasAttemptTime;
+
   @JsonPropertyDescription("Index of the current step, 1-based; 0 before the first shift.")
   public Integer step;
 

@@ -41,12 +41,16 @@ public final class Analyzer {
   }
 
   private AnalysisResult runOne(Metric m, AnalysisContext ctx) {
+    AnalysisResult r;
     try {
-      return checkFor(m).check(ctx);
+      r = checkFor(m).check(ctx);
     } catch (RuntimeException e) {
       LOG.warnf("analysis check %s of %s could not run: %s", m.name, ctx.function(), AwsErrors.message(e));
-      return result(m.name, Verdict.Inconclusive, null, null, "check could not run: " + AwsErrors.message(e));
+      r = result(m.name, Verdict.Inconclusive, null, null, "check could not run: " + AwsErrors.message(e));
     }
+    // A dry-run check is measured and recorded; the release machine never counts it.
+    r.dryRun = Boolean.TRUE.equals(m.dryRun) ? Boolean.TRUE : null;
+    return r;
   }
 
   /** The check a policy metric describes (exactly one kind is set; the CRD schema enforces it). */
@@ -61,9 +65,13 @@ public final class Analyzer {
           m.apiGateway5xxRate.max, m.apiGateway5xxRate.minRequests);
     }
     if (m.lambdaDurationP99 != null) {
-      return new ThresholdCheck(m.name, statistics,
-          ctx -> new CloudWatchStatistics.Query("AWS/Lambda", "Duration", ctx.canaryDimensions(), "p99"),
-          null, m.lambdaDurationP99.maxMillis.doubleValue(), null);
+      double max = m.lambdaDurationP99.maxMillis.doubleValue();
+      var p99 = new ThresholdCheck(m.name, statistics,
+          ctx -> new CloudWatchStatistics.Query("AWS/Lambda", "Duration", ctx.canaryDimensions(), "p99"), null, max, null);
+      // Without minRequests no extra read: a p99 without Duration data is inconclusive already.
+      return m.lambdaDurationP99.minRequests == null ? p99
+          : new MinimumSample(m.name, "<= " + max, statistics, "AWS/Lambda", "Invocations", AnalysisContext::canaryDimensions,
+              m.lambdaDurationP99.minRequests, p99);
     }
     if (m.cloudWatch != null) {
       var c = m.cloudWatch;

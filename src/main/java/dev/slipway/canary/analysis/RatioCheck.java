@@ -33,7 +33,7 @@ final class RatioCheck implements MetricCheck {
     this.requests = requests;
     this.dimensions = dimensions;
     this.max = max;
-    this.minRequests = minRequests == null ? 1 : Math.max(1, minRequests);
+    this.minRequests = MinimumSample.atLeastOne(minRequests);
   }
 
   @Override
@@ -45,8 +45,7 @@ final class RatioCheck implements MetricCheck {
     }
     double total = sum(requests, dims, ctx);
     if (total < minRequests) {
-      return result(name, Verdict.Inconclusive, null, threshold,
-          String.format("%.0f %s in the window, %d needed for a verdict", total, requests, minRequests));
+      return MinimumSample.tooFew(name, threshold, total, requests, minRequests);
     }
     // With requests seen, a missing failure count means none were published: zero failures.
     double rate = sum(failures, dims, ctx) / total;

@@ -171,6 +171,41 @@ class AnalyzerMotoTest {
     assertThat(undecided.value).isEqualTo(2000.0);
   }
 
+  /** Issue 8: a p99 of a handful of canary invocations is no verdict. */
+  @Test
+  void durationP99OfFewerInvocationsThanMinRequestsIsInconclusive() {
+    putLambda("2", "Invocations", 5, now.minusSeconds(20));
+    putLambda("2", "Duration", 100, now.minusSeconds(20));
+    Metric m = metric("p99-latency");
+    m.lambdaDurationP99 = new CanaryPolicySpec.DurationThreshold();
+    m.lambdaDurationP99.maxMillis = 1000;
+    m.lambdaDurationP99.minRequests = 50;
+
+    AnalysisResult few = run(m);
+    putLambda("2", "Invocations", 100, now.minusSeconds(10));
+    AnalysisResult enough = run(m);
+
+    assertThat(few.verdict).isEqualTo(Verdict.Inconclusive);
+    assertThat(few.value).isNull();
+    assertThat(few.message).contains("5 Invocations in the window, 50 needed");
+    assertThat(enough.verdict).isEqualTo(Verdict.Pass);
+  }
+
+  @Test
+  void aDryRunCheckIsMeasuredAndMarkedAsDryRun() {
+    putLambda("2", "Invocations", 100, now.minusSeconds(20));
+    putLambda("2", "Errors", 50, now.minusSeconds(20));
+    Metric m = errorRate(0.05, null);
+    m.dryRun = true;
+
+    AnalysisResult r = run(m);
+
+    assertThat(r.verdict).isEqualTo(Verdict.Fail);
+    assertThat(r.value).isEqualTo(0.5);
+    assertThat(r.dryRun).isTrue();
+    assertThat(run(errorRate(0.05, null)).dryRun).isNull();
+  }
+
   @Test
   void durationP99WithNoDataIsInconclusive() {
     Metric m = metric("p99-latency");
