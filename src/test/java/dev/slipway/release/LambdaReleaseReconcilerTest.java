@@ -333,7 +333,7 @@ class LambdaReleaseReconcilerTest {
   // 5 (issue 8)
   @Test
   void aSuccessorThatFailsBeforePublishingLeavesTheAliasOnTheStableVersionWithoutWeights() {
-    String ns = kube.newNamespace("rel-successor");
+    String ns = releaseNamespace("rel-successor");
     String noCode = unique("successor-code");
     String noPolicy = unique("successor-policy");
     aws.function(noCode, noCode + "/v1.zip");
@@ -367,7 +367,7 @@ class LambdaReleaseReconcilerTest {
   // 5 (issue 8): kubectl delete lr, an Argo CD prune, garbage collection of a deleted service's releases
   @Test
   void aReleaseDeletedMidCanaryPutsTheAliasBackOnTheStableVersionBeforeItGoes() {
-    String ns = kube.newNamespace("rel-deleted");
+    String ns = releaseNamespace("rel-deleted");
     String fn = unique("deleted");
     String vanished = unique("vanished");
     aws.function(fn, fn + "/v1.zip");
@@ -393,7 +393,7 @@ class LambdaReleaseReconcilerTest {
   // 6 (issue 8): a terminal error on the alias call backs off, then says what a person must do
   @Test
   void anUpdateAliasAwsRefusesBacksOffThenReportsRollbackFailed() {
-    String ns = kube.newNamespace("rel-refused");
+    String ns = releaseNamespace("rel-refused");
     String fn = unique("refused");
     aws.function(fn, fn + "/v1.zip");
     client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
@@ -803,10 +803,7 @@ class LambdaReleaseReconcilerTest {
   }
 
   private void edit(String ns, String name, Consumer<LambdaRelease> change) {
-    client.resources(LambdaRelease.class).inNamespace(ns).withName(name).edit(r -> {
-      change.accept(r);
-      return r;
-    });
+    ReleaseFixture.edit(client, ns, name, change);
   }
 
   static String condition(LambdaReleaseStatus s, String type) {

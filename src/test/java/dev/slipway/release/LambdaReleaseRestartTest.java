@@ -158,6 +158,8 @@ class LambdaReleaseRestartTest {
   @Test
   void aRollbackStoredButNotAppliedIsFinishedBeforeTheNewerReleaseStarts() throws Exception {
     String ns = kube.newNamespace("rel-unconfirmed");
+    tenancyOf = ns;
+    Tenancies.allowFunctionReleases(admin, ns, ReleaseFixture.REGION);
     String fn = unique("unconfirmed");
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
@@ -169,10 +171,7 @@ class LambdaReleaseRestartTest {
 
     Running killed = start(ns, "Aborted");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10)));
-    admin.resources(LambdaRelease.class).inNamespace(ns).withName("first").edit(r -> {
-      r.getSpec().abort = true;
-      return r;
-    });
+    ReleaseFixture.edit(admin, ns, "first", r -> r.getSpec().abort = true);
     assertThat(killed.kill.killed.await(30, TimeUnit.SECONDS)).as("killed at the abort").isTrue();
     LambdaReleaseStatus stored = status(ns, "first");
     assertThat(stored.phase).isEqualTo(ReleasePhase.RolledBack);

@@ -192,6 +192,23 @@ final class ReleaseFixture implements AutoCloseable {
     policy.getSpec().notifications.slack.webhookSecretRef.key = "url";
   }
 
+  /** Changes a release's spec as a user would: again on a conflict with the operator's own writes (status, finalizer). */
+  static void edit(io.fabric8.kubernetes.client.KubernetesClient client, String ns, String name, java.util.function.Consumer<LambdaRelease> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(LambdaRelease.class).inNamespace(ns).withName(name).edit(r -> {
+          change.accept(r);
+          return r;
+        });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** A python function of a ServerlessService, its code at {@code key} of {@link #BUCKET}. */
   static FunctionSpec functionSpec(String name, String key, String policy) {
     FunctionSpec f = new FunctionSpec();
