@@ -3,6 +3,9 @@ package dev.slipway.config;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.ResourceLoop;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,12 +15,16 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
 
 /** The operator's shared services, built once from {@link SlipwayConfig}. */
 @ApplicationScoped
 public class OperatorBeans {
+
+  private static final Logger LOG = Logger.getLogger(OperatorBeans.class);
 
   @Produces
   @Singleton
@@ -47,9 +54,50 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
-  LeaderElectionConfiguration leaderElection(SlipwayConfig config) {
+  LeaderElectionConfiguration leaderElection(SlipwayConfig config, KubernetesClient client) {
     var le = config.leaderElection();
-    return new LeaderElectionConfiguration(le.leaseName(), le.leaseNamespace().orElse(null));
+    String namespace = le.leaseNamespace().orElse(client.getNamespace());
+    String identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("slipway") + "-" + UUID.randomUUID();
+    // JOSDK's own exit on losing the lease calls System.exit on the thread that stops leading, which
+    // during shutdown is Quarkus' shutdown hook: System.exit inside a shutdown hook waits for that
+    // very hook, so SIGTERM never finished. JOSDK also keeps the lease on stop, so the standby waited
+    // a whole lease duration. Here the lease is given up when leading stops, if it is still ours, and
+    // the exit runs on a thread of its own: during shutdown it only waits with the JVM; otherwise (the
+    // lease lost to another replica) it exits, so the pod restarts and stands by again.
+    return new LeaderElectionConfiguration(
+        le.leaseName(),
+        namespace,
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        identity,
+        new LeaderCallbacks(() -> {}, () -> {
+          releaseLease(client, namespace, le.leaseName(), identity);
+          exitAfterLosingTheLease();
+        }, leader -> {}),
+        false);
+  }
+
+  /** Hands the lease back (holder cleared, 1 s duration) if this replica still holds it; a conflict means it does not. */
+  private static void releaseLease(KubernetesClient client, String namespace, String name, String identity) {
+    try {
+      Lease lease = client.leases().inNamespace(namespace).withName(name).get();
+      if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+        return;
+      }
+      lease.getSpec().setHolderIdentity(null);
+      lease.getSpec().setLeaseDurationSeconds(1);
+      client.resource(lease).update();
+      LOG.infof("gave up the lease %s/%s", namespace, name);
+    } catch (RuntimeException e) {
+      LOG.warnf("could not give up the lease %s/%s (the standby takes over when it expires): %s", namespace, name, e.getMessage());
+    }
+  }
+
+  private static void exitAfterLosingTheLease() {
+    Thread exit = new Thread(() -> System.exit(1), "slipway-lost-lease-exit");
+    exit.setDaemon(true);
+    exit.start();
   }
 
   @Produces
