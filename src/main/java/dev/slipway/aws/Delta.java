@@ -10,6 +10,11 @@ public record Delta(List<Difference> differences) {
 
   /** One differing field: its path and both values, for status messages and events. */
   public record Difference(String path, Object desired, Object observed) {
+    /** A difference whose values must never reach status, events or logs: messages name the field only. */
+    public static Difference redacted(String path) {
+      return new Difference(path, REDACTED, REDACTED);
+    }
+
     @Override
     public String toString() {
       return path + ": " + observed + " -> " + desired;

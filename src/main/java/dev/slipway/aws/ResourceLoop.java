@@ -36,7 +36,6 @@ public final class ResourceLoop {
     Adopted,
     Updated,
     Unchanged,
-    Deleted,
     /** Still becoming ready: looked at again after {@link NotReady#retryAfter()}. */
     NotReady,
     Failed,
@@ -81,10 +80,6 @@ public final class ResourceLoop {
     /** Every resource converged: only then does the run know what the spec no longer wants. */
     public boolean complete() {
       return outcomes.stream().allMatch(Outcome::converged);
-    }
-
-    public boolean changedAnything() {
-      return outcomes.stream().anyMatch(o -> o.action() == Action.Created || o.action() == Action.Adopted || o.action() == Action.Updated);
     }
 
     /** The visible outputs of every converged resource, sorted by key. */

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Reads keys of Kubernetes Secrets in the reconciled object's namespace, for kinds whose desired
  * state holds a secret (a SecureString parameter). The value goes to AWS and nowhere else: kinds
- * change it through {@link Step#secret} steps, so it never reaches status, events or logs.
+ * name it in their steps only as a {@link Delta.Difference#redacted redacted} difference, so it
+ * never reaches status, events or logs.
  */
 @FunctionalInterface
 public interface SecretValues {

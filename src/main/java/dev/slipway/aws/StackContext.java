@@ -5,7 +5,6 @@ import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,11 +132,6 @@ public final class StackContext {
   /** The status entry the previous reconcile recorded, if any: tells adoption from a known resource. */
   public Optional<ManagedResource> previous(String kind, String name) {
     return Optional.ofNullable(previous.get(kind + "/" + name));
-  }
-
-  /** The entries the previous reconcile recorded for the given kinds, in their recorded order. */
-  public List<ManagedResource> previousOf(java.util.Set<String> kinds) {
-    return previous.values().stream().filter(r -> kinds.contains(r.kind)).toList();
   }
 
   /** What the previous reconcile recorded of a function (versions, alias, last code), if anything. */

@@ -27,11 +27,6 @@ public record Step(List<Difference> changes, Runnable action) {
     return new Step(changes.differences(), action);
   }
 
-  /** A step whose values must never reach status, events or logs: messages name the field only. */
-  public static Step secret(String path, Runnable action) {
-    return new Step(path, Delta.REDACTED, Delta.REDACTED, action);
-  }
-
   /** The field the step changes first, for messages. */
   public String path() {
     return changes.get(0).path();

@@ -7,7 +7,6 @@ import dev.slipway.aws.Planned;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**

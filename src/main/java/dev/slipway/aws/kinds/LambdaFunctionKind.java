@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.Architecture;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
@@ -40,8 +39,6 @@ import software.amazon.awssdk.services.lambda.model.InvalidParameterValueExcepti
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.PackageType;
 import software.amazon.awssdk.services.lambda.model.State;
-import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationRequest;
-import software.amazon.awssdk.services.lambda.model.VpcConfig;
 
 /**
  * A Lambda function of a service with its stage alias. Every change of code or configuration is
@@ -251,7 +248,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     // One step: configuration, code, version and alias changes depend on each other and run in order.
     // Environment values may be secrets: their step names the field only.
     Delta shown = new Delta(delta.differences().stream()
-        .map(x -> x.path().equals("environment") ? new Delta.Difference(x.path(), Delta.REDACTED, Delta.REDACTED) : x)
+        .map(x -> x.path().equals("environment") ? Delta.Difference.redacted(x.path()) : x)
         .toList());
     return List.of(Step.of(shown, () -> update(ctx, d, o, delta)));
   }

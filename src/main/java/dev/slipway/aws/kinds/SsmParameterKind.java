@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.ssm.model.Tag;
 /**
  * A Parameter Store parameter ({@code /<prefix>/<name>}): String and StringList values inline or
  * from a Secret, SecureString values only from a Secret. A secret value is compared by digest and
- * changed through a {@link Step#secret} step, so it reaches AWS and nothing else: not status, not
+ * changed through a step whose difference is {@link Delta.Difference#redacted redacted}, so it reaches AWS and nothing else: not status, not
  * events, not logs. Functions that name the parameter may read exactly it.
  */
 public final class SsmParameterKind implements AwsResourceKind<SsmParameterKind.Desired, SsmParameterKind.Observed> {
@@ -131,7 +131,7 @@ public final class SsmParameterKind implements AwsResourceKind<SsmParameterKind.
     boolean valueChanged = !d.digest().equals(o.valueDigest());
     List<Delta.Difference> changes = new ArrayList<>(delta.build().differences());
     if (valueChanged) {
-      changes.add(d.secret() ? new Delta.Difference("value", Delta.REDACTED, Delta.REDACTED) : new Delta.Difference("value", d.value(), o.plainValue() == null ? Delta.REDACTED : o.plainValue()));
+      changes.add(d.secret() ? Delta.Difference.redacted("value") : new Delta.Difference("value", d.value(), o.plainValue() == null ? Delta.REDACTED : o.plainValue()));
     }
     if (changes.isEmpty()) {
       return List.of();

@@ -15,7 +15,6 @@ import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.Tags;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
