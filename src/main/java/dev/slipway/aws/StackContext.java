@@ -115,6 +115,11 @@ public final class StackContext {
     return aws.target().region();
   }
 
+  /** The partition, region and account ARNs of this service's resources are built in. */
+  public PolicyStatement.Scope scope() {
+    return new PolicyStatement.Scope(region(), aws.accountId());
+  }
+
   /** The AWS name of a logical resource: {@code <prefix>-<logical>}. */
   public String physicalName(String logical) {
     return prefix + "-" + logical;

@@ -12,7 +12,7 @@ import dev.slipway.aws.StackContext;
 public record DesiredRole(String name, String physicalName, String policy) implements DesiredResource {
 
   public static DesiredRole of(StackContext ctx, FunctionSpec function) {
-    PolicyStatement.Scope scope = new PolicyStatement.Scope(ctx.region(), ctx.aws().accountId());
+    PolicyStatement.Scope scope = ctx.scope();
     return new DesiredRole(function.name, ctx.physicalName(function.name), ExecutionRolePolicy.document(ctx, scope, function));
   }
 }

@@ -2,6 +2,7 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec.TableAccess.Access;
+import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.StackContext;
@@ -82,8 +83,8 @@ final class FunctionPermissions {
     if (function.deadLetter != null && function.deadLetter.queueArn != null) {
       statements.add(new PolicyStatement("DeadLetterQueue", List.of("sqs:SendMessage"), List.of(function.deadLetter.queueArn)));
     } else if (function.deadLetter != null) {
-      ctx.spec().topics.stream().filter(t -> t.name.equals(function.deadLetter.topic)).findFirst().ifPresent(t ->
-          statements.add(new PolicyStatement("DeadLetterTopic", List.of("sns:Publish"), List.of(scope.arn("sns", t.physicalName(ctx.prefix()))))));
+      TopicSpec topic = SnsTopicKind.declared(ctx, function.deadLetter.topic, "function " + function.name + ", deadLetter");
+      statements.add(new PolicyStatement("DeadLetterTopic", List.of("sns:Publish"), List.of(SnsTopicKind.arn(ctx, scope, topic))));
     }
     return statements;
   }

@@ -1,10 +1,8 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
-import dev.slipway.aws.PolicyStatement;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.ParameterSpec;
-import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsErrors;
@@ -97,8 +95,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (f.deadLetter.queueArn != null) {
       return f.deadLetter.queueArn;
     }
-    TopicSpec topic = ctx.spec().topics.stream().filter(t -> t.name.equals(f.deadLetter.topic)).findFirst().orElseThrow();
-    return new PolicyStatement.Scope(ctx.region(), ctx.aws().accountId()).arn("sns", topic.physicalName(ctx.prefix()));
+    return SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, f.deadLetter.topic, "function " + f.name + ", deadLetter"));
   }
 
   /** The function's environment: its literal variables and the names and ARNs environmentFrom refers to. */
@@ -108,8 +105,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       if (source.table != null) {
         env.put(variable, ctx.physicalName(source.table));
       } else if (source.topic != null) {
-        TopicSpec topic = ctx.spec().topics.stream().filter(t -> t.name.equals(source.topic)).findFirst().orElseThrow();
-        env.put(variable, new PolicyStatement.Scope(ctx.region(), ctx.aws().accountId()).arn("sns", topic.physicalName(ctx.prefix())));
+        env.put(variable, SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, source.topic, "function " + f.name + ", environmentFrom " + variable)));
       } else {
         ParameterSpec parameter = ctx.spec().parameters.stream().filter(p -> p.name.equals(source.parameter)).findFirst().orElseThrow();
         env.put(variable, parameter.physicalName(ctx.prefix()));

@@ -87,7 +87,7 @@ public final class SnsTopicKind implements AwsResourceKind<SnsTopicKind.Desired,
 
   static Desired desired(StackContext ctx, TopicSpec t) {
     String physical = t.physicalName(ctx.prefix());
-    PolicyStatement.Scope scope = new PolicyStatement.Scope(ctx.region(), ctx.aws().accountId());
+    PolicyStatement.Scope scope = ctx.scope();
     String arn = scope.arn("sns", physical);
     return new Desired(t.name, physical, arn, Boolean.TRUE.equals(t.fifo), Boolean.TRUE.equals(t.contentBasedDeduplication), t.kmsMasterKeyId,
         policy(scope, arn, t.allowPublishFrom));
@@ -197,15 +197,25 @@ public final class SnsTopicKind implements AwsResourceKind<SnsTopicKind.Desired,
     List<String> topics = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     for (FunctionSpec.NamedRef access : function.topics) {
-      TopicSpec topic = ctx.spec().topics.stream().filter(t -> t.name.equals(access.name)).findFirst()
-          .orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC, "function " + function.name + " names topic " + access.name + ", which spec.topics does not declare"));
-      topics.add(scope.arn("sns", topic.physicalName(ctx.prefix())));
+      TopicSpec topic = declared(ctx, access.name, "function " + function.name);
+      topics.add(arn(ctx, scope, topic));
       // A customer managed key must let the publisher encrypt; the AWS managed alias needs no grant.
       if (topic.kmsMasterKeyId != null && topic.kmsMasterKeyId.startsWith("arn:")) {
         keys.add(topic.kmsMasterKeyId);
       }
     }
     return PolicyStatement.withKeys("SNSPublish", PUBLISH, topics, KMS_PUBLISH, keys);
+  }
+
+  /** The topic spec.topics declares as {@code name}; naming an undeclared one is a spec error of {@code referrer}. */
+  static TopicSpec declared(StackContext ctx, String name, String referrer) {
+    return ctx.spec().topics.stream().filter(t -> t.name.equals(name)).findFirst()
+        .orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC, referrer + " names topic " + name + ", which spec.topics does not declare"));
+  }
+
+  /** The ARN of a declared topic, known before the topic exists. */
+  static String arn(StackContext ctx, PolicyStatement.Scope scope, TopicSpec topic) {
+    return scope.arn("sns", topic.physicalName(ctx.prefix()));
   }
 
   private static void strings(ArrayNode array, List<String> values) {
