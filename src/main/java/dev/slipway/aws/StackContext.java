@@ -4,6 +4,7 @@ import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +61,7 @@ public final class StackContext {
     previousResources.forEach(r -> previous.put(r.key(), r));
     Map<String, FunctionStatus> fs = new LinkedHashMap<>();
     previousFunctions.forEach(f -> fs.put(f.name, f));
-    this.functions = Map.copyOf(fs);
+    this.functions = Collections.unmodifiableMap(fs);
     this.outputs = new ConcurrentHashMap<>();
     this.reads = new ConcurrentHashMap<>();
     this.secrets = secrets;
@@ -100,6 +101,11 @@ public final class StackContext {
 
   /** The ServerlessService this context works for, as the AWS call log names it. */
   public String owner() {
+    return owner(namespace, serviceName);
+  }
+
+  /** How the AWS call log names a ServerlessService. */
+  public static String owner(String namespace, String serviceName) {
     return "ServerlessService/" + namespace + "/" + serviceName;
   }
 

@@ -116,7 +116,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   }
 
   private static String owner(ServerlessService service) {
-    return "ServerlessService/" + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+    return StackContext.owner(service.getMetadata().getNamespace(), service.getMetadata().getName());
   }
 
   private UpdateControl<ServerlessService> reconcileService(ServerlessService service) {
@@ -128,24 +128,13 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
     List<String> problems = validator.validate(service);
     if (!problems.isEmpty()) {
-      String message = String.join("; ", problems);
-      if (!message.equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
-        events.warning(Reasons.INVALID_SPEC, message);
-      }
-      markTerminal(status, Reasons.INVALID_SPEC, message, generation);
-      metrics.reconciled("ServerlessService", Reasons.INVALID_SPEC);
-      return finish(service, old, status, null);
+      return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events);
     }
 
     var permit = permit(service);
     if (permit instanceof TenancyRules.Refused refused) {
-      if (!refused.message().equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
-        events.warning(Reasons.NOT_PERMITTED, refused.message());
-      }
-      markTerminal(status, Reasons.NOT_PERMITTED, refused.message(), generation);
-      metrics.reconciled("ServerlessService", Reasons.NOT_PERMITTED);
       // A tenancy change brings it back (TenancyWatch); nothing to retry until then.
-      return finish(service, old, status, null);
+      return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events);
     }
     AwsTarget target = ((TenancyRules.Permitted) permit).target();
 
@@ -200,6 +189,20 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       next = config.resyncPeriod();
     }
     return finish(service, old, status, next);
+  }
+
+  /**
+   * A spec or tenancy refusal: terminal, no AWS call, and one Warning event per new message (not one
+   * per resync). The service comes back when its spec or its tenancy changes.
+   */
+  private UpdateControl<ServerlessService> refuse(
+      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, String reason, String message, KubernetesEvents events) {
+    if (!message.equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
+      events.warning(reason, message);
+    }
+    markTerminal(status, reason, message, service.getMetadata().getGeneration());
+    metrics.reconciled("ServerlessService", reason);
+    return finish(service, old, status, null);
   }
 
   /**

@@ -130,7 +130,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on("LambdaRelease/" + name(release), () -> reconcileRelease(release, context).update());
+    return AwsCallRecorder.on(owner(release), () -> reconcileRelease(release, context).update());
   }
 
   /**
@@ -141,7 +141,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
    */
   @Override
   public DeleteControl cleanup(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on("LambdaRelease/" + name(release), () -> cleanupRelease(release, context));
+    return AwsCallRecorder.on(owner(release), () -> cleanupRelease(release, context));
+  }
+
+  /** How the AWS call log names a release. */
+  private static String owner(LambdaRelease release) {
+    return "LambdaRelease/" + name(release);
   }
 
   private DeleteControl cleanupRelease(LambdaRelease release, Context<LambdaRelease> context) {
