@@ -213,8 +213,8 @@ class LambdaReleaseReconcilerTest {
     assertThat(condition(s, "Degraded")).isEqualTo("True");
     assertThat(condition(s, "Ready")).isEqualTo("False");
 
-    assertThat(events(ns, "bad")).anyMatch(e -> "Warning".equals(e.getType()) && "AnalysisFailed".equals(e.getReason())
-        && e.getMessage().contains("error-rate = 0.5"));
+    awaitEvent(() -> assertThat(events(ns, "bad")).anyMatch(e -> "Warning".equals(e.getType()) && "AnalysisFailed".equals(e.getReason())
+        && e.getMessage().contains("error-rate = 0.5")));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(slackTexts()).anyMatch(t -> t.contains("bad rolled back")
         && t.contains("Failing check: error-rate = 0.5 (threshold <= 0.05)") && t.contains("Versions: stable 1, canary 2")));
   }
@@ -573,20 +573,20 @@ class LambdaReleaseReconcilerTest {
     assertThat(noFunction.reason).isEqualTo("FunctionNotFound");
     assertThat(noFunction.message).contains("does not exist");
     assertThat(condition(noFunction, "Degraded")).isEqualTo("True");
-    assertThat(events(ns, "no-function")).anyMatch(e -> "Warning".equals(e.getType()) && "FunctionNotFound".equals(e.getReason()));
+    awaitEvent(() -> assertThat(events(ns, "no-function")).anyMatch(e -> "Warning".equals(e.getType()) && "FunctionNotFound".equals(e.getReason())));
 
     LambdaReleaseStatus noPolicy = awaitFinished(ns, "no-policy");
     assertThat(noPolicy.phase).isEqualTo(ReleasePhase.Failed);
     assertThat(noPolicy.reason).isEqualTo("PolicyNotFound");
     assertThat(noPolicy.message).contains("does-not-exist");
-    assertThat(events(ns, "no-policy")).anyMatch(e -> "Warning".equals(e.getType()) && "PolicyNotFound".equals(e.getReason()));
+    awaitEvent(() -> assertThat(events(ns, "no-policy")).anyMatch(e -> "Warning".equals(e.getType()) && "PolicyNotFound".equals(e.getReason())));
 
     LambdaReleaseStatus noCode = awaitFinished(ns, "no-code");
     assertThat(noCode.phase).isEqualTo(ReleasePhase.Failed);
     assertThat(noCode.reason).isEqualTo("CodeNotFound");
     assertThat(noCode.message).contains("s3://" + ReleaseFixture.BUCKET + "/" + codeless + "/missing.zip").contains("does not exist");
     assertThat(noCode.canaryVersion).isNull();
-    assertThat(events(ns, "no-code")).anyMatch(e -> "Warning".equals(e.getType()) && noCode.reason.equals(e.getReason()));
+    awaitEvent(() -> assertThat(events(ns, "no-code")).anyMatch(e -> "Warning".equals(e.getType()) && noCode.reason.equals(e.getReason())));
 
     assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
     assertThat(aws.alias(codeless)).isEqualTo(AliasState.single("1"));
@@ -808,6 +808,11 @@ class LambdaReleaseReconcilerTest {
 
   static String condition(LambdaReleaseStatus s, String type) {
     return s.conditions.stream().filter(c -> type.equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse(null);
+  }
+
+  /** Events are written after the status that announces them: the test waits for them as a user's kubectl would. */
+  private static void awaitEvent(org.awaitility.core.ThrowingRunnable assertion) {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(assertion);
   }
 
   private List<Event> events(String ns, String name) {
