@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +57,11 @@ public final class ResourceLoop {
     public boolean converged() {
       return published != null;
     }
+
+    /** What the kind published, or recorded before it stopped not ready; null when neither. */
+    public Object facts() {
+      return published != null ? published.facts() : notReady != null ? notReady.facts() : null;
+    }
   }
 
   /** The outcome of a whole run, in dependency order. */
@@ -90,12 +97,22 @@ public final class ResourceLoop {
       return out;
     }
 
-    /** The facts converged resources of {@code kind} published, by logical name. */
+    /**
+     * The facts resources of {@code kind} published (converged ones) or recorded (ones that stopped
+     * {@link NotReady not ready} after a change), by logical name.
+     */
     public <T> Map<String, T> facts(String kind, Class<T> type) {
       Map<String, T> facts = new LinkedHashMap<>();
-      outcomes.stream().filter(o -> o.converged() && o.resource().kind.equals(kind) && type.isInstance(o.published().facts()))
-          .forEach(o -> facts.put(o.resource().name, type.cast(o.published().facts())));
+      outcomes.stream().filter(o -> o.resource().kind.equals(kind) && type.isInstance(o.facts()))
+          .forEach(o -> facts.put(o.resource().name, type.cast(o.facts())));
       return facts;
+    }
+
+    /** Logical names of the converged resources of {@code kind}. */
+    public Set<String> converged(String kind) {
+      Set<String> names = new LinkedHashSet<>();
+      outcomes.stream().filter(o -> o.converged() && o.resource().kind.equals(kind)).forEach(o -> names.add(o.resource().name));
+      return names;
     }
   }
 

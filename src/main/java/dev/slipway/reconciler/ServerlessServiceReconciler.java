@@ -148,7 +148,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
     status.resources = resources;
     status.functions = functions(service, ctx, result);
-    releases.release(service, status.functions, result.facts(LambdaFunctionKind.KIND, FunctionStatus.class).keySet(), events);
+    releases.release(service, status.functions, result.converged(LambdaFunctionKind.KIND), events);
     status.outputs = result.outputs();
 
     var failure = result.firstFailure().or(() -> deleteFailures.stream().findFirst());
@@ -206,13 +206,13 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   }
 
   /**
-   * The function entries of status, in spec order: what this run's converged functions published,
+   * The function entries of status, in spec order: what this run's functions published or recorded,
    * else what the previous status recorded (a function blocked this time keeps its versions).
    */
   private static List<FunctionStatus> functions(ServerlessService service, StackContext ctx, ResourceLoop.Result result) {
-    Map<String, FunctionStatus> converged = result.facts(LambdaFunctionKind.KIND, FunctionStatus.class);
+    Map<String, FunctionStatus> known = result.facts(LambdaFunctionKind.KIND, FunctionStatus.class);
     return service.getSpec().functions.stream()
-        .map(f -> Optional.ofNullable(converged.get(f.name)).or(() -> ctx.previousFunction(f.name).map(FunctionStatus::copy)).orElse(null))
+        .map(f -> Optional.ofNullable(known.get(f.name)).or(() -> ctx.previousFunction(f.name).map(FunctionStatus::copy)).orElse(null))
         .filter(java.util.Objects::nonNull)
         .toList();
   }

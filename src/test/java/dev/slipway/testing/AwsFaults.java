@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A test double for AWS failures: an HTTP proxy in front of the shared {@link MotoServer} that
@@ -33,7 +34,9 @@ import java.util.function.Predicate;
  * <p>Operations are recognised the way AWS protocols carry them: by method and path for the REST
  * protocols (Lambda: {@code POST /2015-03-31/functions} is CreateFunction), by the {@code
  * X-Amz-Target} header for JSON protocols (DynamoDB), and by {@code Action=} in the form body for
- * the query protocols (IAM, STS). It also keeps a journal of every request with its time, so tests
+ * the query protocols (IAM, STS). It can also let a request through to moto and {@link #rewrite}
+ * moto's answer, to play states moto never reports (a Lambda function still Pending or an update
+ * InProgress: moto applies everything at once). It also keeps a journal of every request with its time, so tests
  * can count attempts and measure the delay between them.
  */
 public final class AwsFaults {
@@ -47,6 +50,7 @@ public final class AwsFaults {
   private final URI upstream;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
   private final List<Request> journal = new CopyOnWriteArrayList<>();
 
   private AwsFaults(URI upstream) {
@@ -142,7 +146,34 @@ public final class AwsFaults {
     }
   }
 
+  /** Which of moto's answers to change how, how many more times. */
+  public static final class Rewrite {
+    private final Fault selector;
+    private final UnaryOperator<String> body;
+
+    private Rewrite(Predicate<Request> match, UnaryOperator<String> body, int times) {
+      this.selector = new Fault(match, 0, Map.of(), "", times);
+      this.body = body;
+    }
+
+    /** How many answers this rewrite has changed. */
+    public int served() {
+      return selector.served();
+    }
+  }
+
   // --- matchers ---
+
+  /** Lambda GetFunction of the function with this physical name. */
+  public static Predicate<Request> getFunction(String functionName) {
+    return rest("GET", "/2015-03-31/functions/" + functionName);
+  }
+
+  /** Requests matching {@code match} that come after a request matching {@code earlier}, counted from now. */
+  public Predicate<Request> after(Predicate<Request> earlier, Predicate<Request> match) {
+    int from = journal.size();
+    return r -> match.test(r) && journal.stream().skip(from).anyMatch(earlier);
+  }
 
   /** A REST-protocol call (Lambda, API Gateway) by method and exact path. */
   public static Predicate<Request> rest(String method, String path) {
@@ -185,14 +216,25 @@ public final class AwsFaults {
         "{\"Type\":\"User\",\"message\":\"injected: User is not authorized to perform this action\"}", times));
   }
 
+  /**
+   * Lets matching requests reach moto {@code times} times and answers with moto's response body
+   * changed by {@code body} (status and headers as moto sent them).
+   */
+  public Rewrite rewrite(Predicate<Request> match, UnaryOperator<String> body, int times) {
+    Rewrite r = new Rewrite(match, body, times);
+    rewrites.add(r);
+    return r;
+  }
+
   private Fault add(Fault f) {
     faults.add(f);
     return f;
   }
 
-  /** Removes every fault; requests reach moto again. */
+  /** Removes every fault and rewrite; requests reach moto again and its answers go back unchanged. */
   public void clearFaults() {
     faults.clear();
+    rewrites.clear();
   }
 
   /** Every request seen so far, oldest first. */
@@ -250,6 +292,10 @@ public final class AwsFaults {
         }
       });
       byte[] answer = response.body();
+      Rewrite rewrite = rewrites.stream().filter(w -> w.selector.take(seen)).findFirst().orElse(null);
+      if (rewrite != null) {
+        answer = rewrite.body.apply(new String(answer, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+      }
       boolean empty = answer.length == 0 || exchange.getRequestMethod().equals("HEAD");
       exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : answer.length);
       if (!empty) {

@@ -27,9 +27,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.Architecture;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
@@ -73,6 +75,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * @param alias the stage alias, null when it does not exist
    * @param provisionedConcurrency requested on the alias, null when none
    * @param publishedVersion a version known to hold exactly $LATEST, null when not known
+   * @param latestCode the code source known to be in $LATEST (Slipway's record, still matching its
+   *     CodeSha256, or a version published of it), null when not known
    */
   public record Observed(
       FunctionConfiguration configuration,
@@ -80,7 +84,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       Integer reservedConcurrency,
       AliasRouting alias,
       Integer provisionedConcurrency,
-      String publishedVersion) {}
+      String publishedVersion,
+      String latestCode) {}
 
   @Override
   public KindInfo info() {
@@ -153,7 +158,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Optional.of(observe(ctx, d, ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName())), null));
+    return Optional.of(observe(ctx, d, null));
   }
 
   /** Lambda is still creating or updating the function: changes and releases wait until it is done. */
@@ -169,24 +174,32 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return Optional.empty();
   }
 
-  private Observed observe(StackContext ctx, Desired d, GetFunctionResponse f, String publishedVersion) {
+  /** Reads the function; {@code uploaded}, when not null, is the code this reconcile just put into $LATEST. */
+  private Observed observe(StackContext ctx, Desired d, String uploaded) {
     LambdaClient lambda = ctx.aws().lambda();
+    GetFunctionResponse f = lambda.getFunction(r -> r.functionName(d.physicalName()));
     LambdaVersions versions = new LambdaVersions(lambda);
     AliasRouting alias = versions.readAlias(d.physicalName(), ctx.stage()).orElse(null);
     Integer provisioned = alias == null ? null : provisionedConcurrency(lambda, d.physicalName(), ctx.stage());
     FunctionConfiguration c = f.configuration();
     Optional<FunctionStatus> before = ctx.previousFunction(d.name());
-    if (publishedVersion == null) {
-      if (before.filter(s -> holdsLatest(s, d, c)).isPresent()) {
-        publishedVersion = before.get().publishedVersion;
-      } else {
-        // No record of what $LATEST holds (adoption, lost status) or it changed since: a version we
-        // published of the spec's code with this configuration and $LATEST's checksum proves it.
-        publishedVersion = versions.findVersionOf(d.physicalName(), d.spec().code, c).map(FunctionConfiguration::version).orElse(null);
-      }
+    String publishedVersion;
+    if (before.filter(s -> holdsLatest(s, d, c)).isPresent()) {
+      publishedVersion = before.get().publishedVersion;
+    } else {
+      // No record of what $LATEST holds (adoption, lost status) or it changed since: a version we
+      // published of the spec's code with this configuration and $LATEST's checksum proves it.
+      publishedVersion = versions.findVersionOf(d.physicalName(), d.spec().code, c).map(FunctionConfiguration::version).orElse(null);
+    }
+    String latestCode = uploaded;
+    if (latestCode == null && publishedVersion != null) {
+      latestCode = d.spec().code.describe();
+    }
+    if (latestCode == null) {
+      latestCode = before.filter(s -> s.code != null && Objects.equals(s.codeSha256, c.codeSha256())).map(s -> s.code).orElse(null);
     }
     Integer reserved = f.concurrency() == null ? null : f.concurrency().reservedConcurrentExecutions();
-    return new Observed(c, f.tags() == null ? Map.of() : f.tags(), reserved, alias, provisioned, publishedVersion);
+    return new Observed(c, f.tags() == null ? Map.of() : f.tags(), reserved, alias, provisioned, publishedVersion, latestCode);
   }
 
   /** Whether the last converge recorded exactly this code and configuration, so its published version holds $LATEST. */
@@ -203,10 +216,14 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         .orElse(null);
   }
 
+  /**
+   * Creates the function, unpublished: the steps {@link #compare} then finds (a version of $LATEST,
+   * the alias, concurrency) finish it in the same reconcile, or in a later one when Lambda is still
+   * creating it.
+   */
   @Override
   public Observed create(StackContext ctx, Desired d) {
     LambdaClient lambda = ctx.aws().lambda();
-    LambdaVersions versions = new LambdaVersions(lambda);
     String name = d.physicalName();
     FunctionSpec s = d.spec();
     CreateFunctionRequest.Builder request =
@@ -221,18 +238,26 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
             .tags(ctx.tags())
             .publish(false);
     FunctionSettings.create(request, d);
-    withRole(() -> lambda.createFunction(request.build()));
-    FunctionConfiguration latest = versions.awaitActive(name);
-    LambdaVersions.verifyChecksum(name, s.code, latest);
-    if (s.reservedConcurrency != null) {
-      putReservedConcurrency(lambda, name, s.reservedConcurrency);
+    CreateFunctionResponse created = withRole(() -> lambda.createFunction(request.build()));
+    LambdaVersions.verifyChecksum(name, s.code, created.codeSha256());
+    if (created.state() != State.ACTIVE) {
+      throw NotReady.awaiting("function " + name + " is being created", BUSY).recording(uploaded(ctx, d, created.functionArn(), created.codeSha256()));
     }
-    String version = versions.publish(name, s.code, latest);
-    versions.createAlias(name, ctx.stage(), version);
-    if (s.provisionedConcurrency != null) {
-      putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
-    }
-    return reread(ctx, d, version);
+    return observe(ctx, d, s.code.describe());
+  }
+
+  /**
+   * The status entry once $LATEST holds the spec's code with checksum {@code codeSha256} and no
+   * version of it is published yet: what the next reconcile resumes from.
+   */
+  private static FunctionStatus uploaded(StackContext ctx, Desired d, String functionArn, String codeSha256) {
+    FunctionStatus status = ctx.previousFunction(d.name()).map(FunctionStatus::copy).orElseGet(FunctionStatus::new);
+    status.name = d.name();
+    status.functionArn = functionArn;
+    status.code = d.spec().code.describe();
+    status.codeSha256 = codeSha256;
+    status.publishedVersion = null;
+    return status;
   }
 
   @Override
@@ -261,7 +286,12 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         // During a release's weighted steps the release keeps provisioned concurrency on the stable
         // version (AWS refuses it on a weighted alias) and puts it back on the alias at the end.
         .compare("provisionedConcurrency", s.provisionedConcurrency, o.alias() != null && o.alias().weighted() ? s.provisionedConcurrency : o.provisionedConcurrency());
-    codeDrift(ctx.previousFunction(d.name()).orElse(null), d, o).ifPresent(observed -> delta.add("code", s.code.describe(), observed));
+    codeDrift(d, o).ifPresent(observed -> delta.add("code", s.code.describe(), observed));
+    Delta changes = delta.build();
+    if (o.publishedVersion() == null && !changesVersion(changes)) {
+      // $LATEST is as the spec wants but unpublished: a reconcile stopped after the upload.
+      delta.add("publishedVersion", "a version of $LATEST", null);
+    }
     if (o.alias() == null) {
       delta.add("alias", ctx.stage(), null);
     }
@@ -270,25 +300,26 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   /**
    * What $LATEST holds when it is not the spec's code, else empty. Slipway's record of the code it
-   * last applied tells a new code source; a different CodeSha256 in AWS means someone uploaded code
-   * behind our back.
+   * last applied tells a new code source; a CodeSha256 that matches neither that record nor a version
+   * Slipway published means someone uploaded code behind our back.
    */
-  private static Optional<String> codeDrift(FunctionStatus status, Desired d, Observed o) {
+  private static Optional<String> codeDrift(Desired d, Observed o) {
     String sha = o.configuration().codeSha256();
     String pinned = d.spec().code.sha256;
     if (pinned != null && !pinned.equals(sha)) {
       return Optional.of("CodeSha256 " + sha);
     }
-    if (status == null || status.code == null) {
-      return o.publishedVersion() == null ? Optional.of("unknown code with CodeSha256 " + sha) : Optional.empty();
+    if (o.latestCode() == null) {
+      return Optional.of("unknown code with CodeSha256 " + sha);
     }
-    if (!status.code.equals(d.spec().code.describe())) {
-      return Optional.of(status.code);
-    }
-    return Objects.equals(status.codeSha256, sha) ? Optional.empty() : Optional.of("CodeSha256 " + sha + " (applied " + status.codeSha256 + ")");
+    return o.latestCode().equals(d.spec().code.describe()) ? Optional.empty() : Optional.of(o.latestCode());
   }
 
-  /** Runs what {@code delta} names, in the order Lambda needs: configuration, code, version, concurrency, alias. */
+  /**
+   * Runs what {@code delta} names, in the order Lambda needs: configuration, code, version,
+   * concurrency, alias. Lambda applies configuration and code asynchronously; while it does, the
+   * function is not ready and the rest waits for a later reconcile (nothing here sleeps).
+   */
   private void update(StackContext ctx, Desired d, Observed o, Delta delta) {
     if (delta.differsAt("packageType")) {
       throw SlipwayException.terminal("PackageTypeImmutable",
@@ -299,42 +330,58 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     LambdaVersions versions = new LambdaVersions(lambda);
     String name = d.physicalName();
     FunctionSpec s = d.spec();
+    // readiness() held the function while an update was in progress, so none is now.
     FunctionConfiguration latest = o.configuration();
-    if (latest.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
-      latest = versions.awaitUpdated(name);
-    }
     boolean configurationChanged = FunctionSettings.anyDiffers(delta);
     if (configurationChanged) {
       withRole(() -> lambda.updateFunctionConfiguration(FunctionSettings.update(d, delta)));
-      latest = versions.awaitUpdated(name);
+      latest = settled(lambda, name, "updating its configuration", null);
     }
     boolean codeChanged = delta.differsAt("code") || delta.differsAt("architecture");
     if (codeChanged) {
       // Architectures is a parameter of UpdateFunctionCode, not of UpdateFunctionConfiguration.
-      latest = versions.uploadCode(name, s.code, delta.differsAt("architecture") ? Architecture.fromValue(s.architecture.name()) : null);
+      String sha = versions.startUpload(name, s.code, delta.differsAt("architecture") ? Architecture.fromValue(s.architecture.name()) : null);
+      latest = settled(lambda, name, "updating its code", uploaded(ctx, d, latest.functionArn(), sha));
     }
-    String published = configurationChanged || codeChanged ? versions.publish(name, s.code, latest) : o.publishedVersion();
+    String published = changesVersion(delta) || o.publishedVersion() == null ? versions.publish(name, s.code, latest) : o.publishedVersion();
     if (delta.differsAt("reservedConcurrency")) {
       putReservedConcurrency(lambda, name, s.reservedConcurrency);
     }
     if (o.alias() == null) {
-      versions.createAlias(name, ctx.stage(), aliasTarget(ctx, d, versions, published, latest));
+      versions.createAlias(name, ctx.stage(), aliasTarget(ctx, d, versions, published));
     }
     if (delta.differsAt("provisionedConcurrency")) {
       putProvisionedConcurrency(lambda, name, ctx.stage(), s.provisionedConcurrency);
     }
   }
 
+  /** Whether {@code delta} changes what $LATEST holds, so that a new version must be published. */
+  private static boolean changesVersion(Delta delta) {
+    return FunctionSettings.anyDiffers(delta) || delta.differsAt("code") || delta.differsAt("architecture");
+  }
+
+  /**
+   * $LATEST after an update Lambda applies asynchronously: NotReady while it is still in progress
+   * (carrying {@code recorded}, what the next reconcile resumes from), terminal when it failed.
+   */
+  private static FunctionConfiguration settled(LambdaClient lambda, String name, String doing, FunctionStatus recorded) {
+    FunctionConfiguration c = lambda.getFunction(r -> r.functionName(name)).configuration();
+    if (c.lastUpdateStatus() == LastUpdateStatus.FAILED) {
+      throw SlipwayException.terminal("FunctionUpdateFailed", name + ": " + c.lastUpdateStatusReason());
+    }
+    if (c.lastUpdateStatus() == LastUpdateStatus.IN_PROGRESS) {
+      throw NotReady.awaiting("function " + name + " is " + doing, BUSY).recording(recorded);
+    }
+    return c;
+  }
+
   /**
    * Where a missing alias goes: the version it last pointed at, so a release in flight is not undone,
    * else the version of the current code and configuration.
    */
-  private static String aliasTarget(StackContext ctx, Desired d, LambdaVersions versions, String published, FunctionConfiguration latest) {
+  private static String aliasTarget(StackContext ctx, Desired d, LambdaVersions versions, String published) {
     String remembered = ctx.previousFunction(d.name()).map(f -> f.aliasVersion).orElse(null);
-    if (remembered != null && versions.versionExists(d.physicalName(), remembered)) {
-      return remembered;
-    }
-    return published != null ? published : versions.publish(d.physicalName(), d.spec().code, latest);
+    return remembered != null && versions.versionExists(d.physicalName(), remembered) ? remembered : published;
   }
 
 
@@ -370,19 +417,15 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * A role IAM created seconds ago is not yet assumable by Lambda ("cannot be assumed"): IAM is
    * eventually consistent, so that is worth a retry, unlike other invalid parameters.
    */
-  private static void withRole(Runnable call) {
+  private static <T> T withRole(Supplier<T> call) {
     try {
-      call.run();
+      return call.get();
     } catch (InvalidParameterValueException e) {
       if (AwsErrors.message(e).contains("cannot be assumed")) {
         throw NotReady.awaiting("the execution role is not assumable yet (IAM is eventually consistent): " + AwsErrors.message(e), BUSY);
       }
       throw e;
     }
-  }
-
-  private Observed reread(StackContext ctx, Desired d, String publishedVersion) {
-    return observe(ctx, d, ctx.aws().lambda().getFunction(r -> r.functionName(d.physicalName())), publishedVersion);
   }
 
   @Override

@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.lambda.model.Architecture;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
-import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeRequest;
 import software.amazon.awssdk.services.lambda.waiters.LambdaWaiter;
 
@@ -130,14 +129,26 @@ public final class LambdaVersions {
     if (found.isPresent()) {
       return found.get().version();
     }
-    return publish(function, code, uploadCode(function, code, null));
+    return publish(function, code, uploadCode(function, code));
   }
 
   /**
-   * Puts {@code code} into $LATEST (with {@code architecture}, which only UpdateFunctionCode can change;
-   * null keeps it), waits for the update to finish and checks the pinned checksum.
+   * Puts {@code code} into $LATEST and, for a release on the release engine's own worker, waits for
+   * the update to finish. The function kind does not wait: it uses {@link #startUpload}.
    */
-  public FunctionConfiguration uploadCode(String function, CodeSource code, Architecture architecture) {
+  public FunctionConfiguration uploadCode(String function, CodeSource code) {
+    startUpload(function, code, null);
+    return awaitUpdated(function);
+  }
+
+  /**
+   * Starts putting {@code code} into $LATEST (with {@code architecture}, which only UpdateFunctionCode
+   * can change; null keeps it) and checks the pinned checksum against what Lambda received. Lambda
+   * may still be applying the update when this returns.
+   *
+   * @return the CodeSha256 of the uploaded code
+   */
+  public String startUpload(String function, CodeSource code, Architecture architecture) {
     UpdateFunctionCodeRequest.Builder request = UpdateFunctionCodeRequest.builder().functionName(function);
     if (code.imageUri != null) {
       request.imageUri(code.imageUri);
@@ -147,25 +158,18 @@ public final class LambdaVersions {
     if (architecture != null) {
       request.architectures(architecture);
     }
-    lambda.updateFunctionCode(request.build());
-    FunctionConfiguration after = awaitUpdated(function);
-    verifyChecksum(function, code, after);
-    return after;
+    String sha = lambda.updateFunctionCode(request.build()).codeSha256();
+    verifyChecksum(function, code, sha);
+    return sha;
   }
 
   /** Fails terminally when the code source pins a sha256 that Lambda's CodeSha256 does not match. */
-  public static void verifyChecksum(String function, CodeSource code, FunctionConfiguration c) {
-    if (code.sha256 != null && !code.sha256.equals(c.codeSha256())) {
+  public static void verifyChecksum(String function, CodeSource code, String codeSha256) {
+    if (code.sha256 != null && !code.sha256.equals(codeSha256)) {
       throw SlipwayException.terminal(
           "CodeChecksumMismatch",
-          "code " + code.describe() + " of " + function + " has CodeSha256 " + c.codeSha256() + ", the spec expects " + code.sha256);
+          "code " + code.describe() + " of " + function + " has CodeSha256 " + codeSha256 + ", the spec expects " + code.sha256);
     }
-  }
-
-  /** Waits until the function is Active after CreateFunction; State Failed is terminal. */
-  public FunctionConfiguration awaitActive(String function) {
-    return await(function, w -> w.waitUntilFunctionActiveV2(r -> r.functionName(function)),
-        c -> c.state() == State.FAILED, "FunctionCreateFailed", FunctionConfiguration::stateReason);
   }
 
   /** Waits until the last update is no longer InProgress; LastUpdateStatus Failed is terminal. */

@@ -62,7 +62,7 @@ class LambdaFunctionKindTest {
   @Test
   void createsTheFunctionPublishesVersionOneAndPointsTheStageAliasAtIt() {
     assertThat(only(stack.converge()).action()).isEqualTo(Action.Created);
-    assertThat(stack.mutatingCalls()).containsExactly("CreateFunction", "PutFunctionConcurrency", "PublishVersion", "CreateAlias");
+    assertThat(stack.mutatingCalls()).containsExactly("CreateFunction", "PublishVersion", "PutFunctionConcurrency", "CreateAlias");
 
     GetFunctionResponse f = function();
     FunctionConfiguration c = f.configuration();
