@@ -62,6 +62,14 @@ public interface AwsResourceKind<D extends DesiredResource, O> {
   /** The id status records, the outputs dependents and users see, and kind facts. */
   Published publish(StackContext ctx, D desired, O observed);
 
+  /**
+   * The tags that say whose the resource a status entry names is, read right before it is deleted,
+   * so that a status entry alone (which anyone allowed to patch status can write) never steers a
+   * deletion: the resource's own tags or, for a kind owned through its parent, the parent's. Empty
+   * when nothing of the resource is left to delete; a NotFound error thrown here means the same.
+   */
+  Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource);
+
   /** Deletes the resource a status entry names. A NotFound error thrown here counts as deleted. */
   void delete(StackContext ctx, ManagedResource resource);
 

@@ -296,6 +296,17 @@ public final class ResourceLoop {
     return new Outcome(entry, Action.Blocked, Delta.none(), null, null, null, List.copyOf(roots));
   }
 
+  /** Why tags read from AWS do not make a resource this service's; empty when they do. */
+  private static Optional<String> notOwned(StackContext ctx, Map<String, String> tags) {
+    String owner = tags.get(Tags.SERVICE);
+    if (ctx.tags().get(Tags.SERVICE).equals(owner)) {
+      return Optional.empty();
+    }
+    return Optional.of(owner == null
+        ? "it carries no " + Tags.SERVICE + " tag, so it is not this service's"
+        : "it belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + ")");
+  }
+
   private static Outcome cycle(StackContext ctx, Planned<?, ?> p) {
     IllegalStateException e = new IllegalStateException(p.key() + " is part of a dependency cycle: " + p.dependsOn());
     ManagedResource entry = new ManagedResource(p.kind().info().name(), p.name(), p.physicalName(), previousId(ctx, p), State.Failed, "InternalError: " + e.getMessage());
@@ -308,8 +319,9 @@ public final class ResourceLoop {
 
   /**
    * Deletes the given status entries, last first (status lists resources in dependency order, so
-   * this is the reverse of creation). NotFound counts as deleted. Returns the entries that could not
-   * be deleted, with their error.
+   * this is the reverse of creation). NotFound counts as deleted. A resource whose tags (or its
+   * parent's) do not name this service is not deleted, whatever status says: a Warning event names
+   * it and the service lets go of it. Returns the entries that could not be deleted, with their error.
    */
   public List<Outcome> deleteAll(StackContext ctx, List<ManagedResource> entries, Map<String, AwsResourceKind<?, ?>> kinds, EventSink events) {
     List<Outcome> failures = new ArrayList<>();
@@ -321,10 +333,18 @@ public final class ResourceLoop {
       }
       StackContext regional = kind.info().region() == null ? ctx : ctx.inRegion(kind.info().region());
       try {
-        AwsCallRecorder.on(ctx.owner(), () -> {
-          AwsErrors.ignoreNotFound(() -> kind.delete(regional, r));
-          return null;
+        Optional<String> notOwned = AwsCallRecorder.on(ctx.owner(), () -> {
+          Optional<Map<String, String>> tags = AwsErrors.unlessNotFound(() -> kind.ownerTags(regional, r)).flatMap(t -> t);
+          Optional<String> refusal = tags.flatMap(t -> notOwned(ctx, t));
+          if (tags.isPresent() && refusal.isEmpty()) {
+            AwsErrors.ignoreNotFound(() -> kind.delete(regional, r));
+          }
+          return refusal;
         });
+        if (notOwned.isPresent()) {
+          events.warning(Reasons.NOT_OWNED, "Not deleting " + r.kind + " " + r.physicalName + ": " + notOwned.get());
+          continue;
+        }
         events.normal("Deleted", "Deleted " + r.kind + " " + r.physicalName);
       } catch (RuntimeException e) {
         events.warning(AwsErrors.reason(e), "Deleting " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));

@@ -15,6 +15,8 @@ public final class Reasons {
   public static final String INTERNAL_ERROR = "InternalError";
   public static final String BLOCKED = "Blocked";
   public static final String OWNED_BY_ANOTHER_SERVICE = "OwnedByAnotherService";
+  /** A resource a status entry names is not tagged for this service: it is neither adopted nor deleted. */
+  public static final String NOT_OWNED = "NotOwned";
   /** The spec changes what AWS cannot change in place (a table key, a FIFO topic). */
   public static final String IMMUTABLE_FIELD = "ImmutableField";
   /** A resource takes a value from a Secret key that does not exist (yet). */

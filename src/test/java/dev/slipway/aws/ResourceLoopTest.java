@@ -176,8 +176,31 @@ class ResourceLoopTest {
     List<Outcome> failures = loop.deleteAll(context(converged.resources()), converged.resources(), Map.of("Base", base, "Top", top), EventSink.NONE);
 
     assertThat(failures).isEmpty();
-    assertThat(calls).containsExactly("delete Top/svc-t", "delete Base/svc-b");
+    // The ownership read before each deletion finds Top gone: nothing to delete there.
+    assertThat(calls).containsExactly("delete Base/svc-b");
     assertThat(aws).isEmpty();
+  }
+
+  @Test
+  void aResourceWhoseTagsDoNotNameThisServiceIsNotDeletedWhateverStatusSays() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    Result converged = loop.converge(context(List.of()),
+        List.of(base.planned("mine", List.of(), ctx -> "v"), base.planned("foreign", List.of(), ctx -> "v"), base.planned("bare", List.of(), ctx -> "v")),
+        EventSink.NONE);
+    // Someone else's resource, and one made by hand, that a patched status now names.
+    aws.get("Base/svc-foreign").tags.put(Tags.SERVICE, "other.svc");
+    aws.get("Base/svc-bare").tags.clear();
+    calls.clear();
+    List<String> events = new ArrayList<>();
+
+    List<Outcome> failures = loop.deleteAll(context(converged.resources()), converged.resources(), Map.of("Base", base), recording(events));
+
+    assertThat(failures).isEmpty();
+    assertThat(calls).containsExactly("delete Base/svc-mine");
+    assertThat(aws).containsOnlyKeys("Base/svc-foreign", "Base/svc-bare");
+    assertThat(events).contains(
+        "Not deleting Base svc-foreign: it belongs to ServerlessService other.svc (tag slipway.dev/service)",
+        "Not deleting Base svc-bare: it carries no slipway.dev/service tag, so it is not this service's");
   }
 
   private StackContext context(List<ManagedResource> previous) {
@@ -301,6 +324,11 @@ class ResourceLoopTest {
     @Override
     public Published publish(StackContext ctx, Desired desired, Desired observed) {
       return Published.of(observed.physicalName()).output(info.name() + "." + observed.physicalName().substring(4) + ".value", observed.value()).build();
+    }
+
+    @Override
+    public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+      return Optional.ofNullable(aws.get(key(resource.physicalName))).map(s -> Map.copyOf(s.tags));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.slipway.aws.Planned;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,17 +79,28 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
   /** Deletes the API with this id. */
   abstract void deleteById(StackContext ctx, String id);
 
+  /** The tags of the API with this id. */
+  abstract Map<String, String> tagsOf(StackContext ctx, String id);
+
+  @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    return existing(ctx, resource).map(id -> tagsOf(ctx, id));
+  }
+
   /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     LambdaInvokePermissions permissions = permissions(resource.physicalName);
     LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions.observe(ctx, LambdaInvokePermissions.knownAliases(ctx)));
-    Optional.ofNullable(resource.id)
-        .or(() -> find(ctx, resource.physicalName))
-        // Read first: emulators answer the delete of a missing API with a 500 (REST) or a success
-        // (WebSocket) where AWS says NotFound.
-        .filter(id -> nameOf(ctx, id).isPresent())
-        .ifPresent(id -> deleteById(ctx, id));
+    existing(ctx, resource).ifPresent(id -> deleteById(ctx, id));
+  }
+
+  /**
+   * The id of the API a status entry names, if it still exists. Read first: emulators answer the
+   * delete of a missing API with a 500 (REST) or a success (WebSocket) where AWS says NotFound.
+   */
+  private Optional<String> existing(StackContext ctx, ManagedResource resource) {
+    return Optional.ofNullable(resource.id).or(() -> find(ctx, resource.physicalName)).filter(id -> nameOf(ctx, id).isPresent());
   }
 
   /** The bare API; its parts come from the same steps that repair it, so creating and repairing cannot disagree. */

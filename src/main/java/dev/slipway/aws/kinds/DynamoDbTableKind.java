@@ -344,6 +344,12 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
   }
 
   @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    DynamoDbClient db = ctx.aws().dynamo();
+    return Optional.of(tags(db, db.describeTable(r -> r.tableName(resource.physicalName)).table().tableArn()));
+  }
+
+  @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     ctx.aws().dynamo().deleteTable(r -> r.tableName(resource.physicalName));
   }

@@ -109,6 +109,13 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
   }
 
   @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    // GetRole carries the role's tags.
+    return Optional.of(ctx.aws().iam().getRole(r -> r.roleName(resource.physicalName)).role().tags().stream()
+        .collect(Collectors.toMap(Tag::key, Tag::value)));
+  }
+
+  @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     IamClient iam = ctx.aws().iam();
     String name = resource.physicalName;

@@ -458,6 +458,11 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         .build();
   }
 
+  @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    return Optional.ofNullable(ctx.aws().lambda().getFunction(r -> r.functionName(resource.physicalName)).tags());
+  }
+
   /** Aliases first (their provisioned concurrency goes with them), then the function with its versions. */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {

@@ -129,6 +129,15 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
   }
 
   @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    CloudWatchLogsClient logs = logs(ctx);
+    return logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix(resource.physicalName)).logGroups().stream()
+        .filter(g -> g.logGroupName().equals(resource.physicalName))
+        .findFirst()
+        .map(g -> logs.listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags());
+  }
+
+  @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     logs(ctx).deleteLogGroup(r -> r.logGroupName(resource.physicalName));
   }

@@ -206,6 +206,11 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   }
 
   @Override
+  Map<String, String> tagsOf(StackContext ctx, String id) {
+    return ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id)).tags();
+  }
+
+  @Override
   Optional<String> find(StackContext ctx, String name) {
     List<RestApi> named = new ArrayList<>();
     ctx.aws().apiGateway().getRestApisPaginator(r -> r.limit(500)).items().forEach(a -> {

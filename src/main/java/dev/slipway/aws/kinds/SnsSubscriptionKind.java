@@ -125,6 +125,20 @@ public final class SnsSubscriptionKind implements AwsResourceKind<SnsSubscriptio
    * confirmation cannot be removed (SNS drops it after three days, or with its topic).
    */
   @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    if (resource.id != null && resource.id.startsWith("arn:")) {
+      // A subscription's ARN is its topic's ARN and an id.
+      return Optional.of(SnsTopicKind.tagsOf(ctx, resource.id.substring(0, resource.id.lastIndexOf(':'))));
+    }
+    String endpoint = resource.name.substring(resource.name.indexOf(':') + 1);
+    if (resource.name.contains("/" + Protocol.lambda + ":")) {
+      // Not confirmed: all there is to delete is the function's invoke grant.
+      return Optional.ofNullable(ctx.aws().lambda().getFunction(r -> r.functionName(ctx.physicalName(endpoint))).tags());
+    }
+    return Optional.empty();
+  }
+
+  @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     if (resource.id != null && resource.id.startsWith("arn:")) {
       ctx.aws().sns().unsubscribe(r -> r.subscriptionArn(resource.id));

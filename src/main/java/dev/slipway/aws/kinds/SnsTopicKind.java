@@ -120,8 +120,7 @@ public final class SnsTopicKind implements AwsResourceKind<SnsTopicKind.Desired,
     SnsClient sns = ctx.aws().sns();
     // A topic that does not exist answers NotFound: absence, for the runtime.
     Map<String, String> attributes = sns.getTopicAttributes(r -> r.topicArn(d.arn())).attributes();
-    Map<String, String> tags = sns.listTagsForResource(r -> r.resourceArn(d.arn())).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    return Optional.of(new Observed(d.arn(), attributes, tags));
+    return Optional.of(new Observed(d.arn(), attributes, tagsOf(ctx, d.arn())));
   }
 
   /** FIFO-ness, deduplication and the key at creation; the policy follows as a step. */
@@ -186,6 +185,16 @@ public final class SnsTopicKind implements AwsResourceKind<SnsTopicKind.Desired,
   }
 
   /** Deleting a topic deletes its subscriptions too. */
+  @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    return Optional.of(tagsOf(ctx, resource.id));
+  }
+
+  /** The tags of the topic with this ARN. */
+  static Map<String, String> tagsOf(StackContext ctx, String topicArn) {
+    return ctx.aws().sns().listTagsForResource(r -> r.resourceArn(topicArn)).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     ctx.aws().sns().deleteTopic(r -> r.topicArn(resource.id));

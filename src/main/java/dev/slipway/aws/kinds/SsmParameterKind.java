@@ -164,6 +164,16 @@ public final class SsmParameterKind implements AwsResourceKind<SsmParameterKind.
   }
 
   @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    return Optional.of(tagsOf(ssm(ctx), resource.physicalName));
+  }
+
+  private static Map<String, String> tagsOf(SsmClient ssm, String name) {
+    return ssm.listTagsForResource(r -> r.resourceType(ResourceTypeForTagging.PARAMETER).resourceId(name)).tagList().stream()
+        .collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     ssm(ctx).deleteParameter(r -> r.name(resource.physicalName));
   }

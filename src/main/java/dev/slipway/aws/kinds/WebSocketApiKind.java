@@ -130,6 +130,11 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     return AwsErrors.unlessNotFound(() -> client.apply(ctx).getApi(r -> r.apiId(id)).name());
   }
 
+  @Override
+  Map<String, String> tagsOf(StackContext ctx, String id) {
+    return client.apply(ctx).getApi(r -> r.apiId(id)).tags();
+  }
+
   /** The WebSocket API with this name; several are ambiguous unless exactly one carries this service's tag. */
   @Override
   Optional<String> find(StackContext ctx, String name) {
