@@ -1,5 +1,6 @@
 package dev.slipway.release;
 
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * bare function name. Two releases with the same key compete for one alias.
  *
  * @param service the owning service, when the function is one of its functions
- * @param functionSpec that function's spec (releasePolicy, provisioned concurrency)
+ * @param functionSpec that function's effective spec (spec.functionDefaults applied)
  * @param apiName the service's REST API name, for API Gateway metrics
  * @param apiStage the service's REST API stage, for API Gateway metrics
  */
@@ -60,12 +61,12 @@ public record ReleaseTarget(
     if (service == null) {
       throw SlipwayException.terminal("ServiceNotFound", "ServerlessService " + namespace + "/" + spec.service + " does not exist");
     }
+    var s = FunctionDefaults.resolve(service.getSpec());
     FunctionSpec fn =
-        service.getSpec().functions.stream()
+        s.functions.stream()
             .filter(f -> Objects.equals(f.name, spec.function))
             .findFirst()
             .orElseThrow(() -> SlipwayException.terminal("FunctionNotFound", "ServerlessService " + spec.service + " has no function " + spec.function));
-    var s = service.getSpec();
     String name = service.getMetadata().getName();
     Optional<String> apiName = Optional.ofNullable(s.restApi).map(api -> Naming.restApiName(name, s));
     Optional<String> apiStage = Optional.ofNullable(s.restApi).map(api -> api.stageName);
