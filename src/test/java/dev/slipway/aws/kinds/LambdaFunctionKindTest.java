@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
@@ -195,6 +197,33 @@ class LambdaFunctionKindTest {
     assertThat(changed.outcomes()).filteredOn(o -> o.resource().name.equals("api")).singleElement()
         .satisfies(o -> assertThat(o.action()).isEqualTo(Action.Unchanged));
     assertThat(aws.getFunction(r -> r.functionName(stack.physicalName("worker"))).configuration().memorySize()).isEqualTo(1024);
+  }
+
+  @Test
+  void aZipFunctionNeedsARuntimeOfItsOwnOrFromFunctionDefaults() {
+    api.runtime = null;
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec)))
+        .containsExactly("function api is a zip function and needs runtime (its own or spec.functionDefaults.runtime) and handler");
+
+    stack.spec.functionDefaults = new FunctionDefaultsSpec();
+    stack.spec.functionDefaults.runtime = FunctionSpec.Runtime.PYTHON_3_12;
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec))).isEmpty();
+  }
+
+  @Test
+  void anInheritedVariableGivesWayToTheFunctionsEnvironmentFromWithoutAConflict() {
+    stack.spec.functionDefaults = new FunctionDefaultsSpec();
+    stack.spec.functionDefaults.environment.put("ALERTS", "inherited");
+    FunctionSpec.EnvironmentSource topic = new FunctionSpec.EnvironmentSource();
+    topic.topic = "alerts";
+    api.environmentFrom.put("ALERTS", topic);
+    TopicSpec alerts = new TopicSpec();
+    alerts.name = "alerts";
+    stack.spec.topics.add(alerts);
+
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec))).isEmpty();
+    api.environment.put("ALERTS", "own");
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec))).containsExactly("function api, environmentFrom ALERTS: also set in environment");
   }
 
   @Test
