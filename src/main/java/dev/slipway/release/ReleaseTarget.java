@@ -17,7 +17,7 @@ import java.util.Optional;
  * bare function name. Two releases with the same key compete for one alias.
  *
  * @param service the owning service, when the function is one of its functions
- * @param functionSpec that function's effective spec (spec.functionDefaults applied)
+ * @param functionSpec that function's effective spec, spec.functionDefaults applied (releasePolicy, provisioned concurrency)
  * @param apiName the service's REST API name, for API Gateway metrics
  * @param apiStage the service's REST API stage, for API Gateway metrics
  */
