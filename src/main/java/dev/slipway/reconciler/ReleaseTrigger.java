@@ -1,11 +1,13 @@
 package dev.slipway.reconciler;
 
 import dev.slipway.aws.Hashes;
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
 import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.EventSink;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -38,11 +40,15 @@ final class ReleaseTrigger {
     this.client = client;
   }
 
-  /** Creates the releases the functions in {@code converged} need and records them in their status. */
-  void release(ServerlessService service, List<FunctionStatus> functions, Set<String> converged, EventSink events) {
+  /**
+   * Creates the releases the functions in {@code converged} need and records them in their status.
+   * {@code spec} is the service's effective spec, so a change of spec.functionDefaults releases the
+   * functions that inherit it.
+   */
+  void release(ServerlessService service, ServerlessServiceSpec spec, List<FunctionStatus> functions, Set<String> converged, EventSink events) {
     Map<String, FunctionStatus> statuses = new java.util.HashMap<>();
     functions.forEach(f -> statuses.put(f.name, f));
-    for (FunctionSpec fn : service.getSpec().functions) {
+    for (FunctionSpec fn : spec.functions) {
       FunctionStatus st = statuses.get(fn.name);
       if (st == null || !converged.contains(fn.name)) {
         continue;
@@ -138,7 +144,7 @@ final class ReleaseTrigger {
     }
   }
 
-  /** What a published version is made of: code and the configuration Lambda snapshots into it. */
+  /** What a published version of {@code fn}, a resolved function, is made of: code and the configuration Lambda snapshots into it. */
   static String specHash(FunctionSpec fn) {
     Map<String, Object> bearing = new LinkedHashMap<>();
     bearing.put("code", fn.code.describe());
@@ -147,7 +153,7 @@ final class ReleaseTrigger {
     bearing.put("handler", fn.handler);
     bearing.put("memoryMB", fn.memoryMB);
     bearing.put("timeoutSeconds", fn.timeoutSeconds);
-    bearing.put("architecture", fn.architecture == null ? null : fn.architecture.name());
+    bearing.put("architecture", fn.architecture.name());
     bearing.put("environment", new TreeMap<>(fn.environment));
     bearing.put("vpc", fn.vpc == null ? null : Map.of("subnets", fn.vpc.subnetIds, "securityGroups", fn.vpc.securityGroupIds));
     bearing.put("description", fn.description);
@@ -155,8 +161,8 @@ final class ReleaseTrigger {
     // (and an operator upgrade starts no release of unchanged functions).
     putUnlessDefault(bearing, "environmentFrom", new TreeMap<>(fn.environmentFrom), Map.of());
     putUnlessDefault(bearing, "layers", fn.layers, List.of());
-    putUnlessDefault(bearing, "ephemeralStorageMB", fn.ephemeralStorageMB, 512);
-    putUnlessDefault(bearing, "tracing", fn.tracing == null ? null : fn.tracing.name(), FunctionSpec.Tracing.PassThrough.name());
+    putUnlessDefault(bearing, "ephemeralStorageMB", fn.ephemeralStorageMB, FunctionDefaults.EPHEMERAL_STORAGE_MB);
+    putUnlessDefault(bearing, "tracing", fn.tracing.name(), FunctionDefaults.TRACING.name());
     putUnlessDefault(bearing, "deadLetter", fn.deadLetter == null ? null : Objects.toString(fn.deadLetter.topic, fn.deadLetter.queueArn), null);
     return Hashes.sha256(Serialization.asJson(bearing));
   }

@@ -1,9 +1,11 @@
 package dev.slipway.reconciler;
 
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
 import dev.slipway.api.v1alpha1.ServerlessServiceStatus;
 import dev.slipway.api.v1alpha1.Slipway;
@@ -126,7 +128,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     long generation = service.getMetadata().getGeneration();
     status.observedGeneration = generation;
 
-    List<String> problems = validator.validate(service);
+    // Resolved once: validation, every AWS kind and the release trigger see the same complete functions.
+    ServerlessServiceSpec spec = FunctionDefaults.resolve(service.getSpec());
+    List<String> problems = validator.validate(service.getMetadata().getName(), spec);
     if (!problems.isEmpty()) {
       return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events);
     }
@@ -138,8 +142,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     }
     AwsTarget target = ((TenancyRules.Permitted) permit).target();
 
-    StackContext ctx = context(service, old, target);
-    StackKinds.warnings(service.getSpec()).forEach(w -> events.warning(Reasons.WIDE_GRANT, w));
+    StackContext ctx = context(service, spec, old, target);
+    StackKinds.warnings(spec).forEach(w -> events.warning(Reasons.WIDE_GRANT, w));
     ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
     // Only a complete run knows what the spec no longer wants; a partial one must not delete.
@@ -147,8 +151,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     resources.addAll(deleteFailures.stream().map(Outcome::resource).toList());
 
     status.resources = resources;
-    status.functions = functions(service, ctx, result);
-    releases.release(service, status.functions, result.converged(LambdaFunctionKind.KIND), events);
+    status.functions = functions(spec, ctx, result);
+    releases.release(service, spec, status.functions, result.converged(LambdaFunctionKind.KIND), events);
     status.outputs = result.outputs();
 
     var failure = result.firstFailure().or(() -> deleteFailures.stream().findFirst());
@@ -209,9 +213,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
    * The function entries of status, in spec order: what this run's functions published or recorded,
    * else what the previous status recorded (a function blocked this time keeps its versions).
    */
-  private static List<FunctionStatus> functions(ServerlessService service, StackContext ctx, ResourceLoop.Result result) {
+  private static List<FunctionStatus> functions(ServerlessServiceSpec spec, StackContext ctx, ResourceLoop.Result result) {
     Map<String, FunctionStatus> known = result.facts(LambdaFunctionKind.KIND, FunctionStatus.class);
-    return service.getSpec().functions.stream()
+    return spec.functions.stream()
         .map(f -> Optional.ofNullable(known.get(f.name)).or(() -> ctx.previousFunction(f.name).map(FunctionStatus::copy)).orElse(null))
         .filter(java.util.Objects::nonNull)
         .toList();
@@ -245,8 +249,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         "ServerlessService", service.getMetadata().getNamespace(), service.getMetadata().getName(), spec.region, spec.roleArn, null));
   }
 
-  private StackContext context(ServerlessService service, ServerlessServiceStatus old, AwsTarget target) {
-    var spec = service.getSpec();
+  /** The context of one reconcile or cleanup of {@code service}, whose effective spec is {@code spec}. */
+  private StackContext context(ServerlessService service, ServerlessServiceSpec spec, ServerlessServiceStatus old, AwsTarget target) {
     String namespace = service.getMetadata().getNamespace();
     return new StackContext(
         aws.forTarget(target),
@@ -364,7 +368,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
-    StackContext ctx = context(service, status, ((TenancyRules.Permitted) permit).target());
+    StackContext ctx = context(service, FunctionDefaults.resolve(service.getSpec()), status, ((TenancyRules.Permitted) permit).target());
     List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackKinds.byName(), events);
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());

@@ -2,7 +2,7 @@ package dev.slipway.reconciler;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.RestApiSpec;
-import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Naming;
 import dev.slipway.aws.kinds.StackKinds;
 import java.util.ArrayList;
@@ -20,8 +20,8 @@ final class ServiceValidator {
   /** Lambda function names are at most 64 characters. */
   static final int MAX_FUNCTION_NAME = 64;
 
-  List<String> validate(ServerlessService service) {
-    var spec = service.getSpec();
+  /** The problems of {@code spec}, the effective spec (spec.functionDefaults applied) of the service {@code serviceName}. */
+  List<String> validate(String serviceName, ServerlessServiceSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec == null || spec.functions == null || spec.functions.isEmpty()) {
       return List.of("spec.functions must name at least one function");
@@ -31,7 +31,7 @@ final class ServiceValidator {
       if (!functions.add(f.name)) {
         problems.add("function " + f.name + " is declared twice");
       }
-      String physical = Naming.physical(service.getMetadata().getName(), spec, f.name);
+      String physical = Naming.physical(serviceName, spec, f.name);
       if (physical.length() > MAX_FUNCTION_NAME) {
         problems.add("function name " + physical + " is longer than " + MAX_FUNCTION_NAME + " characters: shorten spec.namePrefix or the function name");
       }

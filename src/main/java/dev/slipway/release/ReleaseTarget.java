@@ -1,5 +1,6 @@
 package dev.slipway.release;
 
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
@@ -15,8 +16,6 @@ import java.util.Optional;
  * The function alias a release shifts, resolved from either a ServerlessService's function or a
  * bare function name. Two releases with the same key compete for one alias.
  *
- * @param service the owning service, when the function is one of its functions
- * @param functionSpec that function's spec (releasePolicy, provisioned concurrency)
  * @param apiName the service's REST API name, for API Gateway metrics
  * @param apiStage the service's REST API stage, for API Gateway metrics
  */
@@ -24,14 +23,12 @@ public record ReleaseTarget(
     AwsTarget aws,
     String functionName,
     String alias,
-    Optional<ServerlessService> service,
-    Optional<FunctionSpec> functionSpec,
     Optional<String> apiName,
     Optional<String> apiStage) {
 
   /** The same function and alias, reached through {@code target} (the STS session the tenancy allows). */
   public ReleaseTarget withAws(AwsTarget target) {
-    return new ReleaseTarget(target, functionName, alias, service, functionSpec, apiName, apiStage);
+    return new ReleaseTarget(target, functionName, alias, apiName, apiStage);
   }
 
   /** Identifies the alias across releases: region, function and alias. */
@@ -54,22 +51,22 @@ public record ReleaseTarget(
     String namespace = release.getMetadata().getNamespace();
     if (spec.service == null) {
       return new ReleaseTarget(
-          AwsTarget.of(spec.region, spec.roleArn), spec.functionName, spec.alias, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+          AwsTarget.of(spec.region, spec.roleArn), spec.functionName, spec.alias, Optional.empty(), Optional.empty());
     }
     ServerlessService service = client.resources(ServerlessService.class).inNamespace(namespace).withName(spec.service).get();
     if (service == null) {
       throw SlipwayException.terminal("ServiceNotFound", "ServerlessService " + namespace + "/" + spec.service + " does not exist");
     }
+    var s = FunctionDefaults.resolve(service.getSpec());
     FunctionSpec fn =
-        service.getSpec().functions.stream()
+        s.functions.stream()
             .filter(f -> Objects.equals(f.name, spec.function))
             .findFirst()
             .orElseThrow(() -> SlipwayException.terminal("FunctionNotFound", "ServerlessService " + spec.service + " has no function " + spec.function));
-    var s = service.getSpec();
     String name = service.getMetadata().getName();
     Optional<String> apiName = Optional.ofNullable(s.restApi).map(api -> Naming.restApiName(name, s));
     Optional<String> apiStage = Optional.ofNullable(s.restApi).map(api -> api.stageName);
     return new ReleaseTarget(
-        AwsTarget.of(s.region, s.roleArn), Naming.physical(name, s, fn.name), s.stage, Optional.of(service), Optional.of(fn), apiName, apiStage);
+        AwsTarget.of(s.region, s.roleArn), Naming.physical(name, s, fn.name), s.stage, apiName, apiStage);
   }
 }

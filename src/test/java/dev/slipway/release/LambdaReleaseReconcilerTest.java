@@ -13,6 +13,7 @@ import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.argocd.ArgoCdHealth;
@@ -551,6 +552,30 @@ class LambdaReleaseReconcilerTest {
     // The service's next resyncs create nothing more.
     await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(15)).untilAsserted(
         () -> assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(3));
+  }
+
+  // 8 (issue 7): a change of spec.functionDefaults is a change of every function that inherits it
+  @Test
+  void aChangedFunctionDefaultReleasesTheFunctionsThatInheritItAndNotOneThatOverridesIt() {
+    String ns = kube.newNamespace("rel-defaults");
+    String svc = unique("defaults");
+    aws.code(svc + "/1.zip", "one");
+    FunctionSpec pinned = ReleaseFixture.functionSpec("pinned", svc + "/1.zip", null);
+    pinned.memoryMB = 128;
+    createService(ns, svc, ReleaseFixture.functionSpec("api", svc + "/1.zip", null), ReleaseFixture.functionSpec("worker", svc + "/1.zip", null), pinned);
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).edit(s -> {
+      s.getSpec().functionDefaults = new FunctionDefaultsSpec();
+      s.getSpec().functionDefaults.memoryMB = 256;
+      return s;
+    });
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems())
+        .extracting(r -> r.getSpec().function).containsExactlyInAnyOrder("api", "worker"));
+    assertThat(aws.aws.lambda().getFunctionConfiguration(r -> r.functionName(svc + "-prod-worker")).memorySize()).isEqualTo(256);
+    // The service's next resyncs release nothing more: the pinned function's configuration did not change.
+    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(15)).untilAsserted(
+        () -> assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(2));
   }
 
   // 9

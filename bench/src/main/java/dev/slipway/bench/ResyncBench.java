@@ -1,5 +1,6 @@
 package dev.slipway.bench;
 
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
@@ -97,7 +98,7 @@ public final class ResyncBench {
     Reconciled reconcile(AwsClients aws, ResourceLoop loop) {
       long t0 = System.nanoTime();
       // The Secrets the spec's parameters name, as the reconciler's Secret watch would serve them.
-      StackContext ctx = new StackContext(aws, NAMESPACE, name, spec, resources, functions, ref -> Optional.of("bench-value-of-" + ref.key));
+      StackContext ctx = new StackContext(aws, NAMESPACE, name, FunctionDefaults.resolve(spec), resources, functions, ref -> Optional.of("bench-value-of-" + ref.key));
       ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), EventSink.NONE);
       long nanos = System.nanoTime() - t0;
       resources = result.resources();

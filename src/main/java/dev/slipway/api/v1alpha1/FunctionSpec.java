@@ -14,11 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+/**
+ * One Lambda function of a service. The fields spec.functionDefaults may set are null when the
+ * function leaves them unset; {@link FunctionDefaults#resolve} fills them in, and everything that
+ * builds the function reads the resolved spec.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = "has(self.code.imageUri) || (has(self.runtime) && has(self.handler))",
-    message = "a zip function needs runtime and handler",
-    reason = "FieldValueRequired")
 @ValidationRule(
     value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
     message = "a table may be named once per function",
@@ -29,13 +30,20 @@ import java.util.Map;
     reason = "FieldValueInvalid")
 public class FunctionSpec {
 
+  /** The retention periods CloudWatch Logs offers; shared with spec.functionDefaults. */
+  static final String LOG_RETENTION_RULE =
+      "self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]";
+  static final String LOG_RETENTION_MESSAGE =
+      "logRetentionDays must be one of the periods CloudWatch Logs offers: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,"
+          + " 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653";
+
   @Required
   @Size(max = 40)
   @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
   @JsonPropertyDescription("Logical function name; the Lambda function is <namePrefix>-<name>. Routes and releases refer to it by this name.")
   public String name;
 
-  @JsonPropertyDescription("Lambda runtime of a zip function.")
+  @JsonPropertyDescription("Lambda runtime of a zip function. Default: spec.functionDefaults.runtime; a zip function needs one or the other.")
   public Runtime runtime;
 
   @Size(max = 128)
@@ -44,16 +52,16 @@ public class FunctionSpec {
 
   @Min(128)
   @Max(10240)
-  @JsonPropertyDescription("Memory in MB, 128 to 10240. Default 128.")
-  public Integer memoryMB = 128;
+  @JsonPropertyDescription("Memory in MB, 128 to 10240. Default: spec.functionDefaults.memoryMB, else 128.")
+  public Integer memoryMB;
 
   @Min(1)
   @Max(900)
-  @JsonPropertyDescription("Timeout in seconds, 1 to 900. Default 3.")
-  public Integer timeoutSeconds = 3;
+  @JsonPropertyDescription("Timeout in seconds, 1 to 900. Default: spec.functionDefaults.timeoutSeconds, else 3.")
+  public Integer timeoutSeconds;
 
-  @JsonPropertyDescription("Instruction set: x86_64 or arm64. Default x86_64.")
-  public Architecture architecture = Architecture.x86_64;
+  @JsonPropertyDescription("Instruction set: x86_64 or arm64. Default: spec.functionDefaults.architecture, else x86_64.")
+  public Architecture architecture;
 
   @Size(max = 256)
   @JsonPropertyDescription("Description shown in the Lambda console.")
@@ -65,11 +73,13 @@ public class FunctionSpec {
 
   @Min(512)
   @Max(10240)
-  @JsonPropertyDescription("Size of /tmp in MB, 512 to 10240. Default 512.")
-  public Integer ephemeralStorageMB = 512;
+  @JsonPropertyDescription("Size of /tmp in MB, 512 to 10240. Default: spec.functionDefaults.ephemeralStorageMB, else 512.")
+  public Integer ephemeralStorageMB;
 
-  @JsonPropertyDescription("X-Ray tracing: Active samples and traces invocations (the role is granted xray:PutTraceSegments and PutTelemetryRecords); PassThrough (the default) only passes an upstream trace on.")
-  public Tracing tracing = Tracing.PassThrough;
+  @JsonPropertyDescription(
+      "X-Ray tracing: Active samples and traces invocations (the role is granted xray:PutTraceSegments and PutTelemetryRecords);"
+          + " PassThrough only passes an upstream trace on. Default: spec.functionDefaults.tracing, else PassThrough.")
+  public Tracing tracing;
 
   @JsonPropertyDescription("Where Lambda sends events of asynchronous invocations that failed every retry: a topic of this service or an SQS queue. The role is granted exactly that send.")
   public DeadLetter deadLetter;
@@ -79,13 +89,16 @@ public class FunctionSpec {
   public CodeSource code;
 
   @Size(max = 64)
-  @JsonPropertyDescription("Environment variables. Never put secrets here: they are readable by anyone who can read the function's configuration.")
+  @JsonPropertyDescription(
+      "Environment variables, merged over spec.functionDefaults.environment (a variable set here wins). Never put secrets here: they"
+          + " are readable by anyone who can read the function's configuration.")
   public Map<String, String> environment = new LinkedHashMap<>();
 
   @Size(max = 32)
   @JsonPropertyDescription(
       "Environment variables whose values are names or ARNs of this service's own resources, so nobody types physical names by"
-          + " hand: for example TABLE_NAME: { table: conversations }. A variable may not be in both environment and environmentFrom.")
+          + " hand: for example TABLE_NAME: { table: conversations }. A variable may not be in both environment and environmentFrom;"
+          + " one here replaces a variable of the same name from spec.functionDefaults.environment.")
   public Map<String, EnvironmentSource> environmentFrom = new LinkedHashMap<>();
 
   @JsonPropertyDescription("VPC placement: subnets and security groups. Adds the ENI permissions to the execution role.")
@@ -116,14 +129,12 @@ public class FunctionSpec {
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
 
-  @ValidationRule(
-      value = "self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]",
-      message = "logRetentionDays must be one of the periods CloudWatch Logs offers: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,"
-          + " 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653")
+  @ValidationRule(value = LOG_RETENTION_RULE, message = LOG_RETENTION_MESSAGE)
   @JsonPropertyDescription(
       "Days CloudWatch Logs keeps the function's log group /aws/lambda/<function name>, which Slipway creates (and deletes with the"
-          + " function under deletionPolicy Delete): one of the periods CloudWatch Logs offers. Default 30.")
-  public Integer logRetentionDays = 30;
+          + " function under deletionPolicy Delete): one of the periods CloudWatch Logs offers. Default:"
+          + " spec.functionDefaults.logRetentionDays, else 30.")
+  public Integer logRetentionDays;
 
   @Size(max = 253)
   @JsonPropertyDescription("CanaryPolicy (same namespace) used when a change of this function is released. Absent means AllAtOnce.")

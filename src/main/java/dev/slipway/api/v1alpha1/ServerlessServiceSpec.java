@@ -17,6 +17,11 @@ import java.util.Map;
     value = "self.functions.all(f, self.functions.exists_one(g, g.name == f.name))",
     message = "function names must be unique",
     reason = "FieldValueInvalid")
+// Here rather than on the function: the runtime may come from spec.functionDefaults.
+@ValidationRule(
+    value = "self.functions.all(f, has(f.code.imageUri) || ((has(f.runtime) || (has(self.functionDefaults) && has(self.functionDefaults.runtime))) && has(f.handler)))",
+    message = "a zip function needs runtime and handler (the runtime may come from spec.functionDefaults)",
+    reason = "FieldValueRequired")
 @ValidationRule(
     value = "!has(self.tables) || self.tables.all(t, self.tables.exists_one(u, u.name == t.name))",
     message = "table names must be unique",
@@ -95,6 +100,11 @@ public class ServerlessServiceSpec {
   @Size(max = 32)
   @JsonPropertyDescription("DynamoDB tables of this service.")
   public List<TableSpec> tables = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Settings every function inherits unless it sets its own: runtime, memoryMB, timeoutSeconds, architecture, tracing,"
+          + " ephemeralStorageMB and logRetentionDays field by field; environment is merged, a function's own variables winning.")
+  public FunctionDefaultsSpec functionDefaults;
 
   @Required
   @Size(min = 1, max = 32)

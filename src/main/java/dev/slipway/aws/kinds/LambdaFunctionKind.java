@@ -119,11 +119,18 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return env;
   }
 
-  /** environmentFrom and deadLetter must name declared resources; environmentFrom may not shadow a literal variable. */
+  /**
+   * A zip function has a runtime and a handler (the CRD rule's second line); environmentFrom and
+   * deadLetter must name declared resources; environmentFrom may not shadow a literal variable.
+   * {@code spec} is the effective one, so a runtime inherited from spec.functionDefaults counts.
+   */
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
     List<String> problems = new ArrayList<>();
     for (FunctionSpec f : spec.functions) {
+      if (f.code.imageUri == null && (f.runtime == null || f.handler == null)) {
+        problems.add("function " + f.name + " is a zip function and needs runtime (its own or spec.functionDefaults.runtime) and handler");
+      }
       if (f.deadLetter != null && f.deadLetter.topic != null && spec.topics.stream().noneMatch(t -> t.name.equals(f.deadLetter.topic))) {
         problems.add("function " + f.name + ", deadLetter: topic " + f.deadLetter.topic + " is not in spec.topics");
       }

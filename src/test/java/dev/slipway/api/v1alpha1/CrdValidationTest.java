@@ -98,6 +98,15 @@ class CrdValidationTest {
   }
 
   @Test
+  void aZipFunctionWhoseRuntimeComesFromFunctionDefaultsIsAccepted() {
+    String inherits = SERVICE.formatted("inherits", 512, "api")
+        .replace("      runtime: python3.12\n", "")
+        .replace("  functions:\n", "  functionDefaults: {runtime: python3.12, memoryMB: 256}\n  functions:\n");
+    assertThat(inherits).doesNotContain("    runtime:");
+    assertApplied(inherits);
+  }
+
+  @Test
   void memoryBelowTheMinimumIsRejected() {
     assertRejected(SERVICE.formatted("small", 64, "api"), "spec.functions[0].memoryMB", "greater than or equal to 128");
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.api.v1alpha1.FunctionDefaults;
+import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.TableSpec;
@@ -186,6 +188,16 @@ class ExecutionRolePolicyTest {
   }
 
   @Test
+  void activeTracingInFunctionDefaultsGrantsXRayToTheFunctionsThatInheritIt() {
+    spec.functionDefaults = new FunctionDefaultsSpec();
+    spec.functionDefaults.tracing = FunctionSpec.Tracing.Active;
+    function("prompt-crud").tracing = FunctionSpec.Tracing.PassThrough;
+
+    assertThat(sids(ExecutionRolePolicy.parse(document("usage-handler")))).contains("XRayTracing");
+    assertThat(document("prompt-crud")).doesNotContain("xray");
+  }
+
+  @Test
   void activeTracingGrantsXRayAndADeadLetterTargetExactlyItsSend() {
     FunctionSpec f = function("usage-handler");
     f.tracing = FunctionSpec.Tracing.Active;
@@ -209,14 +221,20 @@ class ExecutionRolePolicyTest {
     assertThat(FunctionPermissions.validate(spec)).containsExactly("function usage-handler asks for webSocketManageConnections, but the service declares no webSocketApi");
   }
 
-  /** The policy as the role kind renders it; no AWS call is made (the scope carries the account). */
+  /** The policy as the role kind renders it from the effective spec; no AWS call is made (the scope carries the account). */
   private String document(String function) {
-    StackContext ctx = new StackContext(null, "chat", "nexus", spec, List.of(), List.of());
-    return ExecutionRolePolicy.document(ctx, SCOPE, function(function));
+    ServerlessServiceSpec effective = FunctionDefaults.resolve(spec);
+    StackContext ctx = new StackContext(null, "chat", "nexus", effective, List.of(), List.of());
+    return ExecutionRolePolicy.document(ctx, SCOPE, function(effective, function));
   }
 
+  /** A function of the spec as written, for a test to change. */
   private FunctionSpec function(String name) {
-    return spec.functions.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
+    return function(spec, name);
+  }
+
+  private static FunctionSpec function(ServerlessServiceSpec in, String name) {
+    return in.functions.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
   }
 
   private static List<String> sids(JsonNode doc) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionDefaults;
+import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
@@ -163,6 +166,64 @@ class LambdaFunctionKindTest {
     assertThat(stack.status("api").aliasVersion).isEqualTo("1");
     stack.converge();
     assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void settingsInheritedFromFunctionDefaultsReachLambdaAndAChangeOfThemUpdatesOnlyTheFunctionsThatInherit() {
+    FunctionSpec worker = stack.addFunction("worker", v1);
+    worker.runtime = null;
+    stack.spec.functionDefaults = new FunctionDefaultsSpec();
+    stack.spec.functionDefaults.runtime = FunctionSpec.Runtime.PYTHON_3_11;
+    stack.spec.functionDefaults.memoryMB = 512;
+    stack.spec.functionDefaults.timeoutSeconds = 20;
+    stack.spec.functionDefaults.environment.put("STAGE", "prod");
+    stack.converge();
+
+    FunctionConfiguration w = aws.getFunction(r -> r.functionName(stack.physicalName("worker"))).configuration();
+    assertThat(w.runtimeAsString()).isEqualTo("python3.11");
+    assertThat(w.memorySize()).isEqualTo(512);
+    assertThat(w.timeout()).isEqualTo(20);
+    assertThat(w.environment().variables()).isEqualTo(Map.of("STAGE", "prod"));
+    FunctionConfiguration a = function().configuration();
+    assertThat(a.runtimeAsString()).isEqualTo("python3.12");
+    assertThat(a.memorySize()).isEqualTo(256);
+    assertThat(a.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info", "STAGE", "prod"));
+
+    stack.spec.functionDefaults.memoryMB = 1024;
+    Result changed = stack.converge();
+
+    assertThat(changed.outcomes()).filteredOn(o -> o.resource().name.equals("worker")).singleElement()
+        .satisfies(o -> assertThat(o.delta().describe()).isEqualTo("memorySize: 512 -> 1024"));
+    assertThat(changed.outcomes()).filteredOn(o -> o.resource().name.equals("api")).singleElement()
+        .satisfies(o -> assertThat(o.action()).isEqualTo(Action.Unchanged));
+    assertThat(aws.getFunction(r -> r.functionName(stack.physicalName("worker"))).configuration().memorySize()).isEqualTo(1024);
+  }
+
+  @Test
+  void aZipFunctionNeedsARuntimeOfItsOwnOrFromFunctionDefaults() {
+    api.runtime = null;
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec)))
+        .containsExactly("function api is a zip function and needs runtime (its own or spec.functionDefaults.runtime) and handler");
+
+    stack.spec.functionDefaults = new FunctionDefaultsSpec();
+    stack.spec.functionDefaults.runtime = FunctionSpec.Runtime.PYTHON_3_12;
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec))).isEmpty();
+  }
+
+  @Test
+  void anInheritedVariableGivesWayToTheFunctionsEnvironmentFromWithoutAConflict() {
+    stack.spec.functionDefaults = new FunctionDefaultsSpec();
+    stack.spec.functionDefaults.environment.put("ALERTS", "inherited");
+    FunctionSpec.EnvironmentSource topic = new FunctionSpec.EnvironmentSource();
+    topic.topic = "alerts";
+    api.environmentFrom.put("ALERTS", topic);
+    TopicSpec alerts = new TopicSpec();
+    alerts.name = "alerts";
+    stack.spec.topics.add(alerts);
+
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec))).isEmpty();
+    api.environment.put("ALERTS", "own");
+    assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec))).containsExactly("function api, environmentFrom ALERTS: also set in environment");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.CodeSource;
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
@@ -107,7 +108,7 @@ final class LambdaStack {
   /** One reconcile: the recorder is cleared first, so it shows the calls of this converge only. */
   ResourceLoop.Result converge() {
     recorder.clear();
-    last = new StackContext(aws, "test", serviceName, spec, resources, functions);
+    last = new StackContext(aws, "test", serviceName, FunctionDefaults.resolve(spec), resources, functions);
     // The role is another kind's: published as the role kind would, so the functions' plan finds it.
     spec.functions.forEach(f -> last.publish(Outputs.roleArn(f.name), roleArn));
     ResourceLoop.Result result = new ResourceLoop(EXECUTOR).converge(last, List.copyOf(kind.plan(last)), EventSink.NONE);

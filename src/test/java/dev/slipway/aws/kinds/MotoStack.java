@@ -1,5 +1,6 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
@@ -76,7 +77,7 @@ final class MotoStack implements AutoCloseable {
   }
 
   StackContext context(ServerlessServiceSpec spec) {
-    return new StackContext(factory.forTarget(AwsTarget.of(spec.region, null)), NAMESPACE, SERVICE, spec, status, List.of(),
+    return new StackContext(factory.forTarget(AwsTarget.of(spec.region, null)), NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, List.of(),
         ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)));
   }
 
