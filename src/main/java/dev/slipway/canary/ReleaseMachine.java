@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The LambdaRelease state machine: pure (no AWS, no Kubernetes) and driven by an injected clock.
@@ -281,6 +282,7 @@ public final class ReleaseMachine {
       st.nextAnalysisTime = policy().hasMetrics() ? now.plus(min(policy().interval(), step.pause())).toString() : null;
       st.stepVerdict = null;
       st.consecutiveFailures = 0;
+      st.checkFailures = null;
       transition("StepStarted", step.weight() + "% of traffic on version " + st.canaryVersion + " for " + Durations.format(step.pause()));
       AliasState desired = stepAlias();
       return desired.equals(in.observed()) ? timing() : new Action.SetAlias(desired);
@@ -317,7 +319,10 @@ public final class ReleaseMachine {
       return Optional.empty();
     }
 
-    /** Records one analysis run; rolls back when the failure limit is reached. */
+    /**
+     * Records one analysis run; rolls back when a check exhausts its own failureLimit or the checks
+     * without one reach the run-level limit.
+     */
     private Optional<Action> record(List<AnalysisResult> results) {
       String step = st.weight + "% (" + st.stepLabel + ")";
       List<AnalysisResult> stamped = results.stream().map(r -> {
@@ -330,21 +335,54 @@ public final class ReleaseMachine {
       if (st.analysis.size() > historyLimit) {
         st.analysis = new ArrayList<>(st.analysis.subList(st.analysis.size() - historyLimit, st.analysis.size()));
       }
-      Verdict verdict = overall(stamped);
-      st.stepVerdict = verdict;
+      st.stepVerdict = overall(stamped);
       st.nextAnalysisTime = now.plus(policy().interval()).toString();
-      boolean counts = verdict == Verdict.Fail || (verdict == Verdict.Inconclusive && policy().inconclusiveIsFailure());
-      if (verdict == Verdict.Pass) {
-        st.consecutiveFailures = 0;
-      } else if (counts) {
-        st.consecutiveFailures = st.consecutiveFailures + 1;
+      Optional<AnalysisResult> exhausted = countOwnLimits(stamped);
+      if (exhausted.isPresent()) {
+        AnalysisResult failing = exhausted.get();
+        int limit = policy().ownFailureLimit(failing.metric).orElseThrow();
+        end(RolledBack, "AnalysisFailed", failing.metric + " reached its own failureLimit of " + limit + " consecutive failed runs: " + describe(failing), failing);
+        return Optional.of(finish());
+      }
+      List<AnalysisResult> shared = stamped.stream().filter(r -> policy().ownFailureLimit(r.metric).isEmpty()).toList();
+      if (!shared.isEmpty()) {
+        st.consecutiveFailures = counted(st.consecutiveFailures, overall(shared));
       }
       if (st.consecutiveFailures >= policy().failureLimit()) {
-        AnalysisResult failing = firstWith(stamped, Verdict.Fail).orElseGet(() -> firstWith(stamped, Verdict.Inconclusive).orElse(null));
+        AnalysisResult failing = firstWith(shared, Verdict.Fail).orElseGet(() -> firstWith(shared, Verdict.Inconclusive).orElse(null));
         end(RolledBack, "AnalysisFailed", st.consecutiveFailures + " consecutive failed analysis runs: " + describe(failing), failing);
         return Optional.of(finish());
       }
       return Optional.empty();
+    }
+
+    /** Counts the checks that have their own failureLimit; returns the first that exhausted it. */
+    private Optional<AnalysisResult> countOwnLimits(List<AnalysisResult> results) {
+      AnalysisResult exhausted = null;
+      for (AnalysisResult r : results) {
+        var limit = policy().ownFailureLimit(r.metric);
+        if (limit.isEmpty() || !judged(r)) {
+          continue;
+        }
+        if (st.checkFailures == null) {
+          st.checkFailures = new TreeMap<>();
+        }
+        int failures = counted(st.checkFailures.getOrDefault(r.metric, 0), r.verdict);
+        st.checkFailures.put(r.metric, failures);
+        if (exhausted == null && failures >= limit.getAsInt()) {
+          exhausted = r;
+        }
+      }
+      return Optional.ofNullable(exhausted);
+    }
+
+    /** A consecutive-failure count after one more verdict: a pass resets it, inconclusive counts only if the policy says so. */
+    private int counted(int failures, Verdict verdict) {
+      if (verdict == Verdict.Pass) {
+        return 0;
+      }
+      boolean counts = verdict == Verdict.Fail || policy().inconclusiveIsFailure();
+      return counts ? failures + 1 : failures;
     }
 
     private Action timing() {

@@ -225,6 +225,77 @@ class ReleaseMachineTest {
     assertThat(h.status.reason).isEqualTo("AnalysisFailed");
   }
 
+  /**
+   * Seed 003's rules: an error rate above 5 % rolls back at once (its own failureLimit 1), the
+   * health check after two consecutive failures (the run-level failureLimit 2).
+   */
+  private static ReleasePolicy seed003(int errorRateLimit) {
+    CanaryPolicySpec spec = new CanaryPolicySpec();
+    spec.steps = List.of(new CanaryPolicySpec.Step(10, "30s"), new CanaryPolicySpec.Step(50, "20s"));
+    spec.analysis = new CanaryPolicySpec.Analysis();
+    spec.analysis.interval = "10s";
+    spec.analysis.failureLimit = 2;
+    CanaryPolicySpec.Metric errorRate = canary(true).metrics().get(0);
+    errorRate.failureLimit = errorRateLimit;
+    CanaryPolicySpec.Metric health = new CanaryPolicySpec.Metric();
+    health.name = "health";
+    health.http = new CanaryPolicySpec.HttpCheck();
+    health.http.url = "http://127.0.0.1:8089/health";
+    spec.analysis.metrics = List.of(errorRate, health);
+    return ReleasePolicy.of(spec);
+  }
+
+  @Test
+  void aCheckWithItsOwnFailureLimitOfOneRollsBackAtItsFirstFailure() {
+    ReleaseHarness h = new ReleaseHarness(seed003(1));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2), result("health", Verdict.Pass, 200.0));
+
+    h.runToEnd();
+
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.reason).isEqualTo("AnalysisFailed");
+    assertThat(h.status.message).startsWith("error-rate reached its own failureLimit of 1").contains("error-rate = 0.2");
+    assertThat(h.status.checkFailures).containsExactly(java.util.Map.entry("error-rate", 1));
+    assertThat(h.status.consecutiveFailures).isZero();
+    ReleaseEvent rolledBack = h.events.get(h.events.size() - 1);
+    assertThat(rolledBack.kind()).isEqualTo(RolledBack);
+    assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
+  }
+
+  @Test
+  void checksWithoutTheirOwnLimitStillRollBackAtTheRunLevelLimit() {
+    ReleaseHarness h = new ReleaseHarness(seed003(1));
+    List<Verdict> health = new ArrayList<>(List.of(Verdict.Fail, Verdict.Pass, Verdict.Fail, Verdict.Fail));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0), result("health", health.remove(0), null));
+
+    h.runToEnd();
+
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.consecutiveFailures).isEqualTo(2);
+    assertThat(h.status.message).startsWith("2 consecutive failed analysis runs: health");
+    assertThat(h.events.get(h.events.size() - 1).failing().metric).isEqualTo("health");
+  }
+
+  /** A check with a limit above the run-level one is not rolled back by the run-level count. */
+  @Test
+  void aCheckWithAHigherOwnLimitIsJudgedByItAlone() {
+    ReleaseHarness h = new ReleaseHarness(seed003(3));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2), result("health", Verdict.Pass, 200.0));
+
+    h.runToEnd();
+
+    // Not at the second run (the run-level limit) but at the third.
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(h.status.checkFailures).containsExactly(java.util.Map.entry("error-rate", 3));
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.message).startsWith("error-rate reached its own failureLimit of 3");
+    assertThat(h.status.consecutiveFailures).isZero();
+  }
+
   @Test
   void pauseHoldsTheWeightStopsTheTimerAndIgnoresAnalysis() {
     ReleaseHarness h = harness();

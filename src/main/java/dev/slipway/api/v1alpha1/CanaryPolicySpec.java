@@ -94,7 +94,8 @@ public class CanaryPolicySpec {
 
     @Min(1)
     @Max(100)
-    @JsonPropertyDescription("Consecutive failed runs that roll the release back. Default 2.")
+    @JsonPropertyDescription("Consecutive failed runs that roll the release back, counting the checks without a failureLimit of"
+        + " their own: a run counts when any of them fails. Default 2.")
     public Integer failureLimit = 2;
 
     @JsonPropertyDescription("Whether a run with no data counts toward failureLimit. Default false: no data is inconclusive, never a pass, and blocks promotion until data arrives.")
@@ -126,6 +127,18 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Measure and record this check but never let it fail the release or hold a step: its results appear in"
         + " status.analysis with dryRun: true. For trying a new check on real releases before trusting it. Default false.")
     public Boolean dryRun;
+
+    /**
+     * This check's own limit, beside the run-level one: it counts only its own consecutive failures
+     * (as Argo Rollouts' per-metric failureLimit), so a hard rule can roll back at its first breach
+     * while a flaky health check gets a second chance.
+     */
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Consecutive failed runs of this check that roll the release back, counted for this check alone"
+        + " (a pass resets it; inconclusive counts only with inconclusiveIsFailure). E.g. 1: roll back at the first breach."
+        + " A check with its own limit does not count toward analysis.failureLimit; absent, it does.")
+    public Integer failureLimit;
 
     @JsonPropertyDescription("Errors / Invocations of the canary version only (ExecutedVersion dimension).")
     public RateThreshold lambdaErrorRate;

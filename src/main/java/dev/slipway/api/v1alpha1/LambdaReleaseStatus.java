@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The release state machine, persisted: everything needed to resume after an operator restart
@@ -67,8 +68,12 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("Verdict of the latest analysis run in the current step (Pass, Fail, Inconclusive); absent before the step's first run. Only Pass lets the step advance.")
   public AnalysisResult.Verdict stepVerdict;
 
-  @JsonPropertyDescription("Consecutive failed (and, if the policy says so, inconclusive) analysis runs.")
+  @JsonPropertyDescription("Consecutive failed (and, if the policy says so, inconclusive) analysis runs of the checks without a"
+      + " failureLimit of their own, in the current step.")
   public Integer consecutiveFailures;
+
+  @JsonPropertyDescription("Consecutive failed runs in the current step of each check that has a failureLimit of its own, by metric name.")
+  public Map<String, Integer> checkFailures;
 
   @JsonPropertyDescription("The most recent analysis results, newest last (bounded).")
   public List<AnalysisResult> analysis = new ArrayList<>();
