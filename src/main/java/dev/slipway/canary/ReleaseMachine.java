@@ -1,5 +1,6 @@
 package dev.slipway.canary;
 
+import static dev.slipway.api.v1alpha1.ReleasePhase.AwaitingApproval;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Failed;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Paused;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Pending;
@@ -47,6 +48,12 @@ import java.util.TreeMap;
  * consecutive failed runs roll back at once; inconclusive runs neither reset nor (unless
  * {@code inconclusiveIsFailure}) add to that count. AllAtOnce (no steps) promotes at once without
  * analysis: with no canary traffic there is nothing to measure before the shift.
+ *
+ * <p>Approval gates: a step with {@code approval} that would advance holds instead
+ * ({@code AwaitingApproval}, no timer) until {@code spec.approvedStep} reaches its index. Analysis
+ * keeps running meanwhile and its failure limits still roll back; once approved, the step's pause
+ * counts as over from then on, so a passing run is needed (within the usual grace) to advance.
+ * {@code spec.promote} skips gates and steps alike.
  */
 public final class ReleaseMachine {
 
@@ -386,12 +393,20 @@ public final class ReleaseMachine {
     }
 
     private Action timing() {
+      if (st.phase == AwaitingApproval) {
+        if (!approved()) {
+          return awaitApproval();
+        }
+        st.phase = Progressing;
+        st.nextTransitionTime = now.toString();
+        transition("Approved", "step " + st.stepLabel + " approved by spec.approvedStep " + in.controls().approvedStep());
+        announce(Kind.Approved, "Approved", st.message, null);
+      }
       Instant transition = Instant.parse(st.nextTransitionTime);
       if (!policy().hasMetrics()) {
         return now.isBefore(transition) ? waitUntil(transition) : advance();
       }
-      // A policy that gained metrics mid-release has no analysis scheduled yet: run one now.
-      Instant analysis = st.nextAnalysisTime == null ? now : Instant.parse(st.nextAnalysisTime);
+      Instant analysis = nextAnalysis();
       if (!now.isBefore(analysis)) {
         return new Action.RunAnalysis(policy().interval());
       }
@@ -419,11 +434,42 @@ public final class ReleaseMachine {
     }
 
     private Action advance() {
+      if (gated() && !approved()) {
+        st.phase = AwaitingApproval;
+        st.nextTransitionTime = null;
+        transition("AwaitingApproval", "step " + st.stepLabel + " at " + st.weight + "% passed; awaiting approval: set spec.approvedStep to "
+            + st.step + " to go on, or spec.promote to promote now");
+        announce(Kind.AwaitingApproval, "AwaitingApproval", st.message, null);
+        return awaitApproval();
+      }
       announce(Kind.StepCompleted, "StepCompleted", "step " + st.stepLabel + " at " + st.weight + "% completed", null);
       if (st.step < plan().size()) {
         return enterStep(st.step + 1);
       }
       return promote("Completed", "all " + plan().size() + " steps passed");
+    }
+
+    /** Held at a gate: analysis goes on every interval; without metrics nothing is due until the spec changes. */
+    private Action awaitApproval() {
+      if (!policy().hasMetrics()) {
+        return new Action.Hold();
+      }
+      Instant analysis = nextAnalysis();
+      return now.isBefore(analysis) ? waitUntil(analysis) : new Action.RunAnalysis(policy().interval());
+    }
+
+    /** When the next run is due; a policy that gained metrics mid-release has none scheduled yet: now. */
+    private Instant nextAnalysis() {
+      return st.nextAnalysisTime == null ? now : Instant.parse(st.nextAnalysisTime);
+    }
+
+    /** The current step has an approval gate; false when an edited policy no longer has this step. */
+    private boolean gated() {
+      return st.step >= 1 && st.step <= plan().size() && plan().step(st.step).approval();
+    }
+
+    private boolean approved() {
+      return in.controls().approvedStep() >= st.step;
     }
 
     private Action promote(String reason, String message) {
@@ -549,7 +595,7 @@ public final class ReleaseMachine {
       boolean aliasFailed = st.conditions.stream().anyMatch(c -> ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
       setCondition("Ready", st.phase == Succeeded && finished && !aliasFailed, reason, message);
       setCondition("Progressing", !finished, reason, message);
-      setCondition("Paused", st.phase == Paused, reason, message);
+      setCondition("Paused", st.phase == Paused || st.phase == AwaitingApproval, reason, message);
       setCondition("Degraded", st.phase == RolledBack || st.phase == Failed || aliasFailed, reason, message);
     }
 

@@ -22,13 +22,16 @@ import java.util.List;
     reason = "FieldValueInvalid")
 public class CanaryPolicySpec {
 
+  /** Most steps a policy may have. */
+  public static final int MAX_STEPS = 20;
+
   @JsonPropertyDescription(
       "A CodeDeploy-style preset instead of explicit steps: Canary10Percent5Minutes, Canary10Percent10Minutes,"
           + " Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute,"
           + " Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce.")
   public Preset preset;
 
-  @Size(max = 20)
+  @Size(max = MAX_STEPS)
   @JsonPropertyDescription("Traffic steps in order, weights increasing: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
   public List<Step> steps = new ArrayList<>();
 
@@ -63,6 +66,15 @@ public class CanaryPolicySpec {
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("How long to hold this step, e.g. 30m, 90s, 1h30m.")
     public String pause;
+
+    /**
+     * A manual gate, as Argo Rollouts' {@code pause: {}} after a step: the release holds at this
+     * step's weight until a person approves it, with analysis still judging the traffic.
+     */
+    @JsonPropertyDescription("A manual gate after this step: once its pause is over and its analysis passes, the release holds at"
+        + " this weight (phase AwaitingApproval) until the LambdaRelease's spec.approvedStep reaches this step's index, or"
+        + " spec.promote is set. Analysis keeps running while it holds, and a failure still rolls back. Default false.")
+    public Boolean approval;
 
     public Step() {}
 

@@ -17,7 +17,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Progressing, Paused, Succeeded, RolledBack, Failed or Superseded.")
+  @JsonPropertyDescription("Pending, Progressing, Paused, AwaitingApproval (held at an approval gate), Succeeded, RolledBack, Failed or Superseded.")
   public ReleasePhase phase;
 
   @JsonPropertyDescription("Physical name of the function being released.")
@@ -78,7 +78,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The most recent analysis results, newest last (bounded).")
   public List<AnalysisResult> analysis = new ArrayList<>();
 
-  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused and Degraded, with reasons.")
+  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval) and Degraded, with reasons.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The release that superseded this one.")
