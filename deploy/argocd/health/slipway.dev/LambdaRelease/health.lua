@@ -55,6 +55,11 @@ elseif phase == nil then
 elseif status.observedGeneration ~= nil and status.observedGeneration < obj.metadata.generation then
   hs.status = "Progressing"
   hs.message = "Waiting for the operator to observe generation " .. obj.metadata.generation
+elseif phase == "AwaitingApproval" then
+  -- Held at an approval gate until a person sets spec.approvedStep: suspended, as Argo Rollouts'
+  -- pause: {}; an approval not yet observed is the generation check above.
+  hs.status = "Suspended"
+  hs.message = join("AwaitingApproval", traffic(), status.message)
 elseif phase == "Pending" or phase == "Progressing" then
   hs.status = "Progressing"
   hs.message = join(phase, traffic(), status.message)

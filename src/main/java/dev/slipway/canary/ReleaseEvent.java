@@ -24,6 +24,8 @@ public record ReleaseEvent(
     StepCompleted,
     Paused,
     Resumed,
+    AwaitingApproval,
+    Approved,
     Promoted,
     RolledBack,
     Failed,

@@ -22,13 +22,18 @@ public record ReleaseInput(
     String published,
     List<AnalysisResult> analysis) {
 
-  /** The user's spec controls. */
-  public record Controls(boolean paused, boolean promote, boolean abort) {
+  /** The user's spec controls; {@code approvedStep}: the approval gates of steps up to this index are approved. */
+  public record Controls(boolean paused, boolean promote, boolean abort, int approvedStep) {
     public static final Controls NONE = new Controls(false, false, false);
+
+    public Controls(boolean paused, boolean promote, boolean abort) {
+      this(paused, promote, abort, 0);
+    }
 
     public static Controls of(LambdaReleaseSpec spec) {
       return new Controls(
-          Boolean.TRUE.equals(spec.paused), Boolean.TRUE.equals(spec.promote), Boolean.TRUE.equals(spec.abort));
+          Boolean.TRUE.equals(spec.paused), Boolean.TRUE.equals(spec.promote), Boolean.TRUE.equals(spec.abort),
+          spec.approvedStep == null ? 0 : spec.approvedStep);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.slipway.canary;
 
+import static dev.slipway.api.v1alpha1.ReleasePhase.AwaitingApproval;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Failed;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Paused;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Pending;
@@ -26,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The LambdaRelease state machine: pure (no AWS, no Kubernetes) and driven by an injected clock.
@@ -46,6 +48,12 @@ import java.util.Optional;
  * consecutive failed runs roll back at once; inconclusive runs neither reset nor (unless
  * {@code inconclusiveIsFailure}) add to that count. AllAtOnce (no steps) promotes at once without
  * analysis: with no canary traffic there is nothing to measure before the shift.
+ *
+ * <p>Approval gates: a step with {@code approval} that would advance holds instead
+ * ({@code AwaitingApproval}, no timer) until {@code spec.approvedStep} reaches its index. Analysis
+ * keeps running meanwhile and its failure limits still roll back; once approved, the step's pause
+ * counts as over from then on, so a passing run is needed (within the usual grace) to advance.
+ * {@code spec.promote} skips gates and steps alike.
  */
 public final class ReleaseMachine {
 
@@ -281,6 +289,7 @@ public final class ReleaseMachine {
       st.nextAnalysisTime = policy().hasMetrics() ? now.plus(min(policy().interval(), step.pause())).toString() : null;
       st.stepVerdict = null;
       st.consecutiveFailures = 0;
+      st.checkFailures = null;
       transition("StepStarted", step.weight() + "% of traffic on version " + st.canaryVersion + " for " + Durations.format(step.pause()));
       AliasState desired = stepAlias();
       return desired.equals(in.observed()) ? timing() : new Action.SetAlias(desired);
@@ -317,7 +326,10 @@ public final class ReleaseMachine {
       return Optional.empty();
     }
 
-    /** Records one analysis run; rolls back when the failure limit is reached. */
+    /**
+     * Records one analysis run; rolls back when a check exhausts its own failureLimit or the checks
+     * without one reach the run-level limit.
+     */
     private Optional<Action> record(List<AnalysisResult> results) {
       String step = st.weight + "% (" + st.stepLabel + ")";
       List<AnalysisResult> stamped = results.stream().map(r -> {
@@ -330,30 +342,71 @@ public final class ReleaseMachine {
       if (st.analysis.size() > historyLimit) {
         st.analysis = new ArrayList<>(st.analysis.subList(st.analysis.size() - historyLimit, st.analysis.size()));
       }
-      Verdict verdict = overall(stamped);
-      st.stepVerdict = verdict;
+      st.stepVerdict = overall(stamped);
       st.nextAnalysisTime = now.plus(policy().interval()).toString();
-      boolean counts = verdict == Verdict.Fail || (verdict == Verdict.Inconclusive && policy().inconclusiveIsFailure());
-      if (verdict == Verdict.Pass) {
-        st.consecutiveFailures = 0;
-      } else if (counts) {
-        st.consecutiveFailures = st.consecutiveFailures + 1;
+      Optional<AnalysisResult> exhausted = countOwnLimits(stamped);
+      if (exhausted.isPresent()) {
+        AnalysisResult failing = exhausted.get();
+        int limit = policy().ownFailureLimit(failing.metric).orElseThrow();
+        end(RolledBack, "AnalysisFailed", failing.metric + " reached its own failureLimit of " + limit + " consecutive failed runs: " + describe(failing), failing);
+        return Optional.of(finish());
+      }
+      List<AnalysisResult> shared = stamped.stream().filter(r -> policy().ownFailureLimit(r.metric).isEmpty()).toList();
+      if (!shared.isEmpty()) {
+        st.consecutiveFailures = counted(st.consecutiveFailures, overall(shared));
       }
       if (st.consecutiveFailures >= policy().failureLimit()) {
-        AnalysisResult failing = firstWith(stamped, Verdict.Fail).orElseGet(() -> firstWith(stamped, Verdict.Inconclusive).orElse(null));
+        AnalysisResult failing = firstWith(shared, Verdict.Fail).orElseGet(() -> firstWith(shared, Verdict.Inconclusive).orElse(null));
         end(RolledBack, "AnalysisFailed", st.consecutiveFailures + " consecutive failed analysis runs: " + describe(failing), failing);
         return Optional.of(finish());
       }
       return Optional.empty();
     }
 
+    /** Counts the checks that have their own failureLimit; returns the first that exhausted it. */
+    private Optional<AnalysisResult> countOwnLimits(List<AnalysisResult> results) {
+      AnalysisResult exhausted = null;
+      for (AnalysisResult r : results) {
+        var limit = policy().ownFailureLimit(r.metric);
+        if (limit.isEmpty() || !judged(r)) {
+          continue;
+        }
+        if (st.checkFailures == null) {
+          st.checkFailures = new TreeMap<>();
+        }
+        int failures = counted(st.checkFailures.getOrDefault(r.metric, 0), r.verdict);
+        st.checkFailures.put(r.metric, failures);
+        if (exhausted == null && failures >= limit.getAsInt()) {
+          exhausted = r;
+        }
+      }
+      return Optional.ofNullable(exhausted);
+    }
+
+    /** A consecutive-failure count after one more verdict: a pass resets it, inconclusive counts only if the policy says so. */
+    private int counted(int failures, Verdict verdict) {
+      if (verdict == Verdict.Pass) {
+        return 0;
+      }
+      boolean counts = verdict == Verdict.Fail || policy().inconclusiveIsFailure();
+      return counts ? failures + 1 : failures;
+    }
+
     private Action timing() {
+      if (st.phase == AwaitingApproval) {
+        if (!approved()) {
+          return awaitApproval();
+        }
+        st.phase = Progressing;
+        st.nextTransitionTime = now.toString();
+        transition("Approved", "step " + st.stepLabel + " approved by spec.approvedStep " + in.controls().approvedStep());
+        announce(Kind.Approved, "Approved", st.message, null);
+      }
       Instant transition = Instant.parse(st.nextTransitionTime);
       if (!policy().hasMetrics()) {
         return now.isBefore(transition) ? waitUntil(transition) : advance();
       }
-      // A policy that gained metrics mid-release has no analysis scheduled yet: run one now.
-      Instant analysis = st.nextAnalysisTime == null ? now : Instant.parse(st.nextAnalysisTime);
+      Instant analysis = nextAnalysis();
       if (!now.isBefore(analysis)) {
         return new Action.RunAnalysis(policy().interval());
       }
@@ -381,11 +434,42 @@ public final class ReleaseMachine {
     }
 
     private Action advance() {
+      if (gated() && !approved()) {
+        st.phase = AwaitingApproval;
+        st.nextTransitionTime = null;
+        transition("AwaitingApproval", "step " + st.stepLabel + " at " + st.weight + "% passed; awaiting approval: set spec.approvedStep to "
+            + st.step + " to go on, or spec.promote to promote now");
+        announce(Kind.AwaitingApproval, "AwaitingApproval", st.message, null);
+        return awaitApproval();
+      }
       announce(Kind.StepCompleted, "StepCompleted", "step " + st.stepLabel + " at " + st.weight + "% completed", null);
       if (st.step < plan().size()) {
         return enterStep(st.step + 1);
       }
       return promote("Completed", "all " + plan().size() + " steps passed");
+    }
+
+    /** Held at a gate: analysis goes on every interval; without metrics nothing is due until the spec changes. */
+    private Action awaitApproval() {
+      if (!policy().hasMetrics()) {
+        return new Action.Hold();
+      }
+      Instant analysis = nextAnalysis();
+      return now.isBefore(analysis) ? waitUntil(analysis) : new Action.RunAnalysis(policy().interval());
+    }
+
+    /** When the next run is due; a policy that gained metrics mid-release has none scheduled yet: now. */
+    private Instant nextAnalysis() {
+      return st.nextAnalysisTime == null ? now : Instant.parse(st.nextAnalysisTime);
+    }
+
+    /** The current step has an approval gate; false when an edited policy no longer has this step. */
+    private boolean gated() {
+      return st.step >= 1 && st.step <= plan().size() && plan().step(st.step).approval();
+    }
+
+    private boolean approved() {
+      return in.controls().approvedStep() >= st.step;
     }
 
     private Action promote(String reason, String message) {
@@ -511,7 +595,7 @@ public final class ReleaseMachine {
       boolean aliasFailed = st.conditions.stream().anyMatch(c -> ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
       setCondition("Ready", st.phase == Succeeded && finished && !aliasFailed, reason, message);
       setCondition("Progressing", !finished, reason, message);
-      setCondition("Paused", st.phase == Paused, reason, message);
+      setCondition("Paused", st.phase == Paused || st.phase == AwaitingApproval, reason, message);
       setCondition("Degraded", st.phase == RolledBack || st.phase == Failed || aliasFailed, reason, message);
     }
 

@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.aws.SlipwayException;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * What the state machine needs from a CanaryPolicy: the steps and how analysis judges them. A
@@ -24,7 +25,7 @@ public record ReleasePolicy(
     if (metrics.stream().map(m -> m.name).distinct().count() < metrics.size()) {
       throw SlipwayException.terminal("InvalidPolicy", "metric names must be unique");
     }
-    if (failureLimit < 1) {
+    if (failureLimit < 1 || metrics.stream().anyMatch(m -> m.failureLimit != null && m.failureLimit < 1)) {
       throw SlipwayException.terminal("InvalidPolicy", "failureLimit must be at least 1");
     }
   }
@@ -51,5 +52,10 @@ public record ReleasePolicy(
 
   public boolean hasMetrics() {
     return !metrics.isEmpty();
+  }
+
+  /** The check's own failureLimit; empty when the check counts toward the run-level one. */
+  public OptionalInt ownFailureLimit(String metric) {
+    return metrics.stream().filter(m -> m.name.equals(metric) && m.failureLimit != null).mapToInt(m -> m.failureLimit).findFirst();
   }
 }

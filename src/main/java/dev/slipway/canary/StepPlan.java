@@ -15,8 +15,15 @@ import java.util.stream.Collectors;
  */
 public record StepPlan(List<Step> steps) {
 
-  /** One step: the canary's share of traffic and how long to hold it. */
-  public record Step(int weight, Duration pause) {}
+  /**
+   * One step: the canary's share of traffic, how long to hold it, and whether a person must
+   * approve it before the release goes on.
+   */
+  public record Step(int weight, Duration pause, boolean approval) {
+    public Step(int weight, Duration pause) {
+      this(weight, pause, false);
+    }
+  }
 
   public StepPlan {
     steps = List.copyOf(steps);
@@ -53,7 +60,7 @@ public record StepPlan(List<Step> steps) {
         throw invalid("every step needs weight and pause");
       }
       try {
-        steps.add(new Step(s.weight, Durations.parse(s.pause)));
+        steps.add(new Step(s.weight, Durations.parse(s.pause), Boolean.TRUE.equals(s.approval)));
       } catch (IllegalArgumentException e) {
         throw invalid(e.getMessage());
       }
@@ -100,9 +107,9 @@ public record StepPlan(List<Step> steps) {
     return steps.get(index - 1);
   }
 
-  /** E.g. {@code 10%/30m → 50%/10m → 100%}. */
+  /** E.g. {@code 10%/30m+approval → 50%/10m → 100%}. */
   public String summary() {
-    String shifts = steps.stream().map(s -> s.weight() + "%/" + Durations.format(s.pause())).collect(Collectors.joining(" → "));
+    String shifts = steps.stream().map(s -> s.weight() + "%/" + Durations.format(s.pause()) + (s.approval() ? "+approval" : "")).collect(Collectors.joining(" → "));
     return shifts.isEmpty() ? "100%" : shifts + " → 100%";
   }
 

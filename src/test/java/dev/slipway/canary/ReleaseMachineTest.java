@@ -1,5 +1,7 @@
 package dev.slipway.canary;
 
+import static dev.slipway.canary.ReleaseEvent.Kind.Approved;
+import static dev.slipway.canary.ReleaseEvent.Kind.AwaitingApproval;
 import static dev.slipway.canary.ReleaseEvent.Kind.Failed;
 import static dev.slipway.canary.ReleaseEvent.Kind.Paused;
 import static dev.slipway.canary.ReleaseEvent.Kind.Promoted;
@@ -31,6 +33,17 @@ class ReleaseMachineTest {
 
   /** 10% for 30s, 50% for 20s, analysis every 10s, two failures roll back. */
   private static ReleasePolicy canary(boolean withMetrics) {
+    return ReleasePolicy.of(canarySpec(withMetrics));
+  }
+
+  /** {@link #canary} with an approval gate after step 1 (10 %). */
+  private static ReleasePolicy gatedAfterStepOne(boolean withMetrics) {
+    CanaryPolicySpec spec = canarySpec(withMetrics);
+    spec.steps.get(0).approval = true;
+    return ReleasePolicy.of(spec);
+  }
+
+  private static CanaryPolicySpec canarySpec(boolean withMetrics) {
     CanaryPolicySpec spec = new CanaryPolicySpec();
     spec.steps = List.of(new CanaryPolicySpec.Step(10, "30s"), new CanaryPolicySpec.Step(50, "20s"));
     spec.analysis = new CanaryPolicySpec.Analysis();
@@ -43,7 +56,7 @@ class ReleaseMachineTest {
       m.lambdaErrorRate.max = 0.05;
       spec.analysis.metrics = List.of(m);
     }
-    return ReleasePolicy.of(spec);
+    return spec;
   }
 
   private static ReleaseHarness harness() {
@@ -225,6 +238,77 @@ class ReleaseMachineTest {
     assertThat(h.status.reason).isEqualTo("AnalysisFailed");
   }
 
+  /**
+   * Seed 003's rules: an error rate above 5 % rolls back at once (its own failureLimit 1), the
+   * health check after two consecutive failures (the run-level failureLimit 2).
+   */
+  private static ReleasePolicy seed003(int errorRateLimit) {
+    CanaryPolicySpec spec = new CanaryPolicySpec();
+    spec.steps = List.of(new CanaryPolicySpec.Step(10, "30s"), new CanaryPolicySpec.Step(50, "20s"));
+    spec.analysis = new CanaryPolicySpec.Analysis();
+    spec.analysis.interval = "10s";
+    spec.analysis.failureLimit = 2;
+    CanaryPolicySpec.Metric errorRate = canary(true).metrics().get(0);
+    errorRate.failureLimit = errorRateLimit;
+    CanaryPolicySpec.Metric health = new CanaryPolicySpec.Metric();
+    health.name = "health";
+    health.http = new CanaryPolicySpec.HttpCheck();
+    health.http.url = "http://127.0.0.1:8089/health";
+    spec.analysis.metrics = List.of(errorRate, health);
+    return ReleasePolicy.of(spec);
+  }
+
+  @Test
+  void aCheckWithItsOwnFailureLimitOfOneRollsBackAtItsFirstFailure() {
+    ReleaseHarness h = new ReleaseHarness(seed003(1));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2), result("health", Verdict.Pass, 200.0));
+
+    h.runToEnd();
+
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.reason).isEqualTo("AnalysisFailed");
+    assertThat(h.status.message).startsWith("error-rate reached its own failureLimit of 1").contains("error-rate = 0.2");
+    assertThat(h.status.checkFailures).containsExactly(java.util.Map.entry("error-rate", 1));
+    assertThat(h.status.consecutiveFailures).isZero();
+    ReleaseEvent rolledBack = h.events.get(h.events.size() - 1);
+    assertThat(rolledBack.kind()).isEqualTo(RolledBack);
+    assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
+  }
+
+  @Test
+  void checksWithoutTheirOwnLimitStillRollBackAtTheRunLevelLimit() {
+    ReleaseHarness h = new ReleaseHarness(seed003(1));
+    List<Verdict> health = new ArrayList<>(List.of(Verdict.Fail, Verdict.Pass, Verdict.Fail, Verdict.Fail));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0), result("health", health.remove(0), null));
+
+    h.runToEnd();
+
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.consecutiveFailures).isEqualTo(2);
+    assertThat(h.status.message).startsWith("2 consecutive failed analysis runs: health");
+    assertThat(h.events.get(h.events.size() - 1).failing().metric).isEqualTo("health");
+  }
+
+  /** A check with a limit above the run-level one is not rolled back by the run-level count. */
+  @Test
+  void aCheckWithAHigherOwnLimitIsJudgedByItAlone() {
+    ReleaseHarness h = new ReleaseHarness(seed003(3));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2), result("health", Verdict.Pass, 200.0));
+
+    h.runToEnd();
+
+    // Not at the second run (the run-level limit) but at the third.
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(h.status.checkFailures).containsExactly(java.util.Map.entry("error-rate", 3));
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.message).startsWith("error-rate reached its own failureLimit of 3");
+    assertThat(h.status.consecutiveFailures).isZero();
+  }
+
   @Test
   void pauseHoldsTheWeightStopsTheTimerAndIgnoresAnalysis() {
     ReleaseHarness h = harness();
@@ -285,6 +369,89 @@ class ReleaseMachineTest {
 
     assertThat(h.aliasCalls).containsExactly(AT_10, PROMOTED);
     assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.status.reason).isEqualTo("PromotedByUser");
+  }
+
+  @Test
+  void anApprovalGateHoldsAfterItsStepWithAnalysisRunningUntilApprovedStepReachesIt() {
+    ReleaseHarness h = new ReleaseHarness(gatedAfterStepOne(true));
+
+    h.runFor(Duration.ofSeconds(70));
+
+    assertThat(h.aliasCalls).containsExactly(AT_10);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+    assertThat(h.status.reason).isEqualTo("AwaitingApproval");
+    assertThat(h.status.message).contains("set spec.approvedStep to 1");
+    assertThat(h.status.nextTransitionTime).isNull();
+    assertThat(condition(h.status, "Paused").getReason()).isEqualTo("AwaitingApproval");
+    assertThat(condition(h.status, "Paused").getStatus()).isEqualTo("True");
+    // Analysis goes on every interval while the gate holds.
+    assertThat(h.analysisRuns).extracting(t -> Duration.between(T0, t).toSeconds()).containsExactly(10L, 20L, 30L, 40L, 50L, 60L, 70L);
+    assertThat(h.eventKinds()).containsExactly(Started, AwaitingApproval);
+
+    h.controls = new Controls(false, false, false, 1);
+    h.runToEnd();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.eventKinds()).containsExactly(Started, AwaitingApproval, Approved, StepCompleted, StepCompleted, Promoted);
+  }
+
+  @Test
+  void aFailureWhileAwaitingApprovalStillRollsBack() {
+    ReleaseHarness h = new ReleaseHarness(gatedAfterStepOne(true));
+    h.runFor(Duration.ofSeconds(35));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
+    h.runToEnd();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.reason).isEqualTo("AnalysisFailed");
+    assertThat(h.elapsed()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  /** Approval is by step index: a value set ahead passes the gate, a lower one does not. */
+  @Test
+  void approvedStepSetAheadPassesTheGateAndALowerOneDoesNot() {
+    ReleaseHarness ahead = new ReleaseHarness(gatedAfterStepOne(true));
+    ahead.controls = new Controls(false, false, false, 2);
+    ahead.runToEnd();
+    assertThat(ahead.elapsed()).isEqualTo(Duration.ofSeconds(50));
+    assertThat(ahead.eventKinds()).doesNotContain(AwaitingApproval);
+
+    CanaryPolicySpec spec = canarySpec(true);
+    spec.steps.forEach(step -> step.approval = true);
+    ReleasePolicy gatedTwice = ReleasePolicy.of(spec);
+    assertThat(gatedTwice.plan().summary()).isEqualTo("10%/30s+approval → 50%/20s+approval → 100%");
+    ReleaseHarness behind = new ReleaseHarness(gatedTwice);
+    behind.controls = new Controls(false, false, false, 1);
+    behind.runToEnd();
+    assertThat(behind.alias).isEqualTo(AT_50);
+    assertThat(behind.status.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+    assertThat(behind.status.stepLabel).isEqualTo("2/2");
+  }
+
+  /**
+   * Without metrics a gate holds with no timer (Hold), and deciding again from the persisted status
+   * (a restarted operator) writes nothing and still holds; promote skips the gate and the rest.
+   */
+  @Test
+  void aGateWithoutMetricsHoldsAcrossRestartsUntilPromoted() {
+    ReleaseHarness h = new ReleaseHarness(gatedAfterStepOne(false));
+    h.runFor(Duration.ofSeconds(30));
+    assertThat(h.reconcile()).isInstanceOf(Action.Hold.class);
+    int writes = h.statusWrites;
+
+    h.clock.advance(Duration.ofHours(2));
+    assertThat(h.reconcile()).isInstanceOf(Action.Hold.class);
+    assertThat(h.statusWrites).isEqualTo(writes);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+
+    h.controls = new Controls(false, true, false);
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+    assertThat(h.aliasCalls).containsExactly(AT_10, PROMOTED);
     assertThat(h.status.reason).isEqualTo("PromotedByUser");
   }
 

@@ -37,6 +37,18 @@ class ReleasePolicyTest {
     assertThatThrownBy(() -> ReleasePolicy.of(analysis("1m", twins))).hasMessageContaining("metric names must be unique");
   }
 
+  @Test
+  void aChecksOwnFailureLimitBelowOneIsRefusedAndAbsentFallsBackToTheRunLevelOne() {
+    CanaryPolicySpec.Metric strict = metric("error-rate");
+    strict.failureLimit = 0;
+    assertThatThrownBy(() -> ReleasePolicy.of(analysis("1m", List.of(strict)))).hasMessageContaining("failureLimit must be at least 1");
+
+    strict.failureLimit = 1;
+    ReleasePolicy policy = ReleasePolicy.of(analysis("1m", List.of(strict, metric("health"))));
+    assertThat(policy.ownFailureLimit("error-rate")).hasValue(1);
+    assertThat(policy.ownFailureLimit("health")).isEmpty();
+  }
+
   private static CanaryPolicySpec analysis(String interval, List<CanaryPolicySpec.Metric> metrics) {
     CanaryPolicySpec spec = new CanaryPolicySpec();
     spec.steps = List.of(new CanaryPolicySpec.Step(10, "5m"));

@@ -302,6 +302,47 @@ class LambdaReleaseReconcilerTest {
     assertThat(aws.alias(other)).isEqualTo(AliasState.single("1"));
   }
 
+  // 4 (issue 8)
+  @Test
+  void anApprovalGateHoldsWithAnalysisRunningUntilApprovedStepReachesIt() {
+    String ns = releaseNamespace("rel-approval");
+    String fn = unique("approval");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    CanaryPolicy p = policy(ns, "gated", "10s", 2, 10, "4s", 50, "4s");
+    p.getSpec().steps.get(0).approval = true;
+    client.resource(p).create();
+    var aliases = aws.record(fn);
+    pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
+
+    client.resource(release(ns, "gated-v2", fn, v2, "gated")).create();
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      LambdaReleaseStatus s = status(ns, "gated-v2");
+      assertThat(s.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+      assertThat(condition(s, "Paused")).isEqualTo("True");
+    });
+    int runsAtGate = status(ns, "gated-v2").analysis.size();
+    assertThat(argoCdHealth(ns, "gated-v2").status()).isEqualTo("Suspended");
+    awaitEvent(() -> assertThat(eventReasons(ns, "gated-v2")).contains("AwaitingApproval"));
+    // Held well past the 4 s pause, with analysis still running every 10 s.
+    await().pollDelay(Duration.ofSeconds(11)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      LambdaReleaseStatus s = status(ns, "gated-v2");
+      assertThat(s.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+      assertThat(s.analysis.size()).isGreaterThan(runsAtGate);
+    });
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
+
+    edit(ns, "gated-v2", r -> r.getSpec().approvedStep = 1);
+
+    LambdaReleaseStatus s = awaitFinished(ns, "gated-v2");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(s.reason).isEqualTo("Completed");
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
+    awaitEvent(() -> assertThat(eventReasons(ns, "gated-v2")).contains("AwaitingApproval", "Approved", "Completed"));
+  }
+
   // 5
   @Test
   void aNewerReleaseSupersedesARunningOneAndStartsFromTheStableVersion() {

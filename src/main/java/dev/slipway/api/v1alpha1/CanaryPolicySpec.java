@@ -22,13 +22,16 @@ import java.util.List;
     reason = "FieldValueInvalid")
 public class CanaryPolicySpec {
 
+  /** Most steps a policy may have. */
+  public static final int MAX_STEPS = 20;
+
   @JsonPropertyDescription(
       "A CodeDeploy-style preset instead of explicit steps: Canary10Percent5Minutes, Canary10Percent10Minutes,"
           + " Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute,"
           + " Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce.")
   public Preset preset;
 
-  @Size(max = 20)
+  @Size(max = MAX_STEPS)
   @JsonPropertyDescription("Traffic steps in order, weights increasing: the canary gets weight percent, then the release waits pause (with analysis) before the next step. After the last step all traffic moves.")
   public List<Step> steps = new ArrayList<>();
 
@@ -64,6 +67,15 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("How long to hold this step, e.g. 30m, 90s, 1h30m.")
     public String pause;
 
+    /**
+     * A manual gate, as Argo Rollouts' {@code pause: {}} after a step: the release holds at this
+     * step's weight until a person approves it, with analysis still judging the traffic.
+     */
+    @JsonPropertyDescription("A manual gate after this step: once its pause is over and its analysis passes, the release holds at"
+        + " this weight (phase AwaitingApproval) until the LambdaRelease's spec.approvedStep reaches this step's index, or"
+        + " spec.promote is set. Analysis keeps running while it holds, and a failure still rolls back. Default false.")
+    public Boolean approval;
+
     public Step() {}
 
     public Step(int weight, String pause) {
@@ -94,7 +106,8 @@ public class CanaryPolicySpec {
 
     @Min(1)
     @Max(100)
-    @JsonPropertyDescription("Consecutive failed runs that roll the release back. Default 2.")
+    @JsonPropertyDescription("Consecutive failed runs that roll the release back, counting the checks without a failureLimit of"
+        + " their own: a run counts when any of them fails. Default 2.")
     public Integer failureLimit = 2;
 
     @JsonPropertyDescription("Whether a run with no data counts toward failureLimit. Default false: no data is inconclusive, never a pass, and blocks promotion until data arrives.")
@@ -126,6 +139,18 @@ public class CanaryPolicySpec {
     @JsonPropertyDescription("Measure and record this check but never let it fail the release or hold a step: its results appear in"
         + " status.analysis with dryRun: true. For trying a new check on real releases before trusting it. Default false.")
     public Boolean dryRun;
+
+    /**
+     * This check's own limit, beside the run-level one: it counts only its own consecutive failures
+     * (as Argo Rollouts' per-metric failureLimit), so a hard rule can roll back at its first breach
+     * while a flaky health check gets a second chance.
+     */
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Consecutive failed runs of this check that roll the release back, counted for this check alone"
+        + " (a pass resets it; inconclusive counts only with inconclusiveIsFailure). E.g. 1: roll back at the first breach."
+        + " A check with its own limit does not count toward analysis.failureLimit; absent, it does.")
+    public Integer failureLimit;
 
     @JsonPropertyDescription("Errors / Invocations of the canary version only (ExecutedVersion dimension).")
     public RateThreshold lambdaErrorRate;

@@ -3,6 +3,8 @@ package dev.slipway.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -70,8 +72,21 @@ public class LambdaReleaseSpec {
   public Boolean paused = false;
 
   @Default("false")
-  @JsonPropertyDescription("Skip the remaining steps and shift all traffic to the new version now.")
+  @JsonPropertyDescription("Skip the remaining steps, approval gates included, and shift all traffic to the new version now"
+      + " (as Argo Rollouts' promote --full). To pass one approval gate and go on with the steps, use approvedStep.")
   public Boolean promote = false;
+
+  /**
+   * Approval of the policy's manual gates by step index, not a toggle: level-triggered, so it is
+   * restart-safe and a value kept in Git approves the same gates however often it is applied.
+   */
+  @Min(0)
+  @Max(CanaryPolicySpec.MAX_STEPS)
+  @JsonPropertyDescription("Approves the approval gates of the steps up to this index (1-based, as status.step): a release"
+      + " AwaitingApproval at step i goes on to the next step once approvedStep >= i (as Argo Rollouts' promote out of"
+      + " pause: {}), with analysis still required to pass. Setting it ahead approves gates before they are reached;"
+      + " promote instead skips all remaining steps. Default 0: no gate approved.")
+  public Integer approvedStep;
 
   @Default("false")
   @JsonPropertyDescription("Roll back now: all traffic to the stable version.")

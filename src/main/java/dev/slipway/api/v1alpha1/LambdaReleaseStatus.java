@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The release state machine, persisted: everything needed to resume after an operator restart
@@ -16,7 +17,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Progressing, Paused, Succeeded, RolledBack, Failed or Superseded.")
+  @JsonPropertyDescription("Pending, Progressing, Paused, AwaitingApproval (held at an approval gate), Succeeded, RolledBack, Failed or Superseded.")
   public ReleasePhase phase;
 
   @JsonPropertyDescription("Physical name of the function being released.")
@@ -67,13 +68,17 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("Verdict of the latest analysis run in the current step (Pass, Fail, Inconclusive); absent before the step's first run. Only Pass lets the step advance.")
   public AnalysisResult.Verdict stepVerdict;
 
-  @JsonPropertyDescription("Consecutive failed (and, if the policy says so, inconclusive) analysis runs.")
+  @JsonPropertyDescription("Consecutive failed (and, if the policy says so, inconclusive) analysis runs of the checks without a"
+      + " failureLimit of their own, in the current step.")
   public Integer consecutiveFailures;
+
+  @JsonPropertyDescription("Consecutive failed runs in the current step of each check that has a failureLimit of its own, by metric name.")
+  public Map<String, Integer> checkFailures;
 
   @JsonPropertyDescription("The most recent analysis results, newest last (bounded).")
   public List<AnalysisResult> analysis = new ArrayList<>();
 
-  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused and Degraded, with reasons.")
+  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval) and Degraded, with reasons.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The release that superseded this one.")

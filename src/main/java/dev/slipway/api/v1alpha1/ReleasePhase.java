@@ -5,6 +5,7 @@ public enum ReleasePhase {
   Pending,
   Progressing,
   Paused,
+  AwaitingApproval,
   Succeeded,
   RolledBack,
   Failed,

@@ -39,6 +39,8 @@ final class ReleaseMessages {
       case StepCompleted -> "completed step " + e.step();
       case Paused -> "paused";
       case Resumed -> "resumed";
+      case AwaitingApproval -> "awaiting approval at step " + e.step();
+      case Approved -> "approved at step " + e.step();
       case Promoted -> "promoted";
       case RolledBack -> "rolled back";
       case Failed -> "failed";
@@ -52,6 +54,8 @@ final class ReleaseMessages {
       case StepCompleted -> ":arrow_forward:";
       case Paused -> ":double_vertical_bar:";
       case Resumed -> ":arrow_forward:";
+      case AwaitingApproval -> ":raised_hand:";
+      case Approved -> ":+1:";
       case Promoted -> ":white_check_mark:";
       case RolledBack -> ":rewind:";
       case Failed -> ":x:";
