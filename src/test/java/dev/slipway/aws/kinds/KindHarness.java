@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.CodeSource;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
@@ -391,6 +393,25 @@ final class KindHarness implements AutoCloseable {
   /** The stage alias ARN of a function of this service. */
   String aliasArn(String function) {
     return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + physicalName(function) + ":" + spec.stage;
+  }
+
+  /** Source ARNs of the statements on a function's stage alias that let {@code principal} (e.g. sns.amazonaws.com) invoke it. */
+  List<String> grantedSources(String function, String principal) throws IOException {
+    String policy;
+    try {
+      policy = raw.lambda().getPolicy(r -> r.functionName(physicalName(function)).qualifier(spec.stage)).policy();
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException none) {
+      return List.of();
+    }
+    List<String> sources = new ArrayList<>();
+    for (JsonNode s : new ObjectMapper().readTree(policy).path("Statement")) {
+      if (s.path("Principal").path("Service").asText().equals(principal)
+          && s.path("Action").asText().equals("lambda:InvokeFunction")
+          && s.path("Resource").asText().equals(aliasArn(function))) {
+        sources.add(s.path("Condition").path("ArnLike").path("AWS:SourceArn").asText());
+      }
+    }
+    return sources;
   }
 
   private static void pause(Duration retryAfter) {

@@ -2,7 +2,6 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.aws.ResourceLoop.Result;
@@ -94,20 +93,7 @@ class SnsSubscriptionKindTest extends KindContractTest {
     assertThat(snsGrants("usage-handler")).isEmpty();
   }
 
-  /** Source ARNs of the statements on the function's stage alias that let SNS invoke it. */
   private List<String> snsGrants(String function) throws IOException {
-    String policy;
-    try {
-      policy = stack.raw().lambda().getPolicy(r -> r.functionName(stack.physicalName(function)).qualifier("prod")).policy();
-    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException none) {
-      return List.of();
-    }
-    List<String> sources = new ArrayList<>();
-    for (JsonNode s : new ObjectMapper().readTree(policy).path("Statement")) {
-      if (s.path("Principal").path("Service").asText().equals("sns.amazonaws.com")) {
-        sources.add(s.path("Condition").path("ArnLike").path("AWS:SourceArn").asText());
-      }
-    }
-    return sources;
+    return stack.grantedSources(function, LambdaInvokePermissions.SNS);
   }
 }
