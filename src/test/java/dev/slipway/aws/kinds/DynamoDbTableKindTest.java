@@ -41,11 +41,6 @@ class DynamoDbTableKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return DynamoDbTableKind.KIND;
-  }
-
-  @Override
   protected List<Edit> edits() {
     return List.of(
         new Edit("usage", List.of("globalSecondaryIndexes"), s -> table(s, "usage").globalSecondaryIndexes.add(gsi("date-index", "date", ScalarType.S)),

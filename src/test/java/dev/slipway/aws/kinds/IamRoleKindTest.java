@@ -33,11 +33,6 @@ class IamRoleKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return IamRoleKind.KIND;
-  }
-
-  @Override
   protected List<Edit> edits() {
     return List.of(new Edit("usage-handler", List.of("inlinePolicy"),
         s -> function(s, "usage-handler").tables.add(new FunctionSpec.TableAccess("prompts", FunctionSpec.TableAccess.Access.ReadOnly)),
@@ -65,11 +60,6 @@ class IamRoleKindTest extends KindContractTest {
       assertThat(ExecutionRolePolicy.parse(iam.getRole(r -> r.roleName(PROMPT_CRUD)).role().assumeRolePolicyDocument()))
           .isEqualTo(ExecutionRolePolicy.parse(ExecutionRolePolicy.TRUST_POLICY));
     }));
-  }
-
-  @Override
-  protected List<Invalid> invalidInputs() {
-    return List.of();
   }
 
   @Override

@@ -42,23 +42,31 @@ abstract class KindContractTest {
 
   protected KindHarness stack;
 
-  /** The harness of this kind: the kinds to plan (the kind under test and what it needs) and the spec. */
+  /** The harness of this kind: the spec and the kinds to plan, what the kind under test needs first and that kind last. */
   protected abstract KindHarness harness();
 
-  /** The name of the kind under test, as status records it. */
-  protected abstract String kind();
+  /** The name of the kind under test, as status records it: the last kind the harness plans. */
+  protected String kind() {
+    return stack.lastKind();
+  }
 
   /** After the first converge: the resources look as declared, read back with {@link KindHarness#raw()}. */
   protected abstract void assertDeclaredShape() throws Exception;
 
-  /** Edits of one field each, applied one after the other to the converged spec. */
-  protected abstract List<Edit> edits();
+  /** Edits of one field each, applied one after the other to the converged spec; none fails the clause. */
+  protected List<Edit> edits() {
+    return List.of();
+  }
 
-  /** Changes made behind Slipway's back, each repaired by the next converge. */
-  protected abstract List<Drift> drifts();
+  /** Changes made behind Slipway's back, each repaired by the next converge; none fails the clause. */
+  protected List<Drift> drifts() {
+    return List.of();
+  }
 
-  /** Inputs this kind refuses, each with its reason; an empty list fails the clause (override it and say why). */
-  protected abstract List<Invalid> invalidInputs();
+  /** Inputs this kind refuses, each with its reason; none fails the clause. */
+  protected List<Invalid> invalidInputs() {
+    return List.of();
+  }
 
   /**
    * One field of the spec changed. The next converge updates only {@code resource} (a logical name),

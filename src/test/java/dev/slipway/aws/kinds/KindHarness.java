@@ -153,6 +153,11 @@ final class KindHarness implements AutoCloseable {
     kinds.put(kind.info().name(), kind);
   }
 
+  /** The name of the kind planned last: in a kind's test, the kind under test. */
+  String lastKind() {
+    return List.copyOf(kinds.keySet()).get(kinds.size() - 1);
+  }
+
   AwsResourceKind<?, ?> kind(String name) {
     return Objects.requireNonNull(kinds.get(name), () -> "kind " + name + " is not under test");
   }

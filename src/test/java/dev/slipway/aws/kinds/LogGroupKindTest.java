@@ -21,11 +21,6 @@ class LogGroupKindTest extends KindContractTest {
     return new KindHarness(KindHarness.nexus(), new LogGroupKind());
   }
 
-  @Override
-  protected String kind() {
-    return LogGroupKind.KIND;
-  }
-
   private CloudWatchLogsClient logs() {
     return stack.raw().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
   }
@@ -51,11 +46,6 @@ class LogGroupKindTest extends KindContractTest {
             List.of("PutRetentionPolicy"), () -> assertThat(group(USAGE).retentionInDays()).isEqualTo(30)),
         new Drift("usage-handler", List.of("tags"), () -> logs().untagResource(r -> r.resourceArn(arn(USAGE)).tagKeys("team")),
             List.of("TagResource"), () -> assertThat(logs().listTagsForResource(r -> r.resourceArn(arn(USAGE))).tags()).containsEntry("team", "chat")));
-  }
-
-  @Override
-  protected List<Invalid> invalidInputs() {
-    return List.of();
   }
 
   @Override

@@ -32,11 +32,6 @@ class RestApiKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return RestApiKind.KIND;
-  }
-
-  @Override
   protected List<Edit> edits() {
     return List.of(
         new Edit("api", List.of("resource", "method", "permission", "deployment"),
@@ -74,11 +69,6 @@ class RestApiKindTest extends KindContractTest {
                 .type("AWS_PROXY").integrationHttpMethod("POST").uri(uri("prompt-crud"))),
             List.of("DeleteMethod", "PutMethod", "PutIntegration"),
             () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"))));
-  }
-
-  @Override
-  protected List<Invalid> invalidInputs() {
-    return List.of();
   }
 
   @Override

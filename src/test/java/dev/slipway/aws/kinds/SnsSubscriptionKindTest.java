@@ -29,21 +29,11 @@ class SnsSubscriptionKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return SnsSubscriptionKind.KIND;
-  }
-
-  @Override
   protected void assertDeclaredShape() throws IOException {
     List<String> endpoints = new ArrayList<>();
     sns.listSubscriptionsByTopic(r -> r.topicArn(ALERTS)).subscriptions().forEach(s -> endpoints.add(s.protocol() + " " + s.endpoint()));
     assertThat(endpoints).containsExactlyInAnyOrder("email oncall@example.com", "lambda " + stack.aliasArn("usage-handler"));
     assertThat(snsGrants("usage-handler")).containsExactly(ALERTS);
-  }
-
-  @Override
-  protected List<Edit> edits() {
-    return List.of();
   }
 
   @Override

@@ -42,11 +42,6 @@ class SnsTopicKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return SnsTopicKind.KIND;
-  }
-
-  @Override
   protected void assertDeclaredShape() throws Exception {
     assertThat(stack.context().outputs()).containsEntry("topic.alerts.arn", ALERTS);
     Map<String, String> tags = sns.listTagsForResource(r -> r.resourceArn(ALERTS)).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
@@ -66,11 +61,6 @@ class SnsTopicKindTest extends KindContractTest {
     return List.of(new Drift("alerts", List.of("policy"), () -> sns.setTopicAttributes(r -> r.topicArn(ALERTS).attributeName("Policy").attributeValue(
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"SNS:Publish\",\"Resource\":\"" + ALERTS + "\"}]}")),
         List.of("SetTopicAttributes"), () -> assertThat(policy()).doesNotContain("\"AWS\":\"*\"")));
-  }
-
-  @Override
-  protected List<Invalid> invalidInputs() {
-    return List.of();
   }
 
   @Override

@@ -37,11 +37,6 @@ class SsmParameterKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return SsmParameterKind.KIND;
-  }
-
-  @Override
   protected List<Edit> edits() {
     return List.of(
         new Edit("config/log-level", List.of("value"), s -> s.parameters.get(0).value = "warn", List.of("PutParameter"),

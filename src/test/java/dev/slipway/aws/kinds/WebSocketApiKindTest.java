@@ -41,11 +41,6 @@ class WebSocketApiKindTest extends KindContractTest {
   }
 
   @Override
-  protected String kind() {
-    return WebSocketApiKind.KIND;
-  }
-
-  @Override
   protected List<Edit> edits() {
     return List.of(
         // No deployment call: the stage auto-deploys the change.
@@ -66,11 +61,6 @@ class WebSocketApiKindTest extends KindContractTest {
         new Drift("websocket", List.of("route"), () -> v2.updateIntegration(r -> r.apiId(apiId())
                 .integrationId(route("$connect").target().substring("integrations/".length())).integrationUri(uri("conversation-api"))),
             List.of("UpdateIntegration"), () -> assertThat(routeTargets()).containsEntry("$connect", uri("websocket-connect"))));
-  }
-
-  @Override
-  protected List<Invalid> invalidInputs() {
-    return List.of();
   }
 
   @Override
