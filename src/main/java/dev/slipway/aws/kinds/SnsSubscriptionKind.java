@@ -1,6 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.api.v1alpha1.TopicSpec.Protocol;
 import dev.slipway.aws.AwsErrors;
@@ -63,6 +64,18 @@ public final class SnsSubscriptionKind implements AwsResourceKind<SnsSubscriptio
       }
     }
     return plan;
+  }
+
+  /** A lambda subscription must name a declared function: without one it would wait for an alias that never comes. */
+  @Override
+  public List<String> validate(ServerlessServiceSpec spec) {
+    List<String> problems = new ArrayList<>();
+    for (TopicSpec topic : spec.topics) {
+      topic.subscriptions.stream()
+          .filter(s -> s.protocol == Protocol.lambda && spec.functions.stream().noneMatch(f -> f.name.equals(s.endpoint)))
+          .forEach(s -> problems.add("topic " + topic.name + " subscribes function " + s.endpoint + ", which spec.functions does not declare"));
+    }
+    return problems;
   }
 
   private static Desired desired(StackContext ctx, TopicSpec topic, TopicSpec.Subscription s, String name) {

@@ -165,7 +165,12 @@ public final class SsmParameterKind implements AwsResourceKind<SsmParameterKind.
 
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Optional.of(tagsOf(ssm(ctx), resource.physicalName));
+    try {
+      return Optional.of(tagsOf(ssm(ctx), resource.physicalName));
+    } catch (software.amazon.awssdk.services.ssm.model.InvalidResourceIdException gone) {
+      // How ListTagsForResource says the parameter does not exist.
+      return Optional.empty();
+    }
   }
 
   private static Map<String, String> tagsOf(SsmClient ssm, String name) {

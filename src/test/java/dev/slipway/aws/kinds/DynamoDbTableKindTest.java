@@ -2,22 +2,21 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.GlobalSecondaryIndexSpec;
 import dev.slipway.api.v1alpha1.KeyAttribute;
 import dev.slipway.api.v1alpha1.KeyAttribute.ScalarType;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.TableSpec;
 import dev.slipway.aws.AwsErrors;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
-import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.Tags;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -30,26 +29,50 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
-class DynamoDbTableKindTest {
+class DynamoDbTableKindTest extends KindContractTest {
 
-  private final MotoStack stack = new MotoStack();
-  private final DynamoDbTableKind tables = new DynamoDbTableKind();
-  private final java.util.Set<String> stages = java.util.Set.of(DynamoDbTableKind.KIND);
-  private final DynamoDbClient db = stack.aws().dynamo();
+  private DynamoDbClient db;
 
-  @AfterEach
-  void close() {
-    stack.close();
+  @Override
+  protected KindHarness harness() {
+    KindHarness harness = new KindHarness(KindHarness.nexus(), new DynamoDbTableKind());
+    db = harness.raw().dynamo();
+    return harness;
   }
 
-  @Test
-  void createsTheNexusTablesWithExactlyTheDeclaredShape() {
-    Result result = stack.converge(MotoStack.nexus(), stages);
+  @Override
+  protected List<Edit> edits() {
+    return List.of(
+        new Edit("usage", List.of("globalSecondaryIndexes"), s -> table(s, "usage").globalSecondaryIndexes.add(gsi("date-index", "date", ScalarType.S)),
+            List.of("UpdateTable"), () -> assertThat(describe("usage").globalSecondaryIndexes()).singleElement().satisfies(i -> {
+              assertThat(i.indexName()).isEqualTo("date-index");
+              assertThat(i.keySchema()).containsExactly(key("date", KeyType.HASH));
+            })),
+        new Edit("prompts", List.of("pointInTimeRecovery"), s -> table(s, "prompts").pointInTimeRecovery = true,
+            List.of("UpdateContinuousBackups"), () -> assertThat(pitr("prompts")).isTrue()));
+  }
 
-    assertThat(actions(result))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of("conversations", Action.Created, "prompts", Action.Created, "usage", Action.Created, "websocket-connections", Action.Created));
+  @Override
+  protected List<Drift> drifts() {
+    return List.of(
+        new Drift("conversations", List.of("ttlAttribute"),
+            () -> db.updateTimeToLive(r -> r.tableName("nexus-prod-conversations").timeToLiveSpecification(s -> s.enabled(false).attributeName("ttl"))),
+            List.of("UpdateTimeToLive"), () -> assertThat(ttl("conversations")).isEqualTo("ttl")),
+        new Drift("usage", List.of("tags"), () -> db.untagResource(r -> r.resourceArn(describe("usage").tableArn()).tagKeys("team")),
+            List.of("TagResource"), () -> assertThat(tags("usage")).containsEntry("team", "chat")));
+  }
 
+  @Override
+  protected List<Invalid> invalidInputs() {
+    return List.of(
+        Invalid.atValidation(s -> s.tables.add(KindHarness.copy(s).tables.get(2)), "table usage is declared twice"),
+        Invalid.atValidation(s -> KindHarness.function(s, "usage-handler").tables.add(new FunctionSpec.TableAccess("audit", FunctionSpec.TableAccess.Access.ReadOnly)),
+            "function usage-handler names table audit, which spec.tables does not declare"),
+        Invalid.atConverge("usage", s -> table(s, "usage").sortKey = new KeyAttribute("month", ScalarType.S), "ImmutableField", "month(S)"));
+  }
+
+  @Override
+  protected void assertDeclaredShape() {
     TableDescription conversations = describe("conversations");
     assertThat(conversations.keySchema())
         .containsExactly(key("conversation_id", KeyType.HASH), key("timestamp", KeyType.RANGE));
@@ -83,106 +106,79 @@ class DynamoDbTableKindTest {
 
     assertThat(pitr("usage")).isFalse(); // PITR stays off unless asked
 
-    assertThat(stack.lastContext().outputs())
+    assertThat(stack.context().outputs())
         .containsEntry(Outputs.tableArn("conversations"), conversations.tableArn())
         .containsEntry(Outputs.tableStreamArn("conversations"), conversations.latestStreamArn())
         .doesNotContainKey(Outputs.tableStreamArn("prompts"));
-    assertThat(result.resources()).allSatisfy(r -> assertThat(r.id).startsWith("arn:aws:dynamodb:us-east-1:123456789012:table/nexus-prod-"));
-  }
-
-  @Test
-  void aSecondConvergeOfAnUnchangedSpecMakesNoMutatingCall() {
-    stack.converge(MotoStack.nexus(), stages);
-
-    Result again = stack.converge(MotoStack.nexus(), stages);
-
-    assertThat(stack.mutatingOperations()).isEmpty();
-    assertThat(again.outcomes()).extracting(Outcome::action).containsOnly(Action.Unchanged);
-  }
-
-  @Test
-  void addingAnIndexCreatesOnlyThatIndex() {
-    stack.converge(MotoStack.nexus(), stages);
-    ServerlessServiceSpec spec = MotoStack.nexus();
-    table(spec, "usage").globalSecondaryIndexes.add(gsi("date-index", "date", ScalarType.S));
-
-    Result result = stack.converge(spec, stages);
-
-    assertThat(stack.mutatingOperations()).containsExactly("UpdateTable");
-    assertThat(actions(result)).containsEntry("usage", Action.Updated).containsEntry("conversations", Action.Unchanged);
-    assertThat(describe("usage").globalSecondaryIndexes()).singleElement().satisfies(i -> {
-      assertThat(i.indexName()).isEqualTo("date-index");
-      assertThat(i.keySchema()).containsExactly(key("date", KeyType.HASH));
-    });
-    assertThat(stack.converge(spec, stages).outcomes()).extracting(Outcome::action).containsOnly(Action.Unchanged);
+    assertThat(stack.status()).hasSize(4).allSatisfy(r -> assertThat(r.id).startsWith("arn:aws:dynamodb:us-east-1:123456789012:table/nexus-prod-"));
   }
 
   @Test
   void removingAnIndexDeletesOnlyThatIndex() {
-    stack.converge(MotoStack.nexus(), stages);
-    ServerlessServiceSpec spec = MotoStack.nexus();
+    stack.converge();
+    ServerlessServiceSpec spec = KindHarness.nexus();
     table(spec, "conversations").globalSecondaryIndexes.clear();
 
-    stack.converge(spec, stages);
+    stack.converge(spec);
 
-    assertThat(stack.mutatingOperations()).containsExactly("UpdateTable");
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateTable");
     assertThat(describe("conversations").globalSecondaryIndexes()).isEmpty();
     assertThat(ttl("conversations")).isEqualTo("ttl");
   }
 
   @Test
   void switchingToProvisionedSetsTheCapacitiesOfTableAndIndexes() {
-    stack.converge(MotoStack.nexus(), stages);
-    ServerlessServiceSpec spec = MotoStack.nexus();
+    stack.converge();
+    ServerlessServiceSpec spec = KindHarness.nexus();
     TableSpec conversations = table(spec, "conversations");
     conversations.billingMode = TableSpec.BillingMode.PROVISIONED;
     conversations.readCapacity = 5L;
     conversations.writeCapacity = 3L;
 
-    stack.converge(spec, stages);
+    stack.converge(spec);
 
-    assertThat(stack.mutatingOperations()).containsExactly("UpdateTable");
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateTable");
     TableDescription t = describe("conversations");
     assertThat(t.billingModeSummary().billingMode()).isEqualTo(BillingMode.PROVISIONED);
     assertThat(t.provisionedThroughput().readCapacityUnits()).isEqualTo(5L);
     assertThat(t.provisionedThroughput().writeCapacityUnits()).isEqualTo(3L);
     assertThat(t.globalSecondaryIndexes().get(0).provisionedThroughput().readCapacityUnits()).isEqualTo(5L);
     assertThat(t.globalSecondaryIndexes().get(0).provisionedThroughput().writeCapacityUnits()).isEqualTo(3L);
-    stack.converge(spec, stages);
-    assertThat(stack.mutatingOperations()).isEmpty();
+    stack.converge(spec);
+    assertThat(stack.mutatingCalls()).isEmpty();
   }
 
   @Test
   void streamAndPointInTimeRecoveryAreSwitchedOnAndOff() {
-    stack.converge(MotoStack.nexus(), stages);
-    ServerlessServiceSpec spec = MotoStack.nexus();
+    stack.converge();
+    ServerlessServiceSpec spec = KindHarness.nexus();
     table(spec, "conversations").streamView = null;
     table(spec, "prompts").streamView = TableSpec.StreamView.NEW_IMAGE;
     table(spec, "usage").pointInTimeRecovery = true;
 
-    stack.converge(spec, stages);
+    stack.converge(spec);
 
-    assertThat(stack.mutatingOperations()).containsExactlyInAnyOrder("UpdateTable", "UpdateTable", "UpdateContinuousBackups");
+    assertThat(stack.mutatingCalls()).containsExactlyInAnyOrder("UpdateTable", "UpdateTable", "UpdateContinuousBackups");
     assertThat(describe("conversations").streamSpecification()).isNull();
     assertThat(describe("prompts").streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_IMAGE);
-    assertThat(stack.lastContext().outputs()).containsKey(Outputs.tableStreamArn("prompts")).doesNotContainKey(Outputs.tableStreamArn("conversations"));
+    assertThat(stack.context().outputs()).containsKey(Outputs.tableStreamArn("prompts")).doesNotContainKey(Outputs.tableStreamArn("conversations"));
     assertThat(pitr("usage")).isTrue();
-    stack.converge(spec, stages);
-    assertThat(stack.mutatingOperations()).isEmpty();
+    stack.converge(spec);
+    assertThat(stack.mutatingCalls()).isEmpty();
   }
 
   @Test
   void aNewStreamViewSwitchesTheStreamOffThenOn() {
-    stack.converge(MotoStack.nexus(), stages);
-    ServerlessServiceSpec spec = MotoStack.nexus();
+    stack.converge();
+    ServerlessServiceSpec spec = KindHarness.nexus();
     table(spec, "conversations").streamView = TableSpec.StreamView.KEYS_ONLY;
 
-    Result off = stack.converge(spec, stages);
+    Result off = stack.converge(spec);
 
     // DynamoDB refuses a new view type on an enabled stream, so the kind switches the stream off,
     // awaits the table settling (no thread waits: the resource is NotReady), and switches it on at the
     // next reconcile, which AWS answers with a new stream.
-    assertThat(stack.mutatingOperations()).containsExactly("UpdateTable");
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateTable");
     Outcome conversations = off.outcomes().stream().filter(o -> o.resource().name.equals("conversations")).findFirst().orElseThrow();
     assertThat(conversations.action()).isEqualTo(Action.NotReady);
     assertThat(conversations.resource().message).startsWith("waiting: table nexus-prod-conversations to settle after streamView");
@@ -190,22 +186,9 @@ class DynamoDbTableKindTest {
     // moto 5.2.1 refuses to enable a stream on a table that ever had one (ResourceInUseException
     // "Cannot enable stream"), so against moto the second half can only show the call and the
     // classification of the refusal (retryable).
-    Result on = stack.converge(spec, stages);
+    Result on = stack.converge(spec);
     assertThat(stack.recorder.calls().stream().filter(c -> c.operation().equals("UpdateTable")).map(c -> c.failed())).containsExactly(true);
     assertThat(AwsErrors.isRetryable(on.firstFailure().orElseThrow().error())).isTrue();
-  }
-
-  @Test
-  void ttlSwitchedOffBehindOurBackIsPutBack() {
-    stack.converge(MotoStack.nexus(), stages);
-    db.updateTimeToLive(r -> r.tableName("nexus-prod-conversations").timeToLiveSpecification(s -> s.enabled(false).attributeName("ttl")));
-    assertThat(ttl("conversations")).isNull();
-
-    Result result = stack.converge(MotoStack.nexus(), stages);
-
-    assertThat(stack.mutatingOperations()).containsExactly("UpdateTimeToLive");
-    assertThat(actions(result)).containsEntry("conversations", Action.Updated);
-    assertThat(ttl("conversations")).isEqualTo("ttl");
   }
 
   @Test
@@ -216,63 +199,12 @@ class DynamoDbTableKindTest {
             .keySchema(key("user_id", KeyType.HASH), key("date", KeyType.RANGE))
             .billingMode(BillingMode.PAY_PER_REQUEST));
 
-    Result result = stack.converge(MotoStack.nexus(), stages);
+    Result result = stack.converge();
 
     assertThat(actions(result)).containsEntry("usage", Action.Adopted).containsEntry("prompts", Action.Created);
     // Created once per missing table; the adopted one only gets Slipway's tags.
-    assertThat(stack.mutatingOperations().stream().filter("CreateTable"::equals)).hasSize(3);
+    assertThat(stack.mutatingCalls().stream().filter("CreateTable"::equals)).hasSize(3);
     assertThat(tags("usage")).containsEntry(Tags.MANAGED_BY, "slipway");
-  }
-
-  @Test
-  void aTableOfAnotherServiceIsNotAdopted() {
-    // Same physical name, but tagged by a service of the same name in another namespace.
-    db.createTable(
-        r -> r.tableName("nexus-prod-usage")
-            .attributeDefinitions(attr("user_id", ScalarAttributeType.S), attr("date", ScalarAttributeType.S))
-            .keySchema(key("user_id", KeyType.HASH), key("date", KeyType.RANGE))
-            .billingMode(BillingMode.PAY_PER_REQUEST)
-            .tags(t -> t.key(Tags.SERVICE).value("elsewhere.nexus")));
-
-    Result result = stack.converge(MotoStack.nexus(), stages);
-
-    Outcome failed = result.firstFailure().orElseThrow();
-    assertThat(failed.resource().name).isEqualTo("usage");
-    assertThat(failed.resource().message).startsWith("OwnedByAnotherService: ").contains("elsewhere.nexus");
-    assertThat(failed.error()).isInstanceOfSatisfying(SlipwayException.class, e -> assertThat(e.terminal()).isTrue());
-    assertThat(tags("usage")).containsEntry(Tags.SERVICE, "elsewhere.nexus");
-  }
-
-  @Test
-  void deleteRemovesEveryTableAndTreatsNotFoundAsDone() {
-    stack.converge(MotoStack.nexus(), stages);
-    Map<String, AwsResourceKind<?, ?>> kinds = Map.of(DynamoDbTableKind.KIND, tables);
-    db.deleteTable(r -> r.tableName("nexus-prod-prompts")); // already gone behind our back
-
-    assertThat(stack.deleteAll(kinds)).isEmpty();
-    // The ownership read before each deletion finds prompts gone: three deletions, not four.
-    assertThat(stack.mutatingOperations()).containsOnly("DeleteTable").hasSize(3);
-    assertThat(db.listTables().tableNames()).isEmpty();
-
-    assertThat(stack.deleteAll(kinds)).isEmpty();
-  }
-
-  @Test
-  void aKeyChangeIsATerminalImmutableFieldError() {
-    stack.converge(MotoStack.nexus(), stages);
-    ServerlessServiceSpec spec = MotoStack.nexus();
-    table(spec, "usage").sortKey = new KeyAttribute("month", ScalarType.S);
-
-    Result result = stack.converge(spec, stages);
-
-    Outcome failed = result.firstFailure().orElseThrow();
-    assertThat(failed.resource().name).isEqualTo("usage");
-    assertThat(failed.resource().message).startsWith("ImmutableField: ").contains("date(S)").contains("month(S)");
-    assertThat(failed.error()).isInstanceOfSatisfying(SlipwayException.class, e -> {
-      assertThat(e.terminal()).isTrue();
-      assertThat(e.reason()).isEqualTo("ImmutableField");
-    });
-    assertThat(stack.mutatingOperations()).isEmpty();
   }
 
   private static Map<String, Action> actions(Result result) {

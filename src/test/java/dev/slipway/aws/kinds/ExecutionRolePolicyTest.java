@@ -25,7 +25,7 @@ class ExecutionRolePolicyTest {
   private static final PolicyStatement.Scope SCOPE = new PolicyStatement.Scope("us-east-1", "123456789012");
   private static final String TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/nexus-prod-";
 
-  private final ServerlessServiceSpec spec = MotoStack.nexus();
+  private final ServerlessServiceSpec spec = KindHarness.nexus();
 
   @Test
   void aReadOnlyFunctionGetsExactlyItsLogGroupAndTheReadActionsOnItsTable() {

@@ -30,13 +30,13 @@ class LambdaFunctionBusyTest {
       body -> body.replaceAll("\"LastUpdateStatus\"\\s*:\\s*\"Successful\"", "\"LastUpdateStatus\": \"InProgress\"");
 
   private final AwsFaults faults = AwsFaults.shared();
-  private LambdaStack stack;
+  private KindHarness stack;
   private CodeSource v1;
   private FunctionSpec api;
 
   @BeforeEach
   void stack() {
-    stack = new LambdaStack(faults.endpoint());
+    stack = new KindHarness(faults.endpoint(), KindHarness.bare(), new LambdaFunctionKind());
     v1 = stack.upload("api-1.0.zip", "v1");
     api = stack.addFunction("api", v1);
   }
@@ -44,6 +44,7 @@ class LambdaFunctionBusyTest {
   @AfterEach
   void clear() {
     faults.clearFaults();
+    stack.close();
   }
 
   private String name() {
@@ -64,9 +65,9 @@ class LambdaFunctionBusyTest {
     assertThat(first.action()).isEqualTo(Action.NotReady);
     assertThat(first.notReady().awaited()).isEqualTo("function " + name() + " is being created");
     // Not one look at the function after creating it: nothing polled until it became Active.
-    assertThat(stack.recorder.calls()).extracting(c -> c.operation()).containsExactly("GetFunction", "CreateFunction");
-    assertThat(stack.status("api").code).isEqualTo(v1.describe());
-    assertThat(stack.status("api").publishedVersion).isNull();
+    assertThat(stack.calls()).containsExactly("GetFunction", "CreateFunction");
+    assertThat(stack.functionStatus("api").code).isEqualTo(v1.describe());
+    assertThat(stack.functionStatus("api").publishedVersion).isNull();
 
     Outcome second = only(stack.converge());
     assertThat(second.action()).isEqualTo(Action.NotReady);
@@ -75,8 +76,8 @@ class LambdaFunctionBusyTest {
     Outcome third = only(stack.converge());
     assertThat(third.converged()).isTrue();
     assertThat(stack.mutatingCalls()).containsExactly("PublishVersion", "CreateAlias");
-    assertThat(stack.status("api").publishedVersion).isEqualTo("1");
-    assertThat(stack.status("api").aliasVersion).isEqualTo("1");
+    assertThat(stack.functionStatus("api").publishedVersion).isEqualTo("1");
+    assertThat(stack.functionStatus("api").aliasVersion).isEqualTo("1");
 
     only(stack.converge());
     assertThat(stack.mutatingCalls()).isEmpty();
@@ -95,16 +96,16 @@ class LambdaFunctionBusyTest {
     assertThat(busy.notReady().awaited()).isEqualTo("function " + name() + " is updating its code");
     assertThat(stack.mutatingCalls()).containsExactly("UpdateFunctionCode");
     // What $LATEST now holds is recorded, though no version of it exists yet.
-    assertThat(stack.status("api").code).isEqualTo(api.code.describe());
-    assertThat(stack.status("api").publishedVersion).isNull();
+    assertThat(stack.functionStatus("api").code).isEqualTo(api.code.describe());
+    assertThat(stack.functionStatus("api").publishedVersion).isNull();
 
     Outcome done = only(stack.converge());
     assertThat(done.converged()).isTrue();
     assertThat(done.delta().describe()).isEqualTo("publishedVersion: null -> a version of $LATEST");
     assertThat(stack.mutatingCalls()).containsExactly("PublishVersion");
-    assertThat(stack.status("api").publishedVersion).isEqualTo("2");
+    assertThat(stack.functionStatus("api").publishedVersion).isEqualTo("2");
     // Moving the alias is a release's job.
-    assertThat(stack.status("api").aliasVersion).isEqualTo("1");
+    assertThat(stack.functionStatus("api").aliasVersion).isEqualTo("1");
   }
 
   @Test
@@ -124,6 +125,6 @@ class LambdaFunctionBusyTest {
 
     only(stack.converge());
     assertThat(stack.mutatingCalls()).containsExactly("PublishVersion");
-    assertThat(stack.status("api").publishedVersion).isEqualTo("2");
+    assertThat(stack.functionStatus("api").publishedVersion).isEqualTo("2");
   }
 }

@@ -17,19 +17,20 @@ import org.junit.jupiter.api.Test;
 class LambdaProvisionedConcurrencyTest {
 
   private ProvisionedConcurrencyDouble provisionedConcurrencyDouble;
-  private LambdaStack stack;
+  private KindHarness stack;
   private FunctionSpec api;
 
   @BeforeEach
   void stack() {
     provisionedConcurrencyDouble = new ProvisionedConcurrencyDouble(MotoServer.shared().endpoint());
-    stack = new LambdaStack(provisionedConcurrencyDouble.endpoint());
+    stack = new KindHarness(provisionedConcurrencyDouble.endpoint(), KindHarness.bare(), new LambdaFunctionKind());
     api = stack.addFunction("api", stack.upload("api-1.0.zip", "v1"));
     api.provisionedConcurrency = 2;
   }
 
   @AfterEach
   void close() throws Exception {
+    stack.close();
     provisionedConcurrencyDouble.close();
   }
 

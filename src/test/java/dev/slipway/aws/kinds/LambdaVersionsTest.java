@@ -9,6 +9,7 @@ import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.kinds.LambdaVersions.AliasRouting;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -16,7 +17,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 /** The version and alias operations the release engine uses, against moto. */
 class LambdaVersionsTest {
 
-  private LambdaStack stack;
+  private KindHarness stack;
   private LambdaVersions versions;
   private LambdaClient aws;
   private FunctionSpec api;
@@ -24,13 +25,18 @@ class LambdaVersionsTest {
 
   @BeforeEach
   void function() {
-    stack = new LambdaStack();
-    aws = stack.lambda();
+    stack = new KindHarness(KindHarness.bare(), new LambdaFunctionKind());
+    aws = stack.raw().lambda();
     api = stack.addFunction("api", stack.upload("api-1.0.zip", "v1"));
-    stack.converge(); // version 1, alias prod -> 1
-    versions = new LambdaVersions(stack.operatorLambda());
+    stack.settle(); // version 1, alias prod -> 1
+    versions = new LambdaVersions(stack.operator().lambda());
     function = stack.physicalName("api");
     stack.recorder.clear();
+  }
+
+  @AfterEach
+  void close() {
+    stack.close();
   }
 
   private AliasRouting alias() {
@@ -52,7 +58,7 @@ class LambdaVersionsTest {
   @Test
   void ensureVersionFindsTheVersionTheFunctionKindPublished() {
     api.code = stack.upload("api-2.0.zip", "v2");
-    stack.converge(); // the service's own update publishes version 2 and leaves the alias on 1
+    stack.settle(); // the service's own update publishes version 2 and leaves the alias on 1
     stack.recorder.clear();
 
     assertThat(versions.ensureVersion(function, api.code)).isEqualTo("2");
@@ -67,7 +73,7 @@ class LambdaVersionsTest {
 
     assertThat(versions.findVersion(function, v1, hash)).map(v -> v.version()).contains("1");
     assertThat(versions.findVersion(function, v1, "another-config")).isEmpty();
-    assertThat(versions.findVersion(function, CodeSource.s3(LambdaStack.BUCKET, "other.zip"), hash)).isEmpty();
+    assertThat(versions.findVersion(function, CodeSource.s3(KindHarness.BUCKET, "other.zip"), hash)).isEmpty();
     v1.sha256 = Artifacts.codeSha256(Artifacts.zip("v1"));
     assertThat(versions.findVersion(function, v1, hash)).isPresent();
     v1.sha256 = Artifacts.codeSha256(Artifacts.zip("v2"));
@@ -121,7 +127,7 @@ class LambdaVersionsTest {
 
   @Test
   void aLongCodeIdentityIsDigestedToFitTheDescription() {
-    CodeSource longKey = CodeSource.s3(LambdaStack.BUCKET, "builds/" + "x".repeat(400) + ".zip");
+    CodeSource longKey = CodeSource.s3(KindHarness.BUCKET, "builds/" + "x".repeat(400) + ".zip");
 
     String description = LambdaVersions.versionDescription(longKey, "0123456789abcdef");
 

@@ -8,53 +8,107 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.Resource;
 import software.amazon.awssdk.services.apigateway.model.RestApi;
 
-class RestApiKindTest {
+/** The REST API kind over the function fixture's nexus functions. */
+class RestApiKindTest extends KindContractTest {
 
-  private final RestApiKind kind = new RestApiKind();
-  private ApiStackFixture stack;
   private ApiGatewayClient gw;
 
-  @BeforeEach
-  void setUp() {
-    stack = new ApiStackFixture();
-    gw = stack.aws.apiGateway();
-    stack.spec.restApi.throttling = new RestApiSpec.Throttling();
-    stack.spec.restApi.throttling.rateLimit = 100.0;
-    stack.spec.restApi.throttling.burstLimit = 200;
+  @Override
+  protected KindHarness harness() {
+    KindHarness harness = new KindHarness(KindHarness.nexus(), new RestApiKind());
+    harness.deployFunctions();
+    gw = harness.raw().apiGateway();
+    return harness;
   }
 
-  @AfterEach
-  void tearDown() {
-    stack.close();
+  @Override
+  protected List<Edit> edits() {
+    return List.of(
+        new Edit("api", List.of("resource", "method", "permission", "deployment"),
+            s -> s.restApi.routes.add(new Route("/conversations/{id}/messages", List.of(Method.GET), "conversation-api")),
+            List.of("CreateResource", "CreateResource", "PutMethod", "PutIntegration", "PutMethod", "PutMethodResponse", "PutIntegration",
+                "PutIntegrationResponse", "AddPermission", "CreateDeployment"), () -> {
+              assertThat(resources().keySet()).contains("/conversations/{id}", "/conversations/{id}/messages");
+              assertThat(resources().get("/conversations/{id}").resourceMethods()).isEmpty();
+              assertThat(grantedSources("conversation-api")).contains(source("GET", "/conversations/*/messages"));
+              assertThat(deployments()).isEqualTo(2);
+            }),
+        // After the route edit: moto 5.2.1 drops a stage's method settings when a deployment goes to it (AWS keeps them).
+        new Edit("api", List.of("stage.throttling"), s -> s.restApi.throttling = throttling(100.0, 200), List.of("UpdateStage"), () -> {
+          var all = gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).methodSettings().get("*/*");
+          assertThat(all.throttlingRateLimit()).isEqualTo(100.0);
+          assertThat(all.throttlingBurstLimit()).isEqualTo(200);
+        }));
+  }
+
+  private static RestApiSpec.Throttling throttling(double rate, int burst) {
+    RestApiSpec.Throttling t = new RestApiSpec.Throttling();
+    t.rateLimit = rate;
+    t.burstLimit = burst;
+    return t;
+  }
+
+  @Override
+  protected List<Drift> drifts() {
+    return List.of(
+        // The live deployment still serves PUT (it was deployed from the declared routes): no redeploy.
+        new Drift("api", List.of("method"), () -> gw.deleteMethod(r -> r.restApiId(apiId()).resourceId(resources().get("/prompts").id()).httpMethod("PUT")),
+            List.of("PutMethod", "PutIntegration"),
+            () -> assertThat(resources().get("/prompts").resourceMethods().get("PUT").methodIntegration().uri()).isEqualTo(uri("prompt-crud"))),
+        new Drift("api", List.of("method"), () -> gw.putIntegration(r -> r.restApiId(apiId()).resourceId(resources().get("/usage").id()).httpMethod("GET")
+                .type("AWS_PROXY").integrationHttpMethod("POST").uri(uri("prompt-crud"))),
+            List.of("DeleteMethod", "PutMethod", "PutIntegration"),
+            () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"))));
+  }
+
+  @Override
+  @Test
+  void contractEachInvalidInputIsAClearRefusal() {
+    // A route's function and path uniqueness span the spec and are checked by the reconciler's ServiceValidator, not by the kind.
+  }
+
+  /** moto 5.2.1 has no TagResource for REST APIs (404): the other service's API is made by hand, tagged, before Slipway looks. */
+  @Override
+  protected void ownedByAnotherService(String owner) {
+    Map<String, String> tags = new TreeMap<>(stack.tags());
+    tags.put(dev.slipway.aws.Tags.SERVICE, owner);
+    gw.createRestApi(r -> r.name(apiName()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL")).tags(tags));
+  }
+
+  @Override
+  protected void makeNamesake() {
+    gw.createRestApi(r -> r.name(apiName()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL")));
   }
 
   private Action converge() {
-    return stack.converge(kind, "api", kind::desired).action();
+    return stack.converge().outcomes().get(0).action();
+  }
+
+  private List<String> grantedSources(String function) throws IOException {
+    return stack.grantedSources(function, LambdaInvokePermissions.API_GATEWAY);
   }
 
   private String apiName() {
-    return stack.service + "-prod-api";
+    return stack.physicalName("api");
   }
 
   private List<RestApi> apisNamed(String name) {
     return gw.getRestApisPaginator(r -> r.limit(500)).items().stream().filter(a -> name.equals(a.name())).toList();
   }
 
+  /** The API status records: with a namesake around, names alone do not tell. */
   private String apiId() {
-    List<RestApi> apis = apisNamed(apiName());
-    assertThat(apis).hasSize(1);
-    return apis.get(0).id();
+    return stack.status(kind()).isEmpty() ? apisNamed(apiName()).get(0).id() : stack.status(kind()).get(0).id;
   }
 
   private Map<String, Resource> resources() {
@@ -75,10 +129,8 @@ class RestApiKindTest {
     return gw.getDeployments(r -> r.restApiId(apiId())).items().size();
   }
 
-  @Test
-  void nexusConvergesToExactlyTheDeclaredShape() throws Exception {
-    assertThat(converge()).isEqualTo(Action.Created);
-
+  @Override
+  protected void assertDeclaredShape() throws Exception {
     Map<String, Resource> resources = resources();
     assertThat(resources.keySet()).containsExactly("/", "/conversations", "/prompts", "/usage");
     assertThat(resources.get("/conversations").resourceMethods().keySet()).containsExactlyInAnyOrder("GET", "POST", "PUT", "DELETE", "OPTIONS");
@@ -104,18 +156,16 @@ class RestApiKindTest {
     assertThat(resources.get("/usage").resourceMethods().get("OPTIONS").methodIntegration().integrationResponses().get("200").responseParameters())
         .containsEntry("method.response.header.Access-Control-Allow-Methods", "'GET,OPTIONS'");
 
-    assertThat(stack.grantedSources("conversation-api")).containsExactlyInAnyOrder(
+    assertThat(grantedSources("conversation-api")).containsExactlyInAnyOrder(
         source("GET", "/conversations"), source("POST", "/conversations"), source("PUT", "/conversations"), source("DELETE", "/conversations"));
-    assertThat(stack.grantedSources("usage-handler")).containsExactly(source("GET", "/usage"));
-    assertThat(stack.grantedSources("websocket-message")).isEmpty();
+    assertThat(grantedSources("usage-handler")).containsExactly(source("GET", "/usage"));
+    assertThat(grantedSources("websocket-message")).isEmpty();
 
     var stage = gw.getStage(r -> r.restApiId(apiId()).stageName("prod"));
     assertThat(stage.deploymentId()).isNotNull();
-    assertThat(stage.methodSettings().get("*/*").throttlingRateLimit()).isEqualTo(100.0);
-    assertThat(stage.methodSettings().get("*/*").throttlingBurstLimit()).isEqualTo(200);
     assertThat(deployments()).isEqualTo(1);
 
-    assertThat(stack.outputs())
+    assertThat(stack.context().outputs())
         .containsEntry(Outputs.REST_API_ID, apiId())
         .containsEntry(Outputs.REST_API_URL, "https://" + apiId() + ".execute-api.us-east-1.amazonaws.com/prod");
     ManagedResource entry = stack.status().get(0);
@@ -125,82 +175,22 @@ class RestApiKindTest {
   }
 
   @Test
-  void secondConvergeMakesNoMutatingCall() {
-    converge();
-    stack.resetCalls();
-
-    assertThat(converge()).isEqualTo(Action.Unchanged);
-    assertThat(stack.mutatingCalls()).isEmpty();
-  }
-
-  @Test
-  void addingARouteChangesOnlyThatPlusOneDeployment() throws Exception {
-    converge();
-    stack.resetCalls();
-    stack.spec.restApi.routes.add(new Route("/conversations/{id}/messages", List.of(Method.GET), "conversation-api"));
-
-    assertThat(converge()).isEqualTo(Action.Updated);
-
-    assertThat(stack.mutatingCalls()).containsExactly(
-        "CreateResource", "CreateResource",
-        "PutMethod", "PutIntegration",
-        "PutMethod", "PutMethodResponse", "PutIntegration", "PutIntegrationResponse",
-        "AddPermission",
-        "CreateDeployment");
-    assertThat(resources().keySet()).contains("/conversations/{id}", "/conversations/{id}/messages");
-    assertThat(resources().get("/conversations/{id}").resourceMethods()).isEmpty();
-    assertThat(stack.grantedSources("conversation-api")).contains(source("GET", "/conversations/*/messages"));
-    assertThat(deployments()).isEqualTo(2);
-  }
-
-  @Test
   void removingARouteDeletesItsResourceAndGrant() throws Exception {
     converge();
-    stack.resetCalls();
-    stack.spec.restApi.routes.removeIf(r -> r.path.equals("/usage"));
+    stack.spec().restApi.routes.removeIf(r -> r.path.equals("/usage"));
 
     converge();
 
     assertThat(stack.mutatingCalls()).containsExactly("DeleteResource", "RemovePermission", "CreateDeployment");
     assertThat(resources().keySet()).containsExactly("/", "/conversations", "/prompts");
-    assertThat(stack.grantedSources("usage-handler")).isEmpty();
-  }
-
-  @Test
-  void aMethodDeletedBehindOurBackIsRestored() {
-    converge();
-    String prompts = resources().get("/prompts").id();
-    gw.deleteMethod(r -> r.restApiId(apiId()).resourceId(prompts).httpMethod("PUT"));
-    stack.resetCalls();
-
-    converge();
-
-    // The live deployment still serves PUT (it was deployed from the declared routes): no redeploy.
-    assertThat(stack.mutatingCalls()).containsExactly("PutMethod", "PutIntegration");
-    var put = resources().get("/prompts").resourceMethods().get("PUT");
-    assertThat(put.methodIntegration().uri()).isEqualTo(uri("prompt-crud"));
-    stack.resetCalls();
-    converge();
-    assertThat(stack.mutatingCalls()).isEmpty();
-  }
-
-  @Test
-  void aWrongIntegrationIsPutRight() {
-    converge();
-    String usage = resources().get("/usage").id();
-    gw.putIntegration(r -> r.restApiId(apiId()).resourceId(usage).httpMethod("GET").type("AWS_PROXY")
-        .integrationHttpMethod("POST").uri(uri("prompt-crud")));
-
-    converge();
-
-    assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"));
+    assertThat(grantedSources("usage-handler")).isEmpty();
   }
 
   @Test
   void anExistingApiWithTheExpectedNameIsAdoptedNotDuplicated() {
     // moto 5.2.1 has no TagResource for REST APIs (404), so the hand-made API carries the tags already.
     String id = gw.createRestApi(r -> r.name(apiName()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL"))
-        .tags(stack.context().tags())).id();
+        .tags(stack.tags())).id();
     String root = gw.getResources(r -> r.restApiId(id)).items().get(0).id();
     String usage = gw.createResource(r -> r.restApiId(id).parentId(root).pathPart("usage")).id();
     gw.putMethod(r -> r.restApiId(id).resourceId(usage).httpMethod("GET").authorizationType("NONE"));
@@ -210,34 +200,31 @@ class RestApiKindTest {
     assertThat(apiId()).isEqualTo(id);
     assertThat(resources().keySet()).containsExactly("/", "/conversations", "/prompts", "/usage");
     assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"));
-    stack.resetCalls();
+    stack.clearCalls();
     assertThat(converge()).isEqualTo(Action.Unchanged);
     assertThat(stack.mutatingCalls()).isEmpty();
   }
 
   @Test
-  void deleteRemovesTheApiAndItsGrantsAndTreatsNotFoundAsDone() throws Exception {
+  void deletionTakesTheGrantsBack() throws Exception {
     converge();
-    ManagedResource entry = stack.status().get(0);
 
-    kind.delete(stack.context(), entry);
+    assertThat(stack.delete()).isEmpty();
 
-    assertThat(apisNamed(apiName())).isEmpty();
-    assertThat(stack.grantedSources("conversation-api")).isEmpty();
-    assertThat(stack.grantedSources("usage-handler")).isEmpty();
-    kind.delete(stack.context(), entry);
+    assertThat(grantedSources("conversation-api")).isEmpty();
+    assertThat(grantedSources("usage-handler")).isEmpty();
   }
 
   @Test
   void multipleCorsOriginsAreEchoedByTheMockIntegration() {
-    stack.spec.restApi.cors.allowOrigins.add("https://admin.nexus.example.com");
+    stack.spec().restApi.cors.allowOrigins.add("https://admin.nexus.example.com");
     converge();
 
     var options = resources().get("/usage").resourceMethods().get("OPTIONS").methodIntegration().integrationResponses().get("200");
     assertThat(options.responseParameters()).doesNotContainKey("method.response.header.Access-Control-Allow-Origin");
     assertThat(options.responseTemplates().get("application/json"))
         .contains("\"https://admin.nexus.example.com\"", "$context.responseOverride.header.Access-Control-Allow-Origin");
-    stack.resetCalls();
+    stack.clearCalls();
     converge();
     assertThat(stack.mutatingCalls()).isEmpty();
     assertThat(new TreeSet<>(resources().keySet())).hasSize(4);

@@ -8,37 +8,61 @@ import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.ResourceLoop.Action;
-import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.Parameter;
 import software.amazon.awssdk.services.ssm.model.ResourceTypeForTagging;
 import software.amazon.awssdk.services.ssm.model.Tag;
 
-class SsmParameterKindTest {
+class SsmParameterKindTest extends KindContractTest {
 
   /** A value that must reach SSM and nothing else. */
   private static final String MARKER = "marker-7f3a9c-secret";
+  private static final String LOG_LEVEL = "/nexus-prod/config/log-level";
 
-  private final MotoStack stack = new MotoStack();
-  private final Set<String> kinds = Set.of(SsmParameterKind.KIND);
-  private final SsmClient ssm = stack.aws().client(SsmClient.class, SsmClient::builder);
+  private SsmClient ssm;
 
-  @AfterEach
-  void close() {
-    stack.close();
+  @Override
+  protected KindHarness harness() {
+    KindHarness harness = new KindHarness(withParameters(), new SsmParameterKind());
+    harness.secrets.put("nexus-secrets/openai", MARKER);
+    ssm = harness.raw().ssm();
+    return harness;
+  }
+
+  @Override
+  protected List<Edit> edits() {
+    return List.of(
+        new Edit("config/log-level", List.of("value"), s -> s.parameters.get(0).value = "warn", List.of("PutParameter"),
+            () -> assertThat(parameter(LOG_LEVEL).value()).isEqualTo("warn")),
+        new Edit("config/log-level", List.of("description"), s -> s.parameters.get(0).description = "log level of the handlers", List.of("PutParameter"),
+            () -> assertThat(ssm.describeParameters().parameters()).anySatisfy(p -> assertThat(p.description()).isEqualTo("log level of the handlers"))));
+  }
+
+  @Override
+  protected List<Drift> drifts() {
+    return List.of(new Drift("config/log-level", List.of("value"),
+        () -> ssm.putParameter(r -> r.name(LOG_LEVEL).value("debug").type("String").overwrite(true)), List.of("PutParameter"), () -> {
+          assertThat(stack.outcomes()).filteredOn(o -> o.action() == Action.Updated).singleElement()
+              .satisfies(o -> assertThat(o.resource().message).isEqualTo("updated value: debug -> info"));
+          assertThat(parameter(LOG_LEVEL).value()).isEqualTo("info");
+        }));
+  }
+
+  @Override
+  protected List<Invalid> invalidInputs() {
+    return List.of(Invalid.atConverge("openai-key", s -> s.parameters.get(2).valueFrom.secretKeyRef = new SecretKeyRef("nexus-secrets", "absent"),
+        "SecretNotFound", "Secret chat/nexus-secrets has no key absent"));
   }
 
   private static ServerlessServiceSpec withParameters() {
-    ServerlessServiceSpec spec = MotoStack.nexus();
+    ServerlessServiceSpec spec = KindHarness.nexus();
     ParameterSpec level = new ParameterSpec();
     level.name = "config/log-level";
     level.value = "info";
@@ -56,13 +80,8 @@ class SsmParameterKindTest {
     return spec;
   }
 
-  @Test
-  void createsEachParameterWithTypeValueAndTagsAndPublishesItsName() {
-    stack.secrets.put("nexus-secrets/openai", MARKER);
-
-    Result result = stack.converge(withParameters(), kinds);
-
-    assertThat(result.outcomes()).extracting(Outcome::action).containsOnly(Action.Created);
+  @Override
+  protected void assertDeclaredShape() {
     assertThat(parameter("/nexus-prod/openai-key")).satisfies(p -> {
       assertThat(p.typeAsString()).isEqualTo("SecureString");
       assertThat(p.value()).isEqualTo(MARKER);
@@ -70,59 +89,35 @@ class SsmParameterKindTest {
     assertThat(parameter("/nexus-prod/allowed-origins").typeAsString()).isEqualTo("StringList");
     assertThat(parameter("/nexus-prod/config/log-level").value()).isEqualTo("info");
     assertThat(tags("/nexus-prod/openai-key")).containsEntry(Tags.SERVICE, "chat.nexus").containsEntry("team", "chat");
-    assertThat(result.outputs()).containsEntry("parameter.openai-key.name", "/nexus-prod/openai-key")
-        .containsEntry("parameter.config.log-level.name", "/nexus-prod/config/log-level");
-    assertNoMarkerAnywhere(result);
+    assertThat(stack.context().outputs()).containsEntry("parameter.openai-key.name", "/nexus-prod/openai-key")
+        .containsEntry("parameter.config.log-level.name", LOG_LEVEL);
+    assertNoMarkerAnywhere();
   }
 
   @Test
-  void anUnchangedSpecMakesNoMutatingCallAndAChangedSecretOnePutThatShowsNoValue() {
-    stack.secrets.put("nexus-secrets/openai", MARKER);
-    stack.converge(withParameters(), kinds);
-    assertThat(stack.converge(withParameters(), kinds).outcomes()).extracting(Outcome::action).containsOnly(Action.Unchanged);
-    assertThat(stack.mutatingOperations()).isEmpty();
+  void aChangedSecretIsOnePutThatShowsNoValue() {
+    stack.settle();
 
     stack.secrets.put("nexus-secrets/openai", MARKER + "-rotated");
-    Result rotated = stack.converge(withParameters(), kinds);
+    Result rotated = stack.converge();
 
-    assertThat(stack.mutatingOperations()).containsExactly("PutParameter");
+    assertThat(stack.mutatingCalls()).containsExactly("PutParameter");
     assertThat(rotated.outcomes()).filteredOn(o -> o.action() == Action.Updated).singleElement()
         .satisfies(o -> assertThat(o.resource().message).isEqualTo("updated value: (redacted) -> (redacted)"));
     assertThat(parameter("/nexus-prod/openai-key").value()).isEqualTo(MARKER + "-rotated");
-    assertNoMarkerAnywhere(rotated);
-  }
-
-  @Test
-  void driftInAPlainValueIsRepairedAndShown() {
-    stack.secrets.put("nexus-secrets/openai", MARKER);
-    stack.converge(withParameters(), kinds);
-    ssm.putParameter(r -> r.name("/nexus-prod/config/log-level").value("debug").type("String").overwrite(true));
-
-    Result repaired = stack.converge(withParameters(), kinds);
-
-    assertThat(repaired.outcomes()).filteredOn(o -> o.action() == Action.Updated).singleElement()
-        .satisfies(o -> assertThat(o.resource().message).isEqualTo("updated value: debug -> info"));
-    assertThat(parameter("/nexus-prod/config/log-level").value()).isEqualTo("info");
+    assertNoMarkerAnywhere();
   }
 
   @Test
   void aMissingSecretFailsOnlyItsParameterWithAReasonAndNoValue() {
-    Result result = stack.converge(withParameters(), kinds);
+    stack.secrets.clear();
+
+    Result result = stack.converge();
 
     assertThat(result.outcomes()).extracting(o -> o.resource().name + " " + o.action())
         .containsExactlyInAnyOrder("config/log-level Created", "allowed-origins Created", "openai-key Failed");
     assertThat(result.firstFailure().orElseThrow().resource().message)
         .isEqualTo("SecretNotFound: Secret chat/nexus-secrets has no key openai");
-  }
-
-  @Test
-  void deletingRemovesTheParameters() {
-    stack.secrets.put("nexus-secrets/openai", MARKER);
-    stack.converge(withParameters(), kinds);
-
-    assertThat(stack.deleteAll(Map.of(SsmParameterKind.KIND, new SsmParameterKind()))).isEmpty();
-
-    assertThat(ssm.describeParameters().parameters()).noneMatch(p -> p.name().startsWith("/nexus-prod/"));
   }
 
   @Test
@@ -144,9 +139,9 @@ class SsmParameterKindTest {
   }
 
   /** The marker may be in SSM only: not in status entries, outputs, events or the call log. */
-  private void assertNoMarkerAnywhere(Result result) {
-    assertThat(result.resources()).allSatisfy(r -> assertThat(r.toString() + r.message + r.id + r.physicalName).doesNotContain(MARKER));
-    assertThat(result.outputs().toString()).doesNotContain(MARKER);
+  private void assertNoMarkerAnywhere() {
+    assertThat(stack.status()).allSatisfy(r -> assertThat(r.toString() + r.message + r.id + r.physicalName).doesNotContain(MARKER));
+    assertThat(stack.context().outputs().toString()).doesNotContain(MARKER);
     assertThat(stack.events).isNotEmpty().allSatisfy(e -> assertThat(e).doesNotContain(MARKER));
     assertThat(stack.recorder.calls()).allSatisfy(c -> assertThat(c.toString()).doesNotContain(MARKER));
   }
