@@ -84,7 +84,8 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
 
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return existing(ctx, resource).map(id -> tagsOf(ctx, id));
+    // Reading a missing API is NotFound, which the runtime takes as gone.
+    return Optional.ofNullable(resource.id).or(() -> find(ctx, resource.physicalName)).map(id -> tagsOf(ctx, id));
   }
 
   /** Revokes the API's grants (they outlive the API otherwise), then deletes the API itself. */

@@ -66,9 +66,7 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
         iam.listRolePoliciesPaginator(r -> r.roleName(name)).policyNames().stream().filter(p -> !p.equals(POLICY_NAME)).sorted().toList();
     List<String> attached =
         iam.listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies().stream().map(AttachedPolicy::policyArn).sorted().toList();
-    // GetRole carries the role's tags.
-    Map<String, String> tags = role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
-    return Optional.of(new ObservedRole(role, ExecutionRolePolicy.parse(role.assumeRolePolicyDocument()), policy, others, attached, tags));
+    return Optional.of(new ObservedRole(role, ExecutionRolePolicy.parse(role.assumeRolePolicyDocument()), policy, others, attached, tags(role)));
   }
 
   /** The role with its trust policy and tags; the inline policy follows as a step. */
@@ -110,9 +108,12 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
 
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    // GetRole carries the role's tags.
-    return Optional.of(ctx.aws().iam().getRole(r -> r.roleName(resource.physicalName)).role().tags().stream()
-        .collect(Collectors.toMap(Tag::key, Tag::value)));
+    return Optional.of(tags(ctx.aws().iam().getRole(r -> r.roleName(resource.physicalName)).role()));
+  }
+
+  /** GetRole carries the role's tags. */
+  private static Map<String, String> tags(Role role) {
+    return role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
   }
 
   @Override

@@ -130,11 +130,8 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
 
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    CloudWatchLogsClient logs = logs(ctx);
-    return logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix(resource.physicalName)).logGroups().stream()
-        .filter(g -> g.logGroupName().equals(resource.physicalName))
-        .findFirst()
-        .map(g -> logs.listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags());
+    // The read's one listing of the service's groups serves every deletion; retention plays no part.
+    return read(ctx, new Desired(resource.physicalName, 0)).map(Observed::tags);
   }
 
   @Override

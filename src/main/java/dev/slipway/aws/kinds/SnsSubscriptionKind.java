@@ -133,36 +133,49 @@ public final class SnsSubscriptionKind implements AwsResourceKind<SnsSubscriptio
     return Published.of(o.subscriptionArn()).build();
   }
 
+  @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    if (confirmed(resource)) {
+      // A subscription's ARN is its topic's ARN and an id.
+      return Optional.of(SnsTopicKind.tagsOf(ctx, resource.id.substring(0, resource.id.lastIndexOf(':'))));
+    }
+    if (lambda(resource)) {
+      // Not confirmed: all there is to delete is the function's invoke grant.
+      return Optional.ofNullable(ctx.aws().lambda().getFunction(r -> r.functionName(ctx.physicalName(endpoint(resource)))).tags());
+    }
+    return Optional.empty();
+  }
+
   /**
    * Unsubscribes, and takes back a lambda subscription's grant. A subscription still pending
    * confirmation cannot be removed (SNS drops it after three days, or with its topic).
    */
   @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    if (resource.id != null && resource.id.startsWith("arn:")) {
-      // A subscription's ARN is its topic's ARN and an id.
-      return Optional.of(SnsTopicKind.tagsOf(ctx, resource.id.substring(0, resource.id.lastIndexOf(':'))));
-    }
-    String endpoint = resource.name.substring(resource.name.indexOf(':') + 1);
-    if (resource.name.contains("/" + Protocol.lambda + ":")) {
-      // Not confirmed: all there is to delete is the function's invoke grant.
-      return Optional.ofNullable(ctx.aws().lambda().getFunction(r -> r.functionName(ctx.physicalName(endpoint))).tags());
-    }
-    return Optional.empty();
-  }
-
-  @Override
   public void delete(StackContext ctx, ManagedResource resource) {
-    if (resource.id != null && resource.id.startsWith("arn:")) {
+    if (confirmed(resource)) {
       ctx.aws().sns().unsubscribe(r -> r.subscriptionArn(resource.id));
     }
     String topic = resource.name.substring(0, resource.name.indexOf('/'));
-    String endpoint = resource.name.substring(resource.name.indexOf(':') + 1);
-    if (resource.name.startsWith(topic + "/" + Protocol.lambda + ":")) {
+    String endpoint = endpoint(resource);
+    if (lambda(resource)) {
       // Published when the function converged in this reconcile; recorded in status otherwise (the service is being deleted).
       Optional<String> alias = ctx.findOutput(Outputs.aliasArn(endpoint)).or(() -> ctx.previousFunction(endpoint).map(f -> f.aliasArn));
       alias.ifPresent(a -> AwsErrors.ignoreNotFound(
           () -> LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions(topic).observe(ctx, List.of(a)))));
     }
+  }
+
+  /** Whether the entry records a subscription ARN: SNS confirmed the subscription. */
+  private static boolean confirmed(ManagedResource resource) {
+    return resource.id != null && resource.id.startsWith("arn:");
+  }
+
+  /** Whether the entry ({@code <topic>/<protocol>:<endpoint>}) subscribes a function of this service. */
+  private static boolean lambda(ManagedResource resource) {
+    return resource.name.startsWith(resource.name.substring(0, resource.name.indexOf('/')) + "/" + Protocol.lambda + ":");
+  }
+
+  private static String endpoint(ManagedResource resource) {
+    return resource.name.substring(resource.name.indexOf(':') + 1);
   }
 }

@@ -104,8 +104,7 @@ public final class SsmParameterKind implements AwsResourceKind<SsmParameterKind.
     Parameter p = ssm.getParameter(r -> r.name(d.physicalName()).withDecryption(true)).parameter();
     Optional<ParameterMetadata> meta = ssm.describeParameters(r -> r.parameterFilters(f -> f.key("Name").option("Equals").values(d.physicalName())))
         .parameters().stream().findFirst();
-    Map<String, String> tags = ssm.listTagsForResource(r -> r.resourceType(ResourceTypeForTagging.PARAMETER).resourceId(d.physicalName()))
-        .tagList().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+    Map<String, String> tags = tagsOf(ssm, d.physicalName());
     ParameterSpec.Type type = ParameterSpec.Type.valueOf(p.typeAsString());
     String plain = type == ParameterSpec.Type.SecureString ? null : p.value();
     return Optional.of(new Observed(p.arn(), type, Hashes.sha256(p.value()), plain, meta.map(ParameterMetadata::keyId).orElse(null),
