@@ -1,11 +1,11 @@
 package dev.slipway.reconciler;
 
 import dev.slipway.aws.Hashes;
-import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.Slipway;
@@ -15,22 +15,24 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Turns a change of a function's code or version-bearing configuration in a ServerlessService into
- * a LambdaRelease owned by the service, using the function's {@code releasePolicy}. The service has
- * already updated $LATEST and published the version; the release moves the alias onto it, step by
- * step. The release is named after a hash of what changed, so a reconcile that runs again creates
- * nothing new, and a release that rolled back is not retried until the spec changes again. A spec
- * that goes back to code released before (a Git revert) is a change too: it gets a new release.
+ * Turns a new published version of a function in a ServerlessService into a LambdaRelease owned by
+ * the service, using the function's {@code releasePolicy}. The service has already updated $LATEST
+ * and published the version; the release moves the alias onto it, step by step.
+ *
+ * <p>What a version freezes is defined once, by the Lambda kind (its code's CodeSha256 and the
+ * configuration hash, {@link FunctionStatus#codeSha256} and {@link FunctionStatus#configHash}); this
+ * class only asks whether the function's newest release already ships that version. So a reconcile
+ * that runs again creates nothing new, a release that rolled back is not retried until a new version
+ * is published, a spec edit that changes nothing a version freezes releases nothing, and a spec that
+ * goes back to code released before (a Git revert) gets a new release, because the newest release
+ * ships something else.
  */
 final class ReleaseTrigger {
 
@@ -40,52 +42,73 @@ final class ReleaseTrigger {
     this.client = client;
   }
 
-  /**
-   * Creates the releases the functions in {@code converged} need and records them in their status.
-   * {@code spec} is the service's effective spec, so a change of spec.functionDefaults releases the
-   * functions that inherit it.
-   */
+  /** Creates the releases the functions in {@code converged} need and records them in their status. */
   void release(ServerlessService service, ServerlessServiceSpec spec, List<FunctionStatus> functions, Set<String> converged, EventSink events) {
     Map<String, FunctionStatus> statuses = new java.util.HashMap<>();
     functions.forEach(f -> statuses.put(f.name, f));
+    List<LambdaRelease> ofService = null;
     for (FunctionSpec fn : spec.functions) {
       FunctionStatus st = statuses.get(fn.name);
-      if (st == null || !converged.contains(fn.name)) {
+      String hash = st == null ? null : versionHash(st);
+      // Decided for this version already: nothing to read.
+      if (st == null || !converged.contains(fn.name) || st.publishedVersion == null || hash.equals(st.releasedHash)) {
         continue;
       }
-      String hash = specHash(fn);
-      // First sight (created or adopted): a release is due only if the alias is not on the new version.
-      boolean due = st.specHash == null
-          ? st.publishedVersion != null && st.aliasVersion != null && !st.publishedVersion.equals(st.aliasVersion)
-          : !st.specHash.equals(hash);
-      st.specHash = hash;
-      if (!due) {
-        continue;
+      if (ofService == null) {
+        ofService = releasesOf(service);
       }
-      st.release = ensureRelease(service, fn, hash, st, events);
+      List<LambdaRelease> ofFunction = ofService.stream().filter(r -> fn.name.equals(r.getSpec().function)).toList();
+      Optional<LambdaRelease> newest = ofFunction.stream().max(NEWEST);
+      if (due(st, newest, releaseName(service, fn, hash))) {
+        st.release = createRelease(service, fn, hash, st, ofFunction, events);
+      } else if (newest.isPresent()) {
+        st.release = newest.get().getMetadata().getName();
+      }
+      st.releasedHash = hash;
     }
   }
 
   /**
-   * The release of this change: the one an earlier reconcile created for it (its status write was
-   * lost), or a new one. A release of the same hash that is not the function's newest is history,
-   * not this change: the spec went back to code released before (a Git revert, A → B → A), and the
-   * newest declared state must win, so a new release is created under the next free name
-   * {@code <service>-<function>-<hash>-<n>}.
+   * Whether the published version of a function needs a release, given the function's newest
+   * release: it does unless that release ships the version (by its status, or, not started yet, by
+   * its name) or, finished, left the alias on it already. A function never released needs one only
+   * when its alias is not on the published version (an adopted function whose code changed).
    */
-  private String ensureRelease(ServerlessService service, FunctionSpec fn, String hash, FunctionStatus st, EventSink events) {
-    String ns = service.getMetadata().getNamespace();
+  static boolean due(FunctionStatus st, Optional<LambdaRelease> newest, String name) {
+    if (newest.isEmpty()) {
+      return st.aliasVersion != null && !st.publishedVersion.equals(st.aliasVersion);
+    }
+    LambdaRelease r = newest.get();
+    LambdaReleaseStatus rs = r.getStatus();
+    if (r.getMetadata().getName().equals(name) || r.getMetadata().getName().startsWith(name + "-")
+        || (rs != null && st.publishedVersion.equals(rs.canaryVersion))) {
+      return false;
+    }
+    boolean finished = rs != null && rs.phase != null && rs.phase.isFinal();
+    return !(finished && st.publishedVersion.equals(st.aliasVersion));
+  }
+
+  /** What identifies the published version: its code and the configuration Lambda froze into it. */
+  static String versionHash(FunctionStatus st) {
+    return Hashes.sha256(st.codeSha256 + " " + st.configHash);
+  }
+
+  private List<LambdaRelease> releasesOf(ServerlessService service) {
     String svc = service.getMetadata().getName();
-    List<LambdaRelease> ofFunction = client.resources(LambdaRelease.class).inNamespace(ns).list().getItems().stream()
-        .filter(r -> svc.equals(r.getSpec().service) && fn.name.equals(r.getSpec().function))
+    return client.resources(LambdaRelease.class).inNamespace(service.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(r -> svc.equals(r.getSpec().service))
         .toList();
-    Optional<String> newest = ofFunction.stream().max(NEWEST).map(r -> r.getMetadata().getName());
+  }
+
+  /**
+   * A new release of the version under the first free name {@code <service>-<function>-<hash>[-<n>]};
+   * a name is taken when the same version was released before and something else since (a Git revert).
+   */
+  private String createRelease(ServerlessService service, FunctionSpec fn, String hash, FunctionStatus st, List<LambdaRelease> ofFunction, EventSink events) {
+    String ns = service.getMetadata().getNamespace();
     Set<String> taken = ofFunction.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet());
     for (int attempt = 1; ; attempt++) {
       String name = releaseName(service, fn, hash, attempt);
-      if (newest.isPresent() && newest.get().equals(name)) {
-        return name;
-      }
       if (!taken.contains(name) && client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get() == null) {
         client.resource(release(service, fn, name)).create();
         events.normal("ReleaseCreated", "Created LambdaRelease " + name + " to ship version " + st.publishedVersion + " of " + fn.name
@@ -136,34 +159,5 @@ final class ReleaseTrigger {
     String base = service.getMetadata().getName() + "-" + fn.name;
     int room = Math.min(240, 253 - suffix.length());
     return (base.length() > room ? base.substring(0, room) : base) + suffix;
-  }
-
-  private static void putUnlessDefault(Map<String, Object> bearing, String key, Object value, Object unset) {
-    if (value != null && !value.equals(unset)) {
-      bearing.put(key, value);
-    }
-  }
-
-  /** What a published version of {@code fn}, a resolved function, is made of: code and the configuration Lambda snapshots into it. */
-  static String specHash(FunctionSpec fn) {
-    Map<String, Object> bearing = new LinkedHashMap<>();
-    bearing.put("code", fn.code.describe());
-    bearing.put("sha256", fn.code.sha256);
-    bearing.put("runtime", fn.runtime == null ? null : fn.runtime.id());
-    bearing.put("handler", fn.handler);
-    bearing.put("memoryMB", fn.memoryMB);
-    bearing.put("timeoutSeconds", fn.timeoutSeconds);
-    bearing.put("architecture", fn.architecture.name());
-    bearing.put("environment", new TreeMap<>(fn.environment));
-    bearing.put("vpc", fn.vpc == null ? null : Map.of("subnets", fn.vpc.subnetIds, "securityGroups", fn.vpc.securityGroupIds));
-    bearing.put("description", fn.description);
-    // Settings added later count only when set, so a function that does not use them keeps its hash
-    // (and an operator upgrade starts no release of unchanged functions).
-    putUnlessDefault(bearing, "environmentFrom", new TreeMap<>(fn.environmentFrom), Map.of());
-    putUnlessDefault(bearing, "layers", fn.layers, List.of());
-    putUnlessDefault(bearing, "ephemeralStorageMB", fn.ephemeralStorageMB, FunctionDefaults.EPHEMERAL_STORAGE_MB);
-    putUnlessDefault(bearing, "tracing", fn.tracing.name(), FunctionDefaults.TRACING.name());
-    putUnlessDefault(bearing, "deadLetter", fn.deadLetter == null ? null : Objects.toString(fn.deadLetter.topic, fn.deadLetter.queueArn), null);
-    return Hashes.sha256(Serialization.asJson(bearing));
   }
 }

@@ -2,51 +2,74 @@ package dev.slipway.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.api.v1alpha1.FunctionDefaults;
-import dev.slipway.api.v1alpha1.FunctionSpec;
-import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.util.Map;
-import java.util.stream.Collectors;
+import dev.slipway.api.v1alpha1.FunctionStatus;
+import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The release hash of a function is taken from its effective spec, so inherited settings count. */
+/**
+ * When a published version needs a release: decided from the function's status and its newest
+ * release alone (the end-to-end paths are in LambdaReleaseReconcilerTest).
+ */
 class ReleaseTriggerTest {
 
-  private static final String SERVICE =
-      """
-      stage: prod
-      region: us-east-1
-      functionDefaults: {runtime: python3.12, memoryMB: 128}
-      functions:
-        - {name: api, handler: app.handler, code: {s3: {bucket: artifacts, key: app.zip}}}
-        - {name: worker, handler: worker.handler, code: {s3: {bucket: artifacts, key: app.zip}}}
-        - {name: pinned, handler: pinned.handler, memoryMB: 128, code: {s3: {bucket: artifacts, key: app.zip}}}
-      """;
+  private static final String NAME = "shop-api-0123456789";
 
   @Test
-  void aChangedDefaultChangesTheHashOfTheFunctionsThatInheritItAndNotOfOneThatOverridesIt() {
-    ServerlessServiceSpec spec = Serialization.unmarshal(SERVICE, ServerlessServiceSpec.class);
-    Map<String, String> before = hashes(spec);
-
-    spec.functionDefaults.memoryMB = 256;
-    Map<String, String> after = hashes(spec);
-
-    assertThat(after.get("api")).isNotEqualTo(before.get("api"));
-    assertThat(after.get("worker")).isNotEqualTo(before.get("worker"));
-    assertThat(after.get("pinned")).isEqualTo(before.get("pinned"));
+  void aFunctionNeverReleasedNeedsOneOnlyWhenItsAliasIsNotOnThePublishedVersion() {
+    assertThat(ReleaseTrigger.due(function("3", "3"), Optional.empty(), NAME)).isFalse();
+    assertThat(ReleaseTrigger.due(function("3", "2"), Optional.empty(), NAME)).isTrue();
   }
 
   @Test
-  void movingASettingIntoFunctionDefaultsWithTheSameValueKeepsTheHash() {
-    ServerlessServiceSpec own = Serialization.unmarshal(SERVICE, ServerlessServiceSpec.class);
-    own.functionDefaults = null;
-    own.functions.forEach(f -> f.runtime = FunctionSpec.Runtime.PYTHON_3_12);
-
-    assertThat(hashes(own)).isEqualTo(hashes(Serialization.unmarshal(SERVICE, ServerlessServiceSpec.class)));
+  void aReleaseOfThisVersionCountsByItsStatusOrBeforeItStartedByItsName() {
+    FunctionStatus moved = function("3", "2");
+    assertThat(ReleaseTrigger.due(moved, Optional.of(release("shop-api-older", "3", ReleasePhase.RolledBack)), NAME)).isFalse();
+    assertThat(ReleaseTrigger.due(moved, Optional.of(release(NAME, null, null)), NAME)).isFalse();
+    assertThat(ReleaseTrigger.due(moved, Optional.of(release(NAME + "-2", null, null)), NAME)).isFalse();
   }
 
-  private static Map<String, String> hashes(ServerlessServiceSpec spec) {
-    return FunctionDefaults.resolve(spec).functions.stream().collect(Collectors.toMap(f -> f.name, ReleaseTrigger::specHash));
+  @Test
+  void aNewestReleaseOfAnotherVersionMakesThisOneDueUnlessItEndedWithTheAliasHereAlready() {
+    // A Git revert: B was released last; the service declares A again.
+    assertThat(ReleaseTrigger.due(function("1", "2"), Optional.of(release("shop-api-b", "2", ReleasePhase.Succeeded)), NAME)).isTrue();
+    // B is still shifting, most traffic still on A: the newest declared state must win.
+    assertThat(ReleaseTrigger.due(function("1", "1"), Optional.of(release("shop-api-b", "2", ReleasePhase.Progressing)), NAME)).isTrue();
+    // B rolled back to A and the spec went back to A: nothing left to move.
+    assertThat(ReleaseTrigger.due(function("1", "1"), Optional.of(release("shop-api-b", "2", ReleasePhase.RolledBack)), NAME)).isFalse();
+  }
+
+  @Test
+  void theVersionHashIsTheCodeAndTheFrozenConfiguration() {
+    FunctionStatus a = function("3", "3");
+    FunctionStatus sameVersionElsewhere = function("7", "1");
+    assertThat(ReleaseTrigger.versionHash(a)).isEqualTo(ReleaseTrigger.versionHash(sameVersionElsewhere));
+    sameVersionElsewhere.configHash = "other";
+    assertThat(ReleaseTrigger.versionHash(a)).isNotEqualTo(ReleaseTrigger.versionHash(sameVersionElsewhere));
+  }
+
+  private static FunctionStatus function(String published, String alias) {
+    FunctionStatus f = new FunctionStatus();
+    f.name = "api";
+    f.publishedVersion = published;
+    f.aliasVersion = alias;
+    f.codeSha256 = "sha";
+    f.configHash = "config";
+    return f;
+  }
+
+  private static LambdaRelease release(String name, String canaryVersion, ReleasePhase phase) {
+    LambdaRelease r = new LambdaRelease();
+    r.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    if (canaryVersion != null || phase != null) {
+      LambdaReleaseStatus s = new LambdaReleaseStatus();
+      s.canaryVersion = canaryVersion;
+      s.phase = phase;
+      r.setStatus(s);
+    }
+    return r;
   }
 }

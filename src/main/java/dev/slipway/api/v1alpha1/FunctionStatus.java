@@ -35,8 +35,8 @@ public class FunctionStatus {
   @JsonPropertyDescription("The LambdaRelease that is shipping (or last shipped) a change of this function.")
   public String release;
 
-  @JsonPropertyDescription("Hash of the function's code and version-bearing configuration when its last release was created; a new hash starts a new release.")
-  public String specHash;
+  @JsonPropertyDescription("Identity (CodeSha256 and configuration hash) of the published version Slipway last decided a release for: while publishedVersion still has it, no release is due.")
+  public String releasedHash;
 
   /** A copy to build the next status entry from, leaving the previous reconcile's record as it was. */
   public FunctionStatus copy() {
@@ -50,7 +50,7 @@ public class FunctionStatus {
     f.codeSha256 = codeSha256;
     f.configHash = configHash;
     f.release = release;
-    f.specHash = specHash;
+    f.releasedHash = releasedHash;
     return f;
   }
 
@@ -66,11 +66,11 @@ public class FunctionStatus {
         && Objects.equals(codeSha256, f.codeSha256)
         && Objects.equals(configHash, f.configHash)
         && Objects.equals(release, f.release)
-        && Objects.equals(specHash, f.specHash);
+        && Objects.equals(releasedHash, f.releasedHash);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, functionArn, aliasArn, aliasVersion, publishedVersion, code, codeSha256, configHash, release, specHash);
+    return Objects.hash(name, functionArn, aliasArn, aliasVersion, publishedVersion, code, codeSha256, configHash, release, releasedHash);
   }
 }
