@@ -38,14 +38,13 @@ final class ServiceValidator {
     }
     problems.addAll(StackKinds.validate(spec));
     if (spec.restApi != null) {
-      Set<String> paths = new HashSet<>();
+      Set<String> served = new HashSet<>();
       for (RestApiSpec.Route r : spec.restApi.routes) {
         if (!functions.contains(r.function)) {
           problems.add("restApi route " + r.path + " names function " + r.function + ", which spec.functions does not declare");
         }
-        if (!paths.add(r.path)) {
-          problems.add("restApi path " + r.path + " appears in more than one route");
-        }
+        r.methods.stream().distinct().filter(m -> !served.add(m + " " + r.path))
+            .forEach(m -> problems.add("restApi method " + m + " " + r.path + " is served by more than one route"));
       }
     }
     if (spec.webSocketApi != null) {

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one place a function's unset fields get their values: from spec.functionDefaults, else from
- * the built-in defaults below. Everything that reads a function (validation, the AWS kinds, the
- * release trigger) reads the spec {@link #resolve} returns, so none of it defaults on its own.
+ * The one place a service's unset fields that depend on other fields get their values: a function's
+ * from spec.functionDefaults, else from the built-in defaults below; an API's stage from spec.stage.
+ * Everything that reads the spec (validation, the AWS kinds, the release trigger) reads the spec
+ * {@link #resolve} returns, so none of it defaults on its own.
  */
 public final class FunctionDefaults {
 
@@ -22,7 +23,7 @@ public final class FunctionDefaults {
 
   /**
    * The effective spec: a deep copy of {@code spec} (which may be the informer's cached object, so it
-   * is never changed) whose every function has each defaultable field set, and whose environment is
+   * is never changed) whose APIs have their stage, whose every function has each defaultable field set, and whose environment is
    * spec.functionDefaults.environment overlaid with the function's own environment. An inherited
    * variable the function sets through environmentFrom is dropped: the function's own setting wins.
    * Resolving a resolved spec changes nothing. A missing spec stays missing, for the validator to name.
@@ -34,6 +35,12 @@ public final class FunctionDefaults {
     ServerlessServiceSpec effective = Serialization.jsonMapper().convertValue(spec, ServerlessServiceSpec.class);
     FunctionDefaultsSpec defaults = effective.functionDefaults == null ? new FunctionDefaultsSpec() : effective.functionDefaults;
     effective.functions.forEach(f -> inherit(f, defaults));
+    if (effective.restApi != null && effective.restApi.stageName == null) {
+      effective.restApi.stageName = effective.stage;
+    }
+    if (effective.webSocketApi != null && effective.webSocketApi.stageName == null) {
+      effective.webSocketApi.stageName = effective.stage;
+    }
     return effective;
   }
 

@@ -14,8 +14,8 @@ import java.util.List;
 /** A REST API (API Gateway v1) whose routes proxy to the functions' stage aliases. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.routes.all(r, self.routes.exists_one(s, s.path == r.path))",
-    message = "each path may appear in one route only; list all its methods there",
+    value = "self.routes.all(r, self.routes.exists_one(s, s.path == r.path && s.methods.exists(m, m in r.methods)))",
+    message = "a method of a path may be served by one route only (a path may have several routes, each with its own methods)",
     reason = "FieldValueInvalid")
 public class RestApiSpec {
 
@@ -23,10 +23,9 @@ public class RestApiSpec {
   @JsonPropertyDescription("API name; defaults to <namePrefix>-api.")
   public String name;
 
-  @Default("prod")
-  @Pattern("^[a-zA-Z0-9_]{1,128}$")
-  @JsonPropertyDescription("Stage the API is deployed to; part of the invoke URL.")
-  public String stageName = "prod";
+  @Pattern("^[a-zA-Z0-9_-]{1,128}$")
+  @JsonPropertyDescription("Stage the API is deployed to; part of the invoke URL. Defaults to spec.stage.")
+  public String stageName;
 
   @Default("REGIONAL")
   @JsonPropertyDescription("Endpoint type: REGIONAL, EDGE or PRIVATE.")
@@ -40,7 +39,7 @@ public class RestApiSpec {
 
   @Required
   @Size(min = 1, max = 100)
-  @JsonPropertyDescription("Routes: a path, its methods and the function that serves them (AWS_PROXY integration to the function's stage alias).")
+  @JsonPropertyDescription("Routes: a path, its methods and the function that serves them (AWS_PROXY integration to the function's stage alias). One path may have several routes, for example GET /todos served by one function and POST /todos by another.")
   public List<Route> routes = new ArrayList<>();
 
   public enum EndpointType {
@@ -60,7 +59,7 @@ public class RestApiSpec {
 
     @Required
     @Size(min = 1, max = 8)
-    @JsonPropertyDescription("HTTP methods: GET, POST, PUT, PATCH, DELETE, HEAD or ANY. OPTIONS is added when cors is set.")
+    @JsonPropertyDescription("HTTP methods: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY. When cors is set, a path none of whose routes declares OPTIONS gets a preflight answer from API Gateway; a declared OPTIONS goes to the function.")
     public List<Method> methods = new ArrayList<>();
 
     @Required
@@ -87,6 +86,7 @@ public class RestApiSpec {
     PATCH,
     DELETE,
     HEAD,
+    OPTIONS,
     ANY
   }
 

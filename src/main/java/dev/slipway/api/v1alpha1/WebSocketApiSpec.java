@@ -17,10 +17,9 @@ public class WebSocketApiSpec {
   @JsonPropertyDescription("API name; defaults to <namePrefix>-ws.")
   public String name;
 
-  @Default("prod")
   @Pattern("^[a-zA-Z0-9_-]{1,128}$")
-  @JsonPropertyDescription("Stage the API is deployed to; part of the wss:// URL.")
-  public String stageName = "prod";
+  @JsonPropertyDescription("Stage the API is deployed to; part of the wss:// URL. Defaults to spec.stage.")
+  public String stageName;
 
   @Default("$request.body.action")
   @Size(max = 256)

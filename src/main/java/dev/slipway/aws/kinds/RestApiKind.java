@@ -142,9 +142,10 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         byMethod.put(m.name(), new MethodShape(route.authorization.name(), "AWS_PROXY", uri, new TreeMap<>(), new TreeMap<>()));
         invokes.add(new Invoke(alias, m.name(), route.path));
       }
-      if (spec.cors != null) {
-        byMethod.put("OPTIONS", preflight(spec.cors, route.methods));
-      }
+    }
+    if (spec.cors != null) {
+      // A path's preflight lists the methods of all its routes; a path whose function serves OPTIONS answers it itself.
+      methods.values().forEach(byMethod -> byMethod.computeIfAbsent("OPTIONS", o -> preflight(spec.cors, byMethod.keySet())));
     }
     Throttle throttle = spec.throttling == null ? null : new Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit);
     return new Desired(
@@ -159,13 +160,14 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   }
 
   /** The MOCK OPTIONS method answering CORS preflight requests of one path. */
-  private static MethodShape preflight(Cors cors, List<Method> routeMethods) {
+  private static MethodShape preflight(Cors cors, Set<String> pathMethods) {
     SortedMap<String, String> headers = new TreeMap<>();
     SortedMap<String, String> templates = new TreeMap<>();
     List<String> allowMethods = new ArrayList<>(cors.allowMethods);
     if (allowMethods.isEmpty()) {
-      routeMethods.stream()
-          .flatMap(m -> m == Method.ANY ? Stream.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") : Stream.of(m.name()))
+      pathMethods.stream()
+          .flatMap(m -> m.equals(Method.ANY.name()) ? Stream.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD") : Stream.of(m))
+          .distinct()
           .forEach(allowMethods::add);
       allowMethods.add("OPTIONS");
     }

@@ -115,6 +115,21 @@ class FunctionDefaultsTest {
     assertThat(Serialization.asYaml(FunctionDefaults.resolve(effective))).isEqualTo(Serialization.asYaml(effective));
   }
 
+  // Issue 10: seed 001's stage `production` got the URL /prod, because API stages defaulted to prod whatever the stage.
+  @Test
+  void anApiStageIsNamedAfterTheServicesStageUnlessSet() {
+    ServerlessServiceSpec spec = spec(SERVICE + """
+        restApi: {routes: [{path: /items, methods: [GET], function: inherits}]}
+        webSocketApi: {stageName: live, routes: {$default: inherits}}
+        """);
+    spec.stage = "production";
+
+    ServerlessServiceSpec effective = FunctionDefaults.resolve(spec);
+
+    assertThat(effective.restApi.stageName).isEqualTo("production");
+    assertThat(effective.webSocketApi.stageName).isEqualTo("live");
+  }
+
   private static ServerlessServiceSpec spec(String yaml) {
     return Serialization.unmarshal(yaml, ServerlessServiceSpec.class);
   }

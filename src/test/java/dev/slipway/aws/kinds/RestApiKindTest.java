@@ -174,6 +174,43 @@ class RestApiKindTest extends KindContractTest {
     assertThat(entry.state).isEqualTo(ManagedResource.State.Ready);
   }
 
+  // Issue 10: GET /todos lists and POST /todos creates, as seed 003's TODO API does.
+  @Test
+  void onePathMayHaveARoutePerMethodEachServedByItsOwnFunction() throws Exception {
+    stack.spec().restApi.routes.removeIf(r -> r.path.equals("/usage"));
+    stack.spec().restApi.routes.add(new Route("/usage", List.of(Method.GET), "usage-handler"));
+    stack.spec().restApi.routes.add(new Route("/usage", List.of(Method.POST, Method.DELETE), "prompt-crud"));
+
+    converge();
+
+    Map<String, Resource> resources = resources();
+    assertThat(resources.get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"));
+    assertThat(resources.get("/usage").resourceMethods().get("POST").methodIntegration().uri()).isEqualTo(uri("prompt-crud"));
+    assertThat(resources.get("/usage").resourceMethods().get("DELETE").methodIntegration().uri()).isEqualTo(uri("prompt-crud"));
+    // One preflight for the path, naming the methods of both routes.
+    assertThat(resources.get("/usage").resourceMethods().get("OPTIONS").methodIntegration().integrationResponses().get("200").responseParameters())
+        .containsEntry("method.response.header.Access-Control-Allow-Methods", "'DELETE,GET,POST,OPTIONS'");
+    assertThat(grantedSources("usage-handler")).containsExactly(source("GET", "/usage"));
+    assertThat(grantedSources("prompt-crud")).contains(source("POST", "/usage"), source("DELETE", "/usage"));
+    stack.clearCalls();
+    assertThat(converge()).isEqualTo(Action.Unchanged);
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aDeclaredOptionsMethodGoesToItsFunctionInsteadOfTheCorsPreflight() throws Exception {
+    stack.spec().restApi.routes.add(new Route("/usage", List.of(Method.OPTIONS), "usage-handler"));
+
+    converge();
+
+    var options = resources().get("/usage").resourceMethods().get("OPTIONS");
+    assertThat(options.methodIntegration().typeAsString()).isEqualTo("AWS_PROXY");
+    assertThat(options.methodIntegration().uri()).isEqualTo(uri("usage-handler"));
+    assertThat(grantedSources("usage-handler")).contains(source("OPTIONS", "/usage"));
+    // Other paths keep API Gateway's answer.
+    assertThat(resources().get("/prompts").resourceMethods().get("OPTIONS").methodIntegration().typeAsString()).isEqualTo("MOCK");
+  }
+
   @Test
   void removingARouteDeletesItsResourceAndGrant() throws Exception {
     converge();
