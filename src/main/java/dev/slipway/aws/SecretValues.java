@@ -1,20 +1,51 @@
 package dev.slipway.aws;
 
 import dev.slipway.api.v1alpha1.SecretKeyRef;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads keys of Kubernetes Secrets in the reconciled object's namespace, for kinds whose desired
- * state holds a secret (a SecureString parameter). The value goes to AWS and nowhere else: kinds
- * name it in their steps only as a {@link Delta.Difference#redacted redacted} difference, so it
- * never reaches status, events or logs.
+ * The Kubernetes Secrets of the reconciled object's namespace, for kinds whose state holds a secret:
+ * a SecureString parameter reads its value from one; a Cognito client with a secret writes it into
+ * one the service owns. A value goes between its Secret and AWS and nowhere else: kinds name it in
+ * their steps only as a {@link Delta.Difference#redacted redacted} difference, so it never reaches
+ * status, events or logs.
  */
-@FunctionalInterface
 public interface SecretValues {
 
   /** The decoded value of the key, empty when the Secret or the key is missing. */
   Optional<String> read(SecretKeyRef ref);
 
-  /** For contexts with no Secrets to read (tests of kinds that take none). */
-  SecretValues NONE = ref -> Optional.empty();
+  /** The decoded data of the Secret {@code name} this service owns; empty when there is none. */
+  Optional<Map<String, String>> owned(String name);
+
+  /**
+   * Writes the Secret {@code name}, owned by the service (deleted with it), holding exactly {@code
+   * data}. A Secret of that name that the service does not own is left alone: a terminal error.
+   */
+  void own(String name, Map<String, String> data);
+
+  /** Deletes the Secret {@code name} if this service owns it. */
+  void disown(String name);
+
+  /** For contexts with no Secrets (tests of kinds that take none): nothing to read, writing is refused. */
+  SecretValues NONE = new SecretValues() {
+    @Override
+    public Optional<String> read(SecretKeyRef ref) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Map<String, String>> owned(String name) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void own(String name, Map<String, String> data) {
+      throw new UnsupportedOperationException("no Kubernetes Secrets in this context");
+    }
+
+    @Override
+    public void disown(String name) {}
+  };
 }

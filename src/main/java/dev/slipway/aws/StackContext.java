@@ -179,6 +179,11 @@ public final class StackContext {
         "Secret " + namespace + "/" + ref.name + " has no key " + ref.key));
   }
 
+  /** The service's Kubernetes Secrets: the ones it reads and the ones it owns. */
+  public SecretValues secrets() {
+    return secrets;
+  }
+
   public void publish(String key, String value) {
     if (value != null) {
       outputs.put(key, value);

@@ -4,7 +4,6 @@ import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.Slipway;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.Objects;
@@ -41,15 +40,7 @@ final class OutputsConfigMap {
             .withNamespace(meta.getNamespace())
             .addToLabels(Slipway.SERVICE_LABEL, meta.getName())
             .addToLabels("app.kubernetes.io/managed-by", "slipway")
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(service.getApiVersion())
-                    .withKind(service.getKind())
-                    .withName(meta.getName())
-                    .withUid(meta.getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build())
+            .withOwnerReferences(Owners.controller(service))
             .endMetadata()
             .withData(data)
             .build();

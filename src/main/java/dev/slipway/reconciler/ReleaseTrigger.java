@@ -11,7 +11,6 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.EventSink;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Comparator;
@@ -131,13 +130,7 @@ final class ReleaseTrigger {
         .addToLabels(Slipway.SERVICE_LABEL, meta.getName())
         .addToLabels(Slipway.FUNCTION_LABEL, fn.name)
         .addToLabels("app.kubernetes.io/managed-by", "slipway")
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion(service.getApiVersion())
-            .withKind(service.getKind())
-            .withName(meta.getName())
-            .withUid(meta.getUid())
-            .withController(true)
-            .build())
+        .withOwnerReferences(Owners.controller(service))
         .build());
     LambdaReleaseSpec spec = new LambdaReleaseSpec();
     spec.service = meta.getName();

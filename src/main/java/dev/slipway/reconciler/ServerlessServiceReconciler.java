@@ -3,7 +3,6 @@ package dev.slipway.reconciler;
 import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
@@ -259,7 +258,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         spec,
         old.resources,
         old.functions == null ? List.<FunctionStatus>of() : old.functions,
-        ref -> secretValue(namespace, ref));
+        new ServiceSecrets(client, secrets, service));
   }
 
   /**
@@ -282,23 +281,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   private static Set<String> secretNames(ServerlessService service) {
     return service.getSpec().parameters.stream().filter(p -> p.valueFrom != null).map(p -> p.valueFrom.secretKeyRef.name).collect(Collectors.toSet());
-  }
-
-  /** A key of a watched Secret; an existing Secret without the label is named as such, so the fix is obvious. */
-  private Optional<String> secretValue(String namespace, SecretKeyRef ref) {
-    Optional<Secret> watched = secrets.get(new ResourceID(ref.name, namespace));
-    if (watched.isPresent()) {
-      return ref.valueIn(watched.get());
-    }
-    Secret direct = client.secrets().inNamespace(namespace).withName(ref.name).get();
-    if (direct == null) {
-      return Optional.empty();
-    }
-    if (direct.getMetadata().getLabels() != null && "true".equals(direct.getMetadata().getLabels().get(Slipway.SECRET_SOURCE_LABEL))) {
-      return ref.valueIn(direct); // watched, and the watch has not caught up yet
-    }
-    throw SlipwayException.terminal(Reasons.SECRET_NOT_FOUND,
-        "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway watch it");
   }
 
   /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */

@@ -35,6 +35,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,6 +68,7 @@ class KubectlE2ETest {
   private static SnsClient sns;
   private static SsmClient ssm;
   private static CloudWatchLogsClient logs;
+  private static CognitoIdentityProviderClient cognito;
 
   @BeforeAll
   static void peers() {
@@ -84,11 +86,12 @@ class KubectlE2ETest {
     sns = SnsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    cognito = CognitoIdentityProviderClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
   }
 
   @AfterAll
   static void close() {
-    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito).filter(java.util.Objects::nonNull).forEach(c -> c.close());
   }
 
   // --- CRDs ---------------------------------------------------------------------------------------
@@ -439,6 +442,7 @@ class KubectlE2ETest {
     ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
     logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
         .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
+    cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
     return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
   }
 

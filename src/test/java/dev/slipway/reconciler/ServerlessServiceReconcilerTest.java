@@ -33,6 +33,7 @@ import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -100,6 +101,11 @@ class ServerlessServiceReconcilerTest {
   /** The value of the nexus SecureString: it may reach SSM, and nothing else. */
   private static final String MODEL_API_KEY = "marker-model-key-5d1e";
   private static final Duration CONVERGE = Duration.ofSeconds(90);
+  /**
+   * The AWS resources of examples/nexus: 6 log groups, 4 tables, a topic and its subscription, a
+   * parameter, 6 roles, 6 functions, the REST and the WebSocket API, the user pool and its client.
+   */
+  private static final int NEXUS_RESOURCES = 29;
   /** The test profile's resync period (application.properties). */
   private static final Duration RESYNC = Duration.ofSeconds(3);
 
@@ -179,16 +185,15 @@ class ServerlessServiceReconcilerTest {
     assertCondition(s, "Reconciling", "False", "Converged");
     assertCondition(s, "Degraded", "False", "Converged");
 
-    // One entry per AWS resource: 6 log groups, 4 tables, a topic and its subscription, a parameter,
-    // 6 roles, 6 functions, the REST and the WebSocket API.
-    assertThat(status.resources).hasSize(27).allSatisfy(r -> {
+    assertThat(status.resources).hasSize(NEXUS_RESOURCES).allSatisfy(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
       assertThat(r.id).isNotBlank();
     });
     Map<String, Long> byKind = status.resources.stream().collect(Collectors.groupingBy(r -> r.kind, Collectors.counting()));
     assertThat(byKind).containsOnly(
         Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("SNSTopic", 1L), Map.entry("SNSSubscription", 1L),
-        Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
+        Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L),
+        Map.entry("CognitoUserPool", 1L), Map.entry("CognitoUserPoolClient", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
@@ -214,7 +219,10 @@ class ServerlessServiceReconcilerTest {
     }
     assertThat(status.outputs)
         .containsEntry("topic.alerts.arn", "arn:aws:sns:us-east-1:" + ACCOUNT + ":full-prod-alerts")
-        .containsEntry("parameter.model-api-key.name", "/full-prod/model-api-key");
+        .containsEntry("parameter.model-api-key.name", "/full-prod/model-api-key")
+        .containsEntry("auth.userPoolId", resource(s, "CognitoUserPool", "users").id)
+        .containsEntry("auth.issuerUrl", "https://cognito-idp.us-east-1.amazonaws.com/" + resource(s, "CognitoUserPool", "users").id)
+        .containsEntry("auth.client.web.id", resource(s, "CognitoUserPoolClient", "web").id);
 
     // What the chat handler needs, declared and nothing typed by hand: names in its environment,
     // its grants in its role, the key in SSM, and the key nowhere in the cluster.
@@ -242,7 +250,7 @@ class ServerlessServiceReconcilerTest {
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<Event> created = events("full", e -> e.getReason().equals("Created"));
-      assertThat(created).hasSize(27).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+      assertThat(created).hasSize(NEXUS_RESOURCES).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
       assertThat(created).extracting(Event::getMessage)
           .contains("Created DynamoDBTable full-prod-conversations", "Created LambdaFunction full-prod-websocket-message", "Created RestApi full-prod-api",
               "Created LogGroup /aws/lambda/full-prod-usage-handler");
@@ -617,6 +625,49 @@ class ServerlessServiceReconcilerTest {
     assertThat(client.getKubernetesSerialization().asJson(get("param").getStatus())).doesNotContain("first-value").doesNotContain("rotated-value");
   }
 
+  // Issue 10: a generated Cognito client secret goes to a Secret the service owns, and nowhere else.
+  @Test
+  void aCognitoClientSecretIsWrittenToASecretTheServiceOwnsAndNowhereElse() {
+    ServerlessService service = small("signin");
+    service.getSpec().auth = client.getKubernetesSerialization().unmarshal(
+        "clients: [{name: web}, {name: backend, generateSecret: true}]", dev.slipway.api.v1alpha1.AuthSpec.class);
+    create(service);
+
+    ServerlessService ready = awaitReady("signin", 1);
+    Secret secret = client.secrets().inNamespace(ns).withName("signin-backend-cognito").get();
+    assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid());
+      assertThat(o.getController()).isTrue();
+    });
+    String clientId = ready.getStatus().outputs.get("auth.client.backend.id");
+    String value = new String(java.util.Base64.getDecoder().decode(secret.getData().get("clientSecret")), java.nio.charset.StandardCharsets.UTF_8);
+    try (var cognito = software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient.builder()
+        .endpointOverride(MotoServer.shared().endpoint()).region(Region.of(SlipwayTestEnvironment.AWS_REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build()) {
+      String pool = ready.getStatus().outputs.get("auth.userPoolId");
+      assertThat(cognito.describeUserPoolClient(r -> r.userPoolId(pool).clientId(clientId)).userPoolClient().clientSecret()).isEqualTo(value);
+    }
+    assertThat(client.getKubernetesSerialization().asJson(ready.getStatus())).doesNotContain(value);
+    assertThat(client.configMaps().inNamespace(ns).withName("signin-outputs").get().getData()).doesNotContainValue(value).containsEntry("auth.client.backend.id", clientId);
+    assertThat(events("signin", e -> true)).noneMatch(e -> e.getMessage().contains(value));
+    // Only the client with a secret has a Secret.
+    assertThat(client.secrets().inNamespace(ns).withName("signin-web-cognito").get()).isNull();
+  }
+
+  @Test
+  void aSecretOfTheCredentialsNameThatTheServiceDoesNotOwnIsLeftAlone() {
+    client.resource(new SecretBuilder().withNewMetadata().withName("mine-backend-cognito").withNamespace(ns).endMetadata()
+        .addToStringData("note", "the user's own").build()).create();
+    ServerlessService service = small("mine");
+    service.getSpec().auth = client.getKubernetesSerialization().unmarshal(
+        "clients: [{name: backend, generateSecret: true}]", dev.slipway.api.v1alpha1.AuthSpec.class);
+    create(service);
+
+    ServerlessService refused = awaitCondition("mine", "Ready", "False", Reasons.NOT_OWNED);
+    assertThat(condition(refused, "Ready").getMessage()).contains("Secret " + ns + "/mine-backend-cognito exists and is not this service's");
+    assertThat(client.secrets().inNamespace(ns).withName("mine-backend-cognito").get().getData()).containsOnlyKeys("note");
+  }
+
   private static String parameterValue(String name) {
     return ssm.getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
   }
@@ -634,7 +685,7 @@ class ServerlessServiceReconcilerTest {
     assertCondition(failed, "Reconciling", "True", "RetryingAfterError");
     assertCondition(failed, "Degraded", "True", "AwsUnavailable");
     var resources = failed.getStatus().resources;
-    assertThat(resources).hasSize(27);
+    assertThat(resources).hasSize(NEXUS_RESOURCES);
     assertThat(resources).filteredOn(r -> r.kind.equals("LogGroup") || r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
         .hasSize(16).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(resource(failed, "LambdaFunction", "prompt-crud")).satisfies(r -> {
@@ -654,7 +705,7 @@ class ServerlessServiceReconcilerTest {
 
     faults.clearFaults();
     ServerlessService converged = awaitReady("fresh", 1);
-    assertThat(converged.getStatus().resources).hasSize(27).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(converged.getStatus().resources).hasSize(NEXUS_RESOURCES).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(fault.served()).isGreaterThanOrEqualTo(3);
     assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("fresh-prod-prompt-crud"))).hasSize(1);
     assertThat(restApisNamed("fresh-prod-api")).hasSize(1);

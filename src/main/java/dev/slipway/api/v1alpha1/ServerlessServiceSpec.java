@@ -127,6 +127,11 @@ public class ServerlessServiceSpec {
   @JsonPropertyDescription("WebSocket API (API Gateway v2) routing route keys to functions.")
   public WebSocketApiSpec webSocketApi;
 
+  @JsonPropertyDescription(
+      "Sign-in: a Cognito user pool with app clients and an optional hosted-UI domain. Outputs: auth.userPoolId, auth.userPoolArn,"
+          + " auth.issuerUrl, auth.client.<name>.id and, with a domain, auth.domainUrl.")
+  public AuthSpec auth;
+
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {
     Retain,

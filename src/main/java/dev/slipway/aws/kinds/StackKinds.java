@@ -25,6 +25,8 @@ public final class StackKinds {
           new IamRoleKind(),
           new LambdaFunctionKind(),
           new SnsSubscriptionKind(),
+          new CognitoUserPoolKind(),
+          new CognitoUserPoolClientKind(),
           new RestApiKind(),
           new WebSocketApiKind());
 

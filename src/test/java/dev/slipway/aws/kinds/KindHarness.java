@@ -22,6 +22,7 @@ import dev.slipway.aws.Planned;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
+import dev.slipway.aws.SecretValues;
 import dev.slipway.aws.StackContext;
 import dev.slipway.testing.Artifacts;
 import dev.slipway.testing.MotoServer;
@@ -81,6 +82,32 @@ final class KindHarness implements AutoCloseable {
   final AwsCallRecorder recorder = new AwsCallRecorder(new SimpleMeterRegistry(), AwsCallRecorder.TEST_LOG_SIZE);
   /** The Secrets of the service's namespace, by {@code name/key}: what the reconciler would read from the cluster. */
   final Map<String, String> secrets = new ConcurrentHashMap<>();
+  /**
+   * The Secrets the service owns (a Cognito client's credential), by name. A stand-in for the cluster,
+   * which the kind tests do not run; ServerlessServiceReconcilerTest writes them to the real API server.
+   */
+  final Map<String, Map<String, String>> ownedSecrets = new ConcurrentHashMap<>();
+  private final SecretValues namespaceSecrets = new SecretValues() {
+    @Override
+    public Optional<String> read(dev.slipway.api.v1alpha1.SecretKeyRef ref) {
+      return Optional.ofNullable(secrets.get(ref.name + "/" + ref.key));
+    }
+
+    @Override
+    public Optional<Map<String, String>> owned(String name) {
+      return Optional.ofNullable(ownedSecrets.get(name));
+    }
+
+    @Override
+    public void own(String name, Map<String, String> data) {
+      ownedSecrets.put(name, Map.copyOf(data));
+    }
+
+    @Override
+    public void disown(String name) {
+      ownedSecrets.remove(name);
+    }
+  };
   /** Every event the runtime reported since the last clear, as {@code reason: message}. */
   final List<String> events = new CopyOnWriteArrayList<>();
   private final EventSink recordingEvents = new EventSink() {
@@ -272,8 +299,7 @@ final class KindHarness implements AutoCloseable {
   /** A context as a reconcile builds it from the last status, with the outputs of kinds outside the plan. */
   private StackContext context(AwsClients clients) {
     // The reconciler resolves spec.functionDefaults once, before any kind sees the spec.
-    StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions,
-        ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)));
+    StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions, namespaceSecrets);
     if (kinds.containsKey(LambdaFunctionKind.KIND) && !kinds.containsKey(IamRoleKind.KIND)) {
       spec.functions.forEach(f -> ctx.publish(Outputs.roleArn(f.name), roleArn()));
     }
