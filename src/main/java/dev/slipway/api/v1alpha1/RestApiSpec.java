@@ -50,6 +50,10 @@ public class RestApiSpec {
 
   /** One path of the API. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.scopes) || size(self.scopes) == 0 || (has(self.authorization) && self.authorization == 'COGNITO')",
+      message = "scopes apply only to routes with authorization COGNITO",
+      reason = "FieldValueForbidden")
   public static class Route {
     @Required
     @Size(max = 256)
@@ -67,8 +71,14 @@ public class RestApiSpec {
     @JsonPropertyDescription("Name of a function of this service.")
     public String function;
 
-    @JsonPropertyDescription("Authorization of the methods: NONE (the default) or AWS_IAM.")
+    @JsonPropertyDescription("Authorization of the methods: NONE (the default), AWS_IAM, or COGNITO (a token of the service's user pool,"
+        + " spec.auth, checked by API Gateway before the function runs).")
     public Authorization authorization = Authorization.NONE;
+
+    @Size(max = 16)
+    @JsonPropertyDescription("COGNITO only: OAuth scopes an access token must carry, one of which suffices (for example openid, or a"
+        + " resource server's scope); none means an ID token is enough.")
+    public List<@Size(max = 256) String> scopes = new ArrayList<>();
 
     public Route() {}
 
@@ -92,7 +102,8 @@ public class RestApiSpec {
 
   public enum Authorization {
     NONE,
-    AWS_IAM
+    AWS_IAM,
+    COGNITO
   }
 
   /** Cross-origin resource sharing answered by a MOCK OPTIONS method per route. */

@@ -55,6 +55,10 @@ import java.util.Map;
     message = "every restApi route must name a function of this service",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.restApi) || has(self.auth) || self.restApi.routes.all(r, !has(r.authorization) || r.authorization != 'COGNITO')",
+    message = "routes with authorization COGNITO need spec.auth, whose user pool checks the tokens",
+    reason = "FieldValueRequired")
+@ValidationRule(
     value = "!has(self.webSocketApi) || self.webSocketApi.routes.all(k, self.functions.exists(f, f.name == self.webSocketApi.routes[k]))",
     message = "every webSocketApi route must name a function of this service",
     reason = "FieldValueInvalid")

@@ -6,6 +6,7 @@ import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,11 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
   /** The functions the API routes to: it needs their alias ARNs. */
   abstract java.util.Collection<String> routedFunctions(StackContext ctx);
 
+  /** What the API needs besides the functions it routes to (the user pool whose tokens it checks). */
+  List<String> otherDependencies(StackContext ctx) {
+    return List.of();
+  }
+
   /** Whether the spec declares this API. */
   abstract boolean declared(StackContext ctx);
 
@@ -47,8 +53,9 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
     if (!declared(ctx)) {
       return List.of();
     }
-    List<String> functions = routedFunctions(ctx).stream().distinct().map(f -> Planned.key(LambdaFunctionKind.KIND, f)).toList();
-    return List.of(new Planned<>(this, logicalName(), physicalName(ctx), functions, this::desired));
+    List<String> dependencies = new ArrayList<>(routedFunctions(ctx).stream().distinct().map(f -> Planned.key(LambdaFunctionKind.KIND, f)).toList());
+    dependencies.addAll(otherDependencies(ctx));
+    return List.of(new Planned<>(this, logicalName(), physicalName(ctx), dependencies, this::desired));
   }
 
   /** The name AWS shows for the resource with this id; empty when no such resource exists. */

@@ -1,6 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.RestApiSpec;
+import dev.slipway.api.v1alpha1.RestApiSpec.Authorization;
 import dev.slipway.api.v1alpha1.RestApiSpec.Cors;
 import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
@@ -10,6 +11,7 @@ import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Lookups;
 import dev.slipway.aws.Outputs;
+import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.StackContext;
@@ -27,6 +29,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.apigateway.model.Authorizer;
+import software.amazon.awssdk.services.apigateway.model.AuthorizerType;
 import software.amazon.awssdk.services.apigateway.model.GetResourcesRequest;
 import software.amazon.awssdk.services.apigateway.model.GetRestApiResponse;
 import software.amazon.awssdk.services.apigateway.model.Integration;
@@ -48,15 +52,24 @@ import software.amazon.awssdk.services.apigateway.model.GetStageResponse;
 public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.Observed> {
 
   public static final String KIND = "RestApi";
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND, CognitoUserPoolKind.KIND));
+  /**
+   * The authorizers Slipway keeps on an API check tokens of the service's user pool; each is named
+   * after its pool, so a new pool gets a new authorizer and the methods move to it before the old
+   * one goes (API Gateway refuses to delete an authorizer in use).
+   */
+  static final String COGNITO_AUTHORIZER = "slipway-cognito-";
   /** Prefix of the description of the deployments Slipway makes; the fingerprint follows. */
   static final String DEPLOYMENT_MARK = "slipway routes ";
   private static final String ALL_METHODS = "*/*";
   private static final String HEADER = "method.response.header.";
   private static final String JSON = "application/json";
 
-  /** How one method of one path looks; integration responses only matter for the MOCK OPTIONS. */
-  record MethodShape(String authorization, String integrationType, String integrationUri,
+  /**
+   * How one method of one path looks; integration responses only matter for the MOCK OPTIONS. The
+   * authorizer is named, not identified: its id is known only once it exists.
+   */
+  record MethodShape(String authorization, String authorizer, List<String> scopes, String integrationType, String integrationUri,
       SortedMap<String, String> responseParameters, SortedMap<String, String> responseTemplates) {}
 
   /** A route method that invokes a function alias, and so needs a grant. */
@@ -74,7 +87,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       SortedMap<String, SortedMap<String, MethodShape>> methods,
       Throttle throttle,
       List<Invoke> invokes,
-      Set<String> knownAliases)
+      Set<String> knownAliases,
+      String userPoolArn)
       implements DesiredResource {
 
     /** Identifies the declared routes; stored in the description of the deployment made from them. */
@@ -94,7 +108,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       Map<String, ObservedResource> resources,
       GetStageResponse stage,
       String deployedFingerprint,
-      Set<Grant> grants) {}
+      Set<Grant> grants,
+      Map<String, Authorizer> authorizers) {}
 
   @Override
   public KindInfo info() {
@@ -138,8 +153,12 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       String alias = ctx.output(Outputs.aliasArn(route.function));
       String uri = LambdaInvokePermissions.invocationUri(ctx.region(), alias);
       SortedMap<String, MethodShape> byMethod = methods.computeIfAbsent(route.path, p -> new TreeMap<>());
+      boolean cognito = route.authorization == Authorization.COGNITO;
+      String authorizer = cognito ? authorizerName(ctx.output(CognitoUserPoolKind.POOL_ARN)) : null;
+      String authorization = cognito ? "COGNITO_USER_POOLS" : route.authorization.name();
+      List<String> scopes = route.scopes.stream().sorted().toList();
       for (Method m : route.methods) {
-        byMethod.put(m.name(), new MethodShape(route.authorization.name(), "AWS_PROXY", uri, new TreeMap<>(), new TreeMap<>()));
+        byMethod.put(m.name(), new MethodShape(authorization, authorizer, scopes, "AWS_PROXY", uri, new TreeMap<>(), new TreeMap<>()));
         invokes.add(new Invoke(alias, m.name(), route.path));
       }
     }
@@ -156,7 +175,22 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         methods,
         throttle,
         invokes,
-        LambdaInvokePermissions.knownAliases(ctx));
+        LambdaInvokePermissions.knownAliases(ctx),
+        usesCognito(spec) ? ctx.output(CognitoUserPoolKind.POOL_ARN) : null);
+  }
+
+  static String authorizerName(String userPoolArn) {
+    return COGNITO_AUTHORIZER + LambdaInvokePermissions.shortHash(userPoolArn);
+  }
+
+  private static boolean usesCognito(RestApiSpec spec) {
+    return spec.routes.stream().anyMatch(r -> r.authorization == Authorization.COGNITO);
+  }
+
+  /** The user pool, when a route checks its tokens. */
+  @Override
+  List<String> otherDependencies(StackContext ctx) {
+    return usesCognito(ctx.spec().restApi) ? List.of(Planned.key(CognitoUserPoolKind.KIND, CognitoUserPoolKind.LOGICAL)) : List.of();
   }
 
   /** The MOCK OPTIONS method answering CORS preflight requests of one path. */
@@ -190,7 +224,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
           + ")#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end");
       headers.put(HEADER + "Vary", quote("Origin"));
     }
-    return new MethodShape("NONE", "MOCK", null, headers, templates);
+    return new MethodShape("NONE", null, List.of(), "MOCK", null, headers, templates);
   }
 
   private static String quote(String value) {
@@ -227,10 +261,19 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   Observed observe(StackContext ctx, Desired desired, String apiId) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
     GetRestApiResponse api = gw.getRestApi(r -> r.restApiId(apiId));
+    List<Resource> items = new ArrayList<>();
+    gw.getResourcesPaginator(GetResourcesRequest.builder().restApiId(apiId).embed("methods").limit(500).build()).items().forEach(items::add);
+    // Authorizers are read only when something uses or wants one: most APIs have none.
+    boolean authorized = desired.userPoolArn() != null
+        || items.stream().anyMatch(r -> r.resourceMethods().values().stream().anyMatch(m -> m.authorizerId() != null));
+    Map<String, Authorizer> authorizers = new TreeMap<>();
+    if (authorized) {
+      gw.getAuthorizers(r -> r.restApiId(apiId).limit(500)).items().forEach(a -> authorizers.put(a.name(), a));
+    }
+    Map<String, String> authorizerNames = new HashMap<>();
+    authorizers.values().forEach(a -> authorizerNames.put(a.id(), a.name()));
     Map<String, ObservedResource> resources = new TreeMap<>();
-    gw.getResourcesPaginator(GetResourcesRequest.builder().restApiId(apiId).embed("methods").limit(500).build())
-        .items()
-        .forEach(r -> resources.put(r.path(), observedResource(r)));
+    items.forEach(r -> resources.put(r.path(), observedResource(r, authorizerNames)));
     GetStageResponse stage = null;
     String fingerprint = null;
     try {
@@ -249,10 +292,10 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     }
     Set<Grant> grants = permissions(desired.physicalName()).observe(ctx, desired.knownAliases());
     String endpointType = api.endpointConfiguration() == null ? null : api.endpointConfiguration().typesAsStrings().stream().findFirst().orElse(null);
-    return new Observed(apiId, endpointType, api.tags(), resources, stage, fingerprint, grants);
+    return new Observed(apiId, endpointType, api.tags(), resources, stage, fingerprint, grants, authorizers);
   }
 
-  private static ObservedResource observedResource(Resource r) {
+  private static ObservedResource observedResource(Resource r, Map<String, String> authorizerNames) {
     Map<String, MethodShape> methods = new TreeMap<>();
     r.resourceMethods().forEach((name, m) -> {
       Integration i = m.methodIntegration();
@@ -273,7 +316,9 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
           }
         });
       }
-      methods.put(name, new MethodShape(m.authorizationType(), i == null ? null : i.typeAsString(), i == null ? null : i.uri(), params, templates));
+      String authorizer = m.authorizerId() == null ? null : authorizerNames.getOrDefault(m.authorizerId(), m.authorizerId());
+      List<String> scopes = m.authorizationScopes() == null ? List.of() : m.authorizationScopes().stream().sorted().toList();
+      methods.put(name, new MethodShape(m.authorizationType(), authorizer, scopes, i == null ? null : i.typeAsString(), i == null ? null : i.uri(), params, templates));
     });
     return new ObservedResource(r.id(), methods);
   }
@@ -321,6 +366,15 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
             gw.createResource(r -> r.restApiId(apiId).parentId(ids.get(parent(path))).pathPart(lastSegment(path))).id())));
       }
     }
+    // Authorizer ids by name; one created below adds its id before the methods that use it.
+    Map<String, String> authorizerIds = new HashMap<>();
+    observed.authorizers().forEach((name, a) -> authorizerIds.put(name, a.id()));
+    String authorizer = desired.userPoolArn() == null ? null : authorizerName(desired.userPoolArn());
+    if (authorizer != null && !authorizerIds.containsKey(authorizer)) {
+      steps.add(new Step("authorizer " + authorizer, desired.userPoolArn(), null, () -> authorizerIds.put(authorizer, gw.createAuthorizer(r -> r
+          .restApiId(apiId).name(authorizer).type(AuthorizerType.COGNITO_USER_POOLS).providerARNs(desired.userPoolArn())
+          .identitySource("method.request.header.Authorization")).id())));
+    }
     desired.methods().forEach((path, wanted) -> {
       Map<String, MethodShape> have = Optional.ofNullable(observed.resources().get(path)).map(ObservedResource::methods).orElse(Map.of());
       have.forEach((method, shape) -> {
@@ -336,7 +390,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
               // Not live until the next deployment, so replacing the whole method is safe.
               deleteMethod(gw, apiId, ids.get(path), method);
             }
-            putMethod(gw, apiId, ids.get(path), method, shape);
+            putMethod(gw, apiId, ids.get(path), method, shape, authorizerIds);
           }));
         }
       });
@@ -346,6 +400,12 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         // Children first: emulators do not all cascade a parent's deletion.
         .sorted(Comparator.comparingInt(RestApiKind::depth).reversed())
         .forEach(p -> steps.add(new Step("resource " + p, null, "present", () -> gw.deleteResource(r -> r.restApiId(apiId).resourceId(ids.get(p))))));
+    // Once no method uses them: the authorizers of a pool the service no longer has, or of none.
+    observed.authorizers().forEach((name, a) -> {
+      if (name.startsWith(COGNITO_AUTHORIZER) && !name.equals(authorizer)) {
+        steps.add(new Step("authorizer " + name, null, a.providerARNs(), () -> gw.deleteAuthorizer(r -> r.restApiId(apiId).authorizerId(a.id()))));
+      }
+    });
 
     LambdaInvokePermissions permissions = permissions(desired.physicalName());
     Set<Grant> grants = LambdaInvokePermissions.sorted(desired.invokes().stream()
@@ -379,8 +439,10 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     return PatchOperation.builder().op("replace").path(path).value(value).build();
   }
 
-  private static void putMethod(ApiGatewayClient gw, String apiId, String resourceId, String method, MethodShape shape) {
-    gw.putMethod(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method).authorizationType(shape.authorization()));
+  private static void putMethod(ApiGatewayClient gw, String apiId, String resourceId, String method, MethodShape shape, Map<String, String> authorizerIds) {
+    gw.putMethod(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method).authorizationType(shape.authorization())
+        .authorizerId(shape.authorizer() == null ? null : authorizerIds.get(shape.authorizer()))
+        .authorizationScopes(shape.scopes().isEmpty() ? null : shape.scopes()));
     if (!"MOCK".equals(shape.integrationType())) {
       gw.putIntegration(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method)
           .type(shape.integrationType()).integrationHttpMethod("POST").uri(shape.integrationUri()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.RestApiSpec;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.Outputs;
@@ -209,6 +210,45 @@ class RestApiKindTest extends KindContractTest {
     assertThat(grantedSources("usage-handler")).contains(source("OPTIONS", "/usage"));
     // Other paths keep API Gateway's answer.
     assertThat(resources().get("/prompts").resourceMethods().get("OPTIONS").methodIntegration().typeAsString()).isEqualTo("MOCK");
+  }
+
+  // Issue 10: REST routes may require a token of the service's user pool.
+  @Test
+  void aCognitoRouteChecksTokensOfTheServicesUserPoolUntilItNoLongerDoes() {
+    ServerlessServiceSpec spec = CognitoUserPoolKindTest.withAuth();
+    Route usage = spec.restApi.routes.stream().filter(r -> r.path.equals("/usage")).findFirst().orElseThrow();
+    usage.authorization = RestApiSpec.Authorization.COGNITO;
+    usage.scopes.add("openid");
+    try (KindHarness auth = new KindHarness(spec, new CognitoUserPoolKind(), new RestApiKind())) {
+      auth.deployFunctions();
+      auth.settle();
+      String apiId = auth.status(RestApiKind.KIND).get(0).id;
+      String poolArn = auth.context().outputs().get(CognitoUserPoolKind.POOL_ARN);
+
+      var authorizer = gw.getAuthorizers(r -> r.restApiId(apiId)).items();
+      assertThat(authorizer).singleElement().satisfies(a -> {
+        assertThat(a.typeAsString()).isEqualTo("COGNITO_USER_POOLS");
+        assertThat(a.providerARNs()).containsExactly(poolArn);
+        assertThat(a.identitySource()).isEqualTo("method.request.header.Authorization");
+      });
+      Map<String, Resource> resources = new TreeMap<>();
+      gw.getResources(r -> r.restApiId(apiId).embed("methods").limit(500)).items().forEach(r -> resources.put(r.path(), r));
+      var get = resources.get("/usage").resourceMethods().get("GET");
+      assertThat(get.authorizationType()).isEqualTo("COGNITO_USER_POOLS");
+      assertThat(get.authorizerId()).isEqualTo(authorizer.get(0).id());
+      assertThat(get.authorizationScopes()).containsExactly("openid");
+      assertThat(resources.get("/usage").resourceMethods().get("OPTIONS").authorizationType()).isEqualTo("NONE");
+      assertThat(resources.get("/prompts").resourceMethods().get("GET").authorizationType()).isEqualTo("NONE");
+      auth.settle();
+      assertThat(auth.mutatingCalls()).as("second pass").isEmpty();
+
+      usage.authorization = RestApiSpec.Authorization.NONE;
+      usage.scopes.clear();
+      auth.settle();
+
+      assertThat(auth.mutatingCalls()).containsExactly("DeleteMethod", "PutMethod", "PutIntegration", "DeleteAuthorizer", "CreateDeployment");
+      assertThat(gw.getAuthorizers(r -> r.restApiId(apiId)).items()).isEmpty();
+    }
   }
 
   @Test
