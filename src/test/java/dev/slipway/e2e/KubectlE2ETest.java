@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.testing.Artifacts;
 import dev.slipway.argocd.ArgoCdHealth;
@@ -151,23 +152,19 @@ class KubectlE2ETest {
     Artifacts.upload(s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
     Artifacts.upload(s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
 
-    List<Path> dirs;
-    try (Stream<Path> list = Files.list(Path.of("examples"))) {
-      dirs = list.filter(Files::isDirectory).sorted().toList();
-    }
-    assertThat(dirs).extracting(p -> p.getFileName().toString()).contains("nexus", "todo");
+    List<Example> examples = examples();
+    assertThat(examples).extracting(Example::toString).contains("examples/nexus", "examples/todo/overlays/dev");
     List<String[]> services = new ArrayList<>();
-    for (Path dir : dirs) {
-      KubeApiServer.Result apply = kubectl("apply", "-f", dir.toString());
-      assertThat(apply.exitCode()).as("%s: %s", dir, apply.stderr()).isZero();
-      assertThat(apply.stderr()).as("%s: no warnings", dir).isEmpty();
-      try (Stream<Path> files = Files.list(dir)) {
-        assertThat(apply.stdout().lines().count()).as("one line per file of %s", dir).isEqualTo(files.count());
-      }
+    for (Example example : examples) {
+      KubeApiServer.Result apply = kubectl(example.args("apply"));
+      assertThat(apply.exitCode()).as("%s: %s", example, apply.stderr()).isZero();
+      assertThat(apply.stderr()).as("%s: no warnings", example).isEmpty();
+      assertThat(apply.stdout().lines().count()).as("one line per object of %s", example).isEqualTo(example.objects());
+      String namespace = apply.stdout().lines().filter(l -> l.startsWith("namespace/")).findFirst()
+          .map(l -> l.substring("namespace/".length(), l.indexOf(' '))).orElseThrow();
       for (String line : apply.stdout().lines().toList()) {
         if (line.startsWith("serverlessservice.slipway.dev/")) {
-          String name = line.substring(line.indexOf('/') + 1, line.indexOf(' '));
-          services.add(new String[] {namespaceOf(dir), name});
+          services.add(new String[] {namespace, line.substring(line.indexOf('/') + 1, line.indexOf(' '))});
         }
       }
     }
@@ -183,7 +180,7 @@ class KubectlE2ETest {
     }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(argoCdHealth("canarypolicy", "chat", "ten-percent-thirty-minutes").status()).isEqualTo("Healthy");
-      assertThat(argoCdHealth("canarypolicy", "todo", "linear-with-health-check").status()).isEqualTo("Healthy");
+      assertThat(argoCdHealth("canarypolicy", "todo-dev", "linear-with-health-check").status()).isEqualTo("Healthy");
     });
 
     // kubectl get sls prints the columns with real values.
@@ -192,19 +189,19 @@ class KubectlE2ETest {
     List<String> lines = get.stdout().lines().toList();
     assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "STAGE", "REGION", "READY", "REASON", "AGE");
     assertThat(lines.get(1).split("\\s+")).hasSize(6).startsWith("nexus", "prod", "us-east-1", "True", "Converged");
-    KubeApiServer.Result todo = kubectl("get", "serverlessservices", "todo", "-n", "todo", "--no-headers");
+    KubeApiServer.Result todo = kubectl("get", "serverlessservices", "todo", "-n", "todo-dev", "--no-headers");
     assertThat(todo.stdout().split("\\s+")).startsWith("todo", "dev", "us-east-1", "True", "Converged");
 
     // Applying the examples again, once the operator has written status and finalizers, changes nothing.
-    for (Path dir : dirs) {
-      String versions = resourceVersions(dir);
-      KubeApiServer.Result again = kubectl("apply", "-f", dir.toString());
+    for (Example example : examples) {
+      String versions = resourceVersions(example);
+      KubeApiServer.Result again = kubectl(example.args("apply"));
       assertThat(again.exitCode()).as(again.stderr()).isZero();
       // A Secret's stringData is write-only, so kubectl always reports it "configured"; it is not changed.
       assertThat(again.stdout().lines().filter(l -> !l.startsWith("secret/")).toList())
-          .as("%s applied twice", dir)
+          .as("%s applied twice", example)
           .allSatisfy(l -> assertThat(l).endsWith(" unchanged"));
-      assertThat(resourceVersions(dir)).as("%s applied twice: no object written", dir).isEqualTo(versions);
+      assertThat(resourceVersions(example)).as("%s applied twice: no object written", example).isEqualTo(versions);
     }
 
     // Take the stacks down again (both examples say deletionPolicy: Delete): other tests of this JVM
@@ -218,19 +215,82 @@ class KubectlE2ETest {
     assertThat(awsNamesWithPrefix("todo-dev-")).as("the todo stack is gone from AWS").isEmpty();
   }
 
-  private static String resourceVersions(Path dir) {
-    KubeApiServer.Result r = kubectl("get", "-f", dir.toString(), "-o", "jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}");
+  private static String resourceVersions(Example example) {
+    KubeApiServer.Result r = kubectl(example.args("get", "-o", "jsonpath={range .items[*]}{.kind}/{.metadata.name}={.metadata.resourceVersion} {end}"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     return r.stdout();
   }
 
-  private static String namespaceOf(Path exampleDir) throws Exception {
-    for (String line : Files.readAllLines(exampleDir.resolve("00-namespace.yaml"))) {
-      if (line.trim().startsWith("name:")) {
-        return line.trim().substring("name:".length()).trim();
+  /**
+   * What examples/ declares for a cluster: a directory of manifests, or, for an example with
+   * kustomize overlays, its dev overlay (each other overlay is checked by {@link
+   * #everyOverlayOfAnExampleRendersAndTheApiServerAcceptsIt}).
+   */
+  private static List<Example> examples() throws Exception {
+    List<Example> examples = new ArrayList<>();
+    try (Stream<Path> list = Files.list(Path.of("examples"))) {
+      for (Path dir : list.filter(Files::isDirectory).sorted().toList()) {
+        Path dev = dir.resolve("overlays/dev");
+        examples.add(Files.isDirectory(dev) ? new Example("-k", dev) : new Example("-f", dir));
       }
     }
-    throw new AssertionError("no namespace name in " + exampleDir);
+    return examples;
+  }
+
+  /** Manifests applied with {@code kubectl <verb> -f dir} or {@code -k overlay}. */
+  private record Example(String flag, Path path) {
+    String[] args(String verb, String... more) {
+      List<String> args = new ArrayList<>(List.of(verb, flag, path.toString()));
+      args.addAll(List.of(more));
+      return args.toArray(String[]::new);
+    }
+
+    long objects() throws Exception {
+      if (flag.equals("-f")) {
+        try (Stream<Path> files = Files.list(path)) {
+          return files.count();
+        }
+      }
+      KubeApiServer.Result rendered = kubectl("kustomize", path.toString());
+      assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
+      return rendered.stdout().lines().filter(l -> l.startsWith("kind: ")).count();
+    }
+
+    @Override
+    public String toString() {
+      return path.toString();
+    }
+  }
+
+  // Issue 10: one service declared for several stages (seed 000 and 003 run dev, test and prod).
+  @Test
+  void everyOverlayOfAnExampleRendersAndTheApiServerAcceptsIt() throws Exception {
+    List<Path> overlays = new ArrayList<>();
+    try (Stream<Path> list = Files.list(Path.of("examples"))) {
+      for (Path dir : list.filter(d -> Files.isDirectory(d.resolve("overlays"))).toList()) {
+        try (Stream<Path> each = Files.list(dir.resolve("overlays"))) {
+          overlays.addAll(each.filter(Files::isDirectory).sorted().toList());
+        }
+      }
+    }
+    assertThat(overlays).extracting(Path::toString).contains("examples/todo/overlays/dev", "examples/todo/overlays/prod");
+    for (Path overlay : overlays) {
+      // A server-side dry run creates nothing, so the objects' namespace must exist for real.
+      assertThat(kubectl("apply", "-f", overlay.resolve("namespace.yaml").toString()).exitCode()).isZero();
+      KubeApiServer.Result check = kubectl("apply", "-k", overlay.toString(), "--dry-run=server");
+      assertThat(check.exitCode()).as("%s: %s", overlay, check.stderr()).isZero();
+      assertThat(check.stderr()).as("%s: no warnings", overlay).isEmpty();
+    }
+    String rendered = kubectl("kustomize", "examples/todo/overlays/prod").stdout();
+    ServerlessService prod = k8s.getKubernetesSerialization().unmarshal(java.util.Arrays.stream(rendered.split("\n---\n"))
+        .filter(d -> d.contains("\nkind: ServerlessService\n")).findFirst().orElseThrow(), ServerlessService.class);
+    assertThat(prod.getMetadata().getNamespace()).isEqualTo("todo-prod");
+    assertThat(prod.getSpec().stage).isEqualTo("prod");
+    assertThat(prod.getSpec().deletionPolicy).isEqualTo(ServerlessServiceSpec.DeletionPolicy.Retain);
+    assertThat(prod.getSpec().functionDefaults.memoryMB).isEqualTo(2048);
+    assertThat(prod.getSpec().functionDefaults.runtime).as("kept from the base").isNotNull();
+    assertThat(prod.getSpec().tags).containsEntry("app", "todo").containsEntry("environment", "prod");
+    assertThat(prod.getSpec().functions).hasSize(2);
   }
 
   // --- printer columns ----------------------------------------------------------------------------
