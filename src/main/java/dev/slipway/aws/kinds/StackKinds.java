@@ -26,7 +26,8 @@ public final class StackKinds {
           new LambdaFunctionKind(),
           new SnsSubscriptionKind(),
           new RestApiKind(),
-          new WebSocketApiKind());
+          new WebSocketApiKind(),
+          new CloudWatchAlarmKind());
 
   private static final Map<String, AwsResourceKind<?, ?>> BY_NAME = byName(ALL);
 
