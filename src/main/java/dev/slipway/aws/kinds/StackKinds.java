@@ -27,7 +27,8 @@ public final class StackKinds {
           new SnsSubscriptionKind(),
           new RestApiKind(),
           new WebSocketApiKind(),
-          new CloudWatchAlarmKind());
+          new CloudWatchAlarmKind(),
+          new CloudWatchDashboardKind());
 
   private static final Map<String, AwsResourceKind<?, ?>> BY_NAME = byName(ALL);
 
