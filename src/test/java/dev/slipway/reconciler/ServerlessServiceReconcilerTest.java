@@ -65,6 +65,8 @@ import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.RestApi;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.apigatewayv2.model.Route;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -109,6 +111,7 @@ class ServerlessServiceReconcilerTest {
   private static ApiGatewayClient apiGateway;
   private static ApiGatewayV2Client apiGatewayV2;
   private static SsmClient ssm;
+  private static CloudWatchClient cloudWatch;
 
   @Inject KubernetesClient client;
   @Inject AwsCallRecorder recorder;
@@ -128,6 +131,7 @@ class ServerlessServiceReconcilerTest {
     apiGateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     apiGatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     try (S3Client s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).forcePathStyle(true).build()) {
       Artifacts.upload(s3, BUCKET, KEY, "v1");
     }
@@ -141,6 +145,7 @@ class ServerlessServiceReconcilerTest {
     apiGateway.close();
     apiGatewayV2.close();
     ssm.close();
+    cloudWatch.close();
   }
 
   @BeforeEach
@@ -180,15 +185,17 @@ class ServerlessServiceReconcilerTest {
     assertCondition(s, "Degraded", "False", "Converged");
 
     // One entry per AWS resource: 6 log groups, 4 tables, a topic and its subscription, a parameter,
-    // 6 roles, 6 functions, the REST and the WebSocket API.
-    assertThat(status.resources).hasSize(27).allSatisfy(r -> {
+    // 6 roles, 6 functions, the REST and the WebSocket API, 29 alarms (28 defaults, one switched off,
+    // and one of the service's own) and the dashboard.
+    assertThat(status.resources).hasSize(57).allSatisfy(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
       assertThat(r.id).isNotBlank();
     });
     Map<String, Long> byKind = status.resources.stream().collect(Collectors.groupingBy(r -> r.kind, Collectors.counting()));
     assertThat(byKind).containsOnly(
         Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("SNSTopic", 1L), Map.entry("SNSSubscription", 1L),
-        Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
+        Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L),
+        Map.entry("CloudWatchAlarm", 29L), Map.entry("CloudWatchDashboard", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
@@ -216,6 +223,22 @@ class ServerlessServiceReconcilerTest {
         .containsEntry("topic.alerts.arn", "arn:aws:sns:us-east-1:" + ACCOUNT + ":full-prod-alerts")
         .containsEntry("parameter.model-api-key.name", "/full-prod/model-api-key");
 
+    // The alarms notify the alerts topic; the 5XX threshold is the example's, the p99 duration follows the timeout.
+    String alerts = "arn:aws:sns:us-east-1:" + ACCOUNT + ":full-prod-alerts";
+    Map<String, MetricAlarm> alarms = cloudWatch.describeAlarms(r -> r.alarmNamePrefix("full-prod-")).metricAlarms().stream()
+        .collect(Collectors.toMap(MetricAlarm::alarmName, a -> a));
+    assertThat(alarms).hasSize(29).doesNotContainKey("full-prod-usage-handler-throttles")
+        .containsKeys("full-prod-websocket-errors", "full-prod-conversations-read-throttles", "full-prod-model-api-errors");
+    assertThat(alarms.values()).allSatisfy(a -> assertThat(a.alarmActions()).containsExactly(alerts));
+    assertThat(alarms.get("full-prod-api-5xx").threshold()).isEqualTo(0.10);
+    assertThat(alarms.get("full-prod-websocket-message-p99-duration").threshold()).isEqualTo(24000.0);
+    assertThat(alarms.get("full-prod-websocket-errors").dimensions()).anySatisfy(d -> assertThat(d.value()).isEqualTo(wsApiId));
+    assertThat(resource(s, "CloudWatchAlarm", "api-5xx").id).isEqualTo(alarms.get("full-prod-api-5xx").alarmArn());
+    assertThat(status.outputs)
+        .containsEntry("alarm.conversation-api-errors.arn", alarms.get("full-prod-conversation-api-errors").alarmArn())
+        .containsEntry("dashboardUrl", "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=full-prod");
+    assertThat(cloudWatch.getDashboard(r -> r.dashboardName("full-prod")).dashboardBody()).contains("full-prod-websocket-message");
+
     // What the chat handler needs, declared and nothing typed by hand: names in its environment,
     // its grants in its role, the key in SSM, and the key nowhere in the cluster.
     assertThat(lambda.getFunction(r -> r.functionName("full-prod-websocket-message")).configuration().environment().variables())
@@ -242,7 +265,7 @@ class ServerlessServiceReconcilerTest {
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<Event> created = events("full", e -> e.getReason().equals("Created"));
-      assertThat(created).hasSize(27).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+      assertThat(created).hasSize(57).allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
       assertThat(created).extracting(Event::getMessage)
           .contains("Created DynamoDBTable full-prod-conversations", "Created LambdaFunction full-prod-websocket-message", "Created RestApi full-prod-api",
               "Created LogGroup /aws/lambda/full-prod-usage-handler");
@@ -515,6 +538,8 @@ class ServerlessServiceReconcilerTest {
         .isInstanceOf(software.amazon.awssdk.services.apigateway.model.NotFoundException.class);
     assertThatThrownBy(() -> apiGatewayV2.getApi(r -> r.apiId(wsApiId)))
         .isInstanceOf(software.amazon.awssdk.services.apigatewayv2.model.NotFoundException.class);
+    assertThat(cloudWatch.describeAlarms(r -> r.alarmNamePrefix("del-prod-")).metricAlarms()).isEmpty();
+    assertThat(cloudWatch.listDashboards(r -> r.dashboardNamePrefix("del-prod")).dashboardEntries()).isEmpty();
   }
 
   @Test
@@ -634,7 +659,7 @@ class ServerlessServiceReconcilerTest {
     assertCondition(failed, "Reconciling", "True", "RetryingAfterError");
     assertCondition(failed, "Degraded", "True", "AwsUnavailable");
     var resources = failed.getStatus().resources;
-    assertThat(resources).hasSize(27);
+    assertThat(resources).hasSize(57);
     assertThat(resources).filteredOn(r -> r.kind.equals("LogGroup") || r.kind.equals("DynamoDBTable") || r.kind.equals("IAMRole"))
         .hasSize(16).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(resource(failed, "LambdaFunction", "prompt-crud")).satisfies(r -> {
@@ -654,7 +679,7 @@ class ServerlessServiceReconcilerTest {
 
     faults.clearFaults();
     ServerlessService converged = awaitReady("fresh", 1);
-    assertThat(converged.getStatus().resources).hasSize(27).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
+    assertThat(converged.getStatus().resources).hasSize(57).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
     assertThat(fault.served()).isGreaterThanOrEqualTo(3);
     assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("fresh-prod-prompt-crud"))).hasSize(1);
     assertThat(restApisNamed("fresh-prod-api")).hasSize(1);
