@@ -34,6 +34,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -67,6 +68,7 @@ class KubectlE2ETest {
   private static SnsClient sns;
   private static SsmClient ssm;
   private static CloudWatchLogsClient logs;
+  private static CloudWatchClient cloudWatch;
 
   @BeforeAll
   static void peers() {
@@ -84,11 +86,12 @@ class KubectlE2ETest {
     sns = SnsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
   }
 
   @AfterAll
   static void close() {
-    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cloudWatch).filter(java.util.Objects::nonNull).forEach(c -> c.close());
   }
 
   // --- CRDs ---------------------------------------------------------------------------------------
@@ -426,7 +429,7 @@ class KubectlE2ETest {
     assertThat(awsNamesWithPrefix(prefix)).as("every AWS resource of the service is gone").isEmpty();
   }
 
-  /** Names of functions, tables, roles and REST APIs in moto that start with {@code prefix}. */
+  /** Names of the resources of every kind in moto (functions, tables, roles, APIs, alarms...) that start with {@code prefix}. */
   private static List<String> awsNamesWithPrefix(String prefix) {
     List<String> names = new ArrayList<>();
     lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
@@ -439,6 +442,9 @@ class KubectlE2ETest {
     ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
     logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
         .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
+    cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
+    // A service's dashboard is named after the prefix itself, without the dash.
+    cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));
     return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
   }
 

@@ -54,12 +54,15 @@ public final class ServiceAlarms {
           evaluationPeriods, datapointsToAlarm, treatMissingData, dependsOn);
     }
 
-    /** This default with what the user changed of it. */
+    /** This default with what the user changed of it; fewer evaluation periods than the default's M take M down with them. */
     Definition with(DefaultAlarm change) {
-      return change == null ? this : new Definition(name, description, namespace, metricName, dimensions, statistic, extendedStatistic, comparison,
-          change.threshold != null ? change.threshold : threshold, change.period != null ? change.period : period,
-          change.evaluationPeriods != null ? change.evaluationPeriods : evaluationPeriods,
-          change.datapointsToAlarm != null ? change.datapointsToAlarm : change.evaluationPeriods != null ? Math.min(datapointsToAlarm, change.evaluationPeriods) : datapointsToAlarm,
+      if (change == null) {
+        return this;
+      }
+      int evaluations = change.evaluationPeriods != null ? change.evaluationPeriods : evaluationPeriods;
+      int datapoints = change.datapointsToAlarm != null ? change.datapointsToAlarm : Math.min(datapointsToAlarm, evaluations);
+      return new Definition(name, description, namespace, metricName, dimensions, statistic, extendedStatistic, comparison,
+          change.threshold != null ? change.threshold : threshold, change.period != null ? change.period : period, evaluations, datapoints,
           treatMissingData, dependsOn);
     }
   }
@@ -96,8 +99,8 @@ public final class ServiceAlarms {
       return List.of();
     }
     List<String> problems = new ArrayList<>();
-    // Names do not depend on the service's name.
     Set<String> seen = new HashSet<>();
+    // Logical names and thresholds do not depend on the service's name, which validation does not know.
     for (Definition d : of("", spec)) {
       if (!seen.add(d.name())) {
         problems.add("alarm " + d.name() + " is declared twice (rename the alarm in monitoring.alarms, or the function or table it comes from)");
