@@ -32,7 +32,7 @@ public record KindInfo(String name, Set<String> dependsOn, Identity identity, St
     /** The resource carries tags: one naming another ServerlessService makes it foreign. */
     TAG,
     /**
-     * The resource cannot carry tags (DNS records, base-path mappings, subscriptions): it belongs to the
+     * The resource cannot carry tags (DNS records, base-path mappings, subscriptions, dashboards): it belongs to the
      * service that owns the resource it is part of, which the kind names in its dependencies.
      */
     PARENT

@@ -380,7 +380,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     if (action instanceof Action.RunAnalysis analysis) {
       var ctx = new AnalysisContext(
           function, in.alias(), in.status().canaryVersion, in.status().stableVersion,
-          run.target().apiName().orElse(null), run.target().apiStage().orElse(null), clock.instant(), analysis.window());
+          run.target().apiName().orElse(null), run.target().apiStage().orElse(null), run.target().serviceAlarms().orElse(null),
+          clock.instant(), analysis.window());
       var results = new Analyzer(run.clients().cloudWatch(), http, run.outbound()).run(in.policy().metrics(), ctx);
       results.stream().filter(r -> r.value != null).forEach(r -> metrics.analysisValue(name(run.release()), r.metric, r.value));
       return in.withAnalysis(results);

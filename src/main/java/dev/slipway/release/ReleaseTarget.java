@@ -8,7 +8,9 @@ import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.Naming;
 import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.kinds.ServiceAlarms;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,17 +20,19 @@ import java.util.Optional;
  *
  * @param apiName the service's REST API name, for API Gateway metrics
  * @param apiStage the service's REST API stage, for API Gateway metrics
+ * @param serviceAlarms the AWS names of the alarms the service declares, by logical name
  */
 public record ReleaseTarget(
     AwsTarget aws,
     String functionName,
     String alias,
     Optional<String> apiName,
-    Optional<String> apiStage) {
+    Optional<String> apiStage,
+    Optional<Map<String, String>> serviceAlarms) {
 
   /** The same function and alias, reached through {@code target} (the STS session the tenancy allows). */
   public ReleaseTarget withAws(AwsTarget target) {
-    return new ReleaseTarget(target, functionName, alias, apiName, apiStage);
+    return new ReleaseTarget(target, functionName, alias, apiName, apiStage, serviceAlarms);
   }
 
   /** Identifies the alias across releases: region, function and alias. */
@@ -51,7 +55,7 @@ public record ReleaseTarget(
     String namespace = release.getMetadata().getNamespace();
     if (spec.service == null) {
       return new ReleaseTarget(
-          AwsTarget.of(spec.region, spec.roleArn), spec.functionName, spec.alias, Optional.empty(), Optional.empty());
+          AwsTarget.of(spec.region, spec.roleArn), spec.functionName, spec.alias, Optional.empty(), Optional.empty(), Optional.empty());
     }
     ServerlessService service = client.resources(ServerlessService.class).inNamespace(namespace).withName(spec.service).get();
     if (service == null) {
@@ -67,6 +71,6 @@ public record ReleaseTarget(
     Optional<String> apiName = Optional.ofNullable(s.restApi).map(api -> Naming.restApiName(name, s));
     Optional<String> apiStage = Optional.ofNullable(s.restApi).map(api -> api.stageName);
     return new ReleaseTarget(
-        AwsTarget.of(s.region, s.roleArn), Naming.physical(name, s, fn.name), s.stage, apiName, apiStage);
+        AwsTarget.of(s.region, s.roleArn), Naming.physical(name, s, fn.name), s.stage, apiName, apiStage, Optional.of(ServiceAlarms.names(name, s)));
   }
 }

@@ -35,6 +35,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -70,6 +71,7 @@ class KubectlE2ETest {
   private static SsmClient ssm;
   private static CloudWatchLogsClient logs;
   private static CognitoIdentityProviderClient cognito;
+  private static CloudWatchClient cloudWatch;
 
   @BeforeAll
   static void peers() {
@@ -88,11 +90,12 @@ class KubectlE2ETest {
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     cognito = CognitoIdentityProviderClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
   }
 
   @AfterAll
   static void close() {
-    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito, cloudWatch).filter(java.util.Objects::nonNull).forEach(c -> c.close());
   }
 
   // --- CRDs ---------------------------------------------------------------------------------------
@@ -489,7 +492,7 @@ class KubectlE2ETest {
     assertThat(awsNamesWithPrefix(prefix)).as("every AWS resource of the service is gone").isEmpty();
   }
 
-  /** Names of functions, tables, roles and REST APIs in moto that start with {@code prefix}. */
+  /** Names of the resources of every kind in moto (functions, tables, roles, APIs, alarms...) that start with {@code prefix}. */
   private static List<String> awsNamesWithPrefix(String prefix) {
     List<String> names = new ArrayList<>();
     lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
@@ -503,6 +506,9 @@ class KubectlE2ETest {
     logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
         .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
     cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
+    cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
+    // A service's dashboard is named after the prefix itself, without the dash.
+    cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));
     return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
   }
 

@@ -66,6 +66,8 @@ import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.RestApi;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.apigatewayv2.model.Route;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -103,9 +105,10 @@ class ServerlessServiceReconcilerTest {
   private static final Duration CONVERGE = Duration.ofSeconds(90);
   /**
    * The AWS resources of examples/nexus: 6 log groups, 4 tables, a topic and its subscription, a
-   * parameter, 6 roles, 6 functions, the REST and the WebSocket API, the user pool and its client.
+   * parameter, 6 roles, 6 functions, the REST and the WebSocket API, the user pool and its client,
+   * 29 alarms (28 defaults, one switched off, and one of the service's own) and the dashboard.
    */
-  private static final int NEXUS_RESOURCES = 29;
+  private static final int NEXUS_RESOURCES = 59;
   /** The test profile's resync period (application.properties). */
   private static final Duration RESYNC = Duration.ofSeconds(3);
 
@@ -115,6 +118,7 @@ class ServerlessServiceReconcilerTest {
   private static ApiGatewayClient apiGateway;
   private static ApiGatewayV2Client apiGatewayV2;
   private static SsmClient ssm;
+  private static CloudWatchClient cloudWatch;
 
   @Inject KubernetesClient client;
   @Inject AwsCallRecorder recorder;
@@ -134,6 +138,7 @@ class ServerlessServiceReconcilerTest {
     apiGateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     apiGatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     try (S3Client s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).forcePathStyle(true).build()) {
       Artifacts.upload(s3, BUCKET, KEY, "v1");
     }
@@ -147,6 +152,7 @@ class ServerlessServiceReconcilerTest {
     apiGateway.close();
     apiGatewayV2.close();
     ssm.close();
+    cloudWatch.close();
   }
 
   @BeforeEach
@@ -193,7 +199,7 @@ class ServerlessServiceReconcilerTest {
     assertThat(byKind).containsOnly(
         Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("SNSTopic", 1L), Map.entry("SNSSubscription", 1L),
         Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L),
-        Map.entry("CognitoUserPool", 1L), Map.entry("CognitoUserPoolClient", 1L));
+        Map.entry("CognitoUserPool", 1L), Map.entry("CognitoUserPoolClient", 1L), Map.entry("CloudWatchAlarm", 29L), Map.entry("CloudWatchDashboard", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
@@ -223,6 +229,22 @@ class ServerlessServiceReconcilerTest {
         .containsEntry("auth.userPoolId", resource(s, "CognitoUserPool", "users").id)
         .containsEntry("auth.issuerUrl", "https://cognito-idp.us-east-1.amazonaws.com/" + resource(s, "CognitoUserPool", "users").id)
         .containsEntry("auth.client.web.id", resource(s, "CognitoUserPoolClient", "web").id);
+
+    // The alarms notify the alerts topic; the 5XX threshold is the example's, the p99 duration follows the timeout.
+    String alerts = "arn:aws:sns:us-east-1:" + ACCOUNT + ":full-prod-alerts";
+    Map<String, MetricAlarm> alarms = cloudWatch.describeAlarms(r -> r.alarmNamePrefix("full-prod-")).metricAlarms().stream()
+        .collect(Collectors.toMap(MetricAlarm::alarmName, a -> a));
+    assertThat(alarms).hasSize(29).doesNotContainKey("full-prod-usage-handler-throttles")
+        .containsKeys("full-prod-websocket-errors", "full-prod-conversations-read-throttles", "full-prod-model-api-errors");
+    assertThat(alarms.values()).allSatisfy(a -> assertThat(a.alarmActions()).containsExactly(alerts));
+    assertThat(alarms.get("full-prod-api-5xx").threshold()).isEqualTo(0.10);
+    assertThat(alarms.get("full-prod-websocket-message-p99-duration").threshold()).isEqualTo(24000.0);
+    assertThat(alarms.get("full-prod-websocket-errors").dimensions()).anySatisfy(d -> assertThat(d.value()).isEqualTo(wsApiId));
+    assertThat(resource(s, "CloudWatchAlarm", "api-5xx").id).isEqualTo(alarms.get("full-prod-api-5xx").alarmArn());
+    assertThat(status.outputs)
+        .containsEntry("alarm.conversation-api-errors.arn", alarms.get("full-prod-conversation-api-errors").alarmArn())
+        .containsEntry("dashboardUrl", "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=full-prod");
+    assertThat(cloudWatch.getDashboard(r -> r.dashboardName("full-prod")).dashboardBody()).contains("full-prod-websocket-message");
 
     // What the chat handler needs, declared and nothing typed by hand: names in its environment,
     // its grants in its role, the key in SSM, and the key nowhere in the cluster.
@@ -523,6 +545,8 @@ class ServerlessServiceReconcilerTest {
         .isInstanceOf(software.amazon.awssdk.services.apigateway.model.NotFoundException.class);
     assertThatThrownBy(() -> apiGatewayV2.getApi(r -> r.apiId(wsApiId)))
         .isInstanceOf(software.amazon.awssdk.services.apigatewayv2.model.NotFoundException.class);
+    assertThat(cloudWatch.describeAlarms(r -> r.alarmNamePrefix("del-prod-")).metricAlarms()).isEmpty();
+    assertThat(cloudWatch.listDashboards(r -> r.dashboardNamePrefix("del-prod")).dashboardEntries()).isEmpty();
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.slipway.api.v1alpha1.CodeSource;
 import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.MonitoringSpec;
 import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
@@ -53,6 +54,7 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
 /**
  * LambdaReleases driven by the real operator (Quarkus, JOSDK) against the real kube-apiserver and
@@ -564,6 +566,36 @@ class LambdaReleaseReconcilerTest {
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(1);
   }
 
+  // 8 (issue 10): a release gated on its service's own alarm, by logical name
+  @Test
+  void aReleaseGatedOnAServiceAlarmRollsBackWhenThatAlarmGoesOff() {
+    String ns = kube.newNamespace("rel-alarm");
+    String svc = unique("gated");
+    aws.code(svc + "/1.zip", "one");
+    CodeSource two = aws.code(svc + "/2.zip", "two");
+    CanaryPolicy p = policy(ns, "alarmed", "10s", 2, 10, "30s", 50, "30s");
+    CanaryPolicySpec.Metric alarms = new CanaryPolicySpec.Metric();
+    alarms.name = "alarms";
+    alarms.cloudWatchAlarms = new CanaryPolicySpec.AlarmCheck();
+    alarms.cloudWatchAlarms.serviceAlarms = List.of("api-errors");
+    p.getSpec().analysis.metrics.set(0, alarms);
+    client.resource(p).create();
+    createService(ns, svc, new MonitoringSpec(), ReleaseFixture.functionSpec("api", svc + "/1.zip", "alarmed"));
+    String alarm = svc + "-prod-api-errors";
+    aws.aws.cloudWatch().setAlarmState(r -> r.alarmName(alarm).stateValue(StateValue.ALARM).stateReason("errors of the new code"));
+
+    editCode(ns, svc, two);
+
+    LambdaRelease created = awaitRelease(ns, svc, two, 1);
+    LambdaReleaseStatus s = awaitFinished(ns, created.getMetadata().getName());
+    assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(s.reason).isEqualTo("AnalysisFailed");
+    assertThat(s.message).contains("alarms = 1");
+    assertThat(s.analysis).filteredOn(r -> r.verdict == Verdict.Fail).hasSize(2)
+        .allSatisfy(r -> assertThat(r.message).isEqualTo("in ALARM: " + alarm));
+    assertThat(aws.alias(svc + "-prod-api", "prod")).isEqualTo(AliasState.single(s.stableVersion));
+  }
+
   // 8 (issue 8): a Git revert of the service's code releases the reverted code again
   @Test
   void revertingTheServicesCodeToAnEarlierReleasedArtifactReleasesItAgain() {
@@ -790,12 +822,18 @@ class LambdaReleaseReconcilerTest {
 
   /** A ServerlessService (stage prod) of {@code functions}, once Ready. */
   private void createService(String ns, String svc, FunctionSpec... functions) {
+    createService(ns, svc, null, functions);
+  }
+
+  /** A ServerlessService (stage prod) of {@code functions} with {@code monitoring} (null for none), once Ready. */
+  private void createService(String ns, String svc, MonitoringSpec monitoring, FunctionSpec... functions) {
     ServerlessService service = new ServerlessService();
     service.setMetadata(new ObjectMetaBuilder().withName(svc).withNamespace(ns).build());
     ServerlessServiceSpec spec = new ServerlessServiceSpec();
     spec.stage = "prod";
     spec.region = ReleaseFixture.REGION;
     spec.functions.addAll(List.of(functions));
+    spec.monitoring = monitoring;
     service.setSpec(spec);
     client.resource(service).create();
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {

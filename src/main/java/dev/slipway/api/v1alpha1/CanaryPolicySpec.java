@@ -233,11 +233,22 @@ public class CanaryPolicySpec {
     public Double min;
   }
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "(has(self.names) && size(self.names) > 0) || (has(self.serviceAlarms) && size(self.serviceAlarms) > 0)",
+      message = "cloudWatchAlarms needs names or serviceAlarms",
+      reason = "FieldValueRequired")
   public static class AlarmCheck {
-    @Required
-    @Size(min = 1, max = 20)
-    @JsonPropertyDescription("Alarm names.")
-    public List<String> names = new ArrayList<>();
+    @Size(max = 20)
+    @JsonPropertyDescription("CloudWatch alarm names, as AWS knows them.")
+    public List<String> names;
+
+    @Size(max = 20)
+    @JsonPropertyDescription(
+        "Logical names of alarms the release's own ServerlessService declares in spec.monitoring, for example api-5xx or"
+            + " conversation-api-errors; resolved to their AWS names when the check runs. A name the service does not declare is"
+            + " inconclusive, as is any serviceAlarms for a release of a bare function.")
+    public List<String> serviceAlarms;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -63,6 +63,19 @@ import java.util.Map;
     message = "every webSocketApi route must name a function of this service",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.monitoring) || !has(self.monitoring.alarmTopic) || (has(self.topics) && self.topics.exists(t, t.name == self.monitoring.alarmTopic))",
+    message = "monitoring.alarmTopic must name a topic declared in spec.topics",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.monitoring) || !has(self.monitoring.defaultAlarms) || self.monitoring.defaultAlarms.all(k,"
+        + " (has(self.restApi) && k in ['api-5xx', 'api-p99-latency']) || (has(self.webSocketApi) && k == 'websocket-errors')"
+        + " || self.functions.exists(f, k in [f.name + '-errors', f.name + '-throttles', f.name + '-p99-duration'])"
+        + " || (has(self.tables) && self.tables.exists(t, k in [t.name + '-read-throttles', t.name + '-write-throttles'])))",
+    message = "monitoring.defaultAlarms may only name default alarms of this service: api-5xx, api-p99-latency (with a restApi),"
+        + " websocket-errors (with a webSocketApi), <function>-errors, <function>-throttles, <function>-p99-duration,"
+        + " <table>-read-throttles, <table>-write-throttles",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "self.region == oldSelf.region",
     message = "region is immutable: create a new ServerlessService to move a stack",
     reason = "FieldValueForbidden")
@@ -135,6 +148,11 @@ public class ServerlessServiceSpec {
       "Sign-in: a Cognito user pool with app clients and an optional hosted-UI domain. Outputs: auth.userPoolId, auth.userPoolArn,"
           + " auth.issuerUrl, auth.client.<name>.id and, with a domain, auth.domainUrl.")
   public AuthSpec auth;
+
+  @JsonPropertyDescription(
+      "CloudWatch alarms (defaults per API, function and table, adjustable by name, and alarms of your own) with an SNS topic as"
+          + " their action, and a generated dashboard. Absent means no alarms and no dashboard.")
+  public MonitoringSpec monitoring;
 
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {

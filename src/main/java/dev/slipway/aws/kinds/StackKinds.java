@@ -28,7 +28,9 @@ public final class StackKinds {
           new CognitoUserPoolKind(),
           new CognitoUserPoolClientKind(),
           new RestApiKind(),
-          new WebSocketApiKind());
+          new WebSocketApiKind(),
+          new CloudWatchAlarmKind(),
+          new CloudWatchDashboardKind());
 
   private static final Map<String, AwsResourceKind<?, ?>> BY_NAME = byName(ALL);
 

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * What one analysis run measures: the canary version behind {@code function:alias} over
- * {@code [now - window, now]}. {@code restApiName}/{@code restApiStage} are the service's REST API,
- * null for a bare function.
+ * {@code [now - window, now]}. {@code restApiName}/{@code restApiStage} are the service's REST API
+ * and {@code serviceAlarms} the AWS names of the alarms its spec declares, by logical name; all null
+ * for a bare function.
  */
 public record AnalysisContext(
     String function,
@@ -16,6 +17,7 @@ public record AnalysisContext(
     String stableVersion,
     String restApiName,
     String restApiStage,
+    Map<String, String> serviceAlarms,
     Instant now,
     Duration window) {
 

@@ -80,7 +80,8 @@ public final class Analyzer {
           c.periodSeconds, c.max, c.min);
     }
     if (m.cloudWatchAlarms != null) {
-      return new AlarmCheck(m.name, cloudWatch, m.cloudWatchAlarms.names);
+      var c = m.cloudWatchAlarms;
+      return new AlarmCheck(m.name, cloudWatch, c.names == null ? List.of() : c.names, c.serviceAlarms == null ? List.of() : c.serviceAlarms);
     }
     if (m.http != null) {
       return new HttpCheck(m.name, http, URI.create(m.http.url), m.http.expectStatus == null ? 200 : m.http.expectStatus,

@@ -360,6 +360,16 @@ final class KindHarness implements AutoCloseable {
     return loop.deleteAll(context(operator), status, Map.copyOf(kinds), recordingEvents);
   }
 
+  /**
+   * Deletes what {@code before} recorded and the last converge no longer plans, as the reconciler does
+   * under deletionPolicy Delete. Returns what could not be deleted.
+   */
+  List<Outcome> deleteDropped(List<ManagedResource> before) {
+    List<ManagedResource> dropped = before.stream().filter(r -> status.stream().noneMatch(r::sameResource)).toList();
+    clear();
+    return loop.deleteAll(context(operator), dropped, Map.copyOf(kinds), recordingEvents);
+  }
+
   /** The resource as its kind reads it now; empty when it does not exist. */
   <D extends DesiredResource, O> Optional<O> read(Planned<D, O> planned, StackContext ctx) {
     D desired = planned.desired().apply(ctx);

@@ -52,7 +52,7 @@ class AnalyzerMotoTest {
 
   private final String function = "fn-" + UUID.randomUUID().toString().substring(0, 8);
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-  private final AnalysisContext ctx = new AnalysisContext(function, "prod", "2", "1", "nexus-prod", "prod", now, Duration.ofMinutes(1));
+  private final AnalysisContext ctx = new AnalysisContext(function, "prod", "2", "1", "nexus-prod", "prod", null, now, Duration.ofMinutes(1));
 
   @BeforeAll
   static void clients() {
@@ -135,8 +135,8 @@ class AnalyzerMotoTest {
     Metric m = metric("api-5xx");
     m.apiGateway5xxRate = rate(0.10, null);
 
-    AnalysisResult r = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", api, "prod", now, Duration.ofMinutes(1))).get(0);
-    AnalysisResult bare = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", null, null, now, Duration.ofMinutes(1))).get(0);
+    AnalysisResult r = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", api, "prod", null, now, Duration.ofMinutes(1))).get(0);
+    AnalysisResult bare = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", null, null, null, now, Duration.ofMinutes(1))).get(0);
 
     assertThat(r.verdict).isEqualTo(Verdict.Fail);
     assertThat(r.value).isEqualTo(0.2);
@@ -291,6 +291,29 @@ class AnalyzerMotoTest {
     assertThat(firing.message).isEqualTo("in ALARM: " + errors);
     assertThat(missing.verdict).isEqualTo(Verdict.Inconclusive);
     assertThat(missing.message).startsWith("no such alarm");
+  }
+
+  @Test
+  void serviceAlarmsAreTheServicesAlarmsByLogicalNameAndAnUndeclaredOneIsInconclusive() {
+    String errors = function + "-errors";
+    cw.putMetricAlarm(b -> b.alarmName(errors).namespace("AWS/Lambda").metricName("Errors").statistic(Statistic.SUM)
+        .period(60).evaluationPeriods(1).threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
+    setAlarm(errors, StateValue.ALARM);
+    Metric m = metric("service-alarms");
+    m.cloudWatchAlarms = new CanaryPolicySpec.AlarmCheck();
+    m.cloudWatchAlarms.serviceAlarms = List.of("conversation-api-errors");
+    Map<String, String> declared = Map.of("conversation-api-errors", errors);
+
+    AnalysisResult firing = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", null, null, declared, now, Duration.ofMinutes(1))).get(0);
+    AnalysisResult undeclared = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", null, null, Map.of(), now, Duration.ofMinutes(1))).get(0);
+    AnalysisResult bare = analyzer.run(List.of(m), new AnalysisContext(function, "prod", "2", "1", null, null, null, now, Duration.ofMinutes(1))).get(0);
+
+    assertThat(firing.verdict).isEqualTo(Verdict.Fail);
+    assertThat(firing.message).isEqualTo("in ALARM: " + errors);
+    assertThat(undeclared.verdict).isEqualTo(Verdict.Inconclusive);
+    assertThat(undeclared.message).isEqualTo("the service declares no alarm conversation-api-errors");
+    assertThat(bare.verdict).isEqualTo(Verdict.Inconclusive);
+    assertThat(bare.message).startsWith("serviceAlarms need a release of a ServerlessService's function");
   }
 
   @Test

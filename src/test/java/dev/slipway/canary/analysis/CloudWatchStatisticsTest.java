@@ -38,7 +38,7 @@ class CloudWatchStatisticsTest {
   };
 
   private final AnalysisContext ctx =
-      new AnalysisContext("fn", "prod", "2", "1", null, null, Instant.parse("2026-11-21T12:00:00Z"), Duration.ofSeconds(90));
+      new AnalysisContext("fn", "prod", "2", "1", null, null, null, Instant.parse("2026-11-21T12:00:00Z"), Duration.ofSeconds(90));
 
   @Test
   void percentileIsAskedAsAnExtendedStatisticAndTheWorstPeriodWins() {
