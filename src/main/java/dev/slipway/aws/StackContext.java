@@ -28,6 +28,7 @@ public final class StackContext {
   private final Map<String, String> outputs;
   private final Map<String, Object> reads;
   private final SecretValues secrets;
+  private final Adoption adoption;
 
   public StackContext(
       AwsClients aws,
@@ -36,7 +37,7 @@ public final class StackContext {
       ServerlessServiceSpec spec,
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions) {
-    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE);
+    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE, Adoption.NONE);
   }
 
   public StackContext(
@@ -46,7 +47,8 @@ public final class StackContext {
       ServerlessServiceSpec spec,
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions,
-      SecretValues secrets) {
+      SecretValues secrets,
+      Adoption adoption) {
     this.aws = aws;
     this.namespace = namespace;
     this.serviceName = serviceName;
@@ -65,6 +67,7 @@ public final class StackContext {
     this.outputs = new ConcurrentHashMap<>();
     this.reads = new ConcurrentHashMap<>();
     this.secrets = secrets;
+    this.adoption = adoption;
   }
 
   /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
@@ -80,6 +83,7 @@ public final class StackContext {
     this.outputs = of.outputs;
     this.reads = of.reads;
     this.secrets = of.secrets;
+    this.adoption = of.adoption;
   }
 
   /** This context with the clients of {@code region} (same credentials), for kinds that live in one fixed region. */
@@ -138,6 +142,11 @@ public final class StackContext {
   /** User tags plus Slipway's own, put on every resource that takes tags. */
   public Map<String, String> tags() {
     return tags;
+  }
+
+  /** Which existing resources without this service's tag it may take over (the annotation slipway.dev/adopt). */
+  public Adoption adoption() {
+    return adoption;
   }
 
   /** The status entry the previous reconcile recorded, if any: tells adoption from a known resource. */

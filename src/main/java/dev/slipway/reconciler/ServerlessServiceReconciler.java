@@ -9,6 +9,7 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
 import dev.slipway.api.v1alpha1.ServerlessServiceStatus;
 import dev.slipway.api.v1alpha1.Slipway;
+import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsErrors;
@@ -30,6 +31,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -63,9 +65,12 @@ import org.jboss.logging.Logger;
  */
 // The resync normally comes from rescheduleAfter(resync-period); the maximum interval is the safety
 // net for a reconcile that ended in an unexpected exception once JOSDK's retries ran out.
+// ReconcileTriggers is generation-aware itself and also lets a change of the adopt annotation through.
 @ControllerConfiguration(
     name = "serverlessservice",
     finalizerName = Slipway.FINALIZER,
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ReconcileTriggers.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, Cleaner<ServerlessService> {
 
@@ -130,7 +135,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
     // Resolved once: validation, every AWS kind and the release trigger see the same complete functions.
     ServerlessServiceSpec spec = FunctionDefaults.resolve(service.getSpec());
-    List<String> problems = validator.validate(service.getMetadata().getName(), spec);
+    List<String> problems = new ArrayList<>(validator.validate(service.getMetadata().getName(), spec));
+    adoption(service).unknown(StackKinds.byName().keySet()).forEach(k -> problems.add("annotation " + Slipway.ADOPT_ANNOTATION + " names " + k
+        + ", which is no resource kind (" + String.join(", ", StackKinds.byName().keySet().stream().sorted().toList()) + ")"));
     if (!problems.isEmpty()) {
       return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events);
     }
@@ -259,7 +266,13 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         spec,
         old.resources,
         old.functions == null ? List.<FunctionStatus>of() : old.functions,
-        ref -> secretValue(namespace, ref));
+        ref -> secretValue(namespace, ref),
+        adoption(service));
+  }
+
+  private static Adoption adoption(ServerlessService service) {
+    Map<String, String> annotations = service.getMetadata().getAnnotations();
+    return Adoption.parse(annotations == null ? null : annotations.get(Slipway.ADOPT_ANNOTATION));
   }
 
   /**

@@ -451,7 +451,7 @@ class ServerlessServiceReconcilerTest {
   // ---------------------------------------------------------------------------------------------
 
   @Test
-  void resourcesThatAlreadyExistUnderTheExpectedNamesAreAdopted() {
+  void resourcesThatAlreadyExistUnderTheExpectedNamesAreLeftAloneUntilTheAnnotationAdoptsThem() {
     // Made by hand (or by an earlier install) with the names Slipway derives: adopt-prod-<logical>.
     dynamo.createTable(r -> r.tableName("adopt-prod-items")
         .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
@@ -463,6 +463,26 @@ class ServerlessServiceReconcilerTest {
 
     recorder.clear();
     create(small("adopt"));
+    ServerlessService refused = awaitCondition("adopt", "Ready", "False", Reasons.NOT_OWNED);
+
+    // The untagged ones fail, what needs them waits, the rest converges; nothing of theirs is changed.
+    assertThat(refused.getStatus().resources).extracting(r -> r.kind + "/" + r.name + "=" + r.state)
+        .containsExactly("LogGroup/api=Ready", "DynamoDBTable/items=Failed", "IAMRole/api=Failed", "LambdaFunction/api=Pending");
+    assertThat(condition(refused, "Ready").getMessage()).contains("DynamoDBTable adopt-prod-items", Slipway.ADOPT_ANNOTATION);
+    assertCondition(refused, "Degraded", "True", Reasons.NOT_OWNED);
+    assertThat(mutatingOperations("adopt")).allSatisfy(op -> assertThat(op).isIn("CreateLogGroup", "PutRetentionPolicy"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals(Reasons.NOT_OWNED)))
+        .extracting(Event::getMessage)
+        .anySatisfy(m -> assertThat(m).startsWith("DynamoDBTable adopt-prod-items: ").contains(Slipway.ADOPT_ANNOTATION + ": \"DynamoDBTable\""))
+        .anySatisfy(m -> assertThat(m).startsWith("IAMRole adopt-prod-api: ").contains(Slipway.ADOPT_ANNOTATION)));
+    // No hot loop: looked at again only at the resync period.
+    assertAttemptsOnlyAtTheResyncPeriod(target("DescribeTable").and(r -> r.bodyContains("adopt-prod-items")));
+
+    // The annotation changes no generation; the controller reconciles on it all the same.
+    client.resources(ServerlessService.class).inNamespace(ns).withName("adopt").edit(o -> {
+      o.getMetadata().setAnnotations(Map.of(Slipway.ADOPT_ANNOTATION, "DynamoDBTable, IAMRole,LambdaFunction"));
+      return o;
+    });
     ServerlessService s = awaitReady("adopt", 1);
 
     assertThat(calls("adopt")).extracting(Call::operation).doesNotContain("CreateTable", "CreateRole", "CreateFunction");
@@ -470,7 +490,9 @@ class ServerlessServiceReconcilerTest {
         .containsExactly("LogGroup/api=Ready", "DynamoDBTable/items=Ready", "IAMRole/api=Ready", "LambdaFunction/api=Ready");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals("Adopted")))
         .extracting(Event::getMessage)
-        .contains("Adopted existing DynamoDBTable adopt-prod-items", "Adopted existing IAMRole adopt-prod-api", "Adopted existing LambdaFunction adopt-prod-api"));
+        .anySatisfy(m -> assertThat(m).startsWith("Adopted existing DynamoDBTable adopt-prod-items, which carried no slipway.dev/service tag"))
+        .anySatisfy(m -> assertThat(m).startsWith("Adopted existing IAMRole adopt-prod-api, which carried no"))
+        .anySatisfy(m -> assertThat(m).startsWith("Adopted existing LambdaFunction adopt-prod-api, which carried no")));
     assertThat(dynamo.listTables().tableNames().stream().filter(n -> n.equals("adopt-prod-items"))).hasSize(1);
     assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("adopt-prod-api"))).hasSize(1);
     // Taken over means brought to the spec: the declared memory and handler, the stage alias.

@@ -97,7 +97,8 @@ class IamRoleKindTest extends KindContractTest {
   }
 
   @Test
-  void anExistingRoleWithTheExpectedNameIsAdopted() {
+  void anExistingRoleWithTheExpectedNameIsAdoptedWhenTheServiceSaysSo() {
+    stack.adopt("true");
     iam.createRole(r -> r.roleName("nexus-prod-usage-handler").assumeRolePolicyDocument(ExecutionRolePolicy.TRUST_POLICY));
 
     Result result = stack.converge();

@@ -9,6 +9,7 @@ import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -108,6 +109,7 @@ final class KindHarness implements AutoCloseable {
   private final List<Result> passes = new ArrayList<>();
   private StackContext last;
   private String roleArn;
+  private Adoption adoption = Adoption.NONE;
 
   /** The kinds under test over {@code spec}, the operator talking to moto. */
   KindHarness(ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
@@ -183,6 +185,11 @@ final class KindHarness implements AutoCloseable {
     f.code = code;
     spec.functions.add(f);
     return f;
+  }
+
+  /** The service's annotation slipway.dev/adopt from now on: {@code "true"} or kind names. */
+  void adopt(String annotation) {
+    adoption = Adoption.parse(annotation);
   }
 
   /** The operator's clients: their calls are recorded. */
@@ -273,7 +280,7 @@ final class KindHarness implements AutoCloseable {
   private StackContext context(AwsClients clients) {
     // The reconciler resolves spec.functionDefaults once, before any kind sees the spec.
     StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions,
-        ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)));
+        ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)), adoption);
     if (kinds.containsKey(LambdaFunctionKind.KIND) && !kinds.containsKey(IamRoleKind.KIND)) {
       spec.functions.forEach(f -> ctx.publish(Outputs.roleArn(f.name), roleArn()));
     }
