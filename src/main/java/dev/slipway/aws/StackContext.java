@@ -29,6 +29,7 @@ public final class StackContext {
   private final Map<String, Object> reads;
   private final SecretValues secrets;
   private final Adoption adoption;
+  private final Optional<String> permissionsBoundary;
 
   public StackContext(
       AwsClients aws,
@@ -37,7 +38,7 @@ public final class StackContext {
       ServerlessServiceSpec spec,
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions) {
-    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE, Adoption.NONE);
+    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE, Adoption.NONE, Optional.empty());
   }
 
   public StackContext(
@@ -48,7 +49,8 @@ public final class StackContext {
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions,
       SecretValues secrets,
-      Adoption adoption) {
+      Adoption adoption,
+      Optional<String> permissionsBoundary) {
     this.aws = aws;
     this.namespace = namespace;
     this.serviceName = serviceName;
@@ -68,6 +70,7 @@ public final class StackContext {
     this.reads = new ConcurrentHashMap<>();
     this.secrets = secrets;
     this.adoption = adoption;
+    this.permissionsBoundary = permissionsBoundary;
   }
 
   /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
@@ -84,6 +87,7 @@ public final class StackContext {
     this.reads = of.reads;
     this.secrets = of.secrets;
     this.adoption = of.adoption;
+    this.permissionsBoundary = of.permissionsBoundary;
   }
 
   /** This context with the clients of {@code region} (same credentials), for kinds that live in one fixed region. */
@@ -147,6 +151,11 @@ public final class StackContext {
   /** Which existing resources without this service's tag it may take over (the annotation slipway.dev/adopt). */
   public Adoption adoption() {
     return adoption;
+  }
+
+  /** The managed policy every role Slipway manages is bounded by (slipway.iam.permissions-boundary), if any. */
+  public Optional<String> permissionsBoundary() {
+    return permissionsBoundary;
   }
 
   /** The status entry the previous reconcile recorded, if any: tells adoption from a known resource. */

@@ -267,7 +267,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         old.resources,
         old.functions == null ? List.<FunctionStatus>of() : old.functions,
         ref -> secretValue(namespace, ref),
-        adoption(service));
+        adoption(service),
+        config.iam().permissionsBoundary());
   }
 
   private static Adoption adoption(ServerlessService service) {

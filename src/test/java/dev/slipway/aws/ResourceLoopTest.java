@@ -233,7 +233,7 @@ class ResourceLoopTest {
     ServerlessServiceSpec spec = new ServerlessServiceSpec();
     spec.stage = "prod";
     spec.namePrefix = "svc";
-    return new StackContext(null, "team", "svc", spec, previous, List.of(), SecretValues.NONE, adoption);
+    return new StackContext(null, "team", "svc", spec, previous, List.of(), SecretValues.NONE, adoption, Optional.empty());
   }
 
   private static Map<String, Action> actions(Result result) {

@@ -190,7 +190,7 @@ class ServerlessServiceReconcilerTest {
         Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("SNSTopic", 1L), Map.entry("SNSSubscription", 1L),
         Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
-    assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
+    assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/slipway/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
 
     assertThat(status.functions).hasSize(6).allSatisfy(f -> {
@@ -296,7 +296,7 @@ class ServerlessServiceReconcilerTest {
     assertThat(api.runtimeAsString()).isEqualTo("python3.12");
     assertThat(api.handler()).isEqualTo("handlers.api.conversation.handler");
     assertThat(api.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info", "CONVERSATIONS_TABLE", "full-prod-conversations"));
-    assertThat(api.role()).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-conversation-api");
+    assertThat(api.role()).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/slipway/full-prod-conversation-api");
     assertThat(lambda.getAlias(r -> r.functionName("full-prod-conversation-api").name("prod")).functionVersion()).isEqualTo("1");
     assertThat(lambda.getFunction(r -> r.functionName("full-prod-websocket-message")).configuration().memorySize()).isEqualTo(1024);
     assertThat(lambda.getFunction(r -> r.functionName("full-prod-conversation-api")).tags())

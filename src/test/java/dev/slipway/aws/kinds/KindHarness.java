@@ -110,6 +110,7 @@ final class KindHarness implements AutoCloseable {
   private StackContext last;
   private String roleArn;
   private Adoption adoption = Adoption.NONE;
+  private Optional<String> permissionsBoundary = Optional.empty();
 
   /** The kinds under test over {@code spec}, the operator talking to moto. */
   KindHarness(ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
@@ -190,6 +191,11 @@ final class KindHarness implements AutoCloseable {
   /** The service's annotation slipway.dev/adopt from now on: {@code "true"} or kind names. */
   void adopt(String annotation) {
     adoption = Adoption.parse(annotation);
+  }
+
+  /** The operator's setting slipway.iam.permissions-boundary from now on; null for none. */
+  void permissionsBoundary(String policyArn) {
+    permissionsBoundary = Optional.ofNullable(policyArn);
   }
 
   /** The operator's clients: their calls are recorded. */
@@ -280,7 +286,7 @@ final class KindHarness implements AutoCloseable {
   private StackContext context(AwsClients clients) {
     // The reconciler resolves spec.functionDefaults once, before any kind sees the spec.
     StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions,
-        ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)), adoption);
+        ref -> Optional.ofNullable(secrets.get(ref.name + "/" + ref.key)), adoption, permissionsBoundary);
     if (kinds.containsKey(LambdaFunctionKind.KIND) && !kinds.containsKey(IamRoleKind.KIND)) {
       spec.functions.forEach(f -> ctx.publish(Outputs.roleArn(f.name), roleArn()));
     }
