@@ -39,6 +39,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -47,6 +48,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -363,10 +365,10 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public DeleteControl cleanup(ServerlessService service, Context<ServerlessService> context) {
-    return AwsCallRecorder.on(owner(service), () -> cleanupService(service));
+    return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
   }
 
-  private DeleteControl cleanupService(ServerlessService service) {
+  private DeleteControl cleanupService(ServerlessService service, Context<ServerlessService> context) {
     var events = new KubernetesEvents(client, service, clock);
     ServerlessServiceStatus status = service.getStatus();
     if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
@@ -389,6 +391,38 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
+    ServerlessServiceStatus stuck = deletionRefused(service, status, failures);
+    if (!Statuses.sameIgnoringTimes(status, stuck)) {
+      ServerlessService patch = statusPatch(service, stuck);
+      patch.getMetadata().setUid(service.getMetadata().getUid());
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(service, patch, context);
+    }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(service.getMetadata().getUid()));
+  }
+
+  /**
+   * The status of a deletion AWS refused in part: only what is left to delete stays in it (the next
+   * attempt starts there, and one deleted meanwhile by someone else counts as done), and the
+   * conditions name the first refusal and the way out, since the finalizer holds the object until
+   * every deletion succeeds.
+   */
+  private ServerlessServiceStatus deletionRefused(ServerlessService service, ServerlessServiceStatus old, List<Outcome> failures) {
+    ServerlessServiceStatus status = Statuses.copy(old, ServerlessServiceStatus.class);
+    // deleteAll works last first; status lists resources in dependency order.
+    List<ManagedResource> left = new ArrayList<>(failures.stream().map(Outcome::resource).toList());
+    Collections.reverse(left);
+    status.resources = left;
+    Outcome first = failures.get(0);
+    String reason = AwsErrors.reason(first.error());
+    String message = "deleting " + first.resource().kind + " " + first.resource().physicalName + " failed (" + reason + "): "
+        + AwsErrors.message(first.error()) + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "")
+        + ". Retrying with backoff; the object stays until every AWS resource is deleted. To let it go and leave what is left in AWS,"
+        + " set spec.deletionPolicy to Retain: kubectl patch sls " + service.getMetadata().getName() + " -n " + service.getMetadata().getNamespace()
+        + " --type merge -p '{\"spec\":{\"deletionPolicy\":\"Retain\"}}'";
+    long generation = service.getMetadata().getGeneration();
+    Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.DEGRADED, true, reason, message, generation, clock);
+    return status;
   }
 }

@@ -558,6 +558,62 @@ class ServerlessServiceReconcilerTest {
     assertThat(events("keep", e -> e.getReason().equals("Retained"))).isNotEmpty();
   }
 
+  @Test
+  void aDeletionAwsRefusesHoldsTheObjectWithBackoffSaysHowToGetOutAndEndsOnceTheResourceIsGone() {
+    ServerlessService s = stuckDeleting("stuck");
+
+    // No hot loop: the refused deletion is tried again with a growing delay (1s, 2s, 4s here).
+    Predicate<Request> deleteTable = target("DeleteTable").and(r -> r.bodyContains("stuck-prod-items"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> faults.requests(deleteTable).size() >= 4);
+    List<Instant> attempts = faults.requests(deleteTable).stream().map(Request::at).toList();
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < attempts.size(); i++) {
+      gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
+    }
+    assertThat(gaps).as("milliseconds between attempts").allSatisfy(g -> assertThat(g).isGreaterThan(800));
+    assertThat(gaps.get(gaps.size() - 1)).isGreaterThan(gaps.get(0) + 1500);
+    assertThat(s.getMetadata().getFinalizers()).contains(Slipway.FINALIZER);
+
+    // Deleted by someone who may: already gone counts as done, and the object goes.
+    dynamo.deleteTable(r -> r.tableName("stuck-prod-items"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("stuck")).isNull());
+  }
+
+  @Test
+  void aStuckDeletionEndsWhenTheDeletionPolicyIsSetToRetain() {
+    stuckDeleting("unstuck");
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("unstuck").edit(o -> {
+      o.getSpec().deletionPolicy = dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy.Retain;
+      return o;
+    });
+
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("unstuck")).isNull());
+    assertThat(dynamo.describeTable(r -> r.tableName("unstuck-prod-items")).table().tableName()).isEqualTo("unstuck-prod-items");
+  }
+
+  /**
+   * A small service deleted while AWS refuses DeleteTable of its table with AccessDenied: returns it
+   * once its conditions say so. The rest of the stack is deleted; status keeps only the table.
+   */
+  private ServerlessService stuckDeleting(String name) {
+    create(small(name));
+    awaitReady(name, 1);
+    faults.accessDenied(target("DeleteTable").and(r -> r.bodyContains(name + "-prod-items")), Integer.MAX_VALUE);
+
+    client.resource(get(name)).delete();
+
+    ServerlessService s = awaitCondition(name, "Ready", "False", Reasons.ACCESS_DENIED);
+    assertThat(condition(s, "Ready").getMessage())
+        .startsWith("deleting DynamoDBTable " + name + "-prod-items failed (AccessDenied): ")
+        .contains("set spec.deletionPolicy to Retain", "kubectl patch sls " + name + " -n " + ns);
+    assertCondition(s, "Degraded", "True", Reasons.ACCESS_DENIED);
+    assertThat(s.getStatus().resources).extracting(r -> r.key() + " " + r.state).containsExactly("DynamoDBTable/items Deleting");
+    assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName(name + "-prod-api")))
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    return s;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 7. Invalid specs: a clear condition, an event, no hot loop
   // ---------------------------------------------------------------------------------------------
