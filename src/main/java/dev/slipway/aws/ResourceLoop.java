@@ -2,6 +2,7 @@ package dev.slipway.aws;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ManagedResource.State;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.status.Reasons;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,11 +185,13 @@ public final class ResourceLoop {
         action = Action.Created;
       } else {
         observed = found.get();
-        refuseForeign(ctx, kind, observed, label);
-        if (!known) {
+        boolean untagged = claim(ctx, kind, observed);
+        if (untagged) {
+          events.normal("Adopted", "Adopted existing " + label + ", which carried no " + Tags.SERVICE + " tag (annotation " + Slipway.ADOPT_ANNOTATION + ")");
+        } else if (!known) {
           events.normal("Adopted", "Adopted existing " + label);
         }
-        action = known ? Action.Unchanged : Action.Adopted;
+        action = known && !untagged ? Action.Unchanged : Action.Adopted;
       }
       throwIfNotReady(kind, observed);
       List<Step> steps = new ArrayList<>(kind.compare(ctx, desired, observed));
@@ -197,7 +200,7 @@ public final class ResourceLoop {
       if (!steps.isEmpty()) {
         if (action != Action.Created) {
           events.normal("Updated", "Updated " + label + ": " + delta.describe());
-          action = known ? Action.Updated : Action.Adopted;
+          action = action == Action.Unchanged ? Action.Updated : action;
         }
         steps.forEach(s -> s.action().run());
         observed = readBack(ctx, kind, desired, "changed, not readable yet");
@@ -263,21 +266,44 @@ public final class ResourceLoop {
   }
 
   /**
-   * A resource another ServerlessService manages (same name, e.g. the same service name and stage
-   * in another namespace) is not adopted: two services rewriting one resource would fight forever.
-   * Untagged resources (made by hand or by other tools) are adopted.
+   * Whether a resource found at the expected name may be converged, by its tags: one tagged for
+   * another ServerlessService (the same names in another namespace) is refused, since two services
+   * rewriting one resource would fight forever; one without the tag (made by hand, by another tool,
+   * or stripped of it) is taken over only where the service's adopt annotation names its kind, since
+   * converging it changes it to match the spec. A status entry naming it does not count: anyone
+   * allowed to patch status could write one. Returns whether it is an untagged one being taken over.
    */
-  private static <O> void refuseForeign(StackContext ctx, AwsResourceKind<?, O> kind, O observed, String label) {
+  private static <O> boolean claim(StackContext ctx, AwsResourceKind<?, O> kind, O observed) {
     if (kind.info().ownership() != KindInfo.Ownership.TAG) {
-      return; // owned through its parent, which was checked when it converged
+      return false; // owned through its parent, which was checked when it converged
     }
     Map<String, String> tags = kind.tags(observed);
     String owner = tags == null ? null : tags.get(Tags.SERVICE);
-    String self = ctx.tags().get(Tags.SERVICE);
-    if (owner != null && !owner.equals(self)) {
-      throw SlipwayException.terminal(Reasons.OWNED_BY_ANOTHER_SERVICE,
-          label + " already belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + "): set spec.namePrefix to give this service its own names");
+    if (ownedBySelf(ctx, owner)) {
+      return false;
     }
+    if (owner != null) {
+      throw SlipwayException.terminal(Reasons.OWNED_BY_ANOTHER_SERVICE,
+          "found at the expected name, but " + notOwned(owner) + ": set spec.namePrefix to give this service its own names");
+    }
+    if (ctx.adoption().allows(kind.info().name())) {
+      return true;
+    }
+    // The status entry, the Warning event and the Ready condition put the kind and name in front.
+    throw SlipwayException.terminal(Reasons.NOT_OWNED, "found at the expected name, but " + notOwned(null) + ": Slipway leaves it alone. To let this service"
+        + " take it over and change it to match the spec, annotate the ServerlessService " + Slipway.ADOPT_ANNOTATION + ": \""
+        + kind.info().name() + "\" (kind names separated by commas, or \"" + Adoption.EVERY_KIND + "\" for every kind)");
+  }
+
+  private static boolean ownedBySelf(StackContext ctx, String owner) {
+    return ctx.tags().get(Tags.SERVICE).equals(owner);
+  }
+
+  /** Why a resource whose {@link Tags#SERVICE} tag is {@code owner} (null: none) is not this service's. */
+  private static String notOwned(String owner) {
+    return owner == null
+        ? "it carries no " + Tags.SERVICE + " tag, so it is not this service's"
+        : "it belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + ")";
   }
 
   /** Held back by failed or unready dependencies: reported as Pending with the resources it waits for. */
@@ -294,17 +320,6 @@ public final class ResourceLoop {
     ManagedResource entry =
         new ManagedResource(p.kind().info().name(), p.name(), p.physicalName(), previousId(ctx, p), State.Pending, "waiting for " + why);
     return new Outcome(entry, Action.Blocked, Delta.none(), null, null, null, List.copyOf(roots));
-  }
-
-  /** Why tags read from AWS do not make a resource this service's; empty when they do. */
-  private static Optional<String> notOwned(StackContext ctx, Map<String, String> tags) {
-    String owner = tags.get(Tags.SERVICE);
-    if (ctx.tags().get(Tags.SERVICE).equals(owner)) {
-      return Optional.empty();
-    }
-    return Optional.of(owner == null
-        ? "it carries no " + Tags.SERVICE + " tag, so it is not this service's"
-        : "it belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + ")");
   }
 
   private static Outcome cycle(StackContext ctx, Planned<?, ?> p) {
@@ -335,7 +350,7 @@ public final class ResourceLoop {
       try {
         Optional<String> notOwned = AwsCallRecorder.on(ctx.owner(), () -> {
           Optional<Map<String, String>> tags = AwsErrors.unlessNotFound(() -> kind.ownerTags(regional, r)).flatMap(t -> t);
-          Optional<String> refusal = tags.flatMap(t -> notOwned(ctx, t));
+          Optional<String> refusal = tags.filter(t -> !ownedBySelf(ctx, t.get(Tags.SERVICE))).map(t -> notOwned(t.get(Tags.SERVICE)));
           if (tags.isPresent() && refusal.isEmpty()) {
             AwsErrors.ignoreNotFound(() -> kind.delete(regional, r));
           }

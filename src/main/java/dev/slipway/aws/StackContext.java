@@ -28,6 +28,8 @@ public final class StackContext {
   private final Map<String, String> outputs;
   private final Map<String, Object> reads;
   private final SecretValues secrets;
+  private final Adoption adoption;
+  private final Optional<String> permissionsBoundary;
 
   public StackContext(
       AwsClients aws,
@@ -36,7 +38,7 @@ public final class StackContext {
       ServerlessServiceSpec spec,
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions) {
-    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE);
+    this(aws, namespace, serviceName, spec, previousResources, previousFunctions, SecretValues.NONE, Adoption.NONE, Optional.empty());
   }
 
   public StackContext(
@@ -46,7 +48,9 @@ public final class StackContext {
       ServerlessServiceSpec spec,
       Collection<ManagedResource> previousResources,
       Collection<FunctionStatus> previousFunctions,
-      SecretValues secrets) {
+      SecretValues secrets,
+      Adoption adoption,
+      Optional<String> permissionsBoundary) {
     this.aws = aws;
     this.namespace = namespace;
     this.serviceName = serviceName;
@@ -65,6 +69,8 @@ public final class StackContext {
     this.outputs = new ConcurrentHashMap<>();
     this.reads = new ConcurrentHashMap<>();
     this.secrets = secrets;
+    this.adoption = adoption;
+    this.permissionsBoundary = permissionsBoundary;
   }
 
   /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
@@ -80,6 +86,8 @@ public final class StackContext {
     this.outputs = of.outputs;
     this.reads = of.reads;
     this.secrets = of.secrets;
+    this.adoption = of.adoption;
+    this.permissionsBoundary = of.permissionsBoundary;
   }
 
   /** This context with the clients of {@code region} (same credentials), for kinds that live in one fixed region. */
@@ -138,6 +146,16 @@ public final class StackContext {
   /** User tags plus Slipway's own, put on every resource that takes tags. */
   public Map<String, String> tags() {
     return tags;
+  }
+
+  /** Which existing resources without this service's tag it may take over (the annotation slipway.dev/adopt). */
+  public Adoption adoption() {
+    return adoption;
+  }
+
+  /** The managed policy every role Slipway manages is bounded by (slipway.iam.permissions-boundary), if any. */
+  public Optional<String> permissionsBoundary() {
+    return permissionsBoundary;
   }
 
   /** The status entry the previous reconcile recorded, if any: tells adoption from a known resource. */

@@ -18,6 +18,8 @@ public interface SlipwayConfig {
 
   Releases releases();
 
+  Iam iam();
+
   LeaderElection leaderElection();
 
   /** Leader election (active in the prod profile, i.e. the packaged operator): one replica reconciles. */
@@ -55,6 +57,16 @@ public interface SlipwayConfig {
     /** Longest delay between retries of a retryable failure. */
     @WithDefault("5m")
     Duration retryMaxDelay();
+  }
+
+  /** How the IAM roles Slipway creates (one execution role per function) are fenced in. */
+  interface Iam {
+    /**
+     * ARN of a managed policy set as the permissions boundary of every role Slipway manages: a role
+     * can then do at most what this policy allows, whatever its inline policy grants. A role found
+     * without it (or with another) is repaired; absent, roles carry no boundary and one found is removed.
+     */
+    Optional<String> permissionsBoundary();
   }
 
   interface Releases {

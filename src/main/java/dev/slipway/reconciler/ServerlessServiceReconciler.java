@@ -8,6 +8,7 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
 import dev.slipway.api.v1alpha1.ServerlessServiceStatus;
 import dev.slipway.api.v1alpha1.Slipway;
+import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsErrors;
@@ -29,6 +30,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -36,6 +38,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -44,6 +47,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,9 +66,12 @@ import org.jboss.logging.Logger;
  */
 // The resync normally comes from rescheduleAfter(resync-period); the maximum interval is the safety
 // net for a reconcile that ended in an unexpected exception once JOSDK's retries ran out.
+// ReconcileTriggers is generation-aware itself and also lets a change of the adopt annotation through.
 @ControllerConfiguration(
     name = "serverlessservice",
     finalizerName = Slipway.FINALIZER,
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ReconcileTriggers.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, Cleaner<ServerlessService> {
 
@@ -129,7 +136,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
     // Resolved once: validation, every AWS kind and the release trigger see the same complete functions.
     ServerlessServiceSpec spec = FunctionDefaults.resolve(service.getSpec());
-    List<String> problems = validator.validate(service.getMetadata().getName(), spec);
+    List<String> problems = new ArrayList<>(validator.validate(service.getMetadata().getName(), spec));
+    adoption(service).unknown(StackKinds.byName().keySet()).forEach(k -> problems.add("annotation " + Slipway.ADOPT_ANNOTATION + " names " + k
+        + ", which is no resource kind (" + String.join(", ", StackKinds.byName().keySet().stream().sorted().toList()) + ")"));
     if (!problems.isEmpty()) {
       return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events);
     }
@@ -258,7 +267,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         spec,
         old.resources,
         old.functions == null ? List.<FunctionStatus>of() : old.functions,
-        new ServiceSecrets(client, secrets, service));
+        new ServiceSecrets(client, secrets, service),
+        adoption(service),
+        config.iam().permissionsBoundary());
+  }
+
+  private static Adoption adoption(ServerlessService service) {
+    Map<String, String> annotations = service.getMetadata().getAnnotations();
+    return Adoption.parse(annotations == null ? null : annotations.get(Slipway.ADOPT_ANNOTATION));
   }
 
   /**
@@ -331,10 +347,10 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public DeleteControl cleanup(ServerlessService service, Context<ServerlessService> context) {
-    return AwsCallRecorder.on(owner(service), () -> cleanupService(service));
+    return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
   }
 
-  private DeleteControl cleanupService(ServerlessService service) {
+  private DeleteControl cleanupService(ServerlessService service, Context<ServerlessService> context) {
     var events = new KubernetesEvents(client, service, clock);
     ServerlessServiceStatus status = service.getStatus();
     if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
@@ -357,6 +373,38 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
+    ServerlessServiceStatus stuck = deletionRefused(service, status, failures);
+    if (!Statuses.sameIgnoringTimes(status, stuck)) {
+      ServerlessService patch = statusPatch(service, stuck);
+      patch.getMetadata().setUid(service.getMetadata().getUid());
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(service, patch, context);
+    }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(service.getMetadata().getUid()));
+  }
+
+  /**
+   * The status of a deletion AWS refused in part: only what is left to delete stays in it (the next
+   * attempt starts there, and one deleted meanwhile by someone else counts as done), and the
+   * conditions name the first refusal and the way out, since the finalizer holds the object until
+   * every deletion succeeds.
+   */
+  private ServerlessServiceStatus deletionRefused(ServerlessService service, ServerlessServiceStatus old, List<Outcome> failures) {
+    ServerlessServiceStatus status = Statuses.copy(old, ServerlessServiceStatus.class);
+    // deleteAll works last first; status lists resources in dependency order.
+    List<ManagedResource> left = new ArrayList<>(failures.stream().map(Outcome::resource).toList());
+    Collections.reverse(left);
+    status.resources = left;
+    Outcome first = failures.get(0);
+    String reason = AwsErrors.reason(first.error());
+    String message = "deleting " + first.resource().kind + " " + first.resource().physicalName + " failed (" + reason + "): "
+        + AwsErrors.message(first.error()) + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "")
+        + ". Retrying with backoff; the object stays until every AWS resource is deleted. To let it go and leave what is left in AWS,"
+        + " set spec.deletionPolicy to Retain: kubectl patch sls " + service.getMetadata().getName() + " -n " + service.getMetadata().getNamespace()
+        + " --type merge -p '{\"spec\":{\"deletionPolicy\":\"Retain\"}}'";
+    long generation = service.getMetadata().getGeneration();
+    Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.DEGRADED, true, reason, message, generation, clock);
+    return status;
   }
 }

@@ -120,7 +120,7 @@ class ResourceLoopTest {
   @Test
   void aChangedValueIsOneReportedStepAndTagsAreSetAndRemovedButAwsTagsLeftAlone() {
     InMemoryKind base = new InMemoryKind("Base", Set.of());
-    aws.put("Base/svc-a", new Stored("old", new HashMap<>(Map.of("stale", "1", "aws:cloudformation:stack-name", "s"))));
+    aws.put("Base/svc-a", new Stored("old", new HashMap<>(Map.of(Tags.SERVICE, "team.svc", "stale", "1", "aws:cloudformation:stack-name", "s"))));
     List<Planned<?, ?>> plan = List.of(base.planned("a", List.of(), ctx -> "new"));
     List<String> events = new ArrayList<>();
 
@@ -136,17 +136,39 @@ class ResourceLoopTest {
   }
 
   @Test
-  void anUntaggedResourceIsAdoptedButOneOwnedByAnotherServiceIsRefused() {
+  void anUntaggedResourceIsTakenOverOnlyWhereTheAdoptAnnotationNamesItsKindAndAForeignOneNever() {
     InMemoryKind base = new InMemoryKind("Base", Set.of());
-    aws.put("Base/svc-mine", new Stored("v", new HashMap<>()));
+    InMemoryKind top = new InMemoryKind("Top", Set.of("Base"));
+    aws.put("Base/svc-hand", new Stored("v", new HashMap<>()));
+    // Status names it, as if Slipway had made it, but its tags were removed: status alone proves nothing.
+    aws.put("Base/svc-recorded", new Stored("v", new HashMap<>(Map.of("team", "chat"))));
     aws.put("Base/svc-theirs", new Stored("v", new HashMap<>(Map.of(Tags.SERVICE, "other.svc"))));
-    List<Planned<?, ?>> plan = List.of(base.planned("mine", List.of(), ctx -> "v"), base.planned("theirs", List.of(), ctx -> "v"));
+    List<ManagedResource> status = List.of(new ManagedResource("Base", "recorded", "svc-recorded", "svc-recorded", ManagedResource.State.Ready, ""));
+    List<Planned<?, ?>> plan = List.of(
+        base.planned("hand", List.of(), ctx -> "v"), base.planned("recorded", List.of(), ctx -> "v"), base.planned("theirs", List.of(), ctx -> "v"),
+        top.planned("t", List.of("Base/hand"), ctx -> "w"), top.planned("free", List.of(), ctx -> "w"));
+    List<String> events = new ArrayList<>();
 
-    Result result = loop.converge(context(List.of()), plan, EventSink.NONE);
+    Result refused = loop.converge(context(status, Adoption.NONE), plan, recording(events));
 
-    assertThat(actions(result)).containsEntry("Base/mine", Action.Adopted).containsEntry("Base/theirs", Action.Failed);
-    assertThat(outcome(result, "Base/theirs").resource().message).startsWith("OwnedByAnotherService: ").contains("other.svc");
+    assertThat(actions(refused)).containsExactlyInAnyOrderEntriesOf(Map.of("Base/hand", Action.Failed, "Base/recorded", Action.Failed,
+        "Base/theirs", Action.Failed, "Top/t", Action.Blocked, "Top/free", Action.Created));
+    assertThat(outcome(refused, "Base/hand").resource().message).startsWith("NotOwned: found at the expected name, but it carries no slipway.dev/service tag")
+        .contains("annotate the ServerlessService slipway.dev/adopt: \"Base\"");
+    assertThat(outcome(refused, "Base/recorded").resource().message).startsWith("NotOwned: ");
+    assertThat(outcome(refused, "Base/theirs").resource().message).startsWith("OwnedByAnotherService: ").contains("other.svc");
+    assertThat(events).anySatisfy(e -> assertThat(e).startsWith("Base svc-hand: found at the expected name"));
+    assertThat(calls).containsExactly("create Top/svc-free");
+
+    calls.clear();
+    Result adopted = loop.converge(context(refused.resources(), Adoption.parse("Top, Base")), plan, EventSink.NONE);
+
+    assertThat(actions(adopted)).containsEntry("Base/hand", Action.Adopted).containsEntry("Base/recorded", Action.Adopted)
+        .containsEntry("Base/theirs", Action.Failed).containsEntry("Top/t", Action.Created);
+    assertThat(aws.get("Base/svc-hand").tags).containsEntry(Tags.SERVICE, "team.svc");
+    assertThat(aws.get("Base/svc-recorded").tags).containsEntry(Tags.SERVICE, "team.svc").doesNotContainKey("team");
     assertThat(aws.get("Base/svc-theirs").tags).containsOnlyKeys(Tags.SERVICE);
+    assertThat(calls).containsExactlyInAnyOrder("retag Base/svc-hand remove []", "retag Base/svc-recorded remove [team]", "create Top/svc-t");
   }
 
   @Test
@@ -204,10 +226,14 @@ class ResourceLoopTest {
   }
 
   private StackContext context(List<ManagedResource> previous) {
+    return context(previous, Adoption.NONE);
+  }
+
+  private StackContext context(List<ManagedResource> previous, Adoption adoption) {
     ServerlessServiceSpec spec = new ServerlessServiceSpec();
     spec.stage = "prod";
     spec.namePrefix = "svc";
-    return new StackContext(null, "team", "svc", spec, previous, List.of());
+    return new StackContext(null, "team", "svc", spec, previous, List.of(), SecretValues.NONE, adoption, Optional.empty());
   }
 
   private static Map<String, Action> actions(Result result) {

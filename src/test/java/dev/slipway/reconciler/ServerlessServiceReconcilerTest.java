@@ -201,7 +201,7 @@ class ServerlessServiceReconcilerTest {
         Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L),
         Map.entry("CognitoUserPool", 1L), Map.entry("CognitoUserPoolClient", 1L), Map.entry("CloudWatchAlarm", 29L), Map.entry("CloudWatchDashboard", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
-    assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-prompt-crud");
+    assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/slipway/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
 
     assertThat(status.functions).hasSize(6).allSatisfy(f -> {
@@ -326,7 +326,7 @@ class ServerlessServiceReconcilerTest {
     assertThat(api.runtimeAsString()).isEqualTo("python3.12");
     assertThat(api.handler()).isEqualTo("handlers.api.conversation.handler");
     assertThat(api.environment().variables()).isEqualTo(Map.of("LOG_LEVEL", "info", "CONVERSATIONS_TABLE", "full-prod-conversations"));
-    assertThat(api.role()).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/full-prod-conversation-api");
+    assertThat(api.role()).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/slipway/full-prod-conversation-api");
     assertThat(lambda.getAlias(r -> r.functionName("full-prod-conversation-api").name("prod")).functionVersion()).isEqualTo("1");
     assertThat(lambda.getFunction(r -> r.functionName("full-prod-websocket-message")).configuration().memorySize()).isEqualTo(1024);
     assertThat(lambda.getFunction(r -> r.functionName("full-prod-conversation-api")).tags())
@@ -481,7 +481,7 @@ class ServerlessServiceReconcilerTest {
   // ---------------------------------------------------------------------------------------------
 
   @Test
-  void resourcesThatAlreadyExistUnderTheExpectedNamesAreAdopted() {
+  void resourcesThatAlreadyExistUnderTheExpectedNamesAreLeftAloneUntilTheAnnotationAdoptsThem() {
     // Made by hand (or by an earlier install) with the names Slipway derives: adopt-prod-<logical>.
     dynamo.createTable(r -> r.tableName("adopt-prod-items")
         .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
@@ -493,6 +493,26 @@ class ServerlessServiceReconcilerTest {
 
     recorder.clear();
     create(small("adopt"));
+    ServerlessService refused = awaitCondition("adopt", "Ready", "False", Reasons.NOT_OWNED);
+
+    // The untagged ones fail, what needs them waits, the rest converges; nothing of theirs is changed.
+    assertThat(refused.getStatus().resources).extracting(r -> r.kind + "/" + r.name + "=" + r.state)
+        .containsExactly("LogGroup/api=Ready", "DynamoDBTable/items=Failed", "IAMRole/api=Failed", "LambdaFunction/api=Pending");
+    assertThat(condition(refused, "Ready").getMessage()).contains("DynamoDBTable adopt-prod-items", Slipway.ADOPT_ANNOTATION);
+    assertCondition(refused, "Degraded", "True", Reasons.NOT_OWNED);
+    assertThat(mutatingOperations("adopt")).allSatisfy(op -> assertThat(op).isIn("CreateLogGroup", "PutRetentionPolicy"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals(Reasons.NOT_OWNED)))
+        .extracting(Event::getMessage)
+        .anySatisfy(m -> assertThat(m).startsWith("DynamoDBTable adopt-prod-items: ").contains(Slipway.ADOPT_ANNOTATION + ": \"DynamoDBTable\""))
+        .anySatisfy(m -> assertThat(m).startsWith("IAMRole adopt-prod-api: ").contains(Slipway.ADOPT_ANNOTATION)));
+    // No hot loop: looked at again only at the resync period.
+    assertAttemptsOnlyAtTheResyncPeriod(target("DescribeTable").and(r -> r.bodyContains("adopt-prod-items")));
+
+    // The annotation changes no generation; the controller reconciles on it all the same.
+    client.resources(ServerlessService.class).inNamespace(ns).withName("adopt").edit(o -> {
+      o.getMetadata().setAnnotations(Map.of(Slipway.ADOPT_ANNOTATION, "DynamoDBTable, IAMRole,LambdaFunction"));
+      return o;
+    });
     ServerlessService s = awaitReady("adopt", 1);
 
     assertThat(calls("adopt")).extracting(Call::operation).doesNotContain("CreateTable", "CreateRole", "CreateFunction");
@@ -500,7 +520,9 @@ class ServerlessServiceReconcilerTest {
         .containsExactly("LogGroup/api=Ready", "DynamoDBTable/items=Ready", "IAMRole/api=Ready", "LambdaFunction/api=Ready");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("adopt", e -> e.getReason().equals("Adopted")))
         .extracting(Event::getMessage)
-        .contains("Adopted existing DynamoDBTable adopt-prod-items", "Adopted existing IAMRole adopt-prod-api", "Adopted existing LambdaFunction adopt-prod-api"));
+        .anySatisfy(m -> assertThat(m).startsWith("Adopted existing DynamoDBTable adopt-prod-items, which carried no slipway.dev/service tag"))
+        .anySatisfy(m -> assertThat(m).startsWith("Adopted existing IAMRole adopt-prod-api, which carried no"))
+        .anySatisfy(m -> assertThat(m).startsWith("Adopted existing LambdaFunction adopt-prod-api, which carried no")));
     assertThat(dynamo.listTables().tableNames().stream().filter(n -> n.equals("adopt-prod-items"))).hasSize(1);
     assertThat(lambda.listFunctions().functions().stream().filter(f -> f.functionName().equals("adopt-prod-api"))).hasSize(1);
     // Taken over means brought to the spec: the declared memory and handler, the stage alias.
@@ -566,6 +588,62 @@ class ServerlessServiceReconcilerTest {
     assertThat(lambda.getFunction(r -> r.functionName("keep-prod-api")).configuration().functionName()).isEqualTo("keep-prod-api");
     assertThat(lambda.getAlias(r -> r.functionName("keep-prod-api").name("prod")).functionVersion()).isEqualTo("1");
     assertThat(events("keep", e -> e.getReason().equals("Retained"))).isNotEmpty();
+  }
+
+  @Test
+  void aDeletionAwsRefusesHoldsTheObjectWithBackoffSaysHowToGetOutAndEndsOnceTheResourceIsGone() {
+    ServerlessService s = stuckDeleting("stuck");
+
+    // No hot loop: the refused deletion is tried again with a growing delay (1s, 2s, 4s here).
+    Predicate<Request> deleteTable = target("DeleteTable").and(r -> r.bodyContains("stuck-prod-items"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> faults.requests(deleteTable).size() >= 4);
+    List<Instant> attempts = faults.requests(deleteTable).stream().map(Request::at).toList();
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < attempts.size(); i++) {
+      gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
+    }
+    assertThat(gaps).as("milliseconds between attempts").allSatisfy(g -> assertThat(g).isGreaterThan(800));
+    assertThat(gaps.get(gaps.size() - 1)).isGreaterThan(gaps.get(0) + 1500);
+    assertThat(s.getMetadata().getFinalizers()).contains(Slipway.FINALIZER);
+
+    // Deleted by someone who may: already gone counts as done, and the object goes.
+    dynamo.deleteTable(r -> r.tableName("stuck-prod-items"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("stuck")).isNull());
+  }
+
+  @Test
+  void aStuckDeletionEndsWhenTheDeletionPolicyIsSetToRetain() {
+    stuckDeleting("unstuck");
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("unstuck").edit(o -> {
+      o.getSpec().deletionPolicy = dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy.Retain;
+      return o;
+    });
+
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(get("unstuck")).isNull());
+    assertThat(dynamo.describeTable(r -> r.tableName("unstuck-prod-items")).table().tableName()).isEqualTo("unstuck-prod-items");
+  }
+
+  /**
+   * A small service deleted while AWS refuses DeleteTable of its table with AccessDenied: returns it
+   * once its conditions say so. The rest of the stack is deleted; status keeps only the table.
+   */
+  private ServerlessService stuckDeleting(String name) {
+    create(small(name));
+    awaitReady(name, 1);
+    faults.accessDenied(target("DeleteTable").and(r -> r.bodyContains(name + "-prod-items")), Integer.MAX_VALUE);
+
+    client.resource(get(name)).delete();
+
+    ServerlessService s = awaitCondition(name, "Ready", "False", Reasons.ACCESS_DENIED);
+    assertThat(condition(s, "Ready").getMessage())
+        .startsWith("deleting DynamoDBTable " + name + "-prod-items failed (AccessDenied): ")
+        .contains("set spec.deletionPolicy to Retain", "kubectl patch sls " + name + " -n " + ns);
+    assertCondition(s, "Degraded", "True", Reasons.ACCESS_DENIED);
+    assertThat(s.getStatus().resources).extracting(r -> r.key() + " " + r.state).containsExactly("DynamoDBTable/items Deleting");
+    assertThatThrownBy(() -> lambda.getFunction(r -> r.functionName(name + "-prod-api")))
+        .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
+    return s;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -327,6 +327,11 @@ class LambdaReleaseRestartTest {
       }
 
       @Override
+      public Iam iam() {
+        return Optional::empty;
+      }
+
+      @Override
       public Releases releases() {
         return new Releases() {
           @Override

@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsCallRecorder.Call;
 import dev.slipway.aws.AwsClientFactory;
@@ -98,7 +99,8 @@ public final class ResyncBench {
     Reconciled reconcile(AwsClients aws, ResourceLoop loop) {
       long t0 = System.nanoTime();
       // The Secrets the spec's parameters name, as the reconciler's Secret watch would serve them.
-      StackContext ctx = new StackContext(aws, NAMESPACE, name, FunctionDefaults.resolve(spec), resources, functions, ref -> Optional.of("bench-value-of-" + ref.key));
+      StackContext ctx = new StackContext(aws, NAMESPACE, name, FunctionDefaults.resolve(spec), resources, functions, ref -> Optional.of("bench-value-of-" + ref.key),
+          Adoption.NONE, Optional.empty());
       ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), EventSink.NONE);
       long nanos = System.nanoTime() - t0;
       resources = result.resources();

@@ -17,5 +17,11 @@ public final class Slipway {
    */
   public static final String SECRET_SOURCE_LABEL = "slipway.dev/parameter-source";
 
+  /**
+   * Annotation of a ServerlessService that lets it take over existing resources without its
+   * {@code slipway.dev/service} tag: {@code "true"} for every kind, or kind names separated by commas.
+   */
+  public static final String ADOPT_ANNOTATION = "slipway.dev/adopt";
+
   private Slipway() {}
 }

@@ -96,6 +96,40 @@ class CloudWatchDashboardKindTest extends KindContractTest {
     assertThat(cw.listDashboards().dashboardEntries()).extracting(d -> d.dashboardName()).containsExactly(NAME);
   }
 
+  /** Dashboards carry no tags (PARENT-owned): an untagged function of the name holds the dashboard back, untouched. */
+  @Override
+  @Test
+  void contractAnUntaggedResourceIsRefusedWithoutTheAdoptAnnotation() {
+    untaggedWorker();
+
+    Result result = stack.converge();
+
+    assertThat(result.outcomes()).extracting(o -> o.resource().key() + " " + o.action())
+        .containsExactly("LambdaFunction/worker Failed", "CloudWatchDashboard/dashboard Blocked");
+    assertThat(result.outcomes().get(0).resource().message).startsWith(Reasons.NOT_OWNED + ": ");
+    assertThat(stack.mutatingCalls()).isEmpty();
+    assertThat(cw.listDashboards().dashboardEntries()).isEmpty();
+  }
+
+  /** The annotation names the function's kind: the function is taken over, and the dashboard follows it. */
+  @Override
+  @Test
+  void contractAnUntaggedResourceIsAdoptedWithTheAdoptAnnotation() {
+    untaggedWorker();
+    stack.adopt(LambdaFunctionKind.KIND);
+
+    Result result = stack.settle();
+
+    assertThat(result.complete()).isTrue();
+    assertThat(cw.listDashboards().dashboardEntries()).extracting(d -> d.dashboardName()).containsExactly(NAME);
+    assertSecondPassMutatesNothing();
+  }
+
+  private void untaggedWorker() {
+    stack.raw().lambda().createFunction(r -> r.functionName("nexus-prod-worker").runtime("python3.12").role(stack.roleArn()).handler("handler.handler")
+        .code(c -> c.s3Bucket(KindHarness.BUCKET).s3Key("worker.zip")));
+  }
+
   @Test
   void aDashboardSwitchedOffIsNotPlannedAndIsDeleted() {
     stack.settle();

@@ -192,7 +192,8 @@ class DynamoDbTableKindTest extends KindContractTest {
   }
 
   @Test
-  void anExistingTableWithTheExpectedNameIsAdopted() {
+  void anExistingTableWithTheExpectedNameIsAdoptedWhenTheServiceSaysSo() {
+    stack.adopt("DynamoDBTable");
     db.createTable(
         r -> r.tableName("nexus-prod-usage")
             .attributeDefinitions(attr("user_id", ScalarAttributeType.S), attr("date", ScalarAttributeType.S))

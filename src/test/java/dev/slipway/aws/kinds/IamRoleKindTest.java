@@ -24,11 +24,15 @@ class IamRoleKindTest extends KindContractTest {
   private static final String PROMPT_CRUD = "nexus-prod-prompt-crud";
 
   private IamClient iam;
+  /** The operator's permissions boundary in these tests, a managed policy made in the harness. */
+  private String boundary;
 
   @Override
   protected KindHarness harness() {
     KindHarness harness = new KindHarness(KindHarness.nexus(), new DynamoDbTableKind(), new IamRoleKind());
     iam = harness.raw().iam();
+    boundary = managedPolicy("slipway-boundary", "dynamodb:*");
+    harness.permissionsBoundary(boundary);
     return harness;
   }
 
@@ -39,16 +43,21 @@ class IamRoleKindTest extends KindContractTest {
         List.of("PutRolePolicy"), () -> assertThat(inlinePolicy("nexus-prod-usage-handler")).contains("table/nexus-prod-prompts")));
   }
 
-  /** Policy, trust, foreign policies and tags changed at once, and each put back. */
+  /** Policy, trust, foreign policies and tags changed at once, and each put back; then the boundary, removed and replaced. */
   @Override
   protected List<Drift> drifts() {
-    return List.of(new Drift("prompt-crud", List.of("assumeRolePolicy", "inlinePolicy", "otherInlinePolicies", "attachedPolicies", "tags"), () -> {
+    return List.of(
+        new Drift("usage-handler", List.of("permissionsBoundary"), () -> iam.deleteRolePermissionsBoundary(r -> r.roleName("nexus-prod-usage-handler")),
+            List.of("PutRolePermissionsBoundary"), () -> assertThat(boundaryOf("nexus-prod-usage-handler")).isEqualTo(boundary)),
+        new Drift("usage-handler", List.of("permissionsBoundary"),
+            () -> iam.putRolePermissionsBoundary(r -> r.roleName("nexus-prod-usage-handler").permissionsBoundary(managedPolicy("wider", "*"))),
+            List.of("PutRolePermissionsBoundary"), () -> assertThat(boundaryOf("nexus-prod-usage-handler")).isEqualTo(boundary)),
+        new Drift("prompt-crud", List.of("assumeRolePolicy", "inlinePolicy", "otherInlinePolicies", "attachedPolicies", "tags"), () -> {
       iam.putRolePolicy(r -> r.roleName(PROMPT_CRUD).policyName(IamRoleKind.POLICY_NAME)
           .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}]}"));
       iam.putRolePolicy(r -> r.roleName(PROMPT_CRUD).policyName("added-by-hand")
           .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"));
-      String managed = iam.createPolicy(r -> r.policyName("broad")
-          .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"*\"}]}")).policy().arn();
+      String managed = managedPolicy("broad", "sqs:*");
       iam.attachRolePolicy(r -> r.roleName(PROMPT_CRUD).policyArn(managed));
       iam.updateAssumeRolePolicy(r -> r.roleName(PROMPT_CRUD)
           .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
@@ -73,6 +82,10 @@ class IamRoleKindTest extends KindContractTest {
     assertThat(stack.status(kind())).hasSize(6);
 
     Role role = iam.getRole(r -> r.roleName("nexus-prod-websocket-message")).role();
+    // New roles live under /slipway/, where the operator's own IAM policy can be scoped, inside the boundary.
+    assertThat(role.path()).isEqualTo(IamRoleKind.PATH);
+    assertThat(role.arn()).isEqualTo("arn:aws:iam::123456789012:role/slipway/nexus-prod-websocket-message");
+    assertThat(role.permissionsBoundary().permissionsBoundaryArn()).isEqualTo(boundary);
     assertThat(ExecutionRolePolicy.parse(role.assumeRolePolicyDocument())).isEqualTo(ExecutionRolePolicy.parse(ExecutionRolePolicy.TRUST_POLICY));
     assertThat(role.tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value())))
         .containsEntry("team", "chat")
@@ -97,7 +110,8 @@ class IamRoleKindTest extends KindContractTest {
   }
 
   @Test
-  void anExistingRoleWithTheExpectedNameIsAdopted() {
+  void anExistingRoleWithTheExpectedNameIsAdoptedWhenTheServiceSaysSo() {
+    stack.adopt("true");
     iam.createRole(r -> r.roleName("nexus-prod-usage-handler").assumeRolePolicyDocument(ExecutionRolePolicy.TRUST_POLICY));
 
     Result result = stack.converge();
@@ -105,6 +119,32 @@ class IamRoleKindTest extends KindContractTest {
     assertThat(result.outcomes()).filteredOn(o -> o.resource().name.equals("usage-handler")).extracting(Outcome::action).containsExactly(Action.Adopted);
     assertThat(stack.mutatingCalls().stream().filter("CreateRole"::equals)).hasSize(5);
     assertThat(inlinePolicy("nexus-prod-usage-handler")).contains("table/nexus-prod-usage");
+    // IAM cannot move a role: the adopted one keeps its path, and gets the boundary.
+    Role adopted = iam.getRole(r -> r.roleName("nexus-prod-usage-handler")).role();
+    assertThat(adopted.path()).isEqualTo("/");
+    assertThat(adopted.permissionsBoundary().permissionsBoundaryArn()).isEqualTo(boundary);
+  }
+
+  @Test
+  void withoutAConfiguredBoundaryRolesCarryNoneAndOneFoundIsRemoved() {
+    stack.settle();
+    stack.permissionsBoundary(null);
+
+    stack.settle();
+
+    assertThat(stack.mutatingCalls()).hasSize(6).containsOnly("DeleteRolePermissionsBoundary");
+    assertThat(boundaryOf("nexus-prod-usage-handler")).isNull();
+    assertSecondPassMutatesNothing();
+  }
+
+  private String boundaryOf(String role) {
+    Role r = iam.getRole(g -> g.roleName(role)).role();
+    return r.permissionsBoundary() == null ? null : r.permissionsBoundary().permissionsBoundaryArn();
+  }
+
+  private String managedPolicy(String name, String action) {
+    return iam.createPolicy(r -> r.policyName(name)
+        .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"" + action + "\",\"Resource\":\"*\"}]}")).policy().arn();
   }
 
   private String expectedPolicy(String function) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * The contract every resource kind meets against moto, through {@link KindHarness}: created with
  * the declared shape; a second pass makes no mutating call; each field edit changes only that field;
  * drift is repaired; its own resource is adopted when status is lost (and, for
- * {@link KindInfo.Identity#RECORDED_ID} kinds, found by the recorded id despite a namesake); a
- * resource tagged for another service is refused; deletion removes it (under Delete; under Retain
+ * {@link KindInfo.Identity#RECORDED_ID} kinds, found by the recorded id despite a namesake); an
+ * untagged one (made by hand) only with the annotation slipway.dev/adopt, and refused untouched
+ * without it; a resource tagged for another service is refused; deletion removes it (under Delete; under Retain
  * the reconciler never calls a kind, which ServerlessServiceReconcilerTest checks); each invalid
  * input is a clear refusal.
  *
@@ -209,6 +211,60 @@ abstract class KindContractTest {
       assertThat(o.resource().message).startsWith(Reasons.OWNED_BY_ANOTHER_SERVICE + ": ").contains(OTHER_SERVICE);
       assertThat(AwsErrors.isRetryable(o.error())).as("retryable").isFalse();
     });
+  }
+
+  @Test
+  void contractAnUntaggedResourceIsRefusedWithoutTheAdoptAnnotation() throws Exception {
+    madeByHand();
+    stack.clearCalls();
+
+    Result result = stack.converge();
+
+    assertThat(stack.mutatingCalls()).as("mutating calls on an untagged resource").isEmpty();
+    assertThat(own(result)).isNotEmpty().allSatisfy(o -> {
+      assertThat(o.action()).isEqualTo(Action.Failed);
+      assertThat(o.resource().message).startsWith(Reasons.NOT_OWNED + ": ").contains(Slipway.ADOPT_ANNOTATION + ": \"" + kind() + "\"");
+      assertThat(AwsErrors.isRetryable(o.error())).as("retryable").isFalse();
+      assertThat(stack.events).anySatisfy(e -> assertThat(e).startsWith(Reasons.NOT_OWNED + ": " + kind() + " " + o.resource().physicalName + ": "));
+    });
+  }
+
+  @Test
+  void contractAnUntaggedResourceIsAdoptedWithTheAdoptAnnotation() throws Exception {
+    madeByHand();
+    stack.adopt(kind());
+
+    stack.settle();
+
+    assertThat(stack.outcomes()).filteredOn(o -> o.resource().kind.equals(kind()) && o.action() == Action.Adopted).isNotEmpty();
+    assertThat(stack.status(kind())).isNotEmpty().allSatisfy(r -> {
+      assertThat(r.state).as(r.key() + " " + r.message).isEqualTo(ManagedResource.State.Ready);
+      assertThat(stack.events).anySatisfy(e -> assertThat(e).startsWith("Adopted: Adopted existing " + kind() + " " + r.physicalName + ", which carried no "));
+    });
+    forEachOwn(stack.readingContext(), (planned, observed) -> assertThat(tagsOf(planned.kind(), observed)).as(planned.key() + " tags").containsAllEntriesOf(stack.tags()));
+    assertSecondPassMutatesNothing();
+  }
+
+  /**
+   * Leaves the kind's resources in AWS without tags and out of status, as if made by hand: by default
+   * it converges, removes every tag with the kind's own tagging through unrecorded clients, and forgets
+   * the status.
+   */
+  protected void madeByHand() throws Exception {
+    stack.settle();
+    StackContext raw = stack.readingContext();
+    forEachOwn(raw, (planned, observed) -> untag(planned.kind(), raw, observed));
+    stack.forgetStatus();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <O> void untag(AwsResourceKind<?, O> kind, StackContext ctx, Object observed) {
+    kind.retag(ctx, (O) observed, Map.of(), kind.tags((O) observed).keySet().stream().filter(k -> !k.startsWith("aws:")).toList());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <O> Map<String, String> tagsOf(AwsResourceKind<?, O> kind, Object observed) {
+    return kind.tags((O) observed);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -135,6 +136,8 @@ final class KindHarness implements AutoCloseable {
   private final List<Result> passes = new ArrayList<>();
   private StackContext last;
   private String roleArn;
+  private Adoption adoption = Adoption.NONE;
+  private Optional<String> permissionsBoundary = Optional.empty();
 
   /** The kinds under test over {@code spec}, the operator talking to moto. */
   KindHarness(ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
@@ -210,6 +213,16 @@ final class KindHarness implements AutoCloseable {
     f.code = code;
     spec.functions.add(f);
     return f;
+  }
+
+  /** The service's annotation slipway.dev/adopt from now on: {@code "true"} or kind names. */
+  void adopt(String annotation) {
+    adoption = Adoption.parse(annotation);
+  }
+
+  /** The operator's setting slipway.iam.permissions-boundary from now on; null for none. */
+  void permissionsBoundary(String policyArn) {
+    permissionsBoundary = Optional.ofNullable(policyArn);
   }
 
   /** The operator's clients: their calls are recorded. */
@@ -299,7 +312,8 @@ final class KindHarness implements AutoCloseable {
   /** A context as a reconcile builds it from the last status, with the outputs of kinds outside the plan. */
   private StackContext context(AwsClients clients) {
     // The reconciler resolves spec.functionDefaults once, before any kind sees the spec.
-    StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions, namespaceSecrets);
+    StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions, namespaceSecrets,
+        adoption, permissionsBoundary);
     if (kinds.containsKey(LambdaFunctionKind.KIND) && !kinds.containsKey(IamRoleKind.KIND)) {
       spec.functions.forEach(f -> ctx.publish(Outputs.roleArn(f.name), roleArn()));
     }

@@ -217,6 +217,7 @@ class LambdaFunctionKindTest extends KindContractTest {
 
   @Test
   void anExistingFunctionWithTheExpectedNameIsAdoptedNotDuplicated() {
+    stack.adopt("LambdaFunction");
     aws.createFunction(r -> r.functionName(name())
         .runtime("python3.12").handler("handler.handler").role(stack.roleArn())
         .code(c -> c.s3Bucket(v1.s3.bucket).s3Key(v1.s3.key))

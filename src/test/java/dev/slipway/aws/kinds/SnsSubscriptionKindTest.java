@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.TopicSpec;
+import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
@@ -72,6 +74,34 @@ class SnsSubscriptionKindTest extends KindContractTest {
     assertThat(result.outcomes().get(1).resource().message).isEqualTo("waiting for SNSTopic/alerts");
     assertThat(stack.mutatingCalls()).isEmpty();
     assertThat(sns.listSubscriptionsByTopic(r -> r.topicArn(ALERTS)).subscriptions()).isEmpty();
+  }
+
+  /** Subscriptions carry no tags (PARENT-owned): an untagged topic holds them back, untouched, until it is adopted. */
+  @Override
+  @Test
+  void contractAnUntaggedResourceIsRefusedWithoutTheAdoptAnnotation() {
+    sns.createTopic(r -> r.name("nexus-prod-alerts"));
+
+    Result result = stack.converge();
+
+    assertThat(result.outcomes()).extracting(o -> o.resource().key() + " " + o.action()).containsExactly(
+        "SNSTopic/alerts Failed", "SNSSubscription/alerts/email:oncall@example.com Blocked", "SNSSubscription/alerts/lambda:usage-handler Blocked");
+    assertThat(result.outcomes().get(0).resource().message).startsWith(Reasons.NOT_OWNED + ": ");
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  /** The annotation names the topic's kind: the topic is taken over, and its subscriptions follow it. */
+  @Override
+  @Test
+  void contractAnUntaggedResourceIsAdoptedWithTheAdoptAnnotation() {
+    sns.createTopic(r -> r.name("nexus-prod-alerts"));
+    stack.adopt(SnsTopicKind.KIND);
+
+    Result result = stack.settle();
+
+    assertThat(result.complete()).isTrue();
+    assertThat(stack.outcomes()).filteredOn(o -> o.resource().kind.equals(SnsTopicKind.KIND)).extracting(Outcome::action).contains(Action.Adopted);
+    assertSecondPassMutatesNothing();
   }
 
   /** Subscriptions carry no tags: their topic's tags decide, so a topic retagged for another service keeps them. */
