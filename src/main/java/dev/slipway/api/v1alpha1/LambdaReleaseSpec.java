@@ -85,8 +85,22 @@ public class LambdaReleaseSpec {
   @JsonPropertyDescription("Approves the approval gates of the steps up to this index (1-based, as status.step): a release"
       + " AwaitingApproval at step i goes on to the next step once approvedStep >= i (as Argo Rollouts' promote out of"
       + " pause: {}), with analysis still required to pass. Setting it ahead approves gates before they are reached;"
-      + " promote instead skips all remaining steps. Default 0: no gate approved.")
+      + " promote instead skips all remaining steps. Default 0: no gate approved. A retry asks for the approvals again:"
+      + " after it, a gate is approved only once approvedStep has changed from its value at the retry.")
   public Integer approvedStep;
+
+  /**
+   * A counter, not a toggle, for the same reasons as approvedStep: a value kept in Git or synced
+   * again asks for no second attempt, and status.observedRetry says which request was handled.
+   */
+  @Min(0)
+  @Default("0")
+  @JsonPropertyDescription("Raise it above status.observedRetry to run a RolledBack or Failed release again, unchanged (as"
+      + " Argo Rollouts' retry): once its alias is confirmed on the stable version, it starts over from Pending with"
+      + " steps, weights, analysis, failure counts, approvals and timers reset, and the Event Retry. A release superseded"
+      + " by a newer release of the same alias refuses (condition RetryRefused); a Succeeded release ignores it."
+      + " kubectl patch lr NAME --type merge -p '{\"spec\":{\"retry\":1}}'")
+  public Integer retry = 0;
 
   @Default("false")
   @JsonPropertyDescription("Roll back now: all traffic to the stable version.")
