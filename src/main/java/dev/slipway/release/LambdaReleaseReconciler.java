@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -372,9 +373,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private ReleaseInput perform(Action action, ReleaseInput in, Run run) {
     String function = run.target().functionName();
     if (action instanceof Action.Publish) {
-      var code = run.release().getSpec().code;
-      requireReadable(run.clients(), function, code);
-      return in.withPublished(run.versions().ensureVersion(function, code));
+      var spec = run.release().getSpec();
+      if (spec.rollbackTo != null) {
+        return in.withPublished(shippedBy(run.release()));
+      }
+      requireReadable(run.clients(), function, spec.code);
+      return in.withPublished(run.versions().ensureVersion(function, spec.code));
     }
     if (action instanceof Action.SetAlias set) {
       AliasState t = set.target();
@@ -396,6 +400,33 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       return in.withAnalysis(results);
     }
     throw new IllegalStateException("no way to perform " + action);
+  }
+
+  /**
+   * The version the release that {@code spec.rollbackTo} names shipped: it must have Succeeded (its
+   * alias confirmed on that version) for the same function and alias. Otherwise terminal, before any
+   * AWS call that changes something.
+   */
+  private String shippedBy(LambdaRelease release) {
+    String ns = release.getMetadata().getNamespace();
+    String name = release.getSpec().rollbackTo;
+    LambdaRelease earlier = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
+    if (earlier == null) {
+      throw SlipwayException.terminal(Reasons.ROLLBACK_TARGET_NOT_FOUND, "rollbackTo names LambdaRelease " + ns + "/" + name + ", which does not exist");
+    }
+    if (!ReleaseTarget.specKey(earlier).equals(ReleaseTarget.specKey(release))) {
+      throw SlipwayException.terminal(Reasons.ROLLBACK_TARGET_OTHER_ALIAS, "rollbackTo names LambdaRelease " + name
+          + ", which released " + ReleaseTarget.specKey(earlier) + ", not " + ReleaseTarget.specKey(release));
+    }
+    LambdaReleaseStatus s = earlier.getStatus();
+    boolean succeeded = s != null && s.phase == ReleasePhase.Succeeded && s.finishTime != null && s.canaryVersion != null
+        && s.conditions.stream().noneMatch(c -> Reasons.ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
+    if (!succeeded) {
+      String phase = s == null || s.phase == null ? "not started" : s.phase + (s.reason == null ? "" : " (" + s.reason + ")");
+      throw SlipwayException.terminal(Reasons.ROLLBACK_TARGET_NOT_SUCCEEDED, "rollbackTo names LambdaRelease " + name
+          + ", which did not succeed (" + phase + "): only a version a release shipped is one to return to");
+    }
+    return s.canaryVersion;
   }
 
   /**

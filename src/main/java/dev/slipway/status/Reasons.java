@@ -78,6 +78,12 @@ public final class Reasons {
   public static final String RETRY_IGNORED = "RetryIgnored";
   /** A retry of a release whose rollback AWS never confirmed (RollbackFailed) while the alias is not yet on the stable version. */
   public static final String ALIAS_NOT_CONFIRMED = "AliasNotConfirmed";
+  /** spec.rollbackTo names no LambdaRelease of the namespace. */
+  public static final String ROLLBACK_TARGET_NOT_FOUND = "RollbackTargetNotFound";
+  /** spec.rollbackTo names a release that has not Succeeded, so it shipped no version to return to. */
+  public static final String ROLLBACK_TARGET_NOT_SUCCEEDED = "RollbackTargetNotSucceeded";
+  /** spec.rollbackTo names a release of another function or alias. */
+  public static final String ROLLBACK_TARGET_OTHER_ALIAS = "RollbackTargetOtherAlias";
 
   private Reasons() {}
 }

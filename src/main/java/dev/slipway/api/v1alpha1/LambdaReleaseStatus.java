@@ -29,7 +29,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("Version the alias pointed at when the release started; rollback returns to it.")
   public String stableVersion;
 
-  @JsonPropertyDescription("Version published with the new code.")
+  @JsonPropertyDescription("Version published with the new code; for spec.rollbackTo, the version the named release shipped.")
   public String canaryVersion;
 
   @JsonPropertyDescription("Percentage of the alias's traffic the canary version receives now, as set in AWS.")
