@@ -228,6 +228,9 @@ public final class ReleaseMachine {
       st.totalSteps = plan().size();
       st.stepLabel = label();
       st.consecutiveFailures = 0;
+      // Only a raise after the start asks for a retry: a release created with spec.retry set (copied,
+      // or re-created from Git) does not run twice on its first rollback.
+      st.observedRetry = in.controls().retry();
       transition("Publishing", "publishing a version with the new code");
     }
 
@@ -311,7 +314,6 @@ public final class ReleaseMachine {
       fresh.canaryVersion = st.canaryVersion;
       fresh.conditions = st.conditions;
       fresh.conditions.removeIf(c -> ROLLBACK_FAILED.equals(c.getType()) || RETRY_REFUSED.equals(c.getType()));
-      fresh.observedRetry = asked;
       fresh.approvedStepAtRetry = in.controls().approvedStep();
       st = fresh;
       init();

@@ -1017,7 +1017,7 @@ class ReleaseMachineTest {
     h.crashBeforeNextAliasCall = true;
     assertThat(h.reconcile()).isEqualTo(new Action.SetAlias(STABLE));
     assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
-    assertThat(h.status.observedRetry).isNull();
+    assertThat(h.status.observedRetry).isZero();
     assertThat(h.eventKinds()).doesNotContain(Retried);
 
     h.reconcile();
@@ -1064,6 +1064,22 @@ class ReleaseMachineTest {
 
     assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
     assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, STABLE, AT_10, AT_50, PROMOTED);
+  }
+
+  /** A release created with spec.retry already set (copied, re-created from Git) rolls back once, as any other. */
+  @Test
+  void aRetryCountTheReleaseWasCreatedWithAsksForNothing() {
+    ReleaseHarness h = harness();
+    h.controls = retry(2);
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2));
+
+    h.runToEnd();
+    h.reconcile();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.observedRetry).isEqualTo(2);
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.eventKinds()).doesNotContain(Retried);
   }
 
   /** What fails a release (here its policy gone) refuses its retry too, once, with that reason. */

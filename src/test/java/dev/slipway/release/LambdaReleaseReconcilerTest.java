@@ -569,7 +569,7 @@ class LambdaReleaseReconcilerTest {
         LambdaReleaseStatus s = status(ns, "owed");
         assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
         assertThat(s.finishTime).isNull();
-        assertThat(s.observedRetry).isNull();
+        assertThat(s.observedRetry).isZero();
       });
       assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
       assertThat(eventReasons(ns, "owed")).doesNotContain("Retry");

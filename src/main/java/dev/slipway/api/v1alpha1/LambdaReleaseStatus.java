@@ -81,7 +81,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval), Degraded, RollbackFailed and RetryRefused (a spec.retry that was not carried out, and why), with reasons.")
   public List<Condition> conditions = new ArrayList<>();
 
-  @JsonPropertyDescription("The spec.retry value last handled: a retry started, refused or ignored. A spec.retry above it asks for a new attempt.")
+  @JsonPropertyDescription("The spec.retry value last handled (a retry started, refused or ignored), or the one the release started with. A spec.retry above it asks for a new attempt.")
   public Integer observedRetry;
 
   @JsonPropertyDescription("spec.approvedStep when the current attempt was started by a retry: gates are approved only by a value other than it.")
