@@ -613,12 +613,14 @@ class LambdaReleaseReconcilerTest {
 
   // 15 (issue 8)
   @Test
-  void rollbackToAReleaseThatDidNotSucceedOrDoesNotExistFailsWithoutMovingTheAlias() {
+  void rollbackToAReleaseThatDidNotSucceedDoesNotExistOrIsOfAnotherAliasFailsWithoutMovingTheAlias() {
     String ns = releaseNamespace("rel-rollback-to-bad");
     String fn = unique("rollback-to-bad");
     String other = unique("rollback-to-none");
+    String third = unique("rollback-to-other");
     aws.function(fn, fn + "/v1.zip");
     aws.function(other, other + "/v1.zip");
+    aws.function(third, third + "/v1.zip");
     LambdaRelease aborted = release(ns, "aborted", fn, aws.code(fn + "/v2.zip", "v2"), null);
     aborted.getSpec().abort = true;
     client.resource(aborted).create();
@@ -626,8 +628,10 @@ class LambdaReleaseReconcilerTest {
 
     client.resource(ReleaseFixture.rollbackTo(ns, "to-aborted", fn, "aborted")).create();
     client.resource(ReleaseFixture.rollbackTo(ns, "to-nothing", other, "never-created")).create();
+    client.resource(ReleaseFixture.rollbackTo(ns, "to-another-function", third, "aborted")).create();
 
-    Map<String, String> reasons = Map.of("to-aborted", "RollbackTargetNotSucceeded", "to-nothing", "RollbackTargetNotFound");
+    Map<String, String> reasons = Map.of(
+        "to-aborted", "RollbackTargetNotSucceeded", "to-nothing", "RollbackTargetNotFound", "to-another-function", "RollbackTargetOtherAlias");
     for (var c : reasons.entrySet()) {
       LambdaReleaseStatus s = awaitFinished(ns, c.getKey());
       assertThat(s.phase).as(c.getKey()).isEqualTo(ReleasePhase.Failed);
@@ -640,6 +644,7 @@ class LambdaReleaseReconcilerTest {
     assertThat(status(ns, "to-aborted").message).contains("aborted").contains("did not succeed (RolledBack (Aborted))");
     assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
     assertThat(aws.alias(other)).isEqualTo(AliasState.single("1"));
+    assertThat(aws.alias(third)).isEqualTo(AliasState.single("1"));
   }
 
   // 7
