@@ -8,7 +8,8 @@ public sealed interface Action {
   /**
    * Update the function's code, wait for the update to finish, publish a version and feed it back
    * with {@link ReleaseInput#withPublished(String)}. Safe to repeat: publishing unchanged code
-   * returns the existing version.
+   * returns the existing version. A release naming {@code rollbackTo} publishes nothing: it feeds
+   * back the version the named release shipped.
    */
   record Publish() implements Action {}
 

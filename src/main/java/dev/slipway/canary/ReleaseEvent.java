@@ -29,6 +29,9 @@ public record ReleaseEvent(
     Promoted,
     RolledBack,
     Failed,
-    Superseded
+    Superseded,
+    Retried,
+    RetryRefused,
+    RetryIgnored
   }
 }

@@ -54,6 +54,12 @@ import java.util.TreeMap;
  * keeps running meanwhile and its failure limits still roll back; once approved, the step's pause
  * counts as over from then on, so a passing run is needed (within the usual grace) to advance.
  * {@code spec.promote} skips gates and steps alike.
+ *
+ * <p>Retry: {@code spec.retry} above {@code status.observedRetry} runs a RolledBack or Failed release
+ * again from Pending, once its final alias is confirmed (never while that move is owed), with
+ * everything of the attempt reset. A newer release of the same alias refuses it (checked first, as
+ * the newer release owns the alias now); a Succeeded release ignores it. Either way the request is
+ * recorded as handled, so it is answered once.
  */
 public final class ReleaseMachine {
 
@@ -66,6 +72,8 @@ public final class ReleaseMachine {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Condition type: the final phase's alias could not be set; the release finished without it. */
   private static final String ROLLBACK_FAILED = Reasons.ROLLBACK_FAILED;
+  /** Condition type: a spec.retry that was not carried out. */
+  private static final String RETRY_REFUSED = Reasons.RETRY_REFUSED;
 
   private final Clock clock;
   private final int historyLimit;
@@ -93,6 +101,12 @@ public final class ReleaseMachine {
     this.historyLimit = historyLimit;
     this.retryInitial = retryInitial;
     this.retryMax = retryMax;
+  }
+
+  /** spec.retry asks for an attempt that status does not record as handled yet. */
+  public static boolean retryAsked(ReleaseInput.Controls controls, LambdaReleaseStatus status) {
+    int handled = status == null || status.observedRetry == null ? 0 : status.observedRetry;
+    return controls.retry() > handled;
   }
 
   /** The next status and action of a release. */
@@ -155,6 +169,10 @@ public final class ReleaseMachine {
   public Decision fail(ReleaseInput in, String reason, String message) {
     Run run = new Run(in);
     if (run.st.phase.isFinal()) {
+      if (run.retryAsked()) {
+        // What would fail a fresh attempt refuses it, said once rather than tried at every reconcile.
+        run.refuseRetry(reason, message);
+      }
       return run.decision(run.finish());
     }
     run.stableFromObserved();
@@ -166,7 +184,7 @@ public final class ReleaseMachine {
   private final class Run {
     final ReleaseInput in;
     final LambdaReleaseStatus before;
-    final LambdaReleaseStatus st;
+    LambdaReleaseStatus st;
     final Instant now;
     final List<ReleaseEvent> events = new ArrayList<>();
 
@@ -210,12 +228,15 @@ public final class ReleaseMachine {
       st.totalSteps = plan().size();
       st.stepLabel = label();
       st.consecutiveFailures = 0;
+      // Only a raise after the start asks for a retry: a release created with spec.retry set (copied,
+      // or re-created from Git) does not run twice on its first rollback.
+      st.observedRetry = in.controls().retry();
       transition("Publishing", "publishing a version with the new code");
     }
 
     Action next() {
       if (st.phase.isFinal()) {
-        return finish();
+        return retryAsked() ? retry() : finish();
       }
       if (in.controls().abort()) {
         end(RolledBack, "Aborted", "aborted by spec.abort: all traffic on the stable version", null);
@@ -250,6 +271,69 @@ public final class ReleaseMachine {
         }
       }
       return timing();
+    }
+
+    boolean retryAsked() {
+      return ReleaseMachine.retryAsked(in.controls(), st);
+    }
+
+    private Action retry() {
+      int asked = in.controls().retry();
+      String newer = st.phase == Superseded ? st.supersededBy : in.newerRelease();
+      if (newer != null) {
+        refuseRetry(Reasons.SUPERSEDED, "release " + newer + " of the same alias is newer and owns the alias: retry that one,"
+            + " or create a new release");
+        return finish();
+      }
+      if (st.phase == Succeeded) {
+        st.observedRetry = asked;
+        announce(Kind.RetryIgnored, Reasons.RETRY_IGNORED, "retry " + asked + " ignored: the release Succeeded, version "
+            + st.canaryVersion + " is live", null);
+        return finish();
+      }
+      Action owed = finish();
+      if (!(owed instanceof Action.Done)) {
+        // The rollback's alias first: a fresh attempt must start from an alias AWS confirmed.
+        return owed;
+      }
+      if (in.observed() == null) {
+        refuseRetry(Reasons.ALIAS_UNREACHABLE, "the alias could not be read (function, alias or service gone)");
+        return new Action.Done();
+      }
+      AliasState left = finalAlias();
+      if (hasCondition(ROLLBACK_FAILED) && !in.observed().equals(left)) {
+        refuseRetry(Reasons.ALIAS_NOT_CONFIRMED, "the alias was never confirmed on " + left + " (AWS shows "
+            + in.observed() + "): set it as the RollbackFailed condition says, then raise spec.retry again");
+        return new Action.Done();
+      }
+      String after = st.phase + " (" + st.reason + ")";
+      LambdaReleaseStatus fresh = new LambdaReleaseStatus();
+      fresh.observedGeneration = st.observedGeneration;
+      fresh.observedAlias = in.observed().toString();
+      // The version this release shipped is published already; the stable one is read from the alias again.
+      fresh.canaryVersion = st.canaryVersion;
+      fresh.conditions = st.conditions;
+      fresh.conditions.removeIf(c -> ROLLBACK_FAILED.equals(c.getType()) || RETRY_REFUSED.equals(c.getType()));
+      fresh.approvedStepAtRetry = in.controls().approvedStep();
+      st = fresh;
+      init();
+      st.stableVersion = in.observed().version();
+      announce(Kind.Retried, Reasons.RETRY, "Retry " + asked + " of release " + in.release() + " after it " + after
+          + ": a fresh attempt from the live version " + in.observed().version(), null);
+      return pending();
+    }
+
+    /** Records a retry as handled without carrying it out, and says why once. */
+    void refuseRetry(String reason, String why) {
+      int asked = in.controls().retry();
+      st.observedRetry = asked;
+      String message = "retry " + asked + " refused: " + why;
+      setCondition(RETRY_REFUSED, true, reason, message);
+      announce(Kind.RetryRefused, Reasons.RETRY_REFUSED, message, null);
+    }
+
+    private boolean hasCondition(String type) {
+      return st.conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private Action pending() {
@@ -469,7 +553,9 @@ public final class ReleaseMachine {
     }
 
     private boolean approved() {
-      return in.controls().approvedStep() >= st.step;
+      int approved = in.controls().approvedStep();
+      // After a retry the gates are asked again: the value that approved the earlier attempt does not.
+      return approved >= st.step && (st.approvedStepAtRetry == null || approved != st.approvedStepAtRetry);
     }
 
     private Action promote(String reason, String message) {
@@ -592,7 +678,7 @@ public final class ReleaseMachine {
       st.reason = reason;
       st.message = message;
       boolean finished = st.phase.isFinal() && st.finishTime != null;
-      boolean aliasFailed = st.conditions.stream().anyMatch(c -> ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
+      boolean aliasFailed = hasCondition(ROLLBACK_FAILED);
       setCondition("Ready", st.phase == Succeeded && finished && !aliasFailed, reason, message);
       setCondition("Progressing", !finished, reason, message);
       setCondition("Paused", st.phase == Paused || st.phase == AwaitingApproval, reason, message);

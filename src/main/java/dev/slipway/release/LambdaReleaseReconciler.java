@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
+import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -219,13 +220,19 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         : status != null && status.function != null ? status.function
         : spec.functionName != null ? spec.functionName : spec.service + "/" + spec.function;
     String alias = target != null ? target.alias() : status == null ? null : status.alias;
+    var controls = ReleaseInput.Controls.of(spec);
+    if (release.isMarkedForDeletion()) {
+      // A release on its way out starts no new attempt.
+      controls = new ReleaseInput.Controls(controls.paused(), controls.promote(), controls.abort(), controls.approvedStep(), 0);
+    }
     return ReleaseInput.of(
-        release.getMetadata().getName(), release.getMetadata().getGeneration(), function, alias, ReleaseInput.Controls.of(spec), policy, status, null);
+        release.getMetadata().getName(), release.getMetadata().getGeneration(), function, alias, controls, policy, status, null);
   }
 
   private Outcome reconcileRelease(LambdaRelease release, Context<LambdaRelease> context) {
     LambdaReleaseStatus status = release.getStatus();
-    if (status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null) {
+    boolean finished = status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null;
+    if (finished && !ReleaseMachine.retryAsked(ReleaseInput.Controls.of(release.getSpec()), status)) {
       return Outcome.DONE;
     }
     var events = new KubernetesEvents(client, release, clock);
@@ -236,9 +243,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     // A release that stored a final phase is not superseded: it goes on below to apply that phase's
     // alias (a pending rollback), and the newer release waits for its finishTime.
     boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
-    Optional<LambdaRelease> newer = finalPhase ? Optional.empty() : newerSibling(release);
-    if (newer.isPresent()) {
-      return drive(release, context, machine.supersede(in, newer.get().getMetadata().getName()), machine, in, null, events);
+    Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getName());
+    if (newer.isPresent() && !finalPhase) {
+      return drive(release, context, machine.supersede(in, newer.get()), machine, in, null, events);
+    }
+    if (newer.isPresent() && ReleaseMachine.retryAsked(in.controls(), status)) {
+      // Before anything else could refuse it: the newer release owns the alias now.
+      return drive(release, context, machine.decide(in.withNewerRelease(newer.get())), machine, in, null, events);
     }
     Optional<LambdaRelease> running = olderRunningSibling(release);
     if (running.isPresent()) {
@@ -274,7 +285,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       CanaryPolicySpec policySpec;
       try {
         policySpec = policySpec(release);
-        in = new ReleaseInput(in.release(), in.generation(), in.function(), in.alias(), in.controls(), ReleasePolicy.of(policySpec), status, in.observed(), null, null);
+        in = in.withPolicy(ReleasePolicy.of(policySpec));
       } catch (SlipwayException e) {
         // The target is known, so a published canary can still be rolled back.
         return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
@@ -362,9 +373,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private ReleaseInput perform(Action action, ReleaseInput in, Run run) {
     String function = run.target().functionName();
     if (action instanceof Action.Publish) {
-      var code = run.release().getSpec().code;
-      requireReadable(run.clients(), function, code);
-      return in.withPublished(run.versions().ensureVersion(function, code));
+      var spec = run.release().getSpec();
+      if (spec.rollbackTo != null) {
+        return in.withPublished(shippedBy(run.release()));
+      }
+      requireReadable(run.clients(), function, spec.code);
+      return in.withPublished(run.versions().ensureVersion(function, spec.code));
     }
     if (action instanceof Action.SetAlias set) {
       AliasState t = set.target();
@@ -387,6 +401,33 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       return in.withAnalysis(results);
     }
     throw new IllegalStateException("no way to perform " + action);
+  }
+
+  /**
+   * The version the release that {@code spec.rollbackTo} names shipped: it must have Succeeded (its
+   * alias confirmed on that version) for the same function and alias. Otherwise terminal, before any
+   * AWS call that changes something.
+   */
+  private String shippedBy(LambdaRelease release) {
+    String ns = release.getMetadata().getNamespace();
+    String name = release.getSpec().rollbackTo;
+    LambdaRelease earlier = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
+    if (earlier == null) {
+      throw SlipwayException.terminal(Reasons.ROLLBACK_TARGET_NOT_FOUND, "rollbackTo names LambdaRelease " + ns + "/" + name + ", which does not exist");
+    }
+    if (!ReleaseTarget.specKey(earlier).equals(ReleaseTarget.specKey(release))) {
+      throw SlipwayException.terminal(Reasons.ROLLBACK_TARGET_OTHER_ALIAS, "rollbackTo names LambdaRelease " + name
+          + ", which released " + ReleaseTarget.specKey(earlier) + ", not " + ReleaseTarget.specKey(release));
+    }
+    LambdaReleaseStatus s = earlier.getStatus();
+    boolean succeeded = s != null && s.phase == ReleasePhase.Succeeded && s.finishTime != null && s.canaryVersion != null
+        && s.conditions.stream().noneMatch(c -> Reasons.ROLLBACK_FAILED.equals(c.getType()) && "True".equals(c.getStatus()));
+    if (!succeeded) {
+      String phase = s == null || s.phase == null ? "not started" : s.phase + (s.reason == null ? "" : " (" + s.reason + ")");
+      throw SlipwayException.terminal(Reasons.ROLLBACK_TARGET_NOT_SUCCEEDED, "rollbackTo names LambdaRelease " + name
+          + ", which did not succeed (" + phase + "): only a version a release shipped is one to return to");
+    }
+    return s.canaryVersion;
   }
 
   /**
@@ -433,7 +474,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws(), run.outbound());
     var notifications = new Notifications(channels, registry);
     for (ReleaseEvent e : transitions) {
-      boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed;
+      boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed
+          || e.kind() == ReleaseEvent.Kind.RetryRefused;
       // The machine's message already names the failing check and its value.
       if (bad) {
         events.warning(e.reason(), e.message());

@@ -70,6 +70,20 @@ public final class Reasons {
   public static final String DELETED = "Deleted";
   /** The release was deleted without its alias restored (unreachable, refused, or the bound passed). */
   public static final String ALIAS_NOT_RESTORED = "AliasNotRestored";
+  /** Event reason: spec.retry started a fresh attempt of a RolledBack or Failed release. */
+  public static final String RETRY = "Retry";
+  /** Condition type and event reason: a spec.retry the release did not carry out; the reason says why. */
+  public static final String RETRY_REFUSED = "RetryRefused";
+  /** Event reason: a Succeeded release has nothing to retry. */
+  public static final String RETRY_IGNORED = "RetryIgnored";
+  /** A retry of a release whose rollback AWS never confirmed (RollbackFailed) while the alias is not yet on the stable version. */
+  public static final String ALIAS_NOT_CONFIRMED = "AliasNotConfirmed";
+  /** spec.rollbackTo names no LambdaRelease of the namespace. */
+  public static final String ROLLBACK_TARGET_NOT_FOUND = "RollbackTargetNotFound";
+  /** spec.rollbackTo names a release that has not Succeeded, so it shipped no version to return to. */
+  public static final String ROLLBACK_TARGET_NOT_SUCCEEDED = "RollbackTargetNotSucceeded";
+  /** spec.rollbackTo names a release of another function or alias. */
+  public static final String ROLLBACK_TARGET_OTHER_ALIAS = "RollbackTargetOtherAlias";
 
   private Reasons() {}
 }

@@ -29,6 +29,8 @@ final class ReleaseHarness {
   Controls controls = Controls.NONE;
   AliasState alias = AliasState.single("1");
   String publishes = "2";
+  /** A newer release of the same alias, as the reconciler finds it; null when there is none. */
+  String newerRelease;
   Supplier<List<AnalysisResult>> analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.01));
 
   LambdaReleaseStatus status;
@@ -46,7 +48,8 @@ final class ReleaseHarness {
   /** One reconcile; returns the action it ended on. */
   Action reconcile() {
     ReleaseMachine machine = new ReleaseMachine(clock, historyLimit);
-    ReleaseInput in = ReleaseInput.of("conversation-api-1-5-0", 1, "nexus-prod-conversation-api", "prod", controls, policy, status, alias);
+    ReleaseInput in = ReleaseInput.of("conversation-api-1-5-0", 1, "nexus-prod-conversation-api", "prod", controls, policy, status, alias)
+        .withNewerRelease(newerRelease);
     for (int i = 0; i < 30; i++) {
       Decision d = machine.decide(in);
       if (d.statusChanged()) {

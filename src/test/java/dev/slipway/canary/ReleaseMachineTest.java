@@ -6,6 +6,9 @@ import static dev.slipway.canary.ReleaseEvent.Kind.Failed;
 import static dev.slipway.canary.ReleaseEvent.Kind.Paused;
 import static dev.slipway.canary.ReleaseEvent.Kind.Promoted;
 import static dev.slipway.canary.ReleaseEvent.Kind.Resumed;
+import static dev.slipway.canary.ReleaseEvent.Kind.Retried;
+import static dev.slipway.canary.ReleaseEvent.Kind.RetryIgnored;
+import static dev.slipway.canary.ReleaseEvent.Kind.RetryRefused;
 import static dev.slipway.canary.ReleaseEvent.Kind.RolledBack;
 import static dev.slipway.canary.ReleaseEvent.Kind.Started;
 import static dev.slipway.canary.ReleaseEvent.Kind.StepCompleted;
@@ -930,6 +933,198 @@ class ReleaseMachineTest {
     assertThat(step.canaryVersion()).isEqualTo("2");
     assertThat(step.weight()).isEqualTo(10);
     assertThat(step.step()).isEqualTo("1/2");
+  }
+
+  /** spec.retry, level-triggered as approvedStep is. */
+  private static Controls retry(int n) {
+    return new Controls(false, false, false, 0, n);
+  }
+
+  @Test
+  void aRetryAfterARollbackRunsAFreshAttemptWithEverythingOfTheAttemptReset() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2));
+    h.runToEnd();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    h.clock.advance(Duration.ofMinutes(5));
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0));
+    h.controls = retry(1);
+
+    Action first = h.reconcile();
+
+    assertThat(first).isEqualTo(new Action.Wait(Duration.ofSeconds(10)));
+    LambdaReleaseStatus s = h.status;
+    assertThat(s.phase).isEqualTo(ReleasePhase.Progressing);
+    assertThat(s.observedRetry).isEqualTo(1);
+    assertThat(s.stepLabel).isEqualTo("1/2");
+    assertThat(s.analysis).isEmpty();
+    assertThat(s.consecutiveFailures).isZero();
+    assertThat(s.finishTime).isNull();
+    assertThat(s.startTime).isEqualTo(T0.plusSeconds(320).toString());
+    assertThat(s.nextAnalysisTime).isEqualTo(T0.plusSeconds(330).toString());
+    assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
+    ReleaseEvent retried = h.events.stream().filter(e -> e.kind() == Retried).findFirst().orElseThrow();
+    assertThat(retried.reason()).isEqualTo("Retry");
+    assertThat(retried.message()).startsWith("Retry 1 of release conversation-api-1-5-0 after it RolledBack (AnalysisFailed)");
+
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE, AT_10, AT_50, PROMOTED);
+    assertThat(h.status.analysis).hasSize(5).allMatch(r -> r.verdict == Verdict.Pass);
+    assertThat(h.status.duration).isEqualTo("50s");
+    // The version of the first attempt is reused: nothing is published twice.
+    assertThat(h.publishCalls).isEqualTo(1);
+    assertThat(h.eventKinds()).containsExactly(Started, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
+  }
+
+  @Test
+  void aRetryOfAReleaseANewerOneSupersededIsRefusedOnce() {
+    ReleaseHarness h = harness();
+    h.controls = new Controls(false, false, true);
+    h.runToEnd();
+    h.newerRelease = "conversation-api-1-6-0";
+    h.controls = new Controls(false, false, true, 0, 1);
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.observedRetry).isEqualTo(1);
+    Condition refused = condition(h.status, "RetryRefused");
+    assertThat(refused.getStatus()).isEqualTo("True");
+    assertThat(refused.getReason()).isEqualTo("Superseded");
+    assertThat(refused.getMessage()).contains("retry 1 refused").contains("conversation-api-1-6-0");
+    assertThat(h.aliasCalls).isEmpty();
+    int writes = h.statusWrites;
+    h.reconcile();
+    assertThat(h.statusWrites).isEqualTo(writes);
+    assertThat(h.eventKinds()).containsOnlyOnce(RetryRefused);
+  }
+
+  @Test
+  void aRetryWaitsWhileTheRollbacksAliasMoveIsOwedAndStartsOnceItIsConfirmed() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
+    h.runFor(Duration.ofSeconds(15));
+    h.clock.advance(Duration.ofSeconds(5));
+    h.crashBeforeNextAliasCall = true;
+    h.reconcile();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.finishTime).isNull();
+    h.controls = retry(1);
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0));
+
+    h.crashBeforeNextAliasCall = true;
+    assertThat(h.reconcile()).isEqualTo(new Action.SetAlias(STABLE));
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.observedRetry).isZero();
+    assertThat(h.eventKinds()).doesNotContain(Retried);
+
+    h.reconcile();
+
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE, AT_10);
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Progressing);
+    assertThat(h.status.observedRetry).isEqualTo(1);
+  }
+
+  @Test
+  void aSucceededReleaseIgnoresARetryAndSaysSoOnce() {
+    ReleaseHarness h = harness();
+    h.runToEnd();
+    h.controls = retry(1);
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+    h.reconcile();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.status.observedRetry).isEqualTo(1);
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, PROMOTED);
+    assertThat(h.eventKinds()).containsOnlyOnce(RetryIgnored).doesNotContain(Retried, RetryRefused);
+  }
+
+  /** The approvedStep that passed the first attempt's gate does not pass the retry's: it must change. */
+  @Test
+  void aRetryAsksForTheApprovalsAgain() {
+    ReleaseHarness h = new ReleaseHarness(gatedAfterStepOne(true));
+    h.controls = new Controls(false, false, false, 1);
+    h.analysis = () -> List.of(result("error-rate", h.status.step == 2 ? Verdict.Fail : Verdict.Pass, 0.0));
+    h.runToEnd();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, STABLE);
+    h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0));
+    h.controls = new Controls(false, false, false, 1, 1);
+
+    h.runFor(Duration.ofSeconds(60));
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.AwaitingApproval);
+    assertThat(h.status.approvedStepAtRetry).isEqualTo(1);
+
+    h.controls = new Controls(false, false, false, 2, 1);
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.aliasCalls).containsExactly(AT_10, AT_50, STABLE, AT_10, AT_50, PROMOTED);
+  }
+
+  /** A release created with spec.retry already set (copied, re-created from Git) rolls back once, as any other. */
+  @Test
+  void aRetryCountTheReleaseWasCreatedWithAsksForNothing() {
+    ReleaseHarness h = harness();
+    h.controls = retry(2);
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.2));
+
+    h.runToEnd();
+    h.reconcile();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.observedRetry).isEqualTo(2);
+    assertThat(h.aliasCalls).containsExactly(AT_10, STABLE);
+    assertThat(h.eventKinds()).doesNotContain(Retried);
+  }
+
+  /** What fails a release (here its policy gone) refuses its retry too, once, with that reason. */
+  @Test
+  void aRetryThatWouldFailAtOnceIsRefusedWithTheFailuresReason() {
+    ReleaseHarness h = harness();
+    h.controls = new Controls(false, false, true);
+    h.runToEnd();
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", retry(1), h.policy, h.status, STABLE);
+
+    Decision d = new ReleaseMachine(h.clock).fail(in, "PolicyNotFound", "CanaryPolicy ns/gone does not exist");
+
+    assertThat(d.action()).isInstanceOf(Action.Done.class);
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(d.status().observedRetry).isEqualTo(1);
+    assertThat(condition(d.status(), "RetryRefused").getReason()).isEqualTo("PolicyNotFound");
+    assertThat(condition(d.status(), "RetryRefused").getMessage()).contains("CanaryPolicy ns/gone does not exist");
+  }
+
+  /**
+   * After RollbackFailed the alias is where AWS left it: a retry waits for a person to set it. Refused
+   * while AWS shows the weights; raised again once the alias is on the stable version, it starts.
+   */
+  @Test
+  void aRetryAfterRollbackFailedStartsOnlyOnceTheAliasIsOnTheStableVersion() {
+    ReleaseHarness h = harness();
+    h.reconcile();
+    ReleaseMachine machine = new ReleaseMachine(h.clock);
+    ReleaseInput in = ReleaseInput.of("r", 1, "fn", "prod", new Controls(false, false, true), h.policy, h.status, AT_10);
+    LambdaReleaseStatus st = machine.decide(in).status();
+    for (int i = 0; i < ReleaseMachine.ALIAS_ATTEMPTS; i++) {
+      st = machine.aliasRefused(in.withStatus(st), "AccessDenied", "not authorized").status();
+    }
+    assertThat(condition(st, "RollbackFailed").getStatus()).isEqualTo("True");
+
+    Decision refused = machine.decide(ReleaseInput.of("r", 1, "fn", "prod", new Controls(false, false, false, 0, 1), h.policy, st, AT_10));
+
+    assertThat(refused.action()).isInstanceOf(Action.Done.class);
+    assertThat(condition(refused.status(), "RetryRefused").getReason()).isEqualTo("AliasNotConfirmed");
+
+    Decision started = machine.decide(ReleaseInput.of("r", 1, "fn", "prod", new Controls(false, false, false, 0, 2), h.policy, refused.status(), STABLE));
+
+    assertThat(started.action()).isEqualTo(new Action.SetAlias(AT_10));
+    assertThat(started.status().observedRetry).isEqualTo(2);
+    assertThat(started.status().conditions).extracting(Condition::getType).doesNotContain("RollbackFailed", "RetryRefused");
   }
 
   private static Condition condition(LambdaReleaseStatus s, String type) {

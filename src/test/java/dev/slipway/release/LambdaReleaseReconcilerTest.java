@@ -471,6 +471,184 @@ class LambdaReleaseReconcilerTest {
     }
   }
 
+  // 14 (issue 8): kubectl patch lr X --type merge -p '{"spec":{"retry":1}}'
+  @Test
+  void aRetryAfterARollbackRunsANewCanaryToSucceededWhenTheMetricsAreHealthy() throws Exception {
+    String ns = releaseNamespace("rel-retry");
+    String fn = unique("retry");
+    aws.function(fn, fn + "/v1.zip");
+    // The first run of step 1 is one interval in: its window holds no data of the failed attempt.
+    client.resource(policy(ns, "strict", "10s", 1, 10, "12s", 50, "4s")).create();
+    var aliases = aws.record(fn);
+    AutoCloseable failing = aws.pumpMetrics(fn, "2", 100, 50);
+    pumps.add(failing);
+    client.resource(release(ns, "flaky", fn, aws.code(fn + "/v2.zip", "v2"), "strict")).create();
+    LambdaReleaseStatus rolledBack = awaitFinished(ns, "flaky");
+    assertThat(rolledBack.phase).isEqualTo(ReleasePhase.RolledBack);
+    failing.close();
+    pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
+
+    kube.kubectl(null, "patch", "lr", "flaky", "-n", ns, "--type", "merge", "-p", "{\"spec\":{\"retry\":1}}");
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "flaky").observedRetry).isEqualTo(1));
+    LambdaReleaseStatus s = awaitFinished(ns, "flaky");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(s.reason).isEqualTo("Completed");
+    assertThat(s.stableVersion).isEqualTo("1");
+    assertThat(s.canaryVersion).isEqualTo("2");
+    assertThat(s.analysis).isNotEmpty().allSatisfy(r -> assertThat(r.verdict).isEqualTo(Verdict.Pass));
+    assertThat(Instant.parse(s.startTime)).isAfter(Instant.parse(rolledBack.finishTime).minusSeconds(1));
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"),
+        AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
+    awaitEvent(() -> assertThat(events(ns, "flaky"))
+        .anyMatch(e -> "Normal".equals(e.getType()) && "Retry".equals(e.getReason()) && e.getMessage().startsWith("Retry 1 of release flaky")));
+    // The version of the first attempt is shipped again: nothing is uploaded or published twice.
+    assertThat(recorder.callsFor("LambdaRelease/" + ns + "/flaky")).extracting(AwsCallRecorder.Call::operation)
+        .containsOnlyOnce("UpdateFunctionCode", "PublishVersion");
+  }
+
+  // 14 (issue 8)
+  @Test
+  void aRetryOfAReleaseANewerReleaseOfTheAliasSupersededIsRefusedWithoutAnAwsCall() {
+    String ns = releaseNamespace("rel-retry-superseded");
+    String fn = unique("retry-superseded");
+    aws.function(fn, fn + "/v1.zip");
+    LambdaRelease aborted = release(ns, "aborted", fn, aws.code(fn + "/v2.zip", "v2"), null);
+    aborted.getSpec().abort = true;
+    client.resource(aborted).create();
+    assertThat(awaitFinished(ns, "aborted").phase).isEqualTo(ReleasePhase.RolledBack);
+    client.resource(release(ns, "newer", fn, aws.code(fn + "/v3.zip", "v3"), null)).create();
+    assertThat(awaitFinished(ns, "newer").phase).isEqualTo(ReleasePhase.Succeeded);
+    AliasState live = aws.alias(fn);
+    int calls = recorder.callsFor("LambdaRelease/" + ns + "/aborted").size();
+
+    edit(ns, "aborted", r -> {
+      r.getSpec().abort = false;
+      r.getSpec().retry = 1;
+    });
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      LambdaReleaseStatus s = status(ns, "aborted");
+      assertThat(s.observedRetry).isEqualTo(1);
+      assertThat(condition(s, "RetryRefused")).isEqualTo("True");
+    });
+    LambdaReleaseStatus s = status(ns, "aborted");
+    assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(s.conditions).filteredOn(c -> c.getType().equals("RetryRefused"))
+        .singleElement().satisfies(c -> {
+          assertThat(c.getReason()).isEqualTo("Superseded");
+          assertThat(c.getMessage()).contains("newer");
+        });
+    awaitEvent(() -> assertThat(events(ns, "aborted")).filteredOn(e -> "RetryRefused".equals(e.getReason()))
+        .singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
+    assertThat(aws.alias(fn)).isEqualTo(live);
+    assertThat(recorder.callsFor("LambdaRelease/" + ns + "/aborted")).hasSize(calls);
+  }
+
+  // 14 (issue 8): the rollback's UpdateAlias is throttled; the retry waits for it
+  @Test
+  void aRetryDoesNothingWhileTheRollbacksAliasMoveIsUnconfirmed() {
+    String ns = releaseNamespace("rel-retry-owed");
+    String fn = unique("retry-owed");
+    aws.function(fn, fn + "/v1.zip");
+    client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    var aliases = aws.record(fn);
+    client.resource(release(ns, "owed", fn, aws.code(fn + "/v2.zip", "v2"), "slow")).create();
+    awaitStep(ns, "owed", 1);
+    Predicate<AwsFaults.Request> updateAlias = r -> r.method().equals("PUT") && r.path().endsWith("/functions/" + fn + "/aliases/" + ReleaseFixture.ALIAS);
+    AwsFaults.shared().throttle(updateAlias, 100_000);
+    try {
+      edit(ns, "owed", r -> r.getSpec().abort = true);
+      await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "owed").phase).isEqualTo(ReleasePhase.RolledBack));
+
+      edit(ns, "owed", r -> {
+        r.getSpec().abort = false;
+        r.getSpec().retry = 1;
+      });
+
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        LambdaReleaseStatus s = status(ns, "owed");
+        assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+        assertThat(s.finishTime).isNull();
+        assertThat(s.observedRetry).isZero();
+      });
+      assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
+      assertThat(eventReasons(ns, "owed")).doesNotContain("Retry");
+    } finally {
+      AwsFaults.shared().clearFaults();
+    }
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "owed").observedRetry).isEqualTo(1));
+    awaitStep(ns, "owed", 1);
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"), AliasState.weighted("1", "2", 10));
+    edit(ns, "owed", r -> r.getSpec().abort = true);
+    awaitFinished(ns, "owed");
+  }
+
+  // 15 (issue 8): rollback to a named release
+  @Test
+  void rollbackToMovesTheAliasToTheEarlierReleasesVersionWithoutUploadingOrPublishing() {
+    String ns = releaseNamespace("rel-rollback-to");
+    String fn = unique("rollback-to");
+    aws.function(fn, fn + "/v1.zip");
+    var aliases = aws.record(fn);
+    client.resource(release(ns, "v2", fn, aws.code(fn + "/v2.zip", "v2"), null)).create();
+    assertThat(awaitFinished(ns, "v2").canaryVersion).isEqualTo("2");
+    client.resource(release(ns, "v3", fn, aws.code(fn + "/v3.zip", "v3"), null)).create();
+    assertThat(awaitFinished(ns, "v3").canaryVersion).isEqualTo("3");
+
+    client.resource(ReleaseFixture.rollbackTo(ns, "back-to-v2", fn, "v2")).create();
+
+    LambdaReleaseStatus s = awaitFinished(ns, "back-to-v2");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(s.reason).isEqualTo("AllAtOnce");
+    assertThat(s.stableVersion).isEqualTo("3");
+    assertThat(s.canaryVersion).isEqualTo("2");
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.single("2"));
+    assertThat(aliases.sequence()).containsExactly(AliasState.single("1"), AliasState.single("2"), AliasState.single("3"), AliasState.single("2"));
+    List<AwsCallRecorder.Call> calls = recorder.callsFor("LambdaRelease/" + ns + "/back-to-v2");
+    assertThat(calls).extracting(AwsCallRecorder.Call::operation).doesNotContain("UpdateFunctionCode", "PublishVersion");
+    assertThat(calls).filteredOn(AwsCallRecorder.Call::mutating).extracting(AwsCallRecorder.Call::operation).containsExactly("UpdateAlias");
+  }
+
+  // 15 (issue 8)
+  @Test
+  void rollbackToAReleaseThatDidNotSucceedDoesNotExistOrIsOfAnotherAliasFailsWithoutMovingTheAlias() {
+    String ns = releaseNamespace("rel-rollback-to-bad");
+    String fn = unique("rollback-to-bad");
+    String other = unique("rollback-to-none");
+    String third = unique("rollback-to-other");
+    aws.function(fn, fn + "/v1.zip");
+    aws.function(other, other + "/v1.zip");
+    aws.function(third, third + "/v1.zip");
+    LambdaRelease aborted = release(ns, "aborted", fn, aws.code(fn + "/v2.zip", "v2"), null);
+    aborted.getSpec().abort = true;
+    client.resource(aborted).create();
+    assertThat(awaitFinished(ns, "aborted").phase).isEqualTo(ReleasePhase.RolledBack);
+
+    client.resource(ReleaseFixture.rollbackTo(ns, "to-aborted", fn, "aborted")).create();
+    client.resource(ReleaseFixture.rollbackTo(ns, "to-nothing", other, "never-created")).create();
+    client.resource(ReleaseFixture.rollbackTo(ns, "to-another-function", third, "aborted")).create();
+
+    Map<String, String> reasons = Map.of(
+        "to-aborted", "RollbackTargetNotSucceeded", "to-nothing", "RollbackTargetNotFound", "to-another-function", "RollbackTargetOtherAlias");
+    for (var c : reasons.entrySet()) {
+      LambdaReleaseStatus s = awaitFinished(ns, c.getKey());
+      assertThat(s.phase).as(c.getKey()).isEqualTo(ReleasePhase.Failed);
+      assertThat(s.reason).as(c.getKey()).isEqualTo(c.getValue());
+      assertThat(condition(s, "Degraded")).as(c.getKey()).isEqualTo("True");
+      assertThat(s.canaryVersion).as(c.getKey()).isNull();
+      assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + c.getKey())).as(c.getKey()).noneMatch(AwsCallRecorder.Call::mutating);
+      awaitEvent(() -> assertThat(eventReasons(ns, c.getKey())).contains(c.getValue()));
+    }
+    assertThat(status(ns, "to-aborted").message).contains("aborted").contains("did not succeed (RolledBack (Aborted))");
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
+    assertThat(aws.alias(other)).isEqualTo(AliasState.single("1"));
+    assertThat(aws.alias(third)).isEqualTo(AliasState.single("1"));
+  }
+
   // 7
   @Test
   void allAtOnceSucceedsAtOnceAndTheLiveCodeIsNoChange() {

@@ -234,6 +234,13 @@ final class ReleaseFixture implements AutoCloseable {
     return r;
   }
 
+  /** A release of {@code function}'s live alias back to the version the release {@code to} shipped. */
+  static LambdaRelease rollbackTo(String ns, String name, String function, String to) {
+    LambdaRelease r = release(ns, name, function, null, null);
+    r.getSpec().rollbackTo = to;
+    return r;
+  }
+
   @Override
   public void close() {
     background.shutdownNow();

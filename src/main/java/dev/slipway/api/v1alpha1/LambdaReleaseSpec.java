@@ -6,7 +6,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -24,8 +23,16 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "functionName needs alias and region",
     reason = "FieldValueRequired")
 @ValidationRule(
-    value = "self.code == oldSelf.code",
+    value = "has(self.code) != has(self.rollbackTo)",
+    message = "name exactly one of code (new code) and rollbackTo (an earlier release whose version to return to)",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "has(self.code) == has(oldSelf.code) && (!has(self.code) || self.code == oldSelf.code)",
     message = "code is immutable: a new artifact is a new LambdaRelease",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "(has(self.rollbackTo) ? self.rollbackTo : '') == (has(oldSelf.rollbackTo) ? oldSelf.rollbackTo : '')",
+    message = "rollbackTo is immutable: create a new LambdaRelease",
     reason = "FieldValueForbidden")
 @ValidationRule(
     value = "[has(self.service) ? self.service : '', has(self.function) ? self.function : '', has(self.functionName) ? self.functionName : '']"
@@ -59,9 +66,21 @@ public class LambdaReleaseSpec {
   @JsonPropertyDescription("Role to assume for functionName. A service's functions use the service's roleArn.")
   public String roleArn;
 
-  @Required
-  @JsonPropertyDescription("The new code. Immutable: a new artifact is a new release.")
+  @JsonPropertyDescription("The new code. Immutable: a new artifact is a new release. Exactly one of code and rollbackTo.")
   public CodeSource code;
+
+  /**
+   * A rollback by name: the alias returns to what an earlier release shipped, without uploading or
+   * publishing anything, so it is as fast as the runbook's update-alias and recorded like any release.
+   */
+  @Size(max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription("Name of an earlier LambdaRelease (same namespace, same function and alias) that Succeeded: this"
+      + " release ships the version it shipped (its status.canaryVersion) instead of new code, and uploads or publishes"
+      + " nothing. Without a policy the alias moves all at once; a named policy shifts it step by step as usual. A release"
+      + " that does not exist, did not succeed or targets another alias fails the release with a reason and moves"
+      + " nothing. Exactly one of code and rollbackTo. Immutable.")
+  public String rollbackTo;
 
   @Size(max = 253)
   @JsonPropertyDescription("CanaryPolicy (same namespace) that decides steps and analysis. Absent means AllAtOnce.")
@@ -85,8 +104,22 @@ public class LambdaReleaseSpec {
   @JsonPropertyDescription("Approves the approval gates of the steps up to this index (1-based, as status.step): a release"
       + " AwaitingApproval at step i goes on to the next step once approvedStep >= i (as Argo Rollouts' promote out of"
       + " pause: {}), with analysis still required to pass. Setting it ahead approves gates before they are reached;"
-      + " promote instead skips all remaining steps. Default 0: no gate approved.")
+      + " promote instead skips all remaining steps. Default 0: no gate approved. A retry asks for the approvals again:"
+      + " after it, a gate is approved only once approvedStep has changed from its value at the retry.")
   public Integer approvedStep;
+
+  /**
+   * A counter, not a toggle, for the same reasons as approvedStep: a value kept in Git or synced
+   * again asks for no second attempt, and status.observedRetry says which request was handled.
+   */
+  @Min(0)
+  @Default("0")
+  @JsonPropertyDescription("Raise it above status.observedRetry to run a RolledBack or Failed release again, unchanged (as"
+      + " Argo Rollouts' retry): once its alias is confirmed on the stable version, it starts over from Pending with"
+      + " steps, weights, analysis, failure counts, approvals and timers reset, and the Event Retry. A release superseded"
+      + " by a newer release of the same alias refuses (condition RetryRefused); a Succeeded release ignores it."
+      + " kubectl patch lr NAME --type merge -p '{\"spec\":{\"retry\":1}}'")
+  public Integer retry = 0;
 
   @Default("false")
   @JsonPropertyDescription("Roll back now: all traffic to the stable version.")

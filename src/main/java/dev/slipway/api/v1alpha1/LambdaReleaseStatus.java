@@ -29,7 +29,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("Version the alias pointed at when the release started; rollback returns to it.")
   public String stableVersion;
 
-  @JsonPropertyDescription("Version published with the new code.")
+  @JsonPropertyDescription("Version published with the new code; for spec.rollbackTo, the version the named release shipped.")
   public String canaryVersion;
 
   @JsonPropertyDescription("Percentage of the alias's traffic the canary version receives now, as set in AWS.")
@@ -78,8 +78,14 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The most recent analysis results, newest last (bounded).")
   public List<AnalysisResult> analysis = new ArrayList<>();
 
-  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval) and Degraded, with reasons.")
+  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval), Degraded, RollbackFailed and RetryRefused (a spec.retry that was not carried out, and why), with reasons.")
   public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The spec.retry value last handled (a retry started, refused or ignored), or the one the release started with. A spec.retry above it asks for a new attempt.")
+  public Integer observedRetry;
+
+  @JsonPropertyDescription("spec.approvedStep when the current attempt was started by a retry: gates are approved only by a value other than it.")
+  public Integer approvedStepAtRetry;
 
   @JsonPropertyDescription("The release that superseded this one.")
   public String supersededBy;

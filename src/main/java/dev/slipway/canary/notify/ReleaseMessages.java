@@ -45,6 +45,9 @@ final class ReleaseMessages {
       case RolledBack -> "rolled back";
       case Failed -> "failed";
       case Superseded -> "superseded";
+      case Retried -> "retried";
+      case RetryRefused -> "retry refused";
+      case RetryIgnored -> "retry ignored";
     };
   }
 
@@ -60,6 +63,9 @@ final class ReleaseMessages {
       case RolledBack -> ":rewind:";
       case Failed -> ":x:";
       case Superseded -> ":fast_forward:";
+      case Retried -> ":repeat:";
+      case RetryRefused -> ":no_entry:";
+      case RetryIgnored -> ":information_source:";
     };
   }
 

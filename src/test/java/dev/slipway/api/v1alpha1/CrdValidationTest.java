@@ -118,7 +118,7 @@ class CrdValidationTest {
 
   @Test
   void aReleaseWithoutCodeIsRejected() {
-    assertRejected(RELEASE.formatted("no-code", ""), "spec.code", "Required value");
+    assertRejected(RELEASE.formatted("no-code", ""), "name exactly one of code (new code) and rollbackTo");
   }
 
   @Test
