@@ -57,7 +57,7 @@ final class ReleaseTrigger {
         ofService = releasesOf(service);
       }
       List<LambdaRelease> ofFunction = ofService.stream().filter(r -> fn.name.equals(r.getSpec().function)).toList();
-      Optional<LambdaRelease> newest = ofFunction.stream().max(NEWEST);
+      Optional<LambdaRelease> newest = newestShipping(ofFunction);
       if (due(st, newest, releaseName(service, fn, hash))) {
         st.release = createRelease(service, fn, hash, st, ofFunction, events);
       } else if (newest.isPresent()) {
@@ -85,6 +85,16 @@ final class ReleaseTrigger {
     }
     boolean finished = rs != null && rs.phase != null && rs.phase.isFinal();
     return !(finished && st.publishedVersion.equals(st.aliasVersion));
+  }
+
+  /**
+   * The newest release that shipped declared code. A rollback to a named release is a person's
+   * decision against the version it rolled back from: measured against the release before it, that
+   * version stays not due, so the next resync does not undo the rollback, while a version published
+   * after it (the spec changed) is due.
+   */
+  static Optional<LambdaRelease> newestShipping(List<LambdaRelease> ofFunction) {
+    return ofFunction.stream().filter(r -> r.getSpec().rollbackTo == null).max(NEWEST);
   }
 
   /** What identifies the published version: its code and the configuration Lambda froze into it. */

@@ -43,6 +43,21 @@ class ReleaseTriggerTest {
   }
 
   @Test
+  void aRollbackToANamedReleaseIsNotUndoneByTheNextResyncButANewVersionIsReleased() {
+    LambdaRelease b = release("shop-api-b", "2", ReleasePhase.Succeeded);
+    LambdaRelease rollback = release("back-to-a", "1", ReleasePhase.Succeeded);
+    rollback.getSpec().rollbackTo = "shop-api-a";
+    rollback.getMetadata().setCreationTimestamp("2026-12-02T10:00:01Z");
+    Optional<LambdaRelease> newest = ReleaseTrigger.newestShipping(java.util.List.of(b, rollback));
+
+    assertThat(newest).containsSame(b);
+    // The rolled-back B is still the published version: nothing to release.
+    assertThat(ReleaseTrigger.due(function("2", "1"), newest, NAME)).isFalse();
+    // The spec moved on to C: released.
+    assertThat(ReleaseTrigger.due(function("3", "1"), newest, NAME)).isTrue();
+  }
+
+  @Test
   void theVersionHashIsTheCodeAndTheFrozenConfiguration() {
     FunctionStatus a = function("3", "3");
     FunctionStatus sameVersionElsewhere = function("7", "1");
@@ -63,7 +78,8 @@ class ReleaseTriggerTest {
 
   private static LambdaRelease release(String name, String canaryVersion, ReleasePhase phase) {
     LambdaRelease r = new LambdaRelease();
-    r.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    r.setMetadata(new ObjectMetaBuilder().withName(name).withCreationTimestamp("2026-12-02T10:00:00Z").build());
+    r.setSpec(new dev.slipway.api.v1alpha1.LambdaReleaseSpec());
     if (canaryVersion != null || phase != null) {
       LambdaReleaseStatus s = new LambdaReleaseStatus();
       s.canaryVersion = canaryVersion;
