@@ -28,24 +28,29 @@ public interface SecretValues {
   /** Deletes the Secret {@code name} if this service owns it. */
   void disown(String name);
 
-  /** For contexts with no Secrets (tests of kinds that take none): nothing to read, writing is refused. */
-  SecretValues NONE = new SecretValues() {
-    @Override
-    public Optional<String> read(SecretKeyRef ref) {
-      return Optional.empty();
-    }
+  /** Secrets that {@code read} serves and none owned: writing one is refused (benches, tests of kinds that only read). */
+  static SecretValues readOnly(java.util.function.Function<SecretKeyRef, Optional<String>> read) {
+    return new SecretValues() {
+      @Override
+      public Optional<String> read(SecretKeyRef ref) {
+        return read.apply(ref);
+      }
 
-    @Override
-    public Optional<Map<String, String>> owned(String name) {
-      return Optional.empty();
-    }
+      @Override
+      public Optional<Map<String, String>> owned(String name) {
+        return Optional.empty();
+      }
 
-    @Override
-    public void own(String name, Map<String, String> data) {
-      throw new UnsupportedOperationException("no Kubernetes Secrets in this context");
-    }
+      @Override
+      public void own(String name, Map<String, String> data) {
+        throw new UnsupportedOperationException("no Kubernetes Secrets are written in this context");
+      }
 
-    @Override
-    public void disown(String name) {}
-  };
+      @Override
+      public void disown(String name) {}
+    };
+  }
+
+  /** For contexts with no Secrets at all. */
+  SecretValues NONE = readOnly(ref -> Optional.empty());
 }

@@ -659,14 +659,7 @@ class ReleaseMachineTest {
    */
   @Test
   void supersedingAnUnconfirmedRollbackFinishesTheRollbackFirst() {
-    ReleaseHarness h = harness();
-    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
-    h.runFor(Duration.ofSeconds(15));
-    h.clock.advance(Duration.ofSeconds(5));
-    h.crashBeforeNextAliasCall = true;
-    h.reconcile();
-    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
-    assertThat(h.status.finishTime).isNull();
+    ReleaseHarness h = unconfirmedRollback();
     ReleaseMachine machine = new ReleaseMachine(h.clock);
     ReleaseInput in = ReleaseInput.of("old", 1, "fn", "prod", Controls.NONE, h.policy, h.status, AT_10);
 
@@ -1003,14 +996,7 @@ class ReleaseMachineTest {
 
   @Test
   void aRetryWaitsWhileTheRollbacksAliasMoveIsOwedAndStartsOnceItIsConfirmed() {
-    ReleaseHarness h = harness();
-    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
-    h.runFor(Duration.ofSeconds(15));
-    h.clock.advance(Duration.ofSeconds(5));
-    h.crashBeforeNextAliasCall = true;
-    h.reconcile();
-    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
-    assertThat(h.status.finishTime).isNull();
+    ReleaseHarness h = unconfirmedRollback();
     h.controls = retry(1);
     h.analysis = () -> List.of(result("error-rate", Verdict.Pass, 0.0));
 
@@ -1129,5 +1115,18 @@ class ReleaseMachineTest {
 
   private static Condition condition(LambdaReleaseStatus s, String type) {
     return s.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+
+  /** A release that stored RolledBack on an error-rate breach, its UpdateAlias lost to a crash: the rollback is owed. */
+  private ReleaseHarness unconfirmedRollback() {
+    ReleaseHarness h = harness();
+    h.analysis = () -> List.of(result("error-rate", Verdict.Fail, 0.3));
+    h.runFor(Duration.ofSeconds(15));
+    h.clock.advance(Duration.ofSeconds(5));
+    h.crashBeforeNextAliasCall = true;
+    h.reconcile();
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.finishTime).isNull();
+    return h;
   }
 }

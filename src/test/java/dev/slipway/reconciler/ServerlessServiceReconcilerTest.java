@@ -987,13 +987,15 @@ class ServerlessServiceReconcilerTest {
   // helpers
   // =============================================================================================
 
-  /** The contract example (examples/nexus), renamed; deletionPolicy Delete as the example says. */
+  /** The contract example (examples/nexus), renamed (its hosted-UI domain too); deletionPolicy Delete as the example says. */
   private ServerlessService nexus(String name) {
     try {
       ServerlessService s = client.getKubernetesSerialization()
           .unmarshal(Files.readString(Path.of("examples/nexus/20-serverlessservice.yaml")), ServerlessService.class);
       s.getMetadata().setName(name);
       s.getMetadata().setNamespace(ns);
+      // Hosted-UI domains are unique across AWS, as every other name of the copy is its own.
+      s.getSpec().auth.domainPrefix = name + "-" + s.getSpec().auth.domainPrefix;
       return s;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -14,6 +14,7 @@ import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.EventSink;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.aws.SecretValues;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.StackKinds;
@@ -99,7 +100,8 @@ public final class ResyncBench {
     Reconciled reconcile(AwsClients aws, ResourceLoop loop) {
       long t0 = System.nanoTime();
       // The Secrets the spec's parameters name, as the reconciler's Secret watch would serve them.
-      StackContext ctx = new StackContext(aws, NAMESPACE, name, FunctionDefaults.resolve(spec), resources, functions, ref -> Optional.of("bench-value-of-" + ref.key),
+      StackContext ctx = new StackContext(aws, NAMESPACE, name, FunctionDefaults.resolve(spec), resources, functions,
+          SecretValues.readOnly(ref -> Optional.of("bench-value-of-" + ref.key)),
           Adoption.NONE, Optional.empty());
       ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), EventSink.NONE);
       long nanos = System.nanoTime() - t0;
@@ -142,7 +144,12 @@ public final class ResyncBench {
       List<Service> services = new ArrayList<>();
       for (int i = 1; i <= n; i++) {
         ServerlessServiceSpec spec = Serialization.unmarshal(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), ServerlessService.class).getSpec();
-        services.add(new Service(String.format("nexus%02d", i), spec));
+        String name = String.format("nexus%02d", i);
+        if (spec.auth != null && spec.auth.domainPrefix != null) {
+          // A hosted-UI domain is unique across AWS: each copy gets its own, as its other names are its own.
+          spec.auth.domainPrefix = name + "-" + spec.auth.domainPrefix;
+        }
+        services.add(new Service(name, spec));
       }
       AwsClients aws = factory.forTarget(AwsTarget.of(services.get(0).spec.region, null));
       uploadArtifacts(factory.forTarget(AwsTarget.of(services.get(0).spec.region, null)), services.get(0).spec);

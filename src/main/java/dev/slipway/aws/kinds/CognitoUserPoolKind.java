@@ -11,6 +11,7 @@ import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Lookups;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
+import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.ArrayList;
@@ -174,6 +175,13 @@ public final class CognitoUserPoolKind implements AwsResourceKind<CognitoUserPoo
           cognito.deleteUserPoolDomain(r -> r.userPoolId(id).domain(pool.domain()));
         }
         if (d.domainPrefix() != null) {
+          // Domains are unique across AWS; moto gives a taken one to the newest pool where AWS refuses.
+          var taken = cognito.describeUserPoolDomain(r -> r.domain(d.domainPrefix())).domainDescription();
+          String holder = taken == null ? null : taken.userPoolId();
+          if (holder != null && !holder.equals(id)) {
+            throw SlipwayException.terminal("DomainTaken", "the hosted-UI domain " + d.domainPrefix() + " belongs to user pool " + holder
+                + ": choose another auth.domainPrefix");
+          }
           cognito.createUserPoolDomain(r -> r.userPoolId(id).domain(d.domainPrefix()));
         }
       }));

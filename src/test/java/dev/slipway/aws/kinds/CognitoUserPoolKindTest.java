@@ -134,6 +134,20 @@ class CognitoUserPoolKindTest extends KindContractTest {
     assertThat(cognito.describeUserPool(r -> r.userPoolId(foreign)).userPool().name()).isEqualTo(POOL);
   }
 
+  // Found by the bench: five copies of one service each took the domain from the previous one, every resync.
+  @Test
+  void aHostedUiDomainAnotherPoolHoldsIsATerminalErrorNotATakeOver() {
+    String other = cognito.createUserPool(r -> r.poolName("someone-else")).userPool().id();
+    cognito.createUserPoolDomain(r -> r.userPoolId(other).domain("nexus-prod-login"));
+
+    var result = stack.converge();
+
+    var outcome = own(result).get(0);
+    assertThat(outcome.resource().message).startsWith("DomainTaken: ").contains("belongs to user pool " + other);
+    assertThat(stack.mutatingCalls()).doesNotContain("CreateUserPoolDomain");
+    assertThat(cognito.describeUserPoolDomain(r -> r.domain("nexus-prod-login")).domainDescription().userPoolId()).isEqualTo(other);
+  }
+
   /** moto 5.2.1 has no Cognito TagResource (500): the untagged pool is made by hand before Slipway looks. */
   @Override
   protected void madeByHand() {
