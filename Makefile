@@ -5,7 +5,7 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench
+.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -21,8 +21,9 @@ deps: ## install moto if missing or not the pinned version; build kube-apiserver
 build: ## compile and package the operator, regenerating CRDs into target/kubernetes
 	$(MVN) package -DskipTests
 
-test: deps ## unit and end-to-end tests (real kube-apiserver + etcd, moto), in one Maven run
+test: deps ## unit and end-to-end tests (real kube-apiserver + etcd, moto), in one Maven run; then the bench must still compile
 	$(MVN) verify
+	@$(MAKE) --no-print-directory bench-build
 
 crds: ## regenerate the CRDs and copy them to deploy/crds/ (commit the result)
 	$(MVN) package -DskipTests -q
@@ -54,9 +55,12 @@ JMH_ARGS ?=
 JMH_RESULT ?= target/jmh.json
 BENCH_CP = target/classes:$$(cat target/classpath.txt)
 
-bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack against moto, JMH of the release machine (bench/README.md)
-	@command -v moto_server >/dev/null || python3 -m pip install -q "moto[server]==$(MOTO_VERSION)"
+bench-build: ## compile the bench against the operator's jar (make test runs it too, so the bench cannot drift from the code)
 	$(MVN) -q install -DskipTests -Dquarkus.build.skip=true
 	cd bench && $(MVN) -q compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+
+bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack against moto, JMH of the release machine (bench/README.md)
+	@command -v moto_server >/dev/null || python3 -m pip install -q "moto[server]==$(MOTO_VERSION)"
+	@$(MAKE) --no-print-directory bench-build
 	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ResyncBench $(BENCH_ARGS)
 	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff $(JMH_RESULT) $(JMH_ARGS)
