@@ -3,6 +3,7 @@ package dev.slipway.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -74,6 +75,11 @@ public class RestApiSpec {
     @JsonPropertyDescription("Authorization of the methods: NONE (the default), AWS_IAM, or COGNITO (a token of the service's user pool,"
         + " spec.auth, checked by API Gateway before the function runs).")
     public Authorization authorization = Authorization.NONE;
+
+    @Min(50)
+    @Max(29000)
+    @JsonPropertyDescription("How long API Gateway waits for the function, in milliseconds (50 to 29000); default 29000.")
+    public Integer timeoutMillis;
 
     @Size(max = 16)
     @JsonPropertyDescription("COGNITO only: OAuth scopes an access token must carry, one of which suffices (for example openid, or a"

@@ -70,7 +70,10 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
    * authorizer is named, not identified: its id is known only once it exists.
    */
   record MethodShape(String authorization, String authorizer, List<String> scopes, String integrationType, String integrationUri,
-      SortedMap<String, String> responseParameters, SortedMap<String, String> responseTemplates) {}
+      Integer timeoutMillis, SortedMap<String, String> responseParameters, SortedMap<String, String> responseTemplates) {}
+
+  /** API Gateway's integration timeout when none is set. */
+  static final int DEFAULT_TIMEOUT_MILLIS = 29000;
 
   /** A route method that invokes a function alias, and so needs a grant. */
   record Invoke(String aliasArn, String httpMethod, String path) {}
@@ -158,7 +161,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       String authorization = cognito ? "COGNITO_USER_POOLS" : route.authorization.name();
       List<String> scopes = route.scopes.stream().sorted().toList();
       for (Method m : route.methods) {
-        byMethod.put(m.name(), new MethodShape(authorization, authorizer, scopes, "AWS_PROXY", uri, new TreeMap<>(), new TreeMap<>()));
+        byMethod.put(m.name(), new MethodShape(authorization, authorizer, scopes, "AWS_PROXY", uri,
+            route.timeoutMillis == null ? DEFAULT_TIMEOUT_MILLIS : route.timeoutMillis, new TreeMap<>(), new TreeMap<>()));
         invokes.add(new Invoke(alias, m.name(), route.path));
       }
     }
@@ -224,7 +228,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
           + ")#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end");
       headers.put(HEADER + "Vary", quote("Origin"));
     }
-    return new MethodShape("NONE", null, List.of(), "MOCK", null, headers, templates);
+    return new MethodShape("NONE", null, List.of(), "MOCK", null, null, headers, templates);
   }
 
   private static String quote(String value) {
@@ -318,7 +322,9 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       }
       String authorizer = m.authorizerId() == null ? null : authorizerNames.getOrDefault(m.authorizerId(), m.authorizerId());
       List<String> scopes = m.authorizationScopes() == null ? List.of() : m.authorizationScopes().stream().sorted().toList();
-      methods.put(name, new MethodShape(m.authorizationType(), authorizer, scopes, i == null ? null : i.typeAsString(), i == null ? null : i.uri(), params, templates));
+      // A proxy integration without a timeout of its own has API Gateway's; a MOCK's does not matter.
+      Integer timeout = i == null || "MOCK".equals(i.typeAsString()) ? null : i.timeoutInMillis() == null ? DEFAULT_TIMEOUT_MILLIS : i.timeoutInMillis();
+      methods.put(name, new MethodShape(m.authorizationType(), authorizer, scopes, i == null ? null : i.typeAsString(), i == null ? null : i.uri(), timeout, params, templates));
     });
     return new ObservedResource(r.id(), methods);
   }
@@ -445,7 +451,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         .authorizationScopes(shape.scopes().isEmpty() ? null : shape.scopes()));
     if (!"MOCK".equals(shape.integrationType())) {
       gw.putIntegration(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method)
-          .type(shape.integrationType()).integrationHttpMethod("POST").uri(shape.integrationUri()));
+          .type(shape.integrationType()).integrationHttpMethod("POST").uri(shape.integrationUri()).timeoutInMillis(shape.timeoutMillis()));
       return;
     }
     Map<String, Boolean> declared = new TreeMap<>();

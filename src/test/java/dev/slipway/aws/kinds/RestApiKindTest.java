@@ -44,6 +44,9 @@ class RestApiKindTest extends KindContractTest {
               assertThat(grantedSources("conversation-api")).contains(source("GET", "/conversations/*/messages"));
               assertThat(deployments()).isEqualTo(2);
             }),
+        new Edit("api", List.of("method", "deployment"), s -> s.restApi.routes.stream().filter(r -> r.path.equals("/usage")).findFirst().orElseThrow().timeoutMillis = 5000,
+            List.of("DeleteMethod", "PutMethod", "PutIntegration", "CreateDeployment"),
+            () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().timeoutInMillis()).isEqualTo(5000)),
         // After the route edit: moto 5.2.1 drops a stage's method settings when a deployment goes to it (AWS keeps them).
         new Edit("api", List.of("stage.throttling"), s -> s.restApi.throttling = throttling(100.0, 200), List.of("UpdateStage"), () -> {
           var all = gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).methodSettings().get("*/*");
