@@ -59,6 +59,10 @@ import java.util.Map;
     message = "every webSocketApi route must name a function of this service",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "self.functions.all(f, !has(f.vpc) || !has(f.vpc.network) || !f.vpc.network || has(self.network))",
+    message = "a function with vpc.network true needs spec.network",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "self.region == oldSelf.region",
     message = "region is immutable: create a new ServerlessService to move a stack",
     reason = "FieldValueForbidden")
@@ -126,6 +130,10 @@ public class ServerlessServiceSpec {
 
   @JsonPropertyDescription("WebSocket API (API Gateway v2) routing route keys to functions.")
   public WebSocketApiSpec webSocketApi;
+
+  @JsonPropertyDescription("The service's VPC, subnets, internet gateway, route tables and security groups. Its ids are outputs"
+      + " (network.vpcId, network.subnet.<name>.id, network.securityGroup.<name>.id).")
+  public NetworkSpec network;
 
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {
