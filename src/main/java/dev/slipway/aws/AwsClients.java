@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -119,6 +120,10 @@ public final class AwsClients implements AutoCloseable {
 
   public CloudWatchClient cloudWatch() {
     return client(CloudWatchClient.class, CloudWatchClient::builder);
+  }
+
+  public Ec2Client ec2() {
+    return client(Ec2Client.class, Ec2Client::builder);
   }
 
   public SnsClient sns() {

@@ -18,6 +18,11 @@ public final class StackKinds {
 
   private static final List<AwsResourceKind<?, ?>> ALL =
       List.of(
+          new VpcKind(),
+          new SubnetKind(),
+          new InternetGatewayKind(),
+          new RouteTableKind(),
+          new SecurityGroupKind(),
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),
