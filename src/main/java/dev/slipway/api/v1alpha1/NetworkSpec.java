@@ -21,14 +21,10 @@ import java.util.List;
     value = "!has(self.securityGroups) || self.securityGroups.all(g, self.securityGroups.exists_one(h, h.name == g.name))",
     message = "security group names must be unique",
     reason = "FieldValueInvalid")
-@ValidationRule(
-    value = "!has(self.securityGroups) || self.securityGroups.all(g, !has(g.ingressFrom) || g.ingressFrom.all(r, !has(r.group) || r.group == 'functions'"
-        + " || self.securityGroups.exists(h, h.name == r.group)))",
-    message = "an ingressFrom group must be functions or a group of network.securityGroups",
-    reason = "FieldValueInvalid")
 public class NetworkSpec {
 
   @Required
+  @Size(max = 18)
   @Pattern("^([0-9]{1,3}\\.){3}[0-9]{1,3}/(1[6-9]|2[0-4])$")
   @JsonPropertyDescription("IPv4 CIDR of the VPC, /16 to /24, for example 10.1.0.0/16. Immutable.")
   public String cidr;
@@ -58,6 +54,7 @@ public class NetworkSpec {
   @ValidationRule(value = "self.name != 'functions'", message = "functions is the functions' own group and cannot be declared", reason = "FieldValueForbidden")
   public static class SecurityGroup {
     @Required
+    @Size(max = 32)
     @Pattern("^[a-z0-9][a-z0-9-]{0,31}$")
     @JsonPropertyDescription("Logical name; the AWS group is <namePrefix>-<name>. Rules of other groups refer to it by this name.")
     public String name;
@@ -71,9 +68,11 @@ public class NetworkSpec {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(value = "has(self.group) != has(self.cidr)", message = "an ingress rule names either a group or a cidr", reason = "FieldValueInvalid")
   public static class Ingress {
+    @Size(max = 32)
     @JsonPropertyDescription("The group traffic comes from: functions, or a name in network.securityGroups.")
     public String group;
 
+    @Size(max = 18)
     @Pattern("^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$")
     @JsonPropertyDescription("The IPv4 CIDR traffic comes from, for rules no group can say.")
     public String cidr;

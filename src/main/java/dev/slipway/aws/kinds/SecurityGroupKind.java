@@ -102,16 +102,25 @@ public final class SecurityGroupKind implements AwsResourceKind<SecurityGroupKin
     });
   }
 
-  /** A group admitting itself would depend on itself; the CRD already refuses undeclared groups. */
+  /**
+   * Rules name declared groups, never their own (it would depend on itself). Here, not in CEL: over
+   * every rule of every group the check exceeds the API server's cost budget.
+   */
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
     if (spec.network == null) {
       return List.of();
     }
+    Set<String> declared = new TreeSet<>(List.of(FUNCTIONS));
+    spec.network.securityGroups.forEach(g -> declared.add(g.name));
     List<String> problems = new ArrayList<>();
     for (NetworkSpec.SecurityGroup g : spec.network.securityGroups) {
-      if (g.ingressFrom.stream().anyMatch(i -> g.name.equals(i.group))) {
-        problems.add("network.securityGroups " + g.name + " admits itself; name the groups that reach it instead");
+      for (NetworkSpec.Ingress i : g.ingressFrom) {
+        if (g.name.equals(i.group)) {
+          problems.add("network.securityGroups " + g.name + " admits itself; name the groups that reach it instead");
+        } else if (i.group != null && !declared.contains(i.group)) {
+          problems.add("network.securityGroups " + g.name + " admits group " + i.group + ", which is neither functions nor in network.securityGroups");
+        }
       }
     }
     return problems;

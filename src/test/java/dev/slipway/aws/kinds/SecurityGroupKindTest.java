@@ -57,7 +57,10 @@ class SecurityGroupKindTest extends KindContractTest {
 
   @Override
   protected List<Invalid> invalidInputs() {
-    return List.of(Invalid.atValidation(s -> database(s.network).ingressFrom.add(new NetworkSpec.Ingress("database", null, 5432)), "admits itself"));
+    return List.of(
+        Invalid.atValidation(s -> database(s.network).ingressFrom.add(new NetworkSpec.Ingress("database", null, 5432)), "admits itself"),
+        Invalid.atValidation(s -> database(s.network).ingressFrom.add(new NetworkSpec.Ingress("cache", null, 6379)),
+            "admits group cache, which is neither functions nor in network.securityGroups"));
   }
 
   @Override
