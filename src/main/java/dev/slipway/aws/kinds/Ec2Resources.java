@@ -42,7 +42,10 @@ final class Ec2Resources {
     if (recorded.isPresent()) {
       return recorded;
     }
-    List<T> named = describe.by(null, List.of(Filter.builder().name("tag:" + NAME).values(physicalName).build()));
+    // Checked here as well: not every EC2 describe call honours a tag filter (moto's DescribeNatGateways ignores it).
+    List<T> named = describe.by(null, List.of(Filter.builder().name("tag:" + NAME).values(physicalName).build())).stream()
+        .filter(t -> physicalName.equals(all(tags.apply(t)).get(NAME)))
+        .toList();
     return Lookups.unique(ctx, named, t -> all(tags.apply(t)), what, physicalName);
   }
 
