@@ -21,6 +21,10 @@ import java.util.List;
     value = "!has(self.securityGroups) || self.securityGroups.all(g, self.securityGroups.exists_one(h, h.name == g.name))",
     message = "security group names must be unique",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.natGateways) || self.natGateways == 'None' || !has(self.publicSubnets) || self.publicSubnets",
+    message = "NAT gateways live in public subnets: natGateways needs publicSubnets",
+    reason = "FieldValueInvalid")
 public class NetworkSpec {
 
   @Required
@@ -37,6 +41,10 @@ public class NetworkSpec {
 
   @JsonPropertyDescription("Public subnets (a route to an internet gateway) next to the private ones. Default true.")
   public Boolean publicSubnets = true;
+
+  @JsonPropertyDescription("NAT gateways giving the private subnets a way out: PerAZ (one per zone, each zone's private subnet routes"
+      + " through its own), Single (one, in the first zone) or None. Each has an Elastic IP. Needs publicSubnets. Default None.")
+  public NatGateways natGateways = NatGateways.None;
 
   @Min(16)
   @Max(28)
@@ -93,6 +101,13 @@ public class NetworkSpec {
       this.cidr = cidr;
       this.port = port;
     }
+  }
+
+  /** How many NAT gateways the network has. */
+  public enum NatGateways {
+    PerAZ,
+    Single,
+    None
   }
 
   /** The IP protocols an ingress rule may admit. */

@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 
 /**
  * The route tables of the network: {@code public}, routing 0.0.0.0/0 to the internet gateway, for
- * every public subnet; one per private subnet ({@code private-<n>}, so that each zone can get its
- * own NAT route), holding only the VPC's local route. Routes other than the local one and subnet
+ * every public subnet; one per private subnet ({@code private-<n>}), routing 0.0.0.0/0 to its zone's
+ * NAT gateway when the network has them. Routes other than the local one and subnet
  * associations are Slipway's: others are removed.
  */
 public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desired, RouteTableKind.Observed> {
@@ -36,7 +36,7 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
   public static final String KIND = "RouteTable";
   static final String PUBLIC = "public";
   static final String ANYWHERE = "0.0.0.0/0";
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, SubnetKind.KIND, InternetGatewayKind.KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, SubnetKind.KIND, InternetGatewayKind.KIND, NatGatewayKind.KIND));
 
   /** A table: its routes by destination CIDR to a gateway id, and the subnets it serves. */
   public record Desired(String name, String physicalName, String vpcId, SortedMap<String, String> routes, SortedSet<String> subnetIds)
@@ -85,8 +85,14 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
       publicSubnets.forEach(s -> deps.add(Planned.key(SubnetKind.KIND, s)));
       plan.add(planned(ctx, PUBLIC, deps, publicSubnets, c -> new TreeMap<>(Map.of(ANYWHERE, c.output(InternetGatewayKind.ID_OUTPUT)))));
     }
-    for (String subnet : SubnetKind.names(network, false)) {
-      plan.add(planned(ctx, subnet, List.of(VpcKind.key(), Planned.key(SubnetKind.KIND, subnet)), List.of(subnet), c -> new TreeMap<>()));
+    List<String> privateSubnets = SubnetKind.names(network, false);
+    for (int zone = 1; zone <= privateSubnets.size(); zone++) {
+      String subnet = privateSubnets.get(zone - 1);
+      List<String> deps = new ArrayList<>(List.of(VpcKind.key(), Planned.key(SubnetKind.KIND, subnet)));
+      Optional<String> nat = NatGatewayKind.forZone(network, zone);
+      nat.ifPresent(n -> deps.add(Planned.key(NatGatewayKind.KIND, n)));
+      plan.add(planned(ctx, subnet, deps, List.of(subnet),
+          c -> new TreeMap<>(nat.map(n -> Map.of(ANYWHERE, c.output(NatGatewayKind.idOutput(n)))).orElse(Map.of()))));
     }
     return plan;
   }
@@ -126,9 +132,9 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
             .forEach(dest -> ec2.deleteRoute(r -> r.routeTableId(id).destinationCidrBlock(dest)));
         d.routes().forEach((dest, gateway) -> {
           if (!routes.containsKey(dest)) {
-            ec2.createRoute(r -> r.routeTableId(id).destinationCidrBlock(dest).gatewayId(gateway));
+            ec2.createRoute(r -> r.routeTableId(id).destinationCidrBlock(dest).gatewayId(internet(gateway)).natGatewayId(nat(gateway)));
           } else if (!routes.get(dest).equals(gateway)) {
-            ec2.replaceRoute(r -> r.routeTableId(id).destinationCidrBlock(dest).gatewayId(gateway));
+            ec2.replaceRoute(r -> r.routeTableId(id).destinationCidrBlock(dest).gatewayId(internet(gateway)).natGatewayId(nat(gateway)));
           }
         });
       }));
@@ -145,6 +151,15 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
       }));
     }
     return steps;
+  }
+
+  /** EC2 takes a NAT gateway as a route's target in its own parameter. */
+  private static String nat(String target) {
+    return target.startsWith("nat-") ? target : null;
+  }
+
+  private static String internet(String target) {
+    return target.startsWith("nat-") ? null : target;
   }
 
   @Override

@@ -21,6 +21,8 @@ public final class StackKinds {
           new VpcKind(),
           new SubnetKind(),
           new InternetGatewayKind(),
+          new ElasticIpKind(),
+          new NatGatewayKind(),
           new RouteTableKind(),
           new SecurityGroupKind(),
           new LogGroupKind(),
