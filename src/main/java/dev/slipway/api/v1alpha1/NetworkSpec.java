@@ -46,6 +46,10 @@ public class NetworkSpec {
       + " through its own), Single (one, in the first zone) or None. Each has an Elastic IP. Needs publicSubnets. Default None.")
   public NatGateways natGateways = NatGateways.None;
 
+  @Size(max = 2)
+  @JsonPropertyDescription("Gateway VPC endpoints on the private route tables, so functions reach the service without NAT: dynamodb, s3.")
+  public List<Endpoint> endpoints = new ArrayList<>();
+
   @Min(16)
   @Max(28)
   @JsonPropertyDescription("Prefix length of every subnet. Subnet CIDRs are cut from the VPC CIDR in order: the private subnets' blocks first,"
@@ -108,6 +112,12 @@ public class NetworkSpec {
     PerAZ,
     Single,
     None
+  }
+
+  /** The AWS services a gateway endpoint can serve. */
+  public enum Endpoint {
+    dynamodb,
+    s3
   }
 
   /** The IP protocols an ingress rule may admit. */

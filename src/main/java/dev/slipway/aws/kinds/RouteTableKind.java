@@ -67,6 +67,11 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
     }
   }
 
+  /** The output key of a route table's id. */
+  static String idOutput(String table) {
+    return "network.routeTable." + table + ".id";
+  }
+
   @Override
   public KindInfo info() {
     return INFO;
@@ -174,7 +179,7 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
 
   @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
-    return Published.of(o.table().routeTableId()).build();
+    return Published.of(o.table().routeTableId()).internal(idOutput(d.name()), o.table().routeTableId()).build();
   }
 
   @Override

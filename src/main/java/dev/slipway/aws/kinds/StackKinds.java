@@ -25,6 +25,7 @@ public final class StackKinds {
           new NatGatewayKind(),
           new RouteTableKind(),
           new SecurityGroupKind(),
+          new VpcEndpointKind(),
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),
