@@ -59,7 +59,10 @@ class SubnetKindTest extends KindContractTest {
           s.network.subnetPrefixLength = 26;
           s.network.availabilityZones = 3;
         }, "has room for 4 /26 subnets, not the 6 declared"),
-        Invalid.atValidation(s -> s.network.cidr = "10.1.0.1/16", "has host bits set; the network address is 10.1.0.0/16"));
+        Invalid.atValidation(s -> s.network.cidr = "10.1.0.1/16", "has host bits set; the network address is 10.1.0.0/16"),
+        // moto's us-east-1 has the six zones the CRD allows at most; most regions have three or four.
+        Invalid.atConverge("private-7", s -> s.network.availabilityZones = 7, Reasons.INVALID_SPEC,
+            "network.availabilityZones is 7 but region us-east-1 has 6 zones"));
   }
 
   @Override
