@@ -71,6 +71,7 @@ class KubectlE2ETest {
   private static SsmClient ssm;
   private static CloudWatchLogsClient logs;
   private static CognitoIdentityProviderClient cognito;
+  private static software.amazon.awssdk.services.ec2.Ec2Client ec2;
   private static CloudWatchClient cloudWatch;
 
   @BeforeAll
@@ -90,12 +91,13 @@ class KubectlE2ETest {
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     cognito = CognitoIdentityProviderClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
     cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
   }
 
   @AfterAll
   static void close() {
-    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito, cloudWatch).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito, cloudWatch, ec2).filter(java.util.Objects::nonNull).forEach(c -> c.close());
   }
 
   // --- CRDs ---------------------------------------------------------------------------------------
@@ -154,6 +156,7 @@ class KubectlE2ETest {
     // The artifacts the examples name must exist before their functions can be created.
     Artifacts.upload(s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
     Artifacts.upload(s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
+    Artifacts.upload(s3, "health-artifacts", "health-check/1.0.0.zip", "health-1.0.0");
 
     List<Example> examples = examples();
     assertThat(examples).extracting(Example::toString).contains("examples/nexus", "examples/todo/overlays/dev");
@@ -171,7 +174,7 @@ class KubectlE2ETest {
         }
       }
     }
-    assertThat(services).hasSize(2);
+    assertThat(services).hasSize(3);
 
     for (String[] s : services) {
       awaitReady(s[0], s[1], "True");
@@ -216,6 +219,7 @@ class KubectlE2ETest {
     }
     assertThat(awsNamesWithPrefix("nexus-prod-")).as("the nexus stack is gone from AWS").isEmpty();
     assertThat(awsNamesWithPrefix("todo-dev-")).as("the todo stack is gone from AWS").isEmpty();
+    assertThat(awsNamesWithPrefix("health-dev-")).as("the health-check stack and its network are gone from AWS").isEmpty();
   }
 
   private static String resourceVersions(Example example) {
@@ -506,6 +510,17 @@ class KubectlE2ETest {
     logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
         .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
     cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
+    // EC2 resources are known by their Name tag.
+    java.util.function.Consumer<List<software.amazon.awssdk.services.ec2.model.Tag>> named = tags -> tags.stream()
+        .filter(t -> t.key().equals("Name")).forEach(t -> names.add("ec2 " + t.value()));
+    ec2.describeVpcs().vpcs().forEach(v -> named.accept(v.tags()));
+    ec2.describeSubnets().subnets().forEach(v -> named.accept(v.tags()));
+    ec2.describeInternetGateways().internetGateways().forEach(v -> named.accept(v.tags()));
+    ec2.describeRouteTables().routeTables().forEach(v -> named.accept(v.tags()));
+    ec2.describeSecurityGroups().securityGroups().forEach(v -> named.accept(v.tags()));
+    ec2.describeNatGateways().natGateways().stream().filter(n -> !"deleted".equals(n.stateAsString())).forEach(v -> named.accept(v.tags()));
+    ec2.describeAddresses().addresses().forEach(v -> named.accept(v.tags()));
+    ec2.describeVpcEndpoints().vpcEndpoints().stream().filter(e -> !"deleted".equalsIgnoreCase(e.stateAsString())).forEach(v -> named.accept(v.tags()));
     cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
     // A service's dashboard is named after the prefix itself, without the dash.
     cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));

@@ -101,7 +101,8 @@ public class FunctionSpec {
           + " one here replaces a variable of the same name from spec.functionDefaults.environment.")
   public Map<String, EnvironmentSource> environmentFrom = new LinkedHashMap<>();
 
-  @JsonPropertyDescription("VPC placement: subnets and security groups. Adds the ENI permissions to the execution role.")
+  @JsonPropertyDescription("VPC placement: the service's network (network: true) or explicit subnets and security groups. Adds the ENI"
+      + " permissions to the execution role.")
   public VpcConfig vpc;
 
   @Min(0)
@@ -310,16 +311,27 @@ public class FunctionSpec {
     }
   }
 
-  /** VPC placement of a function. */
+  /** VPC placement of a function: the service's network, or subnets and groups by id. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "(has(self.network) && self.network) ? !has(self.subnetIds) && !has(self.securityGroupIds) : has(self.subnetIds) && has(self.securityGroupIds)",
+      message = "vpc is either network: true or subnetIds with securityGroupIds",
+      reason = "FieldValueInvalid")
   public static class VpcConfig {
-    @Required
-    @Size(min = 1, max = 16)
-    @JsonPropertyDescription("Subnet ids.")
-    public List<String> subnetIds = new ArrayList<>();
+    @JsonPropertyDescription("Places the function in the private subnets of spec.network, in its functions security group.")
+    public Boolean network;
 
-    @Required
+    @Size(min = 1, max = 16)
+    @JsonPropertyDescription("Subnet ids, when the function is not placed by network.")
+    public List<String> subnetIds;
+
     @Size(min = 1, max = 5)
-    @JsonPropertyDescription("Security group ids.")
-    public List<String> securityGroupIds = new ArrayList<>();
+    @JsonPropertyDescription("Security group ids, when the function is not placed by network.")
+    public List<String> securityGroupIds;
+
+    /** Whether the service's network places the function. */
+    public boolean byNetwork() {
+      return Boolean.TRUE.equals(network);
+    }
   }
 }

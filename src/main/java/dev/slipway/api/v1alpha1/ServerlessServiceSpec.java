@@ -76,6 +76,10 @@ import java.util.Map;
         + " <table>-read-throttles, <table>-write-throttles",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "self.functions.all(f, !has(f.vpc) || !has(f.vpc.network) || !f.vpc.network || has(self.network))",
+    message = "a function with vpc.network true needs spec.network",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "self.region == oldSelf.region",
     message = "region is immutable: create a new ServerlessService to move a stack",
     reason = "FieldValueForbidden")
@@ -153,6 +157,10 @@ public class ServerlessServiceSpec {
       "CloudWatch alarms (defaults per API, function and table, adjustable by name, and alarms of your own) with an SNS topic as"
           + " their action, and a generated dashboard. Absent means no alarms and no dashboard.")
   public MonitoringSpec monitoring;
+
+  @JsonPropertyDescription("The service's VPC, subnets, internet gateway, route tables and security groups. Its ids are outputs"
+      + " (network.vpcId, network.subnet.<name>.id, network.securityGroup.<name>.id).")
+  public NetworkSpec network;
 
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {

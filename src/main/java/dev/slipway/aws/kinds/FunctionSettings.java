@@ -49,9 +49,9 @@ final class FunctionSettings {
       new Setting("environment", d -> new TreeMap<>(d.environment()),
           c -> c.environment() == null ? Map.of() : new TreeMap<>(c.environment().variables()),
           (b, d) -> b.environment(e -> e.variables(d.environment())), (b, d) -> b.environment(e -> e.variables(d.environment()))),
-      new Setting("vpc", d -> vpcIds(d.spec().vpc == null ? null : d.spec().vpc.subnetIds, d.spec().vpc == null ? null : d.spec().vpc.securityGroupIds),
+      new Setting("vpc", d -> vpcIds(d.vpc() == null ? null : d.vpc().subnetIds(), d.vpc() == null ? null : d.vpc().securityGroupIds()),
           c -> vpcIds(c.vpcConfig() == null ? null : c.vpcConfig().subnetIds(), c.vpcConfig() == null ? null : c.vpcConfig().securityGroupIds()),
-          (b, d) -> b.vpcConfig(vpc(d.spec())), (b, d) -> b.vpcConfig(vpc(d.spec()))),
+          (b, d) -> b.vpcConfig(vpc(d)), (b, d) -> b.vpcConfig(vpc(d))),
       new Setting("role", Desired::roleArn, FunctionConfiguration::role, (b, d) -> b.role(d.roleArn()), (b, d) -> b.role(d.roleArn())),
       new Setting("description", d -> Objects.toString(d.spec().description, ""), c -> Objects.toString(c.description(), ""),
           (b, d) -> b.description(d.spec().description), (b, d) -> b.description(Objects.toString(d.spec().description, ""))),
@@ -119,10 +119,10 @@ final class FunctionSettings {
   }
 
   /** Empty subnet and security-group lists detach a function from its VPC. */
-  private static VpcConfig vpc(FunctionSpec s) {
-    return s.vpc == null
+  private static VpcConfig vpc(Desired d) {
+    return d.vpc() == null
         ? VpcConfig.builder().subnetIds(List.of()).securityGroupIds(List.of()).build()
-        : VpcConfig.builder().subnetIds(s.vpc.subnetIds).securityGroupIds(s.vpc.securityGroupIds).build();
+        : VpcConfig.builder().subnetIds(d.vpc().subnetIds()).securityGroupIds(d.vpc().securityGroupIds()).build();
   }
 
   private static EphemeralStorage storage(Desired d) {

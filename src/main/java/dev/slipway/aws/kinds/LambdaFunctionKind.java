@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Set;
+import java.util.stream.Stream;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
@@ -48,7 +49,7 @@ import software.amazon.awssdk.services.lambda.model.State;
 public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionKind.Desired, LambdaFunctionKind.Observed> {
 
   public static final String KIND = "LambdaFunction";
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND));
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, SecurityGroupKind.KIND));
   /** How soon to look again at a function Lambda is still creating or updating. */
   private static final Duration BUSY = Duration.ofSeconds(3);
 
@@ -57,11 +58,13 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * The function the spec wants. The role ARN is passed in, not looked up, because the IAM kind may
    * publish one role per service or one per function.
    */
-  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> environment, String deadLetterArn)
+  public record Desired(String name, String physicalName, FunctionSpec spec, String roleArn, Map<String, String> environment, String deadLetterArn,
+      VpcPlacement vpc)
       implements DesiredResource {
 
     public static Desired of(StackContext ctx, FunctionSpec spec, String roleArn) {
-      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, LambdaFunctionKind.environment(ctx, spec), LambdaFunctionKind.deadLetterArn(ctx, spec));
+      return new Desired(spec.name, ctx.physicalName(spec.name), spec, roleArn, LambdaFunctionKind.environment(ctx, spec), LambdaFunctionKind.deadLetterArn(ctx, spec),
+          LambdaFunctionKind.vpc(ctx, spec));
     }
 
     PackageType packageType() {
@@ -90,6 +93,32 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   @Override
   public KindInfo info() {
     return INFO;
+  }
+
+  /** The subnets and security groups a function is placed in; null outside a VPC. */
+  public record VpcPlacement(List<String> subnetIds, List<String> securityGroupIds) {}
+
+  /** The function's placement: the network's private subnets and functions group, or the ids the spec gives. */
+  static VpcPlacement vpc(StackContext ctx, FunctionSpec f) {
+    if (f.vpc == null) {
+      return null;
+    }
+    if (!f.vpc.byNetwork()) {
+      return new VpcPlacement(f.vpc.subnetIds, f.vpc.securityGroupIds);
+    }
+    List<String> subnets = SubnetKind.names(ctx.spec().network, false).stream().map(s -> ctx.output(SubnetKind.idOutput(s))).toList();
+    return new VpcPlacement(subnets, List.of(ctx.output(SecurityGroupKind.idOutput(SecurityGroupKind.FUNCTIONS))));
+  }
+
+  /** What a function placed by the network waits for: its private subnets and the functions group. */
+  private static List<String> networkDependencies(StackContext ctx, FunctionSpec f) {
+    if (f.vpc == null || !f.vpc.byNetwork()) {
+      return List.of();
+    }
+    List<String> deps = new ArrayList<>();
+    SubnetKind.names(ctx.spec().network, false).forEach(s -> deps.add(Planned.key(SubnetKind.KIND, s)));
+    deps.add(Planned.key(SecurityGroupKind.KIND, SecurityGroupKind.FUNCTIONS));
+    return deps;
   }
 
   /** The ARN of the function's dead-letter target, null when it has none. */
@@ -158,7 +187,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
     return ctx.spec().functions.stream()
         .map(f -> new Planned<>(this, f.name, ctx.physicalName(f.name),
-            List.of(Planned.key(IamRoleKind.KIND, f.name), Planned.key(LogGroupKind.KIND, f.name)),
+            Stream.concat(Stream.of(Planned.key(IamRoleKind.KIND, f.name), Planned.key(LogGroupKind.KIND, f.name)), networkDependencies(ctx, f).stream()).toList(),
             c -> Desired.of(c, f, c.output(Outputs.roleArn(f.name)))))
         .toList();
   }

@@ -18,6 +18,14 @@ public final class StackKinds {
 
   private static final List<AwsResourceKind<?, ?>> ALL =
       List.of(
+          new VpcKind(),
+          new SubnetKind(),
+          new InternetGatewayKind(),
+          new ElasticIpKind(),
+          new NatGatewayKind(),
+          new RouteTableKind(),
+          new SecurityGroupKind(),
+          new VpcEndpointKind(),
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),

@@ -83,8 +83,8 @@ class ExecutionRolePolicyTest {
   void onlyAFunctionInAVpcGetsTheEniActionsAndOnlyThoseOnStar() {
     FunctionSpec f = function("prompt-crud");
     f.vpc = new FunctionSpec.VpcConfig();
-    f.vpc.subnetIds.add("subnet-1");
-    f.vpc.securityGroupIds.add("sg-1");
+    f.vpc.subnetIds = List.of("subnet-1");
+    f.vpc.securityGroupIds = List.of("sg-1");
 
     JsonNode doc = ExecutionRolePolicy.parse(document("prompt-crud"));
 

@@ -182,7 +182,7 @@ class LambdaFunctionKindTest extends KindContractTest {
     api.ephemeralStorageMB = 1024;
     api.tracing = FunctionSpec.Tracing.Active;
     String queue = "arn:aws:sqs:us-east-1:123456789012:api-failures";
-    LambdaFunctionKind.Desired d = new LambdaFunctionKind.Desired("api", name(), api, "arn:aws:iam::123456789012:role/r", Map.of(), queue);
+    LambdaFunctionKind.Desired d = new LambdaFunctionKind.Desired("api", name(), api, "arn:aws:iam::123456789012:role/r", Map.of(), queue, null);
 
     var create = software.amazon.awssdk.services.lambda.model.CreateFunctionRequest.builder();
     FunctionSettings.create(create, d);

@@ -1,0 +1,128 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The service's own VPC: subnets across availability zones, an internet gateway and route tables,
+ * and security groups declared by what may reach what.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.cidr == oldSelf.cidr", message = "network.cidr is immutable: a VPC's primary CIDR cannot change", reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.securityGroups) || self.securityGroups.all(g, self.securityGroups.exists_one(h, h.name == g.name))",
+    message = "security group names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.natGateways) || self.natGateways == 'None' || !has(self.publicSubnets) || self.publicSubnets",
+    message = "NAT gateways live in public subnets: natGateways needs publicSubnets",
+    reason = "FieldValueInvalid")
+public class NetworkSpec {
+
+  @Required
+  @Size(max = 18)
+  @Pattern("^([0-9]{1,3}\\.){3}[0-9]{1,3}/(1[6-9]|2[0-4])$")
+  @JsonPropertyDescription("IPv4 CIDR of the VPC, /16 to /24, for example 10.1.0.0/16. Immutable.")
+  public String cidr;
+
+  @Min(1)
+  @Max(6)
+  @JsonPropertyDescription("How many availability zones the subnets span: one private subnet per zone, and one public subnet per zone when"
+      + " publicSubnets is true. The region's zones are taken in name order. Default 2.")
+  public Integer availabilityZones = 2;
+
+  @JsonPropertyDescription("Public subnets (a route to an internet gateway) next to the private ones. Default true.")
+  public Boolean publicSubnets = true;
+
+  @JsonPropertyDescription("NAT gateways giving the private subnets a way out: PerAZ (one per zone, each zone's private subnet routes"
+      + " through its own), Single (one, in the first zone) or None. Each has an Elastic IP. Needs publicSubnets. Default None.")
+  public NatGateways natGateways = NatGateways.None;
+
+  @Size(max = 2)
+  @JsonPropertyDescription("Gateway VPC endpoints on the private route tables, so functions reach the service without NAT: dynamodb, s3.")
+  public List<Endpoint> endpoints = new ArrayList<>();
+
+  @Min(16)
+  @Max(28)
+  @JsonPropertyDescription("Prefix length of every subnet. Subnet CIDRs are cut from the VPC CIDR in order: the private subnets' blocks first,"
+      + " one per zone, then the public ones'. Default 24.")
+  public Integer subnetPrefixLength = 24;
+
+  @Size(max = 16)
+  @JsonPropertyDescription("Security groups besides functions, the group every function with vpc.network true is in (all outbound"
+      + " traffic allowed, no inbound).")
+  public List<SecurityGroup> securityGroups = new ArrayList<>();
+
+  /** A security group of the network, with the inbound traffic it admits. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "self.name != 'functions'", message = "functions is the functions' own group and cannot be declared", reason = "FieldValueForbidden")
+  public static class SecurityGroup {
+    @Required
+    @Size(max = 32)
+    @Pattern("^[a-z0-9][a-z0-9-]{0,31}$")
+    @JsonPropertyDescription("Logical name; the AWS group is <namePrefix>-<name>. Rules of other groups refer to it by this name.")
+    public String name;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Inbound traffic the group admits; nothing else gets in. Outbound traffic is left as AWS creates it (all allowed).")
+    public List<Ingress> ingressFrom = new ArrayList<>();
+  }
+
+  /** One inbound rule: traffic from a group or a CIDR to a port. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "has(self.group) != has(self.cidr)", message = "an ingress rule names either a group or a cidr", reason = "FieldValueInvalid")
+  public static class Ingress {
+    @Size(max = 32)
+    @JsonPropertyDescription("The group traffic comes from: functions, or a name in network.securityGroups.")
+    public String group;
+
+    @Size(max = 18)
+    @Pattern("^([0-9]{1,3}\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$")
+    @JsonPropertyDescription("The IPv4 CIDR traffic comes from, for rules no group can say.")
+    public String cidr;
+
+    @Required
+    @Min(0)
+    @Max(65535)
+    @JsonPropertyDescription("The port traffic goes to.")
+    public Integer port;
+
+    @JsonPropertyDescription("tcp or udp. Default tcp.")
+    public Protocol protocol = Protocol.tcp;
+
+    public Ingress() {}
+
+    public Ingress(String group, String cidr, int port) {
+      this.group = group;
+      this.cidr = cidr;
+      this.port = port;
+    }
+  }
+
+  /** How many NAT gateways the network has. */
+  public enum NatGateways {
+    PerAZ,
+    Single,
+    None
+  }
+
+  /** The AWS services a gateway endpoint can serve. */
+  public enum Endpoint {
+    dynamodb,
+    s3
+  }
+
+  /** The IP protocols an ingress rule may admit. */
+  public enum Protocol {
+    tcp,
+    udp
+  }
+}

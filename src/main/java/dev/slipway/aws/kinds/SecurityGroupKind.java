@@ -1,0 +1,189 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.NetworkSpec;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.Planned;
+import dev.slipway.aws.Published;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Step;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
+
+/**
+ * The security groups of the network: {@code functions}, which every function placed by the network
+ * is in and which admits nothing, and the declared ones, each admitting exactly its {@code
+ * ingressFrom} rules (a rule added behind Slipway's back is revoked). Outbound rules stay as EC2
+ * creates them: all traffic allowed.
+ */
+public final class SecurityGroupKind implements AwsResourceKind<SecurityGroupKind.Desired, SecurityGroupKind.Observed> {
+
+  public static final String KIND = "SecurityGroup";
+  /** The group of the functions in the network. */
+  static final String FUNCTIONS = "functions";
+  // A group may depend on the groups its rules admit.
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, KIND));
+
+  /** One inbound rule as EC2 holds it: from a group or from a CIDR, to one port. */
+  record Rule(String protocol, int port, String fromGroup, String fromCidr) implements Comparable<Rule> {
+    @Override
+    public int compareTo(Rule o) {
+      return toString().compareTo(o.toString());
+    }
+
+    IpPermission permission() {
+      IpPermission.Builder p = IpPermission.builder().ipProtocol(protocol).fromPort(port).toPort(port);
+      return fromGroup != null
+          ? p.userIdGroupPairs(UserIdGroupPair.builder().groupId(fromGroup).build()).build()
+          : p.ipRanges(IpRange.builder().cidrIp(fromCidr).build()).build();
+    }
+  }
+
+  public record Desired(String name, String physicalName, String vpcId, SortedSet<Rule> ingress) implements DesiredResource {}
+
+  public record Observed(SecurityGroup group) {
+    /** Every inbound rule, one per port and source. */
+    SortedSet<Rule> ingress() {
+      SortedSet<Rule> rules = new TreeSet<>();
+      for (IpPermission p : group.ipPermissions()) {
+        int port = p.fromPort() == null ? -1 : p.fromPort();
+        p.userIdGroupPairs().forEach(g -> rules.add(new Rule(p.ipProtocol(), port, g.groupId(), null)));
+        p.ipRanges().forEach(r -> rules.add(new Rule(p.ipProtocol(), port, null, r.cidrIp())));
+      }
+      return rules;
+    }
+  }
+
+  /** The output key of a group's id. */
+  static String idOutput(String group) {
+    return "network.securityGroup." + group + ".id";
+  }
+
+  @Override
+  public KindInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Planned<Desired, Observed>> plan(StackContext ctx) {
+    NetworkSpec network = ctx.spec().network;
+    if (network == null) {
+      return List.of();
+    }
+    List<Planned<Desired, Observed>> plan = new ArrayList<>();
+    plan.add(planned(ctx, FUNCTIONS, List.of()));
+    network.securityGroups.forEach(g -> plan.add(planned(ctx, g.name, g.ingressFrom)));
+    return plan;
+  }
+
+  private Planned<Desired, Observed> planned(StackContext ctx, String name, List<NetworkSpec.Ingress> ingress) {
+    String physical = ctx.physicalName(name);
+    List<String> deps = new ArrayList<>(List.of(VpcKind.key()));
+    ingress.stream().filter(i -> i.group != null).map(i -> Planned.key(KIND, i.group)).distinct().forEach(deps::add);
+    return new Planned<>(this, name, physical, deps, c -> {
+      SortedSet<Rule> rules = new TreeSet<>();
+      ingress.forEach(i -> rules.add(new Rule(i.protocol.name(), i.port, i.group == null ? null : c.output(idOutput(i.group)), i.cidr)));
+      return new Desired(name, physical, c.output(VpcKind.ID_OUTPUT), rules);
+    });
+  }
+
+  /**
+   * Rules name declared groups, never their own (it would depend on itself). Here, not in CEL: over
+   * every rule of every group the check exceeds the API server's cost budget.
+   */
+  @Override
+  public List<String> validate(ServerlessServiceSpec spec) {
+    if (spec.network == null) {
+      return List.of();
+    }
+    Set<String> declared = new TreeSet<>(List.of(FUNCTIONS));
+    spec.network.securityGroups.forEach(g -> declared.add(g.name));
+    List<String> problems = new ArrayList<>();
+    for (NetworkSpec.SecurityGroup g : spec.network.securityGroups) {
+      for (NetworkSpec.Ingress i : g.ingressFrom) {
+        if (g.name.equals(i.group)) {
+          problems.add("network.securityGroups " + g.name + " admits itself; name the groups that reach it instead");
+        } else if (i.group != null && !declared.contains(i.group)) {
+          problems.add("network.securityGroups " + g.name + " admits group " + i.group + ", which is neither functions nor in network.securityGroups");
+        }
+      }
+    }
+    return problems;
+  }
+
+  static Ec2Resources.Describe<SecurityGroup> describe(StackContext ctx) {
+    return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeSecurityGroups(r -> r.groupIds(ids).filters(filters)).securityGroups();
+  }
+
+  @Override
+  public Optional<Observed> read(StackContext ctx, Desired d) {
+    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), SecurityGroup::tags, "security group").map(Observed::new);
+  }
+
+  /** The rules follow as a step; the response has only the id, so the runtime reads the group back. */
+  @Override
+  public Observed create(StackContext ctx, Desired d) {
+    Ec2Resources.ec2(ctx.aws()).createSecurityGroup(r -> r.groupName(d.physicalName()).vpcId(d.vpcId())
+        .description("Slipway group " + d.name() + " of " + ctx.owner())
+        .tagSpecifications(Ec2Resources.tagging(ctx, ResourceType.SECURITY_GROUP, d.physicalName())));
+    return null;
+  }
+
+  @Override
+  public List<Step> compare(StackContext ctx, Desired d, Observed o) {
+    Ec2Client ec2 = Ec2Resources.ec2(ctx.aws());
+    String id = o.group().groupId();
+    SortedSet<Rule> have = o.ingress();
+    List<IpPermission> revoke = have.stream().filter(r -> !d.ingress().contains(r)).map(Rule::permission).toList();
+    List<IpPermission> authorize = d.ingress().stream().filter(r -> !have.contains(r)).map(Rule::permission).toList();
+    List<Step> steps = new ArrayList<>();
+    if (!revoke.isEmpty()) {
+      steps.add(new Step("ingress", d.ingress(), have, () -> ec2.revokeSecurityGroupIngress(r -> r.groupId(id).ipPermissions(revoke))));
+    }
+    if (!authorize.isEmpty()) {
+      steps.add(new Step("ingress", d.ingress(), have, () -> ec2.authorizeSecurityGroupIngress(r -> r.groupId(id).ipPermissions(authorize))));
+    }
+    return steps;
+  }
+
+  @Override
+  public Map<String, String> tags(Observed o) {
+    return Ec2Resources.serviceTags(o.group().tags());
+  }
+
+  @Override
+  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
+    Ec2Resources.retag(ctx, o.group().groupId(), set, remove);
+  }
+
+  @Override
+  public Published publish(StackContext ctx, Desired d, Observed o) {
+    return Published.of(o.group().groupId()).output(idOutput(d.name()), o.group().groupId()).build();
+  }
+
+  @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    return Ec2Resources.ownerTags(resource, describe(ctx), SecurityGroup::tags);
+  }
+
+  /** Groups whose rules name this one are deleted before it: they depend on it. */
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    Ec2Resources.ec2(ctx.aws()).deleteSecurityGroup(r -> r.groupId(resource.id));
+  }
+}
