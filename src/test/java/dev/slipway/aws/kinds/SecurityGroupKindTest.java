@@ -74,6 +74,20 @@ class SecurityGroupKindTest extends KindContractTest {
 
   @Override
   @Test
+  void contractAnUntaggedResourceIsRefusedWithoutTheAdoptAnnotation() throws Exception {
+    // The database group waits for the functions group its rule names, so it is held back, not refused itself.
+    madeByHand();
+    stack.clearCalls();
+
+    ResourceLoop.Result result = stack.converge();
+
+    assertThat(stack.mutatingCalls()).as("mutating calls on an untagged resource").isEmpty();
+    assertThat(own(result)).extracting(o -> o.resource().name + " " + o.action()).containsExactly("functions Failed", "database Blocked");
+    assertThat(own(result).get(0).resource().message).startsWith(Reasons.NOT_OWNED + ": ");
+  }
+
+  @Override
+  @Test
   void contractAResourceTaggedForAnotherServiceIsRefused() throws Exception {
     // The database group waits for the functions group its rule names, so it is held back, not refused itself.
     ownedByAnotherService(OTHER_SERVICE);
