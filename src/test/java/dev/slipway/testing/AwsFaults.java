@@ -46,6 +46,9 @@ public final class AwsFaults {
   /** Hop-by-hop and computed headers the JDK client sets itself. */
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "keep-alive");
 
+  /** The journal's status for a request moto performed whose answer {@link #loseResponse} lost. */
+  public static final int LOST = 599;
+
   private final HttpServer server;
   private final URI upstream;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -146,7 +149,7 @@ public final class AwsFaults {
     }
   }
 
-  /** Which of moto's answers to change how, how many more times. */
+  /** Which of moto's answers to change how (or to lose, when {@code body} is null), how many more times. */
   public static final class Rewrite {
     private final Fault selector;
     private final UnaryOperator<String> body;
@@ -226,6 +229,17 @@ public final class AwsFaults {
     return r;
   }
 
+  /**
+   * Lets matching requests reach moto {@code times} times, so AWS performs them, and then loses the
+   * answer: the caller sees HTTP 500 InternalFailure, as when a response is lost on the way back,
+   * and the SDK retries a call that has already happened.
+   */
+  public Rewrite loseResponse(Predicate<Request> match, int times) {
+    Rewrite r = new Rewrite(match, null, times);
+    rewrites.add(r);
+    return r;
+  }
+
   private Fault add(Fault f) {
     faults.add(f);
     return f;
@@ -284,6 +298,16 @@ public final class AwsFaults {
         Thread.currentThread().interrupt();
         throw new IOException(e);
       }
+      Rewrite rewrite = rewrites.stream().filter(w -> w.selector.take(seen)).findFirst().orElse(null);
+      if (rewrite != null && rewrite.body == null) {
+        journal.add(withStatus(seen, LOST));
+        byte[] lost = "{\"Type\":\"Service\",\"message\":\"injected: response lost\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", "ServiceException");
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(500, lost.length);
+        exchange.getResponseBody().write(lost);
+        return;
+      }
       journal.add(withStatus(seen, response.statusCode()));
       response.headers().map().forEach((name, values) -> {
         String lower = name.toLowerCase(Locale.ROOT);
@@ -292,7 +316,6 @@ public final class AwsFaults {
         }
       });
       byte[] answer = response.body();
-      Rewrite rewrite = rewrites.stream().filter(w -> w.selector.take(seen)).findFirst().orElse(null);
       if (rewrite != null) {
         answer = rewrite.body.apply(new String(answer, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
       }
