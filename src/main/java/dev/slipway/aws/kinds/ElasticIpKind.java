@@ -1,16 +1,13 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.Address;
@@ -18,7 +15,7 @@ import software.amazon.awssdk.services.ec2.model.DomainType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /** The Elastic IP of each NAT gateway ({@code <prefix>-<nat>-eip}), released after its gateway is deleted. */
-public final class ElasticIpKind implements AwsResourceKind<ElasticIpKind.Desired, ElasticIpKind.Observed> {
+public final class ElasticIpKind extends Ec2Kind<ElasticIpKind.Desired, ElasticIpKind.Observed, Address> {
 
   public static final String KIND = "ElasticIp";
   private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of());
@@ -32,9 +29,8 @@ public final class ElasticIpKind implements AwsResourceKind<ElasticIpKind.Desire
     return "network.elasticIp." + nat + ".allocationId";
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public ElasticIpKind() {
+    super(INFO, "Elastic IP", Observed::address, Address::allocationId, Address::tags);
   }
 
   @Override
@@ -48,13 +44,14 @@ public final class ElasticIpKind implements AwsResourceKind<ElasticIpKind.Desire
     }).toList();
   }
 
-  static Ec2Resources.Describe<Address> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<Address> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeAddresses(r -> r.allocationIds(ids).filters(filters)).addresses();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), Address::tags, "Elastic IP").map(Observed::new);
+    return find(ctx, d.name(), d.physicalName()).map(Observed::new);
   }
 
   /** The response has no tags, so the runtime reads the address back. */
@@ -71,24 +68,9 @@ public final class ElasticIpKind implements AwsResourceKind<ElasticIpKind.Desire
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.address().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.address().allocationId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     String id = o.address().allocationId();
     return Published.of(id).internal(allocationOutput(d.name()), id).output("network.natGateway." + d.name() + ".publicIp", o.address().publicIp()).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), Address::tags);
   }
 
   /** EC2 refuses while the gateway using it is still being deleted: the deletion fails and the next cleanup tries again. */

@@ -1,16 +1,13 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -19,7 +16,7 @@ import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /** The internet gateway of a network with public subnets ({@code <prefix>-igw}), attached to the service's VPC. */
-public final class InternetGatewayKind implements AwsResourceKind<InternetGatewayKind.Desired, InternetGatewayKind.Observed> {
+public final class InternetGatewayKind extends Ec2Kind<InternetGatewayKind.Desired, InternetGatewayKind.Observed, InternetGateway> {
 
   public static final String KIND = "InternetGateway";
   static final String NAME = "internet";
@@ -38,9 +35,8 @@ public final class InternetGatewayKind implements AwsResourceKind<InternetGatewa
     return Planned.key(KIND, NAME);
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public InternetGatewayKind() {
+    super(INFO, "internet gateway", Observed::gateway, InternetGateway::internetGatewayId, InternetGateway::tags);
   }
 
   @Override
@@ -52,13 +48,14 @@ public final class InternetGatewayKind implements AwsResourceKind<InternetGatewa
     return List.of(new Planned<>(this, NAME, physical, List.of(VpcKind.key()), c -> new Desired(physical, c.output(VpcKind.ID_OUTPUT))));
   }
 
-  static Ec2Resources.Describe<InternetGateway> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<InternetGateway> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeInternetGateways(r -> r.internetGatewayIds(ids).filters(filters)).internetGateways();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, NAME, d.physicalName(), describe(ctx), InternetGateway::tags, "internet gateway").map(Observed::new);
+    return find(ctx, NAME, d.physicalName()).map(Observed::new);
   }
 
   /** The attachment follows as a step. */
@@ -83,24 +80,9 @@ public final class InternetGatewayKind implements AwsResourceKind<InternetGatewa
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.gateway().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.gateway().internetGatewayId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     String id = o.gateway().internetGatewayId();
     return Published.of(id).internal(ID_OUTPUT, id).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), InternetGateway::tags);
   }
 
   /** A gateway is detached from its VPC before EC2 lets it be deleted. */

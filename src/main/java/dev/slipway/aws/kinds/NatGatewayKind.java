@@ -2,7 +2,6 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.NetworkSpec;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.NotReady;
@@ -14,9 +13,7 @@ import dev.slipway.aws.Step;
 import dev.slipway.status.Reasons;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -31,7 +28,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
  * a pending gateway is NotReady and the private route tables wait for it; a gateway cannot move, so
  * a changed subnet or address is refused.
  */
-public final class NatGatewayKind implements AwsResourceKind<NatGatewayKind.Desired, NatGatewayKind.Observed> {
+public final class NatGatewayKind extends Ec2Kind<NatGatewayKind.Desired, NatGatewayKind.Observed, NatGateway> {
 
   public static final String KIND = "NatGateway";
   private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(SubnetKind.KIND, ElasticIpKind.KIND, InternetGatewayKind.KIND));
@@ -72,9 +69,8 @@ public final class NatGatewayKind implements AwsResourceKind<NatGatewayKind.Desi
     return names.isEmpty() ? Optional.empty() : Optional.of(names.get(Math.min(zone, names.size()) - 1));
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public NatGatewayKind() {
+    super(INFO, "NAT gateway", Observed::gateway, NatGateway::natGatewayId, NatGateway::tags);
   }
 
   @Override
@@ -97,7 +93,8 @@ public final class NatGatewayKind implements AwsResourceKind<NatGatewayKind.Desi
     return plan;
   }
 
-  static Ec2Resources.Describe<NatGateway> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<NatGateway> describe(StackContext ctx) {
     return (ids, filters) -> {
       List<Filter> live = new ArrayList<>(filters == null ? List.of() : filters);
       live.add(LIVE);
@@ -107,7 +104,7 @@ public final class NatGatewayKind implements AwsResourceKind<NatGatewayKind.Desi
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), NatGateway::tags, "NAT gateway").map(Observed::new);
+    return find(ctx, d.name(), d.physicalName()).map(Observed::new);
   }
 
   @Override
@@ -139,24 +136,9 @@ public final class NatGatewayKind implements AwsResourceKind<NatGatewayKind.Desi
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.gateway().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.gateway().natGatewayId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     String id = o.gateway().natGatewayId();
     return Published.of(id).internal(idOutput(d.name()), id).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), NatGateway::tags);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.NetworkSpec;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -10,7 +9,6 @@ import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +29,7 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
  * NAT gateway when the network has them. Routes other than the local one and subnet
  * associations are Slipway's: others are removed.
  */
-public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desired, RouteTableKind.Observed> {
+public final class RouteTableKind extends Ec2Kind<RouteTableKind.Desired, RouteTableKind.Observed, RouteTable> {
 
   public static final String KIND = "RouteTable";
   static final String PUBLIC = "public";
@@ -72,9 +70,8 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
     return "network.routeTable." + table + ".id";
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public RouteTableKind() {
+    super(INFO, "route table", Observed::table, RouteTable::routeTableId, RouteTable::tags);
   }
 
   @Override
@@ -109,13 +106,14 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
         new TreeSet<>(subnets.stream().map(s -> c.output(SubnetKind.idOutput(s))).toList())));
   }
 
-  static Ec2Resources.Describe<RouteTable> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<RouteTable> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeRouteTables(r -> r.routeTableIds(ids).filters(filters)).routeTables();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), RouteTable::tags, "route table").map(Observed::new);
+    return find(ctx, d.name(), d.physicalName()).map(Observed::new);
   }
 
   /** Routes and associations follow as steps. */
@@ -168,23 +166,8 @@ public final class RouteTableKind implements AwsResourceKind<RouteTableKind.Desi
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.table().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.table().routeTableId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     return Published.of(o.table().routeTableId()).internal(idOutput(d.name()), o.table().routeTableId()).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), RouteTable::tags);
   }
 
   /** EC2 deletes no table that still serves a subnet: its associations go first. */

@@ -3,7 +3,6 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -11,9 +10,7 @@ import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -31,7 +28,7 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
  * ingressFrom} rules (a rule added behind Slipway's back is revoked). Outbound rules stay as EC2
  * creates them: all traffic allowed.
  */
-public final class SecurityGroupKind implements AwsResourceKind<SecurityGroupKind.Desired, SecurityGroupKind.Observed> {
+public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, SecurityGroupKind.Observed, SecurityGroup> {
 
   public static final String KIND = "SecurityGroup";
   /** The group of the functions in the network. */
@@ -74,9 +71,8 @@ public final class SecurityGroupKind implements AwsResourceKind<SecurityGroupKin
     return "network.securityGroup." + group + ".id";
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public SecurityGroupKind() {
+    super(INFO, "security group", Observed::group, SecurityGroup::groupId, SecurityGroup::tags);
   }
 
   @Override
@@ -126,13 +122,14 @@ public final class SecurityGroupKind implements AwsResourceKind<SecurityGroupKin
     return problems;
   }
 
-  static Ec2Resources.Describe<SecurityGroup> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<SecurityGroup> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeSecurityGroups(r -> r.groupIds(ids).filters(filters)).securityGroups();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), SecurityGroup::tags, "security group").map(Observed::new);
+    return find(ctx, d.name(), d.physicalName()).map(Observed::new);
   }
 
   /** The rules follow as a step; the response has only the id, so the runtime reads the group back. */
@@ -162,23 +159,8 @@ public final class SecurityGroupKind implements AwsResourceKind<SecurityGroupKin
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.group().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.group().groupId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     return Published.of(o.group().groupId()).output(idOutput(d.name()), o.group().groupId()).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), SecurityGroup::tags);
   }
 
   /** Groups whose rules name this one are deleted before it: they depend on it. */

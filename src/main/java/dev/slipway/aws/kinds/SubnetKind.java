@@ -3,7 +3,6 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -13,9 +12,7 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.status.Reasons;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
@@ -30,7 +27,7 @@ import software.amazon.awssdk.services.ec2.model.Subnet;
  * blocks first. Public subnets give instances public addresses; nothing else of a subnet can change,
  * so a changed CIDR or zone is refused rather than replaced under running functions.
  */
-public final class SubnetKind implements AwsResourceKind<SubnetKind.Desired, SubnetKind.Observed> {
+public final class SubnetKind extends Ec2Kind<SubnetKind.Desired, SubnetKind.Observed, Subnet> {
 
   public static final String KIND = "Subnet";
   private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND));
@@ -57,9 +54,8 @@ public final class SubnetKind implements AwsResourceKind<SubnetKind.Desired, Sub
     return names;
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public SubnetKind() {
+    super(INFO, "subnet", Observed::subnet, Subnet::subnetId, Subnet::tags);
   }
 
   @Override
@@ -118,13 +114,14 @@ public final class SubnetKind implements AwsResourceKind<SubnetKind.Desired, Sub
     return problems;
   }
 
-  static Ec2Resources.Describe<Subnet> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<Subnet> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeSubnets(r -> r.subnetIds(ids).filters(filters)).subnets();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), Subnet::tags, "subnet").map(Observed::new);
+    return find(ctx, d.name(), d.physicalName()).map(Observed::new);
   }
 
   /** Public addresses on launch follow as a step. */
@@ -151,23 +148,8 @@ public final class SubnetKind implements AwsResourceKind<SubnetKind.Desired, Sub
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.subnet().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.subnet().subnetId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     return Published.of(o.subnet().subnetId()).output(idOutput(d.name()), o.subnet().subnetId()).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), Subnet::tags);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.NetworkSpec;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -10,9 +9,7 @@ import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -22,7 +19,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /** A gateway VPC endpoint ({@code <prefix>-<service>-endpoint}) on every private route table of the network. */
-public final class VpcEndpointKind implements AwsResourceKind<VpcEndpointKind.Desired, VpcEndpointKind.Observed> {
+public final class VpcEndpointKind extends Ec2Kind<VpcEndpointKind.Desired, VpcEndpointKind.Observed, VpcEndpoint> {
 
   public static final String KIND = "VpcEndpoint";
   private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, RouteTableKind.KIND));
@@ -35,9 +32,8 @@ public final class VpcEndpointKind implements AwsResourceKind<VpcEndpointKind.De
     }
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public VpcEndpointKind() {
+    super(INFO, "VPC endpoint", Observed::endpoint, VpcEndpoint::vpcEndpointId, VpcEndpoint::tags);
   }
 
   @Override
@@ -57,7 +53,8 @@ public final class VpcEndpointKind implements AwsResourceKind<VpcEndpointKind.De
   }
 
   /** Deleted endpoints stay visible for a while; they are gone, not namesakes. EC2 spells states in either case. */
-  static Ec2Resources.Describe<VpcEndpoint> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<VpcEndpoint> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeVpcEndpoints(r -> r.vpcEndpointIds(ids).filters(filters)).vpcEndpoints().stream()
         .filter(e -> !e.stateAsString().equalsIgnoreCase("deleted") && !e.stateAsString().equalsIgnoreCase("deleting"))
         .toList();
@@ -65,7 +62,7 @@ public final class VpcEndpointKind implements AwsResourceKind<VpcEndpointKind.De
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, d.name(), d.physicalName(), describe(ctx), VpcEndpoint::tags, "VPC endpoint").map(Observed::new);
+    return find(ctx, d.name(), d.physicalName()).map(Observed::new);
   }
 
   @Override
@@ -87,23 +84,8 @@ public final class VpcEndpointKind implements AwsResourceKind<VpcEndpointKind.De
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.endpoint().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.endpoint().vpcEndpointId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     return Published.of(o.endpoint().vpcEndpointId()).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), VpcEndpoint::tags);
   }
 
   @Override

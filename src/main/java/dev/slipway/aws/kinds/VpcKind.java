@@ -1,7 +1,6 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -11,9 +10,7 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.status.Reasons;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -26,7 +23,7 @@ import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
  * The service's VPC ({@code <prefix>-vpc}), with DNS resolution and DNS hostnames on, which
  * interface endpoints and RDS names need. Its CIDR cannot change (the CRD says so).
  */
-public final class VpcKind implements AwsResourceKind<VpcKind.Desired, VpcKind.Observed> {
+public final class VpcKind extends Ec2Kind<VpcKind.Desired, VpcKind.Observed, Vpc> {
 
   public static final String KIND = "Vpc";
   /** The logical name of the one VPC of a service. */
@@ -44,9 +41,8 @@ public final class VpcKind implements AwsResourceKind<VpcKind.Desired, VpcKind.O
     return Planned.key(KIND, NAME);
   }
 
-  @Override
-  public KindInfo info() {
-    return INFO;
+  public VpcKind() {
+    super(INFO, "VPC", Observed::vpc, Vpc::vpcId, Vpc::tags);
   }
 
   @Override
@@ -58,13 +54,14 @@ public final class VpcKind implements AwsResourceKind<VpcKind.Desired, VpcKind.O
     return List.of(new Planned<>(this, NAME, physical, List.of(), c -> new Desired(physical, c.spec().network.cidr)));
   }
 
-  static Ec2Resources.Describe<Vpc> describe(StackContext ctx) {
+  @Override
+  Ec2Resources.Describe<Vpc> describe(StackContext ctx) {
     return (ids, filters) -> Ec2Resources.ec2(ctx.aws()).describeVpcs(r -> r.vpcIds(ids).filters(filters)).vpcs();
   }
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return Ec2Resources.find(ctx, KIND, NAME, d.physicalName(), describe(ctx), Vpc::tags, "VPC").map(v -> observe(ctx, v));
+    return find(ctx, NAME, d.physicalName()).map(v -> observe(ctx, v));
   }
 
   private static Observed observe(StackContext ctx, Vpc vpc) {
@@ -99,23 +96,8 @@ public final class VpcKind implements AwsResourceKind<VpcKind.Desired, VpcKind.O
   }
 
   @Override
-  public Map<String, String> tags(Observed o) {
-    return Ec2Resources.serviceTags(o.vpc().tags());
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    Ec2Resources.retag(ctx, o.vpc().vpcId(), set, remove);
-  }
-
-  @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     return Published.of(o.vpc().vpcId()).output(ID_OUTPUT, o.vpc().vpcId()).build();
-  }
-
-  @Override
-  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return Ec2Resources.ownerTags(resource, describe(ctx), Vpc::tags);
   }
 
   /** Runs last: the runtime deletes the subnets, gateways, route tables and groups in it first. */
