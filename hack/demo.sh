@@ -57,7 +57,7 @@ for _ in $(seq 60); do
 done
 echo "operator running, pid $(cat "$OPERATOR_PID")"
 
-step "Upload the function code the example names (real zips in moto's S3)"
+step "Upload the function code and the built frontend the example names (real zips in moto's S3)"
 python3 - <<'PY'
 import io, os, zipfile, boto3
 s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
@@ -76,6 +76,12 @@ def package(version):
 for version in ("1.4.0", "1.5.0", "1.6.0"):
     s3.put_object(Bucket="nexus-artifacts", Key=f"backend/{version}.zip", Body=package(version))
     print(f"s3://nexus-artifacts/backend/{version}.zip")
+site = io.BytesIO()
+with zipfile.ZipFile(site, "w") as z:
+    z.writestr("index.html", "<!doctype html><title>Nexus</title><script type=module src=/assets/app.js></script>")
+    z.writestr("assets/app.js", "fetch('/config.json').then(r => r.json()).then(c => document.title = c.appName)")
+s3.put_object(Bucket="nexus-artifacts", Key="frontend/1.4.0.zip", Body=site.getvalue())
+print("s3://nexus-artifacts/frontend/1.4.0.zip")
 for key in ("api/2.3.0.zip",):
     s3.put_object(Bucket="todo-artifacts", Key=key, Body=package("todo"))
     print(f"s3://todo-artifacts/{key}")

@@ -336,7 +336,10 @@ public final class ResourceLoop {
    * Deletes the given status entries, last first (status lists resources in dependency order, so
    * this is the reverse of creation). NotFound counts as deleted. A resource whose tags (or its
    * parent's) do not name this service is not deleted, whatever status says: a Warning event names
-   * it and the service lets go of it. Returns the entries that could not be deleted, with their error.
+   * it and the service lets go of it. A deletion AWS is still working on (a distribution being
+   * disabled) stops the pass there, since what comes before it may be what it still uses: that entry
+   * is NotReady and the ones before it Blocked. Returns the entries that are not deleted yet, with
+   * their error or wait.
    */
   public List<Outcome> deleteAll(StackContext ctx, List<ManagedResource> entries, Map<String, AwsResourceKind<?, ?>> kinds, EventSink events) {
     List<Outcome> failures = new ArrayList<>();
@@ -361,6 +364,13 @@ public final class ResourceLoop {
           continue;
         }
         events.normal("Deleted", "Deleted " + r.kind + " " + r.physicalName);
+      } catch (NotReady nr) {
+        failures.add(new Outcome(new ManagedResource(r.kind, r.name, r.physicalName, r.id, State.Deleting, nr.awaited()), Action.NotReady,
+            Delta.none(), null, null, nr, List.of()));
+        for (int before = i - 1; before >= 0; before--) {
+          failures.add(new Outcome(entries.get(before), Action.Blocked, Delta.none(), null, null, null, List.of(r.key())));
+        }
+        break;
       } catch (RuntimeException e) {
         events.warning(AwsErrors.reason(e), "Deleting " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));
         ManagedResource failed = new ManagedResource(r.kind, r.name, r.physicalName, r.id, State.Deleting, AwsErrors.message(e));

@@ -373,13 +373,30 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       attempts.remove(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
-    ServerlessServiceStatus stuck = deletionRefused(service, status, failures);
+    boolean refused = failures.stream().anyMatch(f -> f.action() == ResourceLoop.Action.Failed);
+    ServerlessServiceStatus stuck = refused ? deletionRefused(service, status, failures) : deletionUnderWay(service, status, failures);
     if (!Statuses.sameIgnoringTimes(status, stuck)) {
       ServerlessService patch = statusPatch(service, stuck);
       patch.getMetadata().setUid(service.getMetadata().getUid());
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(service, patch, context);
     }
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(backoff(service.getMetadata().getUid()));
+    // A refusal backs off; a deletion AWS is carrying out is looked at again when it should be done.
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(refused ? backoff(service.getMetadata().getUid()) : failures.get(0).notReady().retryAfter());
+  }
+
+  /** The status of a deletion AWS is still carrying out (a distribution disabling): what is left, and what it waits for. */
+  private ServerlessServiceStatus deletionUnderWay(ServerlessService service, ServerlessServiceStatus old, List<Outcome> left) {
+    ServerlessServiceStatus status = Statuses.copy(old, ServerlessServiceStatus.class);
+    List<ManagedResource> resources = new ArrayList<>(left.stream().map(Outcome::resource).toList());
+    Collections.reverse(resources);
+    status.resources = resources;
+    Outcome waiting = left.get(0);
+    String message = "deleting: waiting for " + waiting.notReady().awaited();
+    long generation = service.getMetadata().getGeneration();
+    Conditions.set(status.conditions, Conditions.READY, false, Reasons.DELETING, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.DELETING, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.DELETING, message, generation, clock);
+    return status;
   }
 
   /**

@@ -68,6 +68,8 @@ public final class Reasons {
   public static final String ACCESS_DENIED = "AccessDenied";
   /** The release was deleted mid-release: its alias went back to the stable version first. */
   public static final String DELETED = "Deleted";
+  /** Deleting, and AWS is still carrying a deletion out (a CloudFront distribution disabling). */
+  public static final String DELETING = "Deleting";
   /** The release was deleted without its alias restored (unreachable, refused, or the bound passed). */
   public static final String ALIAS_NOT_RESTORED = "AliasNotRestored";
   /** Event reason: spec.retry started a fresh attempt of a RolledBack or Failed release. */

@@ -155,6 +155,7 @@ class KubectlE2ETest {
   void everyExampleAppliesCleanlyAndItsServicesConverge() throws Exception {
     // The artifacts the examples name must exist before their functions can be created.
     Artifacts.upload(s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
+    Artifacts.upload(s3, "nexus-artifacts", "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
     Artifacts.upload(s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
     Artifacts.upload(s3, "health-artifacts", "health-check/1.0.0.zip", "health-1.0.0");
 

@@ -106,9 +106,10 @@ class ServerlessServiceReconcilerTest {
   /**
    * The AWS resources of examples/nexus: 6 log groups, 4 tables, a topic and its subscription, a
    * parameter, 6 roles, 6 functions, the REST and the WebSocket API, the user pool and its client,
-   * 29 alarms (28 defaults, one switched off, and one of the service's own) and the dashboard.
+   * 29 alarms (28 defaults, one switched off, and one of the service's own), the dashboard, and the
+   * frontend's bucket, origin access control, distribution, bucket policy and content.
    */
-  private static final int NEXUS_RESOURCES = 59;
+  private static final int NEXUS_RESOURCES = 64;
   /** The test profile's resync period (application.properties). */
   private static final Duration RESYNC = Duration.ofSeconds(3);
 
@@ -141,6 +142,7 @@ class ServerlessServiceReconcilerTest {
     cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     try (S3Client s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).forcePathStyle(true).build()) {
       Artifacts.upload(s3, BUCKET, KEY, "v1");
+      Artifacts.upload(s3, BUCKET, "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
     }
   }
 

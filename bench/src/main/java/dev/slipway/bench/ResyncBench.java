@@ -208,16 +208,21 @@ public final class ResyncBench {
     }
   }
 
-  /** The code every function of the spec names, as a real zip in moto's S3. */
+  /** The code every function of the spec names and the frontend's site, as real zips in moto's S3. */
   private static void uploadArtifacts(AwsClients aws, ServerlessServiceSpec spec) {
-    spec.functions.stream().map(f -> f.code.s3).distinct().forEach(s3 -> {
-      try {
-        aws.s3().createBucket(b -> b.bucket(s3.bucket));
-      } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException there) {
-        // one bucket for all functions
-      }
-      aws.s3().putObject(p -> p.bucket(s3.bucket).key(s3.key), RequestBody.fromBytes(zip()));
-    });
+    spec.functions.stream().map(f -> f.code.s3).distinct().forEach(s3 -> put(aws, s3.bucket, s3.key));
+    if (spec.frontend != null && spec.frontend.source != null) {
+      put(aws, spec.frontend.source.bucket, spec.frontend.source.key);
+    }
+  }
+
+  private static void put(AwsClients aws, String bucket, String key) {
+    try {
+      aws.s3().createBucket(b -> b.bucket(bucket));
+    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException there) {
+      // one bucket for all artifacts
+    }
+    aws.s3().putObject(p -> p.bucket(bucket).key(key), RequestBody.fromBytes(zip()));
   }
 
   private static byte[] zip() {

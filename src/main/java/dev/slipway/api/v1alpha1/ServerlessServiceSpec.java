@@ -154,6 +154,12 @@ public class ServerlessServiceSpec {
   public AuthSpec auth;
 
   @JsonPropertyDescription(
+      "A static web frontend: a private S3 bucket behind a CloudFront distribution (origin access control, HTTPS only), its files"
+          + " unpacked from a zip artifact, and a runtime configuration file with the backend's addresses. Outputs: frontend.url,"
+          + " frontend.distributionDomain, frontend.distributionId, frontend.bucket.")
+  public FrontendSpec frontend;
+
+  @JsonPropertyDescription(
       "CloudWatch alarms (defaults per API, function and table, adjustable by name, and alarms of your own) with an SNS topic as"
           + " their action, and a generated dashboard. Absent means no alarms and no dashboard.")
   public MonitoringSpec monitoring;

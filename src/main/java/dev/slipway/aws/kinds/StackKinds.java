@@ -37,6 +37,11 @@ public final class StackKinds {
           new CognitoUserPoolClientKind(),
           new RestApiKind(),
           new WebSocketApiKind(),
+          new SiteBucketKind(),
+          new OriginAccessControlKind(),
+          new DistributionKind(),
+          new SiteBucketPolicyKind(),
+          new SiteContentKind(),
           new CloudWatchAlarmKind(),
           new CloudWatchDashboardKind());
 
