@@ -61,7 +61,11 @@ final class ReleaseHooks {
       return hook.lambda != null
           ? invoke(hook, stage, release, target, clients, status, timeout)
           : post(hook, stage, release, target, clients, status, outbound, timeout);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      // The API server away while the function's permission was checked: worth another attempt.
+      return new HookOutcome(false, false, "ApiServerUnreachable", "cannot read the namespace's ServerlessServices or tenancy (HTTP " + e.getCode() + ")");
     } catch (RuntimeException e) {
+      // AWS refusing for good (AccessDenied, no such function) is not retried; throttling and 5xx are.
       return new HookOutcome(false, !AwsErrors.isRetryable(e), AwsErrors.reason(e), AwsErrors.message(e));
     }
   }
