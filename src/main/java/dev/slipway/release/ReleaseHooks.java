@@ -38,7 +38,6 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 final class ReleaseHooks {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** The answer a Lambda hook gives to pass. */
   static final String SUCCEEDED = "Succeeded";
 
@@ -56,7 +55,7 @@ final class ReleaseHooks {
   HookOutcome run(
       CanaryPolicySpec.Hook hook, HookResult.Stage stage, LambdaRelease release, ReleaseTarget target, AwsClients clients,
       OutboundPolicy outbound, LambdaReleaseStatus status) {
-    Duration timeout = OutboundPolicy.timeout(hook.timeout == null ? DEFAULT_TIMEOUT : Durations.parse(hook.timeout));
+    Duration timeout = OutboundPolicy.timeout(Durations.parse(hook.timeout == null ? CanaryPolicySpec.Hook.DEFAULT_TIMEOUT : hook.timeout));
     try {
       return hook.lambda != null
           ? invoke(hook, stage, release, target, clients, status, timeout)

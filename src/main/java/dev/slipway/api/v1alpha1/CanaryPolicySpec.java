@@ -313,6 +313,8 @@ public class CanaryPolicySpec {
   public static class Hook {
     /** The longest one attempt may take: it blocks a reconcile thread. */
     public static final String MAX_TIMEOUT = "30s";
+    /** How long an attempt may take when the hook does not say. */
+    public static final String DEFAULT_TIMEOUT = "10s";
     /** Time between a failed attempt and the next. */
     public static final String RETRY_DELAY = "5s";
 
@@ -329,7 +331,7 @@ public class CanaryPolicySpec {
     public HttpHook http;
 
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("How long one attempt may take, 1s to " + MAX_TIMEOUT + "; a slower answer is a failed attempt. Default 10s.")
+    @JsonPropertyDescription("How long one attempt may take, 1s to " + MAX_TIMEOUT + "; a slower answer is a failed attempt. Default " + DEFAULT_TIMEOUT + ".")
     public String timeout;
 
     @Min(0)
