@@ -60,7 +60,8 @@ elseif phase == "AwaitingApproval" then
   -- pause: {}; an approval not yet observed is the generation check above.
   hs.status = "Suspended"
   hs.message = join("AwaitingApproval", traffic(), status.message)
-elseif phase == "Pending" or phase == "Progressing" then
+elseif phase == "Pending" or phase == "Progressing" or phase == "Verifying" then
+  -- Verifying: all traffic on the new version while its post-traffic hooks run.
   hs.status = "Progressing"
   hs.message = join(phase, traffic(), status.message)
 else

@@ -19,6 +19,9 @@ public sealed interface Action {
   /** Run the policy's checks over the last interval and feed them back with {@link ReleaseInput#withAnalysis}. */
   record RunAnalysis(Duration window) implements Action {}
 
+  /** Run one attempt of the policy's hook {@code name} of {@code stage}; feed it back with {@link ReleaseInput#withHook}. */
+  record RunHook(dev.slipway.api.v1alpha1.HookResult.Stage stage, String name) implements Action {}
+
   /** Nothing to do until then: {@code rescheduleAfter(delay)}. */
   record Wait(Duration delay) implements Action {}
 

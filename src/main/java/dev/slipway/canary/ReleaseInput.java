@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Everything one decision looks at. {@code observed} is the alias as GetAlias returned it in this
  * reconcile; {@code published} and {@code analysis} are the results of the previous action, when
- * that action was {@link Action.Publish} or {@link Action.RunAnalysis}. {@code newerRelease} names a
+ * that action was {@link Action.Publish} or {@link Action.RunAnalysis}; {@code hook}, of an {@link Action.RunHook}. {@code newerRelease} names a
  * release of the same alias created after this one, if there is any: it refuses a retry of this one.
  */
 public record ReleaseInput(
@@ -22,7 +22,8 @@ public record ReleaseInput(
     AliasState observed,
     String published,
     List<AnalysisResult> analysis,
-    String newerRelease) {
+    String newerRelease,
+    HookOutcome hook) {
 
   /**
    * The user's spec controls; {@code approvedStep}: the approval gates of steps up to this index are
@@ -49,30 +50,34 @@ public record ReleaseInput(
   public static ReleaseInput of(
       String release, long generation, String function, String alias, Controls controls, ReleasePolicy policy,
       LambdaReleaseStatus status, AliasState observed) {
-    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, null, null);
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, null, null, null);
   }
 
   public ReleaseInput withStatus(LambdaReleaseStatus s) {
-    return new ReleaseInput(release, generation, function, alias, controls, policy, s, observed, null, null, newerRelease);
+    return new ReleaseInput(release, generation, function, alias, controls, policy, s, observed, null, null, newerRelease, null);
   }
 
   public ReleaseInput withPolicy(ReleasePolicy p) {
-    return new ReleaseInput(release, generation, function, alias, controls, p, status, observed, null, null, newerRelease);
+    return new ReleaseInput(release, generation, function, alias, controls, p, status, observed, null, null, newerRelease, null);
   }
 
   public ReleaseInput withObserved(AliasState a) {
-    return new ReleaseInput(release, generation, function, alias, controls, policy, status, a, published, analysis, newerRelease);
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, a, published, analysis, newerRelease, null);
   }
 
   public ReleaseInput withPublished(String version) {
-    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, version, null, newerRelease);
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, version, null, newerRelease, null);
   }
 
   public ReleaseInput withAnalysis(List<AnalysisResult> results) {
-    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, List.copyOf(results), newerRelease);
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, List.copyOf(results), newerRelease, null);
+  }
+
+  public ReleaseInput withHook(HookOutcome outcome) {
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, null, null, newerRelease, outcome);
   }
 
   public ReleaseInput withNewerRelease(String name) {
-    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, published, analysis, name);
+    return new ReleaseInput(release, generation, function, alias, controls, policy, status, observed, published, analysis, name, hook);
   }
 }

@@ -8,11 +8,14 @@ import static dev.slipway.api.v1alpha1.ReleasePhase.Progressing;
 import static dev.slipway.api.v1alpha1.ReleasePhase.RolledBack;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Succeeded;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Superseded;
+import static dev.slipway.api.v1alpha1.ReleasePhase.Verifying;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.AnalysisResult;
 import dev.slipway.api.v1alpha1.AnalysisResult.Verdict;
+import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.Durations;
+import dev.slipway.api.v1alpha1.HookResult;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.canary.ReleaseEvent.Kind;
@@ -55,6 +58,16 @@ import java.util.TreeMap;
  * counts as over from then on, so a passing run is needed (within the usual grace) to advance.
  * {@code spec.promote} skips gates and steps alike.
  *
+ * <p>Hooks: the policy's preTraffic hooks run in Pending once the new version is published, before
+ * any weight is set; its postTraffic hooks run in Verifying, with the alias on the new version
+ * alone, before Succeeded. One hook at a time, in order; each attempt is recorded in
+ * {@code status.hooks} (Running) before it runs, so a restart re-runs an interrupted attempt and
+ * never a hook that passed. An attempt that does not pass is tried again {@code retries} times,
+ * {@link CanaryPolicySpec.Hook#RETRY_DELAY} apart; a terminal outcome (refused by the tenancy or the
+ * outbound policy) fails at once. A failed preTraffic hook fails the release with the alias still
+ * on the stable version; a failed postTraffic hook rolls back. spec.paused and spec.promote do not
+ * skip hooks; spec.abort rolls back.
+ *
  * <p>Retry: {@code spec.retry} above {@code status.observedRetry} runs a RolledBack or Failed release
  * again from Pending, once its final alias is confirmed (never while that move is owed), with
  * everything of the attempt reset. A newer release of the same alias refuses it (checked first, as
@@ -68,6 +81,7 @@ public final class ReleaseMachine {
   public static final int ALIAS_ATTEMPTS = 6;
   private static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(5);
   private static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(5);
+  private static final Duration HOOK_RETRY_DELAY = Durations.parse(CanaryPolicySpec.Hook.RETRY_DELAY);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Condition type: the final phase's alias could not be set; the release finished without it. */
@@ -187,8 +201,11 @@ public final class ReleaseMachine {
     LambdaReleaseStatus st;
     final Instant now;
     final List<ReleaseEvent> events = new ArrayList<>();
+    /** The fed-back hook attempt, until the hook it belongs to has recorded it. */
+    HookOutcome hookOutcome;
 
     Run(ReleaseInput in) {
+      this.hookOutcome = in.hook();
       this.in = in;
       this.before = in.status();
       this.st = before == null ? new LambdaReleaseStatus() : JSON.convertValue(before, LambdaReleaseStatus.class);
@@ -244,6 +261,9 @@ public final class ReleaseMachine {
       }
       if (st.phase == Pending) {
         return pending();
+      }
+      if (st.phase == Verifying) {
+        return verifying();
       }
       if (in.controls().promote()) {
         return promote("PromotedByUser", "promoted by spec.promote, remaining steps skipped");
@@ -348,6 +368,10 @@ public final class ReleaseMachine {
       }
       if (st.canaryVersion.equals(st.stableVersion)) {
         return promote("NoChange", "the code equals live version " + st.stableVersion + ": nothing to shift");
+      }
+      Optional<Action> preTraffic = hooks(HookResult.Stage.PreTraffic);
+      if (preTraffic.isPresent()) {
+        return preTraffic.get();
       }
       if (plan().isEmpty()) {
         return promote("AllAtOnce", "all traffic to version " + st.canaryVersion + " at once");
@@ -559,7 +583,106 @@ public final class ReleaseMachine {
     }
 
     private Action promote(String reason, String message) {
+      if (!policy().postTraffic().isEmpty() && !st.canaryVersion.equals(st.stableVersion)) {
+        st.phase = Verifying;
+        st.weight = 100;
+        st.nextTransitionTime = null;
+        st.nextAnalysisTime = null;
+        st.pauseRemaining = null;
+        transition("RunningPostTrafficHooks", message + "; all traffic on version " + st.canaryVersion + ", post-traffic hooks next");
+        return verifying();
+      }
       end(Succeeded, reason, message + "; all traffic on version " + st.canaryVersion, null);
+      return finish();
+    }
+
+    /** All traffic on the canary, then its post-traffic hooks; Succeeded once they all passed. */
+    private Action verifying() {
+      AliasState all = AliasState.single(st.canaryVersion);
+      if (!all.equals(in.observed())) {
+        return new Action.SetAlias(all);
+      }
+      Optional<Action> postTraffic = hooks(HookResult.Stage.PostTraffic);
+      if (postTraffic.isPresent()) {
+        return postTraffic.get();
+      }
+      end(Succeeded, "PostTrafficHooksPassed", "all " + policy().postTraffic().size() + " post-traffic hooks passed; all traffic on version "
+          + st.canaryVersion, null);
+      return finish();
+    }
+
+    /**
+     * The next step of {@code stage}'s hooks: record the attempt fed back, run the first hook that
+     * has not passed (recorded as Running first), wait for its retry, or end the release on one that
+     * failed. Empty once every hook of the stage has passed.
+     */
+    private Optional<Action> hooks(HookResult.Stage stage) {
+      for (CanaryPolicySpec.Hook hook : policy().hooks(stage)) {
+        HookResult r = hookResult(stage, hook.name);
+        boolean underWay = r.phase == HookResult.Phase.Running && r.attempts > 0 && r.nextAttemptTime == null;
+        if (underWay && hookOutcome != null) {
+          HookOutcome o = hookOutcome;
+          hookOutcome = null;
+          r.time = now.toString();
+          r.reason = o.reason();
+          r.message = o.message();
+          int retries = hook.retries == null ? 0 : hook.retries;
+          if (o.passed()) {
+            r.phase = HookResult.Phase.Passed;
+          } else if (o.terminal() || r.attempts > retries) {
+            r.phase = HookResult.Phase.Failed;
+          } else {
+            r.nextAttemptTime = now.plus(HOOK_RETRY_DELAY).toString();
+          }
+        }
+        if (r.phase == HookResult.Phase.Passed) {
+          continue;
+        }
+        if (r.phase == HookResult.Phase.Failed) {
+          return Optional.of(hookFailed(stage, r));
+        }
+        if (r.nextAttemptTime != null && now.isBefore(Instant.parse(r.nextAttemptTime))) {
+          return Optional.of(waitUntil(Instant.parse(r.nextAttemptTime)));
+        }
+        if (!underWay) {
+          // Recorded before the call: a restart re-runs this attempt, never one that passed.
+          r.phase = HookResult.Phase.Running;
+          r.attempts++;
+          r.nextAttemptTime = null;
+          transition(stage == HookResult.Stage.PreTraffic ? "RunningPreTrafficHooks" : "RunningPostTrafficHooks",
+              stageName(stage) + " hook " + hook.name + ": attempt " + r.attempts + " of " + (1 + (hook.retries == null ? 0 : hook.retries)));
+        }
+        return Optional.of(new Action.RunHook(stage, hook.name));
+      }
+      return Optional.empty();
+    }
+
+    /** The status entry of a hook, added (not yet attempted) when it has none. */
+    private HookResult hookResult(HookResult.Stage stage, String name) {
+      if (st.hooks == null) {
+        st.hooks = new ArrayList<>();
+      }
+      return st.hooks.stream().filter(h -> h.stage == stage && name.equals(h.name)).findFirst().orElseGet(() -> {
+        HookResult r = new HookResult();
+        r.name = name;
+        r.stage = stage;
+        r.attempts = 0;
+        st.hooks.add(r);
+        return r;
+      });
+    }
+
+    /** A failed pre-traffic hook fails the release before any weight; a failed post-traffic hook rolls back. */
+    private Action hookFailed(HookResult.Stage stage, HookResult r) {
+      String what = stageName(stage) + " hook " + r.name + " failed after " + r.attempts + (r.attempts == 1 ? " attempt" : " attempts")
+          + " (" + r.reason + "): " + r.message;
+      String reason = Reasons.NOT_PERMITTED.equals(r.reason) ? Reasons.HOOK_NOT_PERMITTED
+          : stage == HookResult.Stage.PreTraffic ? Reasons.PRE_TRAFFIC_HOOK_FAILED : Reasons.POST_TRAFFIC_HOOK_FAILED;
+      if (stage == HookResult.Stage.PreTraffic) {
+        end(Failed, reason, what + "; no traffic moved, all on version " + st.stableVersion, null);
+      } else {
+        end(RolledBack, reason, what + "; all traffic back on version " + st.stableVersion, null);
+      }
       return finish();
     }
 
@@ -763,6 +886,10 @@ public final class ReleaseMachine {
     String value = r.value == null ? "no data" : String.valueOf(r.value);
     return r.metric + " = " + value + " (threshold " + Objects.toString(r.threshold, "-") + ")"
         + (r.message == null ? "" : ": " + r.message);
+  }
+
+  private static String stageName(HookResult.Stage stage) {
+    return stage == HookResult.Stage.PreTraffic ? "pre-traffic" : "post-traffic";
   }
 
   private static Duration positive(Duration d) {

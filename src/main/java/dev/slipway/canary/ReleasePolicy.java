@@ -2,20 +2,30 @@ package dev.slipway.canary;
 
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.Durations;
+import dev.slipway.api.v1alpha1.HookResult;
 import dev.slipway.aws.SlipwayException;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * What the state machine needs from a CanaryPolicy: the steps and how analysis judges them. A
- * release without a policy is AllAtOnce without analysis.
+ * What the state machine needs from a CanaryPolicy: the steps, how analysis judges them, and the
+ * hooks before and after traffic moves. A release without a policy is AllAtOnce without analysis
+ * or hooks.
  */
 public record ReleasePolicy(
-    StepPlan plan, Duration interval, int failureLimit, boolean inconclusiveIsFailure, List<CanaryPolicySpec.Metric> metrics) {
+    StepPlan plan, Duration interval, int failureLimit, boolean inconclusiveIsFailure, List<CanaryPolicySpec.Metric> metrics,
+    List<CanaryPolicySpec.Hook> preTraffic, List<CanaryPolicySpec.Hook> postTraffic) {
 
   public ReleasePolicy {
     metrics = List.copyOf(metrics);
+    preTraffic = List.copyOf(preTraffic);
+    postTraffic = List.copyOf(postTraffic);
+    for (List<CanaryPolicySpec.Hook> hooks : List.of(preTraffic, postTraffic)) {
+      if (hooks.stream().map(h -> h.name).distinct().count() < hooks.size()) {
+        throw SlipwayException.terminal("InvalidPolicy", "hook names must be unique");
+      }
+    }
     if (interval.compareTo(MIN_INTERVAL) < 0) {
       throw SlipwayException.terminal("InvalidPolicy", "analysis interval must be at least " + CanaryPolicySpec.Analysis.MIN_INTERVAL);
     }
@@ -47,7 +57,14 @@ public record ReleasePolicy(
         interval,
         a.failureLimit == null ? 2 : a.failureLimit,
         Boolean.TRUE.equals(a.inconclusiveIsFailure),
-        a.metrics == null ? List.of() : a.metrics);
+        a.metrics == null ? List.of() : a.metrics,
+        spec == null || spec.hooks == null || spec.hooks.preTraffic == null ? List.of() : spec.hooks.preTraffic,
+        spec == null || spec.hooks == null || spec.hooks.postTraffic == null ? List.of() : spec.hooks.postTraffic);
+  }
+
+  /** The hooks of {@code stage}, in the order they run. */
+  public List<CanaryPolicySpec.Hook> hooks(HookResult.Stage stage) {
+    return stage == HookResult.Stage.PreTraffic ? preTraffic : postTraffic;
   }
 
   public boolean hasMetrics() {

@@ -81,6 +81,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ReleaseNotifiers notifiers;
   private final ReleaseHistory history;
+  private final ReleaseHooks hooks;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
 
@@ -94,6 +95,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     this.registry = registry;
     this.notifiers = new ReleaseNotifiers(client, aws, http);
     this.history = new ReleaseHistory(client, config.releases().historyLimit());
+    this.hooks = new ReleaseHooks(client, http, tenancy::decide);
   }
 
   /**
@@ -399,6 +401,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       var results = new Analyzer(run.clients().cloudWatch(), http, run.outbound()).run(in.policy().metrics(), ctx);
       results.stream().filter(r -> r.value != null).forEach(r -> metrics.analysisValue(name(run.release()), r.metric, r.value));
       return in.withAnalysis(results);
+    }
+    if (action instanceof Action.RunHook h) {
+      var hook = in.policy().hooks(h.stage()).stream().filter(x -> x.name.equals(h.name())).findFirst().orElseThrow();
+      return in.withHook(hooks.run(hook, h.stage(), run.release(), run.target(), run.clients(), run.outbound(), in.status()));
     }
     throw new IllegalStateException("no way to perform " + action);
   }

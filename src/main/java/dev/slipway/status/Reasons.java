@@ -30,6 +30,12 @@ public final class Reasons {
    * namespace: terminal, and no AWS call is made for it until a tenancy (or the spec) changes.
    */
   public static final String NOT_PERMITTED = "NotPermitted";
+  /** A lifecycle hook the tenancy does not let the release invoke: it was not called. */
+  public static final String HOOK_NOT_PERMITTED = "HookNotPermitted";
+  /** A pre-traffic hook failed: the release failed before any weight was set. */
+  public static final String PRE_TRAFFIC_HOOK_FAILED = "PreTrafficHookFailed";
+  /** A post-traffic hook failed with all traffic on the new version: the release rolled back. */
+  public static final String POST_TRAFFIC_HOOK_FAILED = "PostTrafficHookFailed";
 
   // CanaryPolicy
   public static final String VALID = "Valid";

@@ -47,6 +47,8 @@ final class HealthCases {
         Arguments.of("LambdaRelease", "paused-by-spec-not-yet-observed", "Suspended", "Paused; step 1/2, 10% on version 5, stable 4"),
         Arguments.of("LambdaRelease", "awaiting-approval", "Suspended", "AwaitingApproval; step 1/2, 10% on version 5, stable 4;"
             + " step 1/2 at 10% passed; awaiting approval: set spec.approvedStep to 1 to go on, or spec.promote to promote now"),
+        Arguments.of("LambdaRelease", "verifying", "Progressing", "Verifying; step 2/2, 100% on version 5, stable 4;"
+            + " post-traffic hook e2e: attempt 1 of 1"),
         Arguments.of("LambdaRelease", "succeeded", "Healthy", "Succeeded; version 5 serves all traffic; Promoted after 2 steps"),
         Arguments.of("LambdaRelease", "succeeded-then-edited", "Healthy", "Succeeded"),
         Arguments.of("LambdaRelease", "superseded", "Healthy", "Superseded by conversation-api-1-6-0"),

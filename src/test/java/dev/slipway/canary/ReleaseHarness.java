@@ -37,6 +37,11 @@ final class ReleaseHarness {
   final List<AliasState> aliasCalls = new ArrayList<>();
   final List<ReleaseEvent> events = new ArrayList<>();
   final List<Instant> analysisRuns = new ArrayList<>();
+  /** What each hook attempt finds, by hook name; a pass unless told otherwise. */
+  java.util.function.Function<String, HookOutcome> hookAnswers = name -> new HookOutcome(true, false, "Succeeded", name + " passed");
+  /** Hook attempts in the order they ran, as "stage/name" with the alias they saw. */
+  final List<String> hookCalls = new ArrayList<>();
+  boolean crashBeforeNextHookCall;
   int publishCalls;
   int statusWrites;
   boolean crashBeforeNextAliasCall;
@@ -69,6 +74,13 @@ final class ReleaseHarness {
         alias = set.target();
         aliasCalls.add(alias);
         in = in.withStatus(status).withObserved(alias);
+      } else if (a instanceof Action.RunHook hook) {
+        if (crashBeforeNextHookCall) {
+          crashBeforeNextHookCall = false;
+          return a;
+        }
+        hookCalls.add(hook.stage() + "/" + hook.name() + " @ " + alias);
+        in = in.withStatus(status).withHook(hookAnswers.apply(hook.name()));
       } else if (a instanceof Action.RunAnalysis) {
         analysisRuns.add(clock.instant());
         in = in.withStatus(status).withAnalysis(analysis.get());

@@ -41,6 +41,11 @@ public class CanaryPolicySpec {
   @JsonPropertyDescription("Where transitions are announced.")
   public Notifications notifications;
 
+  @JsonPropertyDescription("Checks before any traffic moves (preTraffic) and after all traffic is on the new version (postTraffic),"
+      + " as CodeDeploy's BeforeAllowTraffic and AfterAllowTraffic hooks: a failed preTraffic hook fails the release with the"
+      + " alias untouched, a failed postTraffic hook rolls it back.")
+  public Hooks hooks;
+
   /** CodeDeploy's predefined Lambda deployment configurations. */
   public enum Preset {
     Canary10Percent5Minutes,
@@ -267,6 +272,98 @@ public class CanaryPolicySpec {
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Request timeout. Default 5s.")
     public String timeout = "5s";
+  }
+
+  /** The lifecycle hooks of a release, each list run in order, one hook at a time. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "!has(self.preTraffic) || self.preTraffic.all(h, self.preTraffic.exists_one(g, g.name == h.name))",
+      message = "preTraffic hook names must be unique",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "!has(self.postTraffic) || self.postTraffic.all(h, self.postTraffic.exists_one(g, g.name == h.name))",
+      message = "postTraffic hook names must be unique",
+      reason = "FieldValueInvalid")
+  public static class Hooks {
+    /** Most hooks per list: each runs synchronously in the reconcile loop. */
+    public static final int MAX_HOOKS = 5;
+
+    @Size(max = MAX_HOOKS)
+    @JsonPropertyDescription("Run after the new version is published and before any weight is set; all must pass for traffic to move."
+        + " At most " + MAX_HOOKS + ", names unique.")
+    public List<Hook> preTraffic = new ArrayList<>();
+
+    @Size(max = MAX_HOOKS)
+    @JsonPropertyDescription("Run once the alias sends all traffic to the new version (phase Verifying); all must pass for the"
+        + " release to succeed, one failure rolls back. At most " + MAX_HOOKS + ", names unique.")
+    public List<Hook> postTraffic = new ArrayList<>();
+  }
+
+  /**
+   * One hook: a Lambda function or an HTTP endpoint, given a JSON payload naming the release and its
+   * versions. An attempt that does not pass is tried again {@code retries} times, {@link #RETRY_DELAY}
+   * apart; a hook the tenancy or the outbound policy refuses fails at once, without a call.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(value = "has(self.lambda) != has(self.http)", message = "a hook needs exactly one of lambda, http", reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "!has(self.timeout) || (duration(self.timeout) >= duration('1s') && duration(self.timeout) <= duration('" + Hook.MAX_TIMEOUT + "'))",
+      message = "hook timeout must be between 1s and " + Hook.MAX_TIMEOUT,
+      reason = "FieldValueInvalid")
+  public static class Hook {
+    /** The longest one attempt may take: it blocks a reconcile thread. */
+    public static final String MAX_TIMEOUT = "30s";
+    /** How long an attempt may take when the hook does not say. */
+    public static final String DEFAULT_TIMEOUT = "10s";
+    /** Time between a failed attempt and the next. */
+    public static final String RETRY_DELAY = "5s";
+
+    @Required
+    @Size(max = 63)
+    @Pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+    @JsonPropertyDescription("Name shown in status.hooks, events and reasons; unique in its list.")
+    public String name;
+
+    @JsonPropertyDescription("Invoke a Lambda function synchronously with the release's AWS identity.")
+    public LambdaHook lambda;
+
+    @JsonPropertyDescription("POST the payload to an HTTP endpoint.")
+    public HttpHook http;
+
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long one attempt may take, 1s to " + MAX_TIMEOUT + "; a slower answer is a failed attempt. Default " + DEFAULT_TIMEOUT + ".")
+    public String timeout;
+
+    @Min(0)
+    @Max(5)
+    @JsonPropertyDescription("Further attempts after one that does not pass (a failed verdict, an error, a timeout or a refused"
+        + " connection), " + RETRY_DELAY + " apart. A hook the tenancy or the outbound policy refuses is not retried. Default 0.")
+    public Integer retries;
+  }
+
+  /**
+   * A Lambda hook. The function gets {@code {"release": {"namespace", "name"}, "hook", "stage", "function",
+   * "alias", "stableVersion", "canaryVersion", "canaryFunctionArn"}} and passes by returning
+   * {@code {"status": "Succeeded"}}; an optional {@code "message"} is recorded, shortened.
+   */
+  public static class LambdaHook {
+    @Required
+    @Size(max = 170)
+    @JsonPropertyDescription("The function to invoke, by name or ARN. It must be a function of a ServerlessService in the release's"
+        + " namespace, or one the namespace's SlipwayTenancy allows in functionNames (as for functionName releases); otherwise"
+        + " the hook fails with reason NotPermitted and is not invoked. It passes when it returns {\"status\": \"Succeeded\"}"
+        + " without a FunctionError; anything else fails. An optional \"message\" in its answer is recorded, shortened.")
+    public String functionName;
+  }
+
+  /** An HTTP hook: POST of the payload, 2xx passes; the answer's body is never read. */
+  public static class HttpHook {
+    @Required
+    @Size(max = 2048)
+    @Pattern("^https?://.+")
+    @JsonPropertyDescription("URL to POST the JSON payload to (the same one a Lambda hook gets); any 2xx answer passes, its body"
+        + " unread. Redirects are not followed. Internal addresses need the tenancy's internalTargets, as HTTP checks do.")
+    public String url;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -17,7 +17,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Pending, Progressing, Paused, AwaitingApproval (held at an approval gate), Succeeded, RolledBack, Failed or Superseded.")
+  @JsonPropertyDescription("Pending, Progressing, Paused, AwaitingApproval (held at an approval gate), Verifying (all traffic on the new version, postTraffic hooks running), Succeeded, RolledBack, Failed or Superseded.")
   public ReleasePhase phase;
 
   @JsonPropertyDescription("Physical name of the function being released.")
@@ -77,6 +77,9 @@ public class LambdaReleaseStatus {
 
   @JsonPropertyDescription("The most recent analysis results, newest last (bounded).")
   public List<AnalysisResult> analysis = new ArrayList<>();
+
+  @JsonPropertyDescription("The lifecycle hooks of this attempt, in the order they ran: each one's phase, attempts and latest outcome.")
+  public List<HookResult> hooks;
 
   @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval), Degraded, RollbackFailed and RetryRefused (a spec.retry that was not carried out, and why), with reasons.")
   public List<Condition> conditions = new ArrayList<>();

@@ -6,6 +6,8 @@ public enum ReleasePhase {
   Progressing,
   Paused,
   AwaitingApproval,
+  /** All traffic on the new version while its post-traffic hooks run; a failure rolls back. */
+  Verifying,
   Succeeded,
   RolledBack,
   Failed,
