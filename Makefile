@@ -10,7 +10,7 @@ SHELL := bash
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-deps: ## install moto if missing or not the pinned version; build kube-apiserver + kubectl once per machine (pins: hack/versions.env)
+deps: ## install moto if missing or not the pinned version; build kube-apiserver, kube-controller-manager + kubectl once per machine (pins: hack/versions.env)
 	@if [ "$$(python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" != "$(MOTO_VERSION)" ] \
 	    || ! command -v moto_server >/dev/null; then \
 	  echo "deps: installing moto[server]==$(MOTO_VERSION)"; \
@@ -32,7 +32,7 @@ crds: ## regenerate the CRDs and copy them to deploy/crds/ (commit the result)
 	  n=$$(basename "$$f" -v1.yml); cp "$$f" "deploy/crds/$$n.yaml"; echo "crds: deploy/crds/$$n.yaml"; \
 	done
 
-sandbox: deps ## start etcd, kube-apiserver and moto on loopback; then: source .sandbox/env
+sandbox: deps ## start etcd, kube-apiserver, kube-controller-manager (GC, namespaces) and moto on loopback; then: source .sandbox/env
 	@hack/sandbox.sh up
 
 sandbox-down: ## stop the sandbox (its data under .sandbox/ stays)
