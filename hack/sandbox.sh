@@ -86,9 +86,10 @@ wait_until() {
   local what="$1" log="$2" name="$3" seconds="$4"; shift 4
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
+    # Sleep first: right after spawn the pid may still be this shell's fork, not yet the program.
+    sleep 0.3
     running "$name" "$name" || fail "$what exited during start-up" "$log"
     [ $SECONDS -lt $deadline ] || fail "$what not ready after ${seconds}s" "$log"
-    sleep 0.3
   done
 }
 
