@@ -5,7 +5,7 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench
+.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench chaos
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -64,3 +64,10 @@ bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack ag
 	@$(MAKE) --no-print-directory bench-build
 	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ResyncBench $(BENCH_ARGS)
 	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff $(JMH_RESULT) $(JMH_ARGS)
+
+CHAOS_ARGS ?=
+
+chaos: deps ## kill -9 the packaged operator through 50 releases, then fail a leader over mid-canary; not part of `make test` (bench/README.md)
+	$(MVN) -q package -DskipTests
+	@$(MAKE) --no-print-directory bench-build
+	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ChaosBench $(CHAOS_ARGS)
