@@ -5,12 +5,12 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench
+.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench chaos
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-deps: ## install moto if missing or not the pinned version; build kube-apiserver + kubectl once per machine (pins: hack/versions.env)
+deps: ## install moto if missing or not the pinned version; build kube-apiserver, kube-controller-manager + kubectl once per machine (pins: hack/versions.env)
 	@if [ "$$(python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" != "$(MOTO_VERSION)" ] \
 	    || ! command -v moto_server >/dev/null; then \
 	  echo "deps: installing moto[server]==$(MOTO_VERSION)"; \
@@ -32,7 +32,7 @@ crds: ## regenerate the CRDs and copy them to deploy/crds/ (commit the result)
 	  n=$$(basename "$$f" -v1.yml); cp "$$f" "deploy/crds/$$n.yaml"; echo "crds: deploy/crds/$$n.yaml"; \
 	done
 
-sandbox: deps ## start etcd, kube-apiserver and moto on loopback; then: source .sandbox/env
+sandbox: deps ## start etcd, kube-apiserver, kube-controller-manager (GC, namespaces) and moto on loopback; then: source .sandbox/env
 	@hack/sandbox.sh up
 
 sandbox-down: ## stop the sandbox (its data under .sandbox/ stays)
@@ -64,3 +64,10 @@ bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack ag
 	@$(MAKE) --no-print-directory bench-build
 	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ResyncBench $(BENCH_ARGS)
 	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff $(JMH_RESULT) $(JMH_ARGS)
+
+CHAOS_ARGS ?=
+
+chaos: deps ## kill -9 the packaged operator through 50 releases, then fail a leader over mid-canary; not part of `make test` (bench/README.md)
+	$(MVN) -q package -DskipTests
+	@$(MAKE) --no-print-directory bench-build
+	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ChaosBench $(CHAOS_ARGS)

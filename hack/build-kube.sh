@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and kubectl of one pinned Kubernetes version from the Go module
+# Builds kube-apiserver, kube-controller-manager and kubectl of one pinned Kubernetes version from the Go module
 # k8s.io/kubernetes (no release-binary download is needed), and links Debian's etcd beside them
 # in one directory the tests and the sandbox read:
-#   $KUBE_BIN_DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kubectl}
-# The build runs once per machine; later calls only print the directory.
+#   $KUBE_BIN_DIR/k8s/<version>-linux-amd64/{etcd,kube-apiserver,kube-controller-manager,kubectl}
+# Each binary is built once per machine; later calls only print the directory.
 set -euo pipefail
 
 # The environment may override the pinned version.
@@ -27,46 +27,53 @@ ensure_etcd() {
   ln -sf "$(command -v etcd || echo /usr/bin/etcd)" "$out/etcd"
 }
 
+# Prepares a throwaway Go module that requires k8s.io/kubernetes at the pinned version, in $work.
+prepare_module() {
+  local work="$1" minor="0.${KUBE_VERSION#1.}"
+  cd "$work"
+  go mod init slipway.dev/kube-build >/dev/null 2>&1
+  go mod edit -require "k8s.io/kubernetes@v${KUBE_VERSION}"
+  # k8s.io/kubernetes requires its staging modules at v0.0.0; point each at its published twin.
+  local proxy; proxy="$(go env GOPROXY | cut -d, -f1)"
+  # The mirror lacks a few twins at some patch levels (k8s.io/endpointslice v0.32.13, which only
+  # kube-controller-manager imports); such a module takes its newest published patch of the minor.
+  local m v
+  for m in $(curl -fsS "$proxy/k8s.io/kubernetes/@v/v${KUBE_VERSION}.mod" | awk '$1 ~ /^k8s.io\// && $2 == "v0.0.0" {print $1}'); do
+    v="v${minor}"
+    if ! curl -fsSI -o /dev/null "$proxy/$m/@v/$v.zip" 2>/dev/null; then
+      v="$(curl -fsS "$proxy/$m/@v/list" | grep "^v${minor%.*}\." | sort -V | tail -1)"
+      log "$m v${minor} is not published; using $v"
+    fi
+    go mod edit -replace "$m=$m@$v"
+  done
+  # Resolve only what the commands import (not their tests' deps): `go mod tidy` would also
+  # want test-only modules, some of which the module mirror does not carry.
+  export GOFLAGS="${GOFLAGS:-} -mod=mod"
+}
+
+# Builds each named command of k8s.io/kubernetes/cmd into $out, each only if it is missing, so a
+# machine that already has kube-apiserver and kubectl only builds what was added later.
 build_go_binaries() {
+  local missing=() cmd
+  for cmd in "$@"; do [ -x "$out/$cmd" ] || missing+=("$cmd"); done
+  [ ${#missing[@]} -gt 0 ] || return 0
   local work; work="$(mktemp -d)"
   trap 'rm -rf "$work"' RETURN
-  local minor="0.${KUBE_VERSION#1.}"
-  log "building kube-apiserver and kubectl v${KUBE_VERSION} from Go modules (first time only, ~10-20 min on 2 cores)"
+  log "building ${missing[*]} v${KUBE_VERSION} from Go modules (once per machine, ~10-20 min each on 2 cores)"
   (
-    cd "$work"
-    go mod init slipway.dev/kube-build >/dev/null 2>&1
-    go mod edit -require "k8s.io/kubernetes@v${KUBE_VERSION}"
-    # k8s.io/kubernetes requires its staging modules at v0.0.0; point each at its published twin.
-    local proxy; proxy="$(go env GOPROXY | cut -d, -f1)"
-    for m in $(curl -fsS "$proxy/k8s.io/kubernetes/@v/v${KUBE_VERSION}.mod" | awk '$1 ~ /^k8s.io\// && $2 == "v0.0.0" {print $1}'); do
-      go mod edit -replace "$m=$m@v${minor}"
+    prepare_module "$work"
+    for cmd in "${missing[@]}"; do
+      CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v${KUBE_VERSION} -X k8s.io/client-go/pkg/version.gitVersion=v${KUBE_VERSION}" \
+        -o "$out/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
+      mv "$out/$cmd.tmp" "$out/$cmd"
     done
-    cat > tools.go <<'GO'
-//go:build tools
-
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kubectl"
-)
-GO
-    # Resolve only what the two commands import (not their tests' deps): `go mod tidy` would also
-    # want test-only modules, some of which the module mirror does not carry.
-    export GOFLAGS="${GOFLAGS:-} -mod=mod"
-    mkdir -p "$out"
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v${KUBE_VERSION} -X k8s.io/client-go/pkg/version.gitVersion=v${KUBE_VERSION}" \
-      -o "$out/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v${KUBE_VERSION} -X k8s.io/client-go/pkg/version.gitVersion=v${KUBE_VERSION}" \
-      -o "$out/kubectl.tmp" k8s.io/kubernetes/cmd/kubectl
-    mv "$out/kube-apiserver.tmp" "$out/kube-apiserver"
-    mv "$out/kubectl.tmp" "$out/kubectl"
   )
 }
 
 mkdir -p "$out"
-if [ ! -x "$out/kube-apiserver" ] || [ ! -x "$out/kubectl" ]; then
-  build_go_binaries
-fi
+build_go_binaries kube-apiserver kubectl
+# The garbage collector and the namespace controller: without them a deleted namespace stays
+# Terminating and ownerReferences are never followed.
+build_go_binaries kube-controller-manager
 ensure_etcd
 echo "$KUBE_BIN_DIR"

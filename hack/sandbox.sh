@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A local sandbox for Slipway: etcd, kube-apiserver and moto_server, all on 127.0.0.1, in the
-# background, with data, certificates, logs and pid files under $SANDBOX_DIR (default .sandbox/).
+# A local sandbox for Slipway: etcd, kube-apiserver, kube-controller-manager (garbage collector and
+# namespace controller only) and moto_server, all on 127.0.0.1, in the background, with data, certificates, logs and pid files under $SANDBOX_DIR (default .sandbox/).
 #
 #   hack/sandbox.sh up       start what is not running (idempotent), write kubeconfig and env
 #   hack/sandbox.sh down     stop everything (data is kept for the next `up`)
@@ -13,7 +13,7 @@
 #   SANDBOX_MOTO       0 to leave moto out (the JUnit harness runs its own)        default 1
 #   SANDBOX_WATCH_PID  stop the sandbox when this process exits (used by the tests, so a killed
 #                      test JVM leaves no servers behind)
-#   KUBE_VERSION, KUBE_BIN_DIR   which kube-apiserver/kubectl build to use (see build-kube.sh)
+#   KUBE_VERSION, KUBE_BIN_DIR   which Kubernetes build to use (see build-kube.sh)
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -86,9 +86,10 @@ wait_until() {
   local what="$1" log="$2" name="$3" seconds="$4"; shift 4
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
+    # Sleep first: right after spawn the pid may still be this shell's fork, not yet the program.
+    sleep 0.3
     running "$name" "$name" || fail "$what exited during start-up" "$log"
     [ $SECONDS -lt $deadline ] || fail "$what not ready after ${seconds}s" "$log"
-    sleep 0.3
   done
 }
 
@@ -165,6 +166,22 @@ start_apiserver() {
   say "kube-apiserver v$KUBE_VERSION up on https://127.0.0.1:$port"
 }
 
+# Only the controllers whose absence a Slipway user would notice: without the garbage collector
+# ownerReferences are never followed, without the namespace controller a deleted namespace stays
+# Terminating. No serving port (--secure-port 0), no leader election, the admin kubeconfig.
+start_controller_manager() {
+  if running kube-controller-manager kube-controller-manager; then return 0; fi
+  spawn kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig "$SANDBOX_DIR/kubeconfig" \
+    --controllers garbage-collector-controller,namespace-controller \
+    --use-service-account-credentials=false \
+    --secure-port 0 --leader-elect=false --profiling=false
+  # Ready once both have synced their informers (the garbage collector watches every resource).
+  wait_until "kube-controller-manager" "$LOGS/kube-controller-manager.log" kube-controller-manager 90 \
+    bash -c 'grep -q "Caches are synced for namespace" "$1" && grep -q "Proceeding to collect garbage" "$1"' _ "$LOGS/kube-controller-manager.log"
+  say "kube-controller-manager up (garbage collector, namespace controller)"
+}
+
 start_moto() {
   if running moto moto_server; then return 0; fi
   need moto_server "run: make deps"
@@ -228,7 +245,7 @@ start_watchdog() {
 }
 
 up() {
-  for b in etcd kube-apiserver kubectl; do
+  for b in etcd kube-apiserver kube-controller-manager kubectl; do
     [ -x "$BIN/$b" ] || fail "$BIN/$b is missing: run \`make deps\` (builds Kubernetes v$KUBE_VERSION once per machine)"
   done
   need curl "apt-get install curl"
@@ -240,13 +257,14 @@ up() {
   [ "$SANDBOX_MOTO" = 1 ] && start_moto
   write_client_files
   wait_for_default_namespace
+  start_controller_manager
   start_watchdog
   say "ready: source $SANDBOX_DIR/env"
 }
 
 down() {
   local name pid
-  for name in moto kube-apiserver etcd watchdog; do
+  for name in moto kube-controller-manager kube-apiserver etcd watchdog; do
     [ -f "$RUN/$name.pid" ] || continue
     pid="$(cat "$RUN/$name.pid")"
     # The watchdog ends by running `down` in its own process: it must not kill itself.
@@ -262,11 +280,12 @@ down() {
 
 status() {
   local ok=0 name pattern
-  for entry in etcd:etcd:ETCD_PORT kube-apiserver:kube-apiserver:API_PORT moto:moto_server:MOTO_PORT; do
+  for entry in etcd:etcd:ETCD_PORT kube-apiserver:kube-apiserver:API_PORT \
+      kube-controller-manager:kube-controller-manager: moto:moto_server:MOTO_PORT; do
     IFS=: read -r name pattern port_var <<<"$entry"
     [ "$name" = moto ] && [ "$SANDBOX_MOTO" != 1 ] && continue
     if running "$name" "$pattern"; then
-      echo "$name: running (pid $(cat "$RUN/$name.pid"), 127.0.0.1:$(recorded_port "$port_var"), log $LOGS/$name.log)"
+      echo "$name: running (pid $(cat "$RUN/$name.pid")${port_var:+, 127.0.0.1:$(recorded_port "$port_var")}, log $LOGS/$name.log)"
     else
       echo "$name: stopped"
       ok=3

@@ -744,6 +744,48 @@ class LambdaReleaseReconcilerTest {
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(1);
   }
 
+  // 8 (issue 8): kubectl delete serverlessservice — the garbage collector follows the release's owner reference
+  @Test
+  void theReleasesAndOutputsOfADeletedServiceAreGarbageCollected() {
+    String ns = kube.newNamespace("rel-service-gc");
+    String svc = unique("gone");
+    String release = serviceMidCanary(ns, svc);
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).delete();
+
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName(release).get() == null);
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.configMaps().inNamespace(ns).withName(svc + "-outputs").get() == null);
+  }
+
+  // 8 (issue 8): kubectl delete namespace — every finalizer runs, the namespace goes
+  @Test
+  void aDeletedNamespaceWithAServiceMidCanaryFinishesTerminating() {
+    String ns = kube.newNamespace("rel-namespace-gc");
+    String svc = unique("ns-gone");
+    serviceMidCanary(ns, svc);
+
+    client.namespaces().withName(ns).delete();
+
+    await().atMost(RELEASE_TIMEOUT).until(() -> client.namespaces().withName(ns).get() == null);
+  }
+
+  /** A service whose function api is released at step 1 (10 %) of a 2-minute pause; the release's name. */
+  private String serviceMidCanary(String ns, String svc) {
+    aws.code(svc + "/1.zip", "one");
+    CodeSource two = aws.code(svc + "/2.zip", "two");
+    client.resource(policy(ns, "slow", null, null, 10, "120s")).create();
+    createService(ns, svc, ReleaseFixture.functionSpec("api", svc + "/1.zip", "slow"));
+    editCode(ns, svc, two);
+    String release = await().atMost(RELEASE_TIMEOUT).until(
+        () -> client.resources(LambdaRelease.class).inNamespace(ns).list().getItems().stream().findFirst().map(r -> r.getMetadata().getName()).orElse(null),
+        r -> r != null);
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      assertThat(status(ns, release).step).isEqualTo(1);
+      assertThat(aws.alias(svc + "-prod-api", "prod").weight()).isEqualTo(10);
+    });
+    return release;
+  }
+
   // 8 (issue 10): a release gated on its service's own alarm, by logical name
   @Test
   void aReleaseGatedOnAServiceAlarmRollsBackWhenThatAlarmGoesOff() {

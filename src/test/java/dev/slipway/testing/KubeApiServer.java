@@ -19,14 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The real Kubernetes peer of Slipway's tests: etcd and kube-apiserver (the version pinned in
- * {@code hack/versions.env}, built by {@code make deps}) on loopback, started once per JVM through
+ * The real Kubernetes peer of Slipway's tests: etcd, kube-apiserver and kube-controller-manager
+ * (the version pinned in {@code hack/versions.env}, built by {@code make deps}) on loopback, started once per JVM through
  * {@code hack/sandbox.sh} — the same script as {@code make sandbox}, in its own directory under
  * {@code target/} and without moto (tests use {@link MotoServer}). The CRDs committed under
  * {@code deploy/crds/} are applied and Established before {@link #shared()} returns.
  *
- * <p>There is no controller-manager: namespaces stay Terminating once deleted and owner references
- * are not garbage-collected. Tests isolate themselves with {@link #newNamespace(String)}.
+ * <p>The controller-manager runs the garbage collector and the namespace controller only, so owner
+ * references are followed and a deleted namespace is emptied and goes, as in a cluster. Tests
+ * isolate themselves with {@link #newNamespace(String)}.
  */
 public final class KubeApiServer {
 
