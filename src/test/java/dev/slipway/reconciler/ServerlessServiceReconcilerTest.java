@@ -201,7 +201,9 @@ class ServerlessServiceReconcilerTest {
     assertThat(byKind).containsOnly(
         Map.entry("LogGroup", 6L), Map.entry("DynamoDBTable", 4L), Map.entry("SNSTopic", 1L), Map.entry("SNSSubscription", 1L),
         Map.entry("SSMParameter", 1L), Map.entry("IAMRole", 6L), Map.entry("LambdaFunction", 6L), Map.entry("RestApi", 1L), Map.entry("WebSocketApi", 1L),
-        Map.entry("CognitoUserPool", 1L), Map.entry("CognitoUserPoolClient", 1L), Map.entry("CloudWatchAlarm", 29L), Map.entry("CloudWatchDashboard", 1L));
+        Map.entry("CognitoUserPool", 1L), Map.entry("CognitoUserPoolClient", 1L), Map.entry("CloudWatchAlarm", 29L), Map.entry("CloudWatchDashboard", 1L),
+        Map.entry("S3Bucket", 1L), Map.entry("S3BucketPolicy", 1L), Map.entry("CloudFrontOriginAccessControl", 1L),
+        Map.entry("CloudFrontDistribution", 1L), Map.entry("SiteContent", 1L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/slipway/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");

@@ -7,15 +7,19 @@ import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.testing.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.UUID;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Finished releases a service created are its deployment history, pruned like Deployment revisions. */
 class ReleaseHistoryTest {
+
+  private static final String LABEL = "slipway.dev/test-operator";
 
   private final KubeApiServer kube = KubeApiServer.shared();
   private final KubernetesClient client = kube.client();
@@ -23,7 +27,8 @@ class ReleaseHistoryTest {
   @Test
   void keepsTheNewestServiceCreatedReleasesAndEveryUserCreatedOne() {
     String ns = kube.newNamespace("history");
-    String ownerUid = UUID.randomUUID().toString();
+    // A real owner: the sandbox runs the garbage collector, which deletes releases whose owner does not exist.
+    String ownerUid = owner(ns).getMetadata().getUid();
     for (int i = 1; i <= 4; i++) {
       finished(ns, "api-v" + i, "2026-11-2" + i + "T10:00:00Z", ownerUid);
     }
@@ -37,10 +42,21 @@ class ReleaseHistoryTest {
         .containsExactlyInAnyOrder("api-v4", "api-v3", byUser.getMetadata().getName(), "other-function");
   }
 
+  /** The service {@code shop}, labelled so that no operator reconciles it. */
+  private ServerlessService owner(String ns) {
+    ServerlessService shop = new ServerlessService();
+    shop.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace(ns).addToLabels(LABEL, "history").build());
+    shop.setSpec(new ServerlessServiceSpec());
+    shop.getSpec().region = "us-east-1";
+    shop.getSpec().stage = "prod";
+    shop.getSpec().functions = List.of(ReleaseFixture.functionSpec("api", "api/1.zip", null));
+    return client.resource(shop).create();
+  }
+
   /** A release of function {@code api} (or, by name, another one) that finished at {@code finishTime}. */
   private LambdaRelease finished(String ns, String name, String finishTime, String ownerUid) {
     // The label keeps the operator of the @QuarkusTest classes (if running in this JVM) away from them.
-    var meta = new ObjectMetaBuilder().withName(name).withNamespace(ns).addToLabels("slipway.dev/test-operator", "history");
+    var meta = new ObjectMetaBuilder().withName(name).withNamespace(ns).addToLabels(LABEL, "history");
     if (ownerUid != null) {
       meta.withOwnerReferences(new OwnerReferenceBuilder()
           .withApiVersion("slipway.dev/v1alpha1").withKind("ServerlessService").withName("shop").withUid(ownerUid).build());

@@ -9,10 +9,6 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.status.Reasons;
 import dev.slipway.testing.Artifacts;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -125,18 +121,6 @@ class SiteContentKindTest extends SitePartKindTest {
     assertThat(keys()).containsExactly("assets/app-2.js", "assets/app.css", "config.json", "favicon.svg", "index.html");
     assertThat(stack.mutatingCalls()).containsExactlyInAnyOrder("PutObject", "PutObject", "DeleteObjects", "CreateInvalidation");
     assertThat(invalidations()).hasSize(2);
-  }
-
-  @Test
-  void theSiteIsReadableOnlyThroughTheDistribution() throws Exception {
-    stack.use(new SiteBucketPolicyKind());
-    stack.settle();
-
-    HttpResponse<String> anonymous = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(dev.slipway.testing.MotoServer.shared().endpoint() + "/" + BUCKET + "/index.html")).build(),
-        HttpResponse.BodyHandlers.ofString());
-
-    assertThat(anonymous.statusCode()).isEqualTo(403);
   }
 
   @Test
