@@ -30,9 +30,10 @@ public final class TenancyRules {
 
   /**
    * The object may go on, with exactly this target (and its STS session); its HTTP checks and
-   * webhooks may reach the internal ranges every tenancy of the namespace lists, together.
+   * webhooks may reach the internal ranges every tenancy of the namespace lists, together, and its
+   * policies may read and publish to what they list together ({@code bounds}).
    */
-  public record Permitted(AwsTarget target, OutboundPolicy outbound) implements Verdict {}
+  public record Permitted(AwsTarget target, OutboundPolicy outbound, PolicyBounds bounds) implements Verdict {}
 
   /** The object makes no AWS call: {@code message} says what was refused and what the tenancies allow. */
   public record Refused(String message) implements Verdict {}
@@ -50,16 +51,17 @@ public final class TenancyRules {
         return new Refused(subject(r) + " may not release to function " + r.functionName() + ": no SlipwayTenancy selects namespace "
             + r.namespace() + ", so it may release only the functions of its ServerlessServices");
       }
-      return new Permitted(new AwsTarget(r.region(), Optional.empty()), OutboundPolicy.publicOnly());
+      return new Permitted(new AwsTarget(r.region(), Optional.empty()), OutboundPolicy.publicOnly(), PolicyBounds.NONE);
     }
     OutboundPolicy outbound = OutboundPolicy.allowing(selecting.stream()
         .flatMap(t -> t.getSpec().internalTargets == null ? java.util.stream.Stream.<String>empty() : t.getSpec().internalTargets.stream())
         .toList());
+    PolicyBounds bounds = PolicyBounds.of(selecting.stream().map(SlipwayTenancy::getSpec).toList());
     List<String> reasons = new ArrayList<>();
     for (SlipwayTenancy t : selecting) {
       Optional<String> refusal = refusal(t.getSpec(), r);
       if (refusal.isEmpty()) {
-        return new Permitted(target(t.getSpec(), r), outbound);
+        return new Permitted(target(t.getSpec(), r), outbound, bounds);
       }
       reasons.add("SlipwayTenancy " + t.getMetadata().getName() + ": " + refusal.get());
     }

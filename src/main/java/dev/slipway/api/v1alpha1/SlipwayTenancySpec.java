@@ -84,6 +84,30 @@ public class SlipwayTenancySpec {
           + " address checked at each request.")
   public List<String> internalTargets = new ArrayList<>();
 
+  /** CloudWatch namespaces whose metrics CanaryPolicies of the selected namespaces may read in cloudWatch checks. */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "CloudWatch namespaces, or glob patterns (MyTeam/*), whose metrics cloudWatch checks of the selected namespaces'"
+          + " CanaryPolicies may read. A check of the release's own function (a FunctionName dimension of {function}, or its"
+          + " name) needs no entry here; any other is refused: the release fails NotPermitted before traffic moves.")
+  public List<String> metricNamespaces = new ArrayList<>();
+
+  /** CloudWatch alarms that CanaryPolicies of the selected namespaces may gate on by AWS name. */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "CloudWatch alarm names, or glob patterns (team-a-*), that cloudWatchAlarms.names of the selected namespaces'"
+          + " CanaryPolicies may read. The alarms of the release's own ServerlessService (serviceAlarms, or their AWS names)"
+          + " need no entry here; any other is refused: the release fails NotPermitted before traffic moves.")
+  public List<String> alarmNames = new ArrayList<>();
+
+  /** SNS topics that release notifications of the selected namespaces may publish to. */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "SNS topic ARNs, or glob patterns (arn:aws:sns:*:123456789012:team-a-*), that notifications.snsTopicArn of the"
+          + " selected namespaces' CanaryPolicies may publish to. Empty: no SNS notification; a release whose policy names"
+          + " another topic fails NotPermitted before traffic moves.")
+  public List<String> topicArns = new ArrayList<>();
+
   /** Selects namespaces by labels. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class NamespaceSelector {

@@ -1,0 +1,78 @@
+package dev.slipway.tenancy;
+
+import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.SlipwayTenancySpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What a namespace's CanaryPolicies may read and publish to with the operator's AWS identity, beyond
+ * the release's own function and service: CloudWatch namespaces, alarms by name, SNS topics. Without
+ * it, one team's policy could read another team's metrics and alarms into its release's status, or
+ * publish to any topic of the account (whose subscribers may be another team's functions). The
+ * bounds of all tenancies that select a namespace add up, as their internal targets do.
+ */
+public record PolicyBounds(List<String> metricNamespaces, List<String> alarmNames, List<String> topicArns) {
+
+  /** No tenancy: only the release's own function and service. */
+  public static final PolicyBounds NONE = new PolicyBounds(List.of(), List.of(), List.of());
+
+  public PolicyBounds {
+    metricNamespaces = List.copyOf(metricNamespaces);
+    alarmNames = List.copyOf(alarmNames);
+    topicArns = List.copyOf(topicArns);
+  }
+
+  static PolicyBounds of(Collection<SlipwayTenancySpec> tenancies) {
+    return new PolicyBounds(
+        union(tenancies, t -> t.metricNamespaces), union(tenancies, t -> t.alarmNames), union(tenancies, t -> t.topicArns));
+  }
+
+  private static List<String> union(Collection<SlipwayTenancySpec> tenancies, Function<SlipwayTenancySpec, List<String>> field) {
+    return tenancies.stream().map(field).filter(l -> l != null).flatMap(List::stream).distinct().toList();
+  }
+
+  /**
+   * Why a release of {@code function} may not use {@code policy}, if it may not.
+   *
+   * @param ownAlarms the AWS names of the alarms the release's service declares (empty for a bare function)
+   */
+  public Optional<String> refusal(CanaryPolicySpec policy, String function, Collection<String> ownAlarms) {
+    if (policy == null) {
+      return Optional.empty();
+    }
+    List<String> refused = new ArrayList<>();
+    List<CanaryPolicySpec.Metric> metrics = policy.analysis == null || policy.analysis.metrics == null ? List.of() : policy.analysis.metrics;
+    for (CanaryPolicySpec.Metric m : metrics) {
+      if (m.cloudWatch != null && !ofFunction(m.cloudWatch, function) && !anyMatches(metricNamespaces, m.cloudWatch.namespace)) {
+        refused.add("check " + m.name + " reads CloudWatch namespace " + m.cloudWatch.namespace + " beyond the release's function"
+            + " (no FunctionName dimension of {function}), which matches none of metricNamespaces " + metricNamespaces);
+      }
+      if (m.cloudWatchAlarms != null && m.cloudWatchAlarms.names != null) {
+        for (String alarm : m.cloudWatchAlarms.names) {
+          if (!ownAlarms.contains(alarm) && !anyMatches(alarmNames, alarm)) {
+            refused.add("check " + m.name + " reads alarm " + alarm + ", which is not its service's and matches none of alarmNames " + alarmNames);
+          }
+        }
+      }
+    }
+    String topic = policy.notifications == null ? null : policy.notifications.snsTopicArn;
+    if (topic != null && !anyMatches(topicArns, topic)) {
+      refused.add("notifications publish to " + topic + ", which matches none of topicArns " + topicArns);
+    }
+    return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
+  }
+
+  /** A metric of the release's own function: its FunctionName dimension names it (or the placeholder for it). */
+  private static boolean ofFunction(CanaryPolicySpec.CloudWatchMetric m, String function) {
+    String value = m.dimensions == null ? null : m.dimensions.get("FunctionName");
+    return "{function}".equals(value) || (value != null && value.equals(function));
+  }
+
+  private static boolean anyMatches(List<String> patterns, String value) {
+    return patterns.stream().anyMatch(p -> Glob.matches(p, value));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.slipway.tenancy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.SlipwayTenancy;
+import dev.slipway.api.v1alpha1.SlipwayTenancySpec;
+import dev.slipway.tenancy.TenancyRules.Permitted;
+import dev.slipway.tenancy.TenancyRules.Request;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a namespace's CanaryPolicies may read and publish to: {@link PolicyBounds}, and how tenancies add them up. */
+class PolicyBoundsTest {
+
+  private static final String FUNCTION = "shop-prod-api";
+  private static final Set<String> OWN_ALARMS = Set.of("shop-prod-api-errors");
+
+  @Test
+  void withoutATenancyAPolicyMayReadOnlyItsOwnFunctionsMetricsAndItsServicesAlarms() {
+    CanaryPolicySpec own = policy();
+    own.analysis.metrics.add(cloudWatch("failures", "Shop/Checkout", Map.of("FunctionName", "{function}", "Version", "{version}")));
+    own.analysis.metrics.add(cloudWatch("by-name", "AWS/Lambda", Map.of("FunctionName", FUNCTION)));
+    own.analysis.metrics.add(alarms("own", "shop-prod-api-errors"));
+
+    assertThat(PolicyBounds.NONE.refusal(own, FUNCTION, OWN_ALARMS)).isEmpty();
+    assertThat(PolicyBounds.NONE.refusal(null, FUNCTION, OWN_ALARMS)).as("no policy").isEmpty();
+  }
+
+  @Test
+  void anotherFunctionsMetricsAnotherAlarmOrAnyTopicIsRefusedByDefaultAndEachIsNamed() {
+    CanaryPolicySpec nosy = policy();
+    nosy.analysis.metrics.add(cloudWatch("theirs", "AWS/Lambda", Map.of("FunctionName", "billing-prod-api")));
+    nosy.analysis.metrics.add(cloudWatch("no-dimension", "Shop/Checkout", Map.of()));
+    nosy.analysis.metrics.add(alarms("their-alarm", "billing-prod-api-errors"));
+    nosy.notifications = new CanaryPolicySpec.Notifications();
+    nosy.notifications.snsTopicArn = "arn:aws:sns:us-east-1:123456789012:billing-deploys";
+
+    Optional<String> refusal = PolicyBounds.NONE.refusal(nosy, FUNCTION, OWN_ALARMS);
+
+    assertThat(refusal).get().asString()
+        .contains("check theirs reads CloudWatch namespace AWS/Lambda")
+        .contains("check no-dimension reads CloudWatch namespace Shop/Checkout")
+        .contains("check their-alarm reads alarm billing-prod-api-errors")
+        .contains("notifications publish to arn:aws:sns:us-east-1:123456789012:billing-deploys");
+  }
+
+  @Test
+  void theBoundsOfEveryTenancyOfTheNamespaceAddUpAndMatchByGlob() {
+    var metrics = tenancy("a-metrics", s -> s.metricNamespaces = List.of("Shop/*"));
+    var alarmsAndTopics = tenancy("b-alarms", s -> {
+      s.alarmNames = List.of("platform-*");
+      s.topicArns = List.of("arn:aws:sns:*:123456789012:shop-*");
+    });
+    Request request = new Request("LambdaRelease", "shop", "ship-1", "us-east-1", null, null);
+    var verdict = TenancyRules.decide(List.of(metrics, alarmsAndTopics), Map.of(), request);
+    PolicyBounds bounds = ((Permitted) verdict).bounds();
+
+    CanaryPolicySpec p = policy();
+    p.analysis.metrics.add(cloudWatch("orders", "Shop/Checkout", Map.of()));
+    p.analysis.metrics.add(alarms("platform", "platform-5xx"));
+    p.notifications = new CanaryPolicySpec.Notifications();
+    p.notifications.snsTopicArn = "arn:aws:sns:eu-west-1:123456789012:shop-deploys";
+    assertThat(bounds.refusal(p, FUNCTION, Set.of())).isEmpty();
+
+    p.notifications.snsTopicArn = "arn:aws:sns:eu-west-1:210987654321:shop-deploys";
+    assertThat(bounds.refusal(p, FUNCTION, Set.of())).get().asString().contains("matches none of topicArns [arn:aws:sns:*:123456789012:shop-*]");
+  }
+
+  private static CanaryPolicySpec policy() {
+    CanaryPolicySpec p = new CanaryPolicySpec();
+    p.analysis = new CanaryPolicySpec.Analysis();
+    return p;
+  }
+
+  private static CanaryPolicySpec.Metric cloudWatch(String name, String namespace, Map<String, String> dimensions) {
+    CanaryPolicySpec.Metric m = new CanaryPolicySpec.Metric();
+    m.name = name;
+    m.cloudWatch = new CanaryPolicySpec.CloudWatchMetric();
+    m.cloudWatch.namespace = namespace;
+    m.cloudWatch.metricName = "Errors";
+    m.cloudWatch.dimensions = new LinkedHashMap<>(dimensions);
+    m.cloudWatch.max = 1.0;
+    return m;
+  }
+
+  private static CanaryPolicySpec.Metric alarms(String name, String alarm) {
+    CanaryPolicySpec.Metric m = new CanaryPolicySpec.Metric();
+    m.name = name;
+    m.cloudWatchAlarms = new CanaryPolicySpec.AlarmCheck();
+    m.cloudWatchAlarms.names = List.of(alarm);
+    return m;
+  }
+
+  private static SlipwayTenancy tenancy(String name, java.util.function.Consumer<SlipwayTenancySpec> spec) {
+    SlipwayTenancy t = new SlipwayTenancy();
+    t.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    t.setSpec(new SlipwayTenancySpec());
+    t.getSpec().namespaces = List.of("shop");
+    spec.accept(t.getSpec());
+    return t;
+  }
+}
