@@ -1,9 +1,11 @@
 package dev.slipway.release;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaRelease;
+import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.aws.AwsCallRecorder;
@@ -26,6 +28,7 @@ import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.net.OutboundPolicy;
 import dev.slipway.reconciler.KubernetesEvents;
+import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
@@ -50,6 +53,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -67,6 +71,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
   /** Decisions per reconcile; a release needs at most a handful (publish, shift, analyse) before it waits. */
   private static final int MAX_DECISIONS = 16;
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** How soon to look again while an older release for the same alias is still stopping. */
   private static final Duration SIBLING_WAIT = Duration.ofSeconds(5);
   /** How long a deleted release keeps trying to put its alias back before it lets go. */
@@ -111,9 +116,28 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
             .withSecondaryToPrimaryMapper(this::siblingsOf)
             .build();
     releases = new InformerEventSource<>(configuration, context);
+    // A service whose spec changes may now resolve elsewhere: its running releases say so at once (TargetChanged).
+    var services =
+        InformerEventSourceConfiguration.from(ServerlessService.class, LambdaRelease.class)
+            .withName("services")
+            .withSecondaryToPrimaryMapper(this::runningReleasesOf)
+            .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
+            .build();
     List<EventSource<?, LambdaRelease>> sources = new java.util.ArrayList<>(tenancy.eventSources(context));
     sources.add(releases);
+    sources.add(new InformerEventSource<>(services, context));
     return sources;
+  }
+
+  private Set<ResourceID> runningReleasesOf(ServerlessService service) {
+    if (releases == null) {
+      return Set.of();
+    }
+    String ns = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    return releases.list(r -> ns.equals(r.getMetadata().getNamespace()) && name.equals(r.getSpec().service)
+            && (r.getStatus() == null || r.getStatus().finishTime == null))
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
   private Set<ResourceID> siblingsOf(LambdaRelease r) {
@@ -168,7 +192,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     ReleaseInput in = input(release, null, ReleasePolicy.of(policy));
     Outcome outcome;
     try {
-      ReleaseTarget target = ReleaseTarget.resolve(client, release);
+      // Pinned: a release garbage-collected with its deleted service still knows its alias.
+      ReleaseTarget target = target(release);
       // The tenancy bounds the clean-up too: a refused target gets no AWS call, not even a rollback.
       var verdict = permit(release, target);
       if (verdict instanceof TenancyRules.Refused refused) {
@@ -181,7 +206,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       in = input(release, target, in.policy()).withObserved(versions.readAlias(target.functionName(), target.alias()).map(LambdaReleaseReconciler::observed).orElse(null));
       outcome = drive(release, context, machine.delete(in), machine, in, new Run(release, target, versions, clients, policy, permitted.outbound()), events);
     } catch (SlipwayException e) {
-      // No target to resolve (service or function gone from it): no alias to restore.
+      // Not started, and no target to resolve (service or function gone from it): no alias to restore.
       outcome = drive(release, context, machine.delete(in), machine, in, null, events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
@@ -261,7 +286,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
     ReleaseTarget target;
     try {
-      target = ReleaseTarget.resolve(client, release);
+      target = target(release);
     } catch (SlipwayException e) {
       return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
     }
@@ -270,11 +295,19 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       // No AWS call: without a usable target not even a rollback of what the release shifted.
       return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
     }
-    target = target.withAws(((TenancyRules.Permitted) permit).target());
-    OutboundPolicy outbound = ((TenancyRules.Permitted) permit).outbound();
+    var permitted = (TenancyRules.Permitted) permit;
+    target = target.withAws(permitted.target());
+    OutboundPolicy outbound = permitted.outbound();
     AwsClients clients = aws.forTarget(target.aws());
     LambdaVersions versions = new LambdaVersions(clients.lambda());
     in = input(release, target, in.policy());
+    if (status == null || status.phase == null) {
+      // Not started: a policy the tenancy does not allow fails it with no AWS call at all.
+      Optional<String> refused = policyRefusal(release, permitted, target);
+      if (refused.isPresent()) {
+        return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.get()), machine, in, null, events);
+      }
+    }
     try {
       Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
       if (alias.isEmpty()) {
@@ -292,6 +325,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         // The target is known, so a published canary can still be rolled back.
         return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
       }
+      Optional<String> refused = policyRefusal(release, permitted, target);
+      if (refused.isPresent()) {
+        // A tenancy narrowed mid-release: roll back what was shifted, and notify no channel the tenancy refuses.
+        return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.get()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+      }
+      in = in.withStatus(pinned(release, target, policySpec));
       return drive(release, context, machine.decide(in), machine, in, new Run(release, target, versions, clients, policySpec, outbound), events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
@@ -300,6 +339,64 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       }
       return retryLater(release, e);
     }
+  }
+
+  /** The target: pinned in status once the release started, resolved from the spec (and its service) before. */
+  private ReleaseTarget target(LambdaRelease release) {
+    LambdaReleaseStatus status = release.getStatus();
+    return status != null && status.target != null ? ReleaseTarget.of(status.target) : ReleaseTarget.resolve(client, release);
+  }
+
+  /**
+   * The status the machine decides from, with the target and policy pinned (the first time) and a
+   * service that now resolves elsewhere reported: its change applies to the next release.
+   */
+  private LambdaReleaseStatus pinned(LambdaRelease release, ReleaseTarget target, CanaryPolicySpec policy) {
+    LambdaReleaseStatus status = release.getStatus() == null ? new LambdaReleaseStatus() : JSON.convertValue(release.getStatus(), LambdaReleaseStatus.class);
+    if (status.target == null) {
+      status.target = target.pin();
+      status.policy = PolicySnapshot.of(policy);
+      return status;
+    }
+    Optional<String> moved = serviceMovedFrom(release, target);
+    if (moved.isPresent()) {
+      Conditions.set(status.conditions, Reasons.TARGET_CHANGED, true, Reasons.TARGET_CHANGED, moved.get(), release.getMetadata().getGeneration(), clock);
+    } else {
+      status.conditions.removeIf(c -> Reasons.TARGET_CHANGED.equals(c.getType()));
+    }
+    return status;
+  }
+
+  /** Why the release's service no longer resolves to the pinned alias, if it does not (edited or deleted). */
+  private Optional<String> serviceMovedFrom(LambdaRelease release, ReleaseTarget pinned) {
+    if (release.getSpec().service == null) {
+      return Optional.empty(); // a functionName release names its target itself, and cannot change it
+    }
+    String now;
+    try {
+      ReleaseTarget resolved = ReleaseTarget.resolve(client, release);
+      if (resolved.key().equals(pinned.key()) && resolved.aws().roleArn().equals(pinned.aws().roleArn())) {
+        return Optional.empty();
+      }
+      now = "now resolves to " + resolved.key() + resolved.aws().roleArn().map(r -> " with role " + r).orElse("");
+    } catch (SlipwayException e) {
+      now = "no longer resolves (" + e.getMessage() + ")";
+    }
+    return Optional.of("ServerlessService " + release.getSpec().service + " " + now + "; this release goes on with "
+        + pinned.key() + ", as it started, and the change applies to the next release");
+  }
+
+  /** Why the tenancy does not let this release's policy read or publish to what it names, if it does not. */
+  private Optional<String> policyRefusal(LambdaRelease release, TenancyRules.Permitted permitted, ReleaseTarget target) {
+    CanaryPolicySpec policy;
+    try {
+      policy = policySpec(release);
+    } catch (SlipwayException e) {
+      return Optional.empty(); // a missing policy fails the release on its own, with its own reason
+    }
+    var ownAlarms = target.serviceAlarms().map(Map::values).orElse(List.of());
+    return permitted.bounds().refusal(policy, target.functionName(), ownAlarms)
+        .map(why -> "LambdaRelease " + name(release) + " is not permitted: " + why);
   }
 
   /** What the tenancy allows this release's target. */
@@ -335,7 +432,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       KubernetesEvents events) {
     LambdaRelease current = release;
     for (int i = 0; i < MAX_DECISIONS; i++) {
-      if (decision.statusChanged()) {
+      // The first decision is compared with what is stored, as the reconciler may have pinned the target into its input.
+      boolean changed = i == 0 ? !JSON.valueToTree(decision.status()).equals(JSON.valueToTree(release.getStatus())) : decision.statusChanged();
+      if (changed) {
         current = storeStatus(current, decision.status(), context);
       }
       announce(current, decision.events(), run, events);
@@ -505,16 +604,26 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     return new Outcome(false, config.aws().retryInitialDelay());
   }
 
+  /** The policy: as pinned in status once the release started (null if it names none), else the CanaryPolicy now. */
   private CanaryPolicySpec policySpec(LambdaRelease release) {
     String policyName = release.getSpec().policy;
+    LambdaReleaseStatus status = release.getStatus();
+    if (status != null && status.target != null) {
+      CanaryPolicySpec pinned = status.policy;
+      return PolicySnapshot.withheldAny(pinned) ? PolicySnapshot.restore(pinned, Optional.ofNullable(livePolicy(release)).map(CanaryPolicy::getSpec).orElse(null), policyName) : pinned;
+    }
     if (policyName == null) {
       return null;
     }
-    CanaryPolicy p = client.resources(CanaryPolicy.class).inNamespace(release.getMetadata().getNamespace()).withName(policyName).get();
+    CanaryPolicy p = livePolicy(release);
     if (p == null) {
       throw SlipwayException.terminal("PolicyNotFound", "CanaryPolicy " + release.getMetadata().getNamespace() + "/" + policyName + " does not exist");
     }
     return p.getSpec();
+  }
+
+  private CanaryPolicy livePolicy(LambdaRelease release) {
+    return client.resources(CanaryPolicy.class).inNamespace(release.getMetadata().getNamespace()).withName(release.getSpec().policy).get();
   }
 
   /** The newest other release for the same alias that was created after this one. */

@@ -4,6 +4,7 @@ import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
+import dev.slipway.api.v1alpha1.PinnedTarget;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.Naming;
@@ -33,6 +34,25 @@ public record ReleaseTarget(
   /** The same function and alias, reached through {@code target} (the STS session the tenancy allows). */
   public ReleaseTarget withAws(AwsTarget target) {
     return new ReleaseTarget(target, functionName, alias, apiName, apiStage, serviceAlarms);
+  }
+
+  /** What status keeps of this target once the release starts (the role as the spec names it, before the tenancy's session). */
+  public PinnedTarget pin() {
+    PinnedTarget p = new PinnedTarget();
+    p.region = aws.region();
+    p.roleArn = aws.roleArn().orElse(null);
+    p.function = functionName;
+    p.alias = alias;
+    p.apiName = apiName.orElse(null);
+    p.apiStage = apiStage.orElse(null);
+    p.serviceAlarms = serviceAlarms.orElse(null);
+    return p;
+  }
+
+  /** The target a started release pinned. */
+  public static ReleaseTarget of(PinnedTarget p) {
+    return new ReleaseTarget(AwsTarget.of(p.region, p.roleArn), p.function, p.alias,
+        Optional.ofNullable(p.apiName), Optional.ofNullable(p.apiStage), Optional.ofNullable(p.serviceAlarms));
   }
 
   /** Identifies the alias across releases: region, function and alias. */

@@ -78,6 +78,8 @@ public final class Reasons {
   public static final String DELETING = "Deleting";
   /** The release was deleted without its alias restored (unreachable, refused, or the bound passed). */
   public static final String ALIAS_NOT_RESTORED = "AliasNotRestored";
+  /** A started release's service now resolves to another function, alias, region or role: the release keeps its pinned target. */
+  public static final String TARGET_CHANGED = "TargetChanged";
   /** Event reason: spec.retry started a fresh attempt of a RolledBack or Failed release. */
   public static final String RETRY = "Retry";
   /** Condition type and event reason: a spec.retry the release did not carry out; the reason says why. */

@@ -80,6 +80,33 @@ class InvalidManifestsTest {
     }
   }
 
+  @Test
+  void aReleasesTargetCannotBeEditedOnceItExists() {
+    // Labelled so that the operator of the @QuarkusTest classes in this JVM leaves it alone.
+    String release = """
+        apiVersion: slipway.dev/v1alpha1
+        kind: LambdaRelease
+        metadata: { name: pinned, labels: { slipway.dev/test-operator: corpus } }
+        spec:
+          functionName: billing
+          alias: live
+          region: eu-west-1
+          code: { s3: { bucket: artifacts, key: billing/2.zip } }
+        """;
+    assertThat(kube.kubectl(release, "apply", "-n", ns, "-f", "-").exitCode()).isZero();
+    for (String patch : List.of("{\"spec\":{\"alias\":\"other\"}}", "{\"spec\":{\"region\":\"us-east-1\"}}",
+        "{\"spec\":{\"roleArn\":\"arn:aws:iam::123456789012:role/other\"}}")) {
+      KubeApiServer.Result r = kube.kubectl(null, "patch", "lambdarelease", "pinned", "-n", ns, "--type=merge", "-p", patch);
+      assertThat(r.exitCode()).as(patch).isNotZero();
+      assertThat(r.stderr()).as(patch).contains("alias, region and roleArn are immutable");
+    }
+    KubeApiServer.Result code = kube.kubectl(null, "patch", "lambdarelease", "pinned", "-n", ns, "--type=merge", "-p",
+        "{\"spec\":{\"code\":{\"s3\":{\"key\":\"billing/3.zip\"}}}}");
+    assertThat(code.stderr()).contains("code is immutable");
+    assertThat(kube.kubectl(null, "patch", "lambdarelease", "pinned", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"paused\":true}}").exitCode())
+        .as("controls stay editable").isZero();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void isRejectedByKubectlApplyWithAReadableMessage(Case c) {

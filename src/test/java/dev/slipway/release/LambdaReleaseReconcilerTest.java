@@ -434,6 +434,35 @@ class LambdaReleaseReconcilerTest {
     await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName("orphan").get() == null);
   }
 
+  // 6 (issue 8): AWS performs a call whose answer is lost — on the way to every step
+  @Test
+  void lostAnswersToTheUploadPublishAndAliasCallsRepeatNoStepAndPublishOneVersion() {
+    String ns = releaseNamespace("rel-lost");
+    String fn = unique("lost");
+    aws.function(fn, fn + "/v1.zip");
+    client.resource(policy(ns, "two-steps", null, null, 10, "2s", 50, "2s")).create();
+    var aliases = aws.record(fn);
+    AwsFaults faults = AwsFaults.shared();
+    String functionPath = "/functions/" + fn;
+    faults.loseResponse(r -> r.method().equals("PUT") && r.path().endsWith(functionPath + "/code"), 1);
+    faults.loseResponse(r -> r.method().equals("POST") && r.path().endsWith(functionPath + "/versions"), 1);
+    faults.loseResponse(r -> r.method().equals("PUT") && r.path().endsWith(functionPath + "/aliases/" + ReleaseFixture.ALIAS), 2);
+    try {
+      client.resource(release(ns, "lost", fn, aws.code(fn + "/v2.zip", "v2"), "two-steps")).create();
+
+      LambdaReleaseStatus s = awaitFinished(ns, "lost");
+
+      assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+      assertThat(faults.requests(r -> r.path().contains(functionPath) && r.status() == AwsFaults.LOST)).as("answers lost").hasSize(4);
+    } finally {
+      faults.clearFaults();
+    }
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
+    assertThat(aws.aws.lambda().listVersionsByFunction(r -> r.functionName(fn)).versions())
+        .extracting(v -> v.version()).containsExactly("$LATEST", "1", "2");
+  }
+
   // 6 (issue 8): a terminal error on the alias call backs off, then says what a person must do
   @Test
   void anUpdateAliasAwsRefusesBacksOffThenReportsRollbackFailed() {
@@ -744,6 +773,54 @@ class LambdaReleaseReconcilerTest {
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).hasSize(1);
   }
 
+  // 5 (issue 8): a release keeps the policy and target it started with
+  @Test
+  void aPolicyDeletedMidReleaseDoesNotChangeTheReleaseThatStartedWithIt() {
+    String ns = releaseNamespace("rel-pinned-policy");
+    String fn = unique("pinned");
+    aws.function(fn, fn + "/v1.zip");
+    client.resource(policy(ns, "steady", null, null, 10, "6s", 50, "3s")).create();
+    client.resource(release(ns, "pinned", fn, aws.code(fn + "/v2.zip", "v2"), "steady")).create();
+    awaitStep(ns, "pinned", 1);
+
+    client.resources(CanaryPolicy.class).inNamespace(ns).withName("steady").delete();
+
+    LambdaReleaseStatus s = awaitFinished(ns, "pinned");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(s.totalSteps).isEqualTo(2);
+    assertThat(s.policy.steps).extracting(step -> step.weight).containsExactly(10, 50);
+    assertThat(s.target.function).isEqualTo(fn);
+    assertThat(s.target.alias).isEqualTo(ReleaseFixture.ALIAS);
+    assertThat(s.target.region).isEqualTo(ReleaseFixture.REGION);
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.single("2"));
+  }
+
+  // 5 (issue 8): a service whose stage changes mid-release does not move the release to the new function
+  @Test
+  void aServiceEditedMidReleaseIsReportedAndTheReleaseGoesOnWithItsPinnedAlias() {
+    String ns = kube.newNamespace("rel-pinned-target");
+    String svc = unique("moved");
+    String release = serviceMidCanary(ns, svc);
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName(svc).edit(s -> {
+      s.getSpec().stage = "next";
+      return s;
+    });
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      LambdaReleaseStatus s = status(ns, release);
+      assertThat(condition(s, "TargetChanged")).isEqualTo("True");
+      assertThat(s.conditions).filteredOn(c -> c.getType().equals("TargetChanged")).first()
+          .satisfies(c -> assertThat(c.getMessage()).contains(svc + "-next-api:next").contains(svc + "-prod-api:prod"));
+    });
+    assertThat(status(ns, release).step).isEqualTo(1);
+    assertThat(aws.alias(svc + "-prod-api", "prod")).isEqualTo(AliasState.weighted("1", "2", 10));
+
+    edit(ns, release, r -> r.getSpec().abort = true);
+    assertThat(awaitFinished(ns, release).phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(aws.alias(svc + "-prod-api", "prod")).isEqualTo(AliasState.single("1"));
+  }
+
   // 8 (issue 8): kubectl delete serverlessservice — the garbage collector follows the release's owner reference
   @Test
   void theReleasesAndOutputsOfADeletedServiceAreGarbageCollected() {
@@ -754,6 +831,8 @@ class LambdaReleaseReconcilerTest {
     client.resources(ServerlessService.class).inNamespace(ns).withName(svc).delete();
 
     await().atMost(RELEASE_TIMEOUT).until(() -> client.resources(LambdaRelease.class).inNamespace(ns).withName(release).get() == null);
+    // The service (Retain) left its function: the release's finalizer, on its pinned target, put the alias back.
+    assertThat(aws.alias(svc + "-prod-api", "prod")).isEqualTo(AliasState.single("1"));
     await().atMost(RELEASE_TIMEOUT).until(() -> client.configMaps().inNamespace(ns).withName(svc + "-outputs").get() == null);
   }
 
@@ -767,6 +846,7 @@ class LambdaReleaseReconcilerTest {
     client.namespaces().withName(ns).delete();
 
     await().atMost(RELEASE_TIMEOUT).until(() -> client.namespaces().withName(ns).get() == null);
+    assertThat(aws.alias(svc + "-prod-api", "prod")).isEqualTo(AliasState.single("1"));
   }
 
   /** A service whose function api is released at step 1 (10 %) of a 2-minute pause; the release's name. */
@@ -955,10 +1035,48 @@ class LambdaReleaseReconcilerTest {
       assertThat(s.message).as(name).contains("LambdaRelease " + ns + "/" + name).contains(expected.get(name));
       assertThat(condition(s, "Degraded")).as(name).isEqualTo("True");
       assertThat(s.canaryVersion).as(name).isNull();
-      assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason()));
+      awaitEvent(() -> assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason())));
       assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();
     }
     assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
+  }
+
+  // 11 (issue 9): what a policy reads and publishes to is bounded by the tenancy too
+  @Test
+  void aPolicyReadingOrPublishingBeyondWhatTheTenancyAllowsFailsNotPermittedWithoutAnAwsCall() {
+    String ns = releaseNamespace("rel-bounded");
+    String fn = unique("bounded");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    String topic = "arn:aws:sns:us-east-1:123456789012:other-team-deploys";
+    CanaryPolicy p = policy(ns, "nosy", "10s", 2, 10, "4s");
+    CanaryPolicySpec.Metric alarms = new CanaryPolicySpec.Metric();
+    alarms.name = "their-alarm";
+    alarms.cloudWatchAlarms = new CanaryPolicySpec.AlarmCheck();
+    alarms.cloudWatchAlarms.names = List.of("other-team-errors");
+    p.getSpec().analysis.metrics.add(alarms);
+    p.getSpec().notifications = new CanaryPolicySpec.Notifications();
+    p.getSpec().notifications.snsTopicArn = topic;
+    client.resource(p).create();
+
+    client.resource(release(ns, "nosy", fn, v2, "nosy")).create();
+
+    LambdaReleaseStatus s = awaitFinished(ns, "nosy");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(s.reason).isEqualTo(Reasons.NOT_PERMITTED);
+    assertThat(s.message).contains("reads alarm other-team-errors").contains("publish to " + topic);
+    assertThat(recorder.callsFor("LambdaRelease/" + ns + "/nosy")).as("AWS calls").isEmpty();
+
+    // The administrator allows them: the same policy ships.
+    Tenancies.grant(client, ns, t -> {
+      t.functionNames = List.of("*");
+      t.regions = List.of(ReleaseFixture.REGION);
+      t.internalTargets = List.of(LOOPBACK);
+      t.alarmNames = List.of("other-team-*");
+      t.topicArns = List.of(topic);
+    });
+    client.resource(release(ns, "allowed", fn, v2, "nosy")).create();
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "allowed").step).isEqualTo(1));
   }
 
   // 12

@@ -39,6 +39,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " == [has(oldSelf.service) ? oldSelf.service : '', has(oldSelf.function) ? oldSelf.function : '', has(oldSelf.functionName) ? oldSelf.functionName : '']",
     message = "the target function is immutable: create a new LambdaRelease",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "[has(self.alias) ? self.alias : '', has(self.region) ? self.region : '', has(self.roleArn) ? self.roleArn : '']"
+        + " == [has(oldSelf.alias) ? oldSelf.alias : '', has(oldSelf.region) ? oldSelf.region : '', has(oldSelf.roleArn) ? oldSelf.roleArn : '']",
+    message = "alias, region and roleArn are immutable: a release keeps the target it started with; create a new LambdaRelease",
+    reason = "FieldValueForbidden")
 public class LambdaReleaseSpec {
 
   @Size(max = 253)
@@ -58,10 +63,12 @@ public class LambdaReleaseSpec {
   @JsonPropertyDescription("Alias to shift, for functionName. A service's functions use the service's stage.")
   public String alias;
 
+  @Size(max = 32)
   @Pattern("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
   @JsonPropertyDescription("Region of functionName. A service's functions use the service's region.")
   public String region;
 
+  @Size(max = 2048)
   @Pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
   @JsonPropertyDescription("Role to assume for functionName. A service's functions use the service's roleArn.")
   public String roleArn;

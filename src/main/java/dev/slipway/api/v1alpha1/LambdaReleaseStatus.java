@@ -2,6 +2,9 @@ package dev.slipway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,15 @@ public class LambdaReleaseStatus {
 
   @JsonPropertyDescription("Alias whose traffic is shifted.")
   public String alias;
+
+  @JsonPropertyDescription("Where the release shifts traffic, resolved when it started and kept until it ends: a service edited or deleted mid-release changes the next release, not this one.")
+  public PinnedTarget target;
+
+  /** Typed here; schema-less in the CRD, so the policy's own rules are not checked again on every status write. */
+  @SchemaFrom(type = JsonNode.class)
+  @PreserveUnknownFields
+  @JsonPropertyDescription("The CanaryPolicy's spec as it was when the release started (steps, analysis, hooks, notifications): an edited or deleted policy changes the next release, not this one.")
+  public CanaryPolicySpec policy;
 
   @JsonPropertyDescription("Version the alias pointed at when the release started; rollback returns to it.")
   public String stableVersion;
