@@ -9,10 +9,16 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.status.Reasons;
 import dev.slipway.testing.Artifacts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 
 class SiteContentKindTest extends SitePartKindTest {
 
@@ -124,10 +130,29 @@ class SiteContentKindTest extends SitePartKindTest {
   }
 
   @Test
+  void anAnonymousReadOfTheSiteIsRefused() throws Exception {
+    // The objects alone, without the bucket policy: moto evaluates a bucket policy's Allow without its Principal
+    // and Condition (anyone would match the CloudFront grant), so that policy is checked as a document in
+    // SiteBucketPolicyKindTest; here, that what Slipway uploads is private by itself.
+    stack.settle();
+    // The control: moto serves an anonymous read of an object whose ACL makes it public, so a 403 below is Slipway's doing.
+    s3.putObject(r -> r.bucket(BUCKET).key("public.html").acl(ObjectCannedACL.PUBLIC_READ), RequestBody.fromString("x"));
+
+    assertThat(anonymousGet("public.html")).isEqualTo(200);
+    assertThat(anonymousGet("index.html")).isEqualTo(403);
+    assertThat(anonymousGet("config.json")).isEqualTo(403);
+  }
+
+  private static int anonymousGet(String key) throws Exception {
+    URI uri = URI.create(dev.slipway.testing.MotoServer.shared().endpoint() + "/" + BUCKET + "/" + key);
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
   void aSiteWithoutSourceGetsItsConfigurationAndKeepsOtherFiles() {
     stack.spec().frontend.source = null;
     stack.settle();
-    s3.putObject(r -> r.bucket(BUCKET).key("uploaded-by-ci.html"), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+    s3.putObject(r -> r.bucket(BUCKET).key("uploaded-by-ci.html"), RequestBody.fromString("x"));
 
     Result again = stack.settle();
 
