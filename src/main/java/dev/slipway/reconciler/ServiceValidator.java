@@ -53,6 +53,10 @@ final class ServiceValidator {
           problems.add("webSocketApi route " + key + " names function " + function + ", which spec.functions does not declare");
         }
       });
+      var authorizer = spec.webSocketApi.authorizer;
+      if (authorizer != null && !functions.contains(authorizer.function)) {
+        problems.add("webSocketApi authorizer names function " + authorizer.function + ", which spec.functions does not declare");
+      }
     }
     return problems;
   }

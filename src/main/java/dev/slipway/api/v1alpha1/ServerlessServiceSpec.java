@@ -63,6 +63,10 @@ import java.util.Map;
     message = "every webSocketApi route must name a function of this service",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.webSocketApi) || !has(self.webSocketApi.authorizer) || self.functions.exists(f, f.name == self.webSocketApi.authorizer.function)",
+    message = "webSocketApi.authorizer must name a function of this service",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.monitoring) || !has(self.monitoring.alarmTopic) || (has(self.topics) && self.topics.exists(t, t.name == self.monitoring.alarmTopic))",
     message = "monitoring.alarmTopic must name a topic declared in spec.topics",
     reason = "FieldValueInvalid")

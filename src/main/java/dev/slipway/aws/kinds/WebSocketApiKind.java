@@ -22,6 +22,7 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.apigatewayv2.model.Api;
 import software.amazon.awssdk.services.apigatewayv2.model.GetApisResponse;
+import software.amazon.awssdk.services.apigatewayv2.model.GetAuthorizerResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetIntegrationsResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetRoutesResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetStageResponse;
@@ -32,13 +33,18 @@ import software.amazon.awssdk.services.apigatewayv2.model.Route;
 /**
  * A WebSocket API (API Gateway v2): per route key an AWS_PROXY integration to the function's stage
  * alias and a route targeting it, invoke grants on the aliases, and an auto-deploying stage, so
- * every route or integration change goes live without a deployment of Slipway's own.
+ * every route or integration change goes live without a deployment of Slipway's own. An optional
+ * Lambda REQUEST authorizer guards {@code $connect}, the one route API Gateway lets one guard.
  */
 public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
 
   public static final String KIND = "WebSocketApi";
   private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND));
   private static final String TARGET = "integrations/";
+  private static final String CONNECT = "$connect";
+  /** The grant's key and the authorizer's name: one authorizer per API. */
+  private static final String AUTHORIZER = "authorizer";
+  private static final String AUTHORIZER_NAME = "slipway-connect";
 
   private final Function<StackContext, ApiGatewayV2Client> client;
 
@@ -51,15 +57,19 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     this.client = client;
   }
 
-  /** The API as the spec wants it: route key to the alias ARN it invokes. */
+  /** The API as the spec wants it: route key to the alias ARN it invokes; {@code authorizer} null for none. */
   public record Desired(
       String physicalName,
       String stageName,
       String routeSelectionExpression,
       Map<String, String> tags,
       SortedMap<String, String> routes,
+      Authorizer authorizer,
       Set<String> knownAliases)
       implements DesiredResource {}
+
+  /** The $connect authorizer: the alias it invokes and where the credentials are. */
+  public record Authorizer(String aliasArn, List<String> identitySources) {}
 
   /** The API as AWS shows it; {@code stage} is null while there is none. */
   public record Observed(
@@ -69,6 +79,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
       Map<String, Route> routes,
       Map<String, Integration> integrations,
       GetStageResponse stage,
+      GetAuthorizerResponse authorizer,
       Set<Grant> grants) {}
 
   @Override
@@ -83,7 +94,12 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
 
   @Override
   java.util.Collection<String> routedFunctions(StackContext ctx) {
-    return ctx.spec().webSocketApi.routes.values();
+    WebSocketApiSpec spec = ctx.spec().webSocketApi;
+    List<String> functions = new ArrayList<>(spec.routes.values());
+    if (spec.authorizer != null) {
+      functions.add(spec.authorizer.function);
+    }
+    return functions;
   }
 
   @Override
@@ -104,12 +120,15 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     WebSocketApiSpec spec = ctx.spec().webSocketApi;
     SortedMap<String, String> routes = new TreeMap<>();
     spec.routes.forEach((key, function) -> routes.put(key, ctx.output(Outputs.aliasArn(function))));
+    Authorizer authorizer = spec.authorizer == null ? null
+        : new Authorizer(ctx.output(Outputs.aliasArn(spec.authorizer.function)), List.copyOf(spec.authorizer.identitySources));
     return new Desired(
         physicalName(ctx),
         spec.stageName,
         spec.routeSelectionExpression,
         ctx.tags(),
         routes,
+        authorizer,
         LambdaInvokePermissions.knownAliases(ctx));
   }
 
@@ -162,8 +181,12 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
         throw e;
       }
     }
+    // Found through the route it guards (moto 5.2.1 has no GetAuthorizers listing).
+    Route connect = routes.get(CONNECT);
+    GetAuthorizerResponse authorizer = connect == null || !guarded(connect) ? null
+        : AwsErrors.unlessNotFound(() -> v2.getAuthorizer(r -> r.apiId(apiId).authorizerId(connect.authorizerId()))).orElse(null);
     Set<Grant> grants = permissions(desired.physicalName()).observe(ctx, desired.knownAliases());
-    return new Observed(apiId, api.routeSelectionExpression(), api.tags(), routes, integrations, stage, grants);
+    return new Observed(apiId, api.routeSelectionExpression(), api.tags(), routes, integrations, stage, authorizer, grants);
   }
 
   @Override
@@ -231,10 +254,16 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     spare.forEach((id, integration) -> steps.add(new Step("integration " + id, null, integration.integrationUri(),
         () -> v2.deleteIntegration(r -> r.apiId(apiId).integrationId(id)))));
 
+    steps.addAll(authorizerChanges(ctx, v2, desired, observed));
+
     LambdaInvokePermissions permissions = permissions(desired.physicalName());
     Set<Grant> grants = LambdaInvokePermissions.sorted();
     desired.routes().forEach((key, aliasArn) ->
         grants.add(permissions.grant(aliasArn, key, LambdaInvokePermissions.executeApiArn(aliasArn, apiId, "*/" + key))));
+    if (desired.authorizer() != null) {
+      String aliasArn = desired.authorizer().aliasArn();
+      grants.add(permissions.grant(aliasArn, AUTHORIZER, LambdaInvokePermissions.executeApiArn(aliasArn, apiId, "authorizers/*")));
+    }
     steps.addAll(permissions.steps(ctx.aws().lambda(), grants, observed.grants()));
 
     GetStageResponse stage = observed.stage();
@@ -246,6 +275,58 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
           () -> v2.updateStage(r -> r.apiId(apiId).stageName(desired.stageName()).autoDeploy(true))));
     }
     return steps;
+  }
+
+  /**
+   * The $connect authorizer, after the routes: created and attached in one step (an authorizer left
+   * unattached by a failed attach is deleted again: nothing would find it), changed in place, or
+   * detached and then deleted.
+   */
+  private static List<Step> authorizerChanges(StackContext ctx, ApiGatewayV2Client v2, Desired desired, Observed observed) {
+    String apiId = observed.apiId();
+    Authorizer want = desired.authorizer();
+    GetAuthorizerResponse have = observed.authorizer();
+    if (want == null) {
+      return have == null ? List.of() : List.of(new Step("authorizer", null, have.authorizerUri(), () -> {
+        v2.updateRoute(r -> r.apiId(apiId).routeId(routeId(v2, apiId)).authorizationType("NONE"));
+        v2.deleteAuthorizer(r -> r.apiId(apiId).authorizerId(have.authorizerId()));
+      }));
+    }
+    String uri = LambdaInvokePermissions.invocationUri(ctx.region(), want.aliasArn());
+    if (have == null) {
+      return List.of(new Step("authorizer", uri, null, () -> {
+        String id = v2.createAuthorizer(r -> r.apiId(apiId).name(AUTHORIZER_NAME).authorizerType("REQUEST")
+            .authorizerUri(uri).identitySource(want.identitySources())).authorizerId();
+        try {
+          v2.updateRoute(r -> r.apiId(apiId).routeId(routeId(v2, apiId)).authorizationType("CUSTOM").authorizerId(id));
+        } catch (RuntimeException e) {
+          AwsErrors.ignoreNotFound(() -> v2.deleteAuthorizer(r -> r.apiId(apiId).authorizerId(id)));
+          throw e;
+        }
+      }));
+    }
+    List<Step> steps = new ArrayList<>();
+    if (!uri.equals(have.authorizerUri())) {
+      steps.add(new Step("authorizer.function", uri, have.authorizerUri(),
+          () -> v2.updateAuthorizer(r -> r.apiId(apiId).authorizerId(have.authorizerId()).authorizerUri(uri))));
+    }
+    if (!want.identitySources().equals(have.identitySource())) {
+      steps.add(new Step("authorizer.identitySources", want.identitySources(), have.identitySource(),
+          () -> v2.updateAuthorizer(r -> r.apiId(apiId).authorizerId(have.authorizerId()).identitySource(want.identitySources()))));
+    }
+    return steps;
+  }
+
+  /** Whether a route is guarded by an authorizer. */
+  private static boolean guarded(Route route) {
+    return "CUSTOM".equals(route.authorizationTypeAsString()) && route.authorizerId() != null && !route.authorizerId().isBlank();
+  }
+
+  /** The $connect route's id as AWS shows it now: the route steps before this one may just have made it. */
+  private static String routeId(ApiGatewayV2Client v2, String apiId) {
+    return paged(t -> v2.getRoutes(r -> r.apiId(apiId).nextToken(t)), GetRoutesResponse::items, GetRoutesResponse::nextToken).stream()
+        .filter(r -> CONNECT.equals(r.routeKey())).map(Route::routeId).findFirst()
+        .orElseThrow(() -> new IllegalStateException("the $connect route is gone"));
   }
 
   private static String createIntegration(ApiGatewayV2Client v2, String apiId, String uri) {

@@ -50,7 +50,18 @@ class WebSocketApiKindTest extends KindContractTest {
               assertThat(grantedSources("websocket-message")).containsExactlyInAnyOrder(source("$default"), source("sendMessage"));
             }),
         new Edit("websocket", List.of("routeSelectionExpression"), s -> s.webSocketApi.routeSelectionExpression = "$request.body.type",
-            List.of("UpdateApi"), () -> assertThat(v2.getApi(r -> r.apiId(apiId())).routeSelectionExpression()).isEqualTo("$request.body.type")));
+            List.of("UpdateApi"), () -> assertThat(v2.getApi(r -> r.apiId(apiId())).routeSelectionExpression()).isEqualTo("$request.body.type")),
+        new Edit("websocket", List.of("authorizer", "permission"), s -> s.webSocketApi.authorizer = authorizer("conversation-api"),
+            List.of("CreateAuthorizer", "UpdateRoute", "AddPermission"), () -> {
+              Route connect = route("$connect");
+              assertThat(connect.authorizationTypeAsString()).isEqualTo("CUSTOM");
+              var a = v2.getAuthorizer(r -> r.apiId(apiId()).authorizerId(connect.authorizerId()));
+              assertThat(a.authorizerTypeAsString()).isEqualTo("REQUEST");
+              assertThat(a.authorizerUri()).isEqualTo(uri("conversation-api"));
+              assertThat(a.identitySource()).containsExactly("route.request.querystring.token");
+              assertThat(grantedSources("conversation-api")).containsExactly(authorizersSource());
+              assertThat(route("$default").authorizationTypeAsString()).as("only $connect is guarded").isEqualTo("NONE");
+            }));
   }
 
   @Override
@@ -154,6 +165,44 @@ class WebSocketApiKindTest extends KindContractTest {
     assertThat(routeTargets()).containsOnlyKeys("$connect", "$default");
     assertThat(v2.getIntegrations(r -> r.apiId(apiId())).items()).hasSize(2);
     assertThat(grantedSources("websocket-disconnect")).isEmpty();
+  }
+
+  @Test
+  void theAuthorizersSourcesAndFunctionChangeInPlaceAndRemovingItDetachesItFirst() throws Exception {
+    stack.spec().webSocketApi.authorizer = authorizer("conversation-api");
+    converge();
+    String id = route("$connect").authorizerId();
+
+    stack.spec().webSocketApi.authorizer.identitySources = List.of("route.request.header.Authorization");
+    stack.spec().webSocketApi.authorizer.function = "websocket-connect";
+    converge();
+
+    assertThat(stack.mutatingCalls()).containsExactlyInAnyOrder("UpdateAuthorizer", "UpdateAuthorizer", "AddPermission", "RemovePermission");
+    assertThat(route("$connect").authorizerId()).isEqualTo(id);
+    var a = v2.getAuthorizer(r -> r.apiId(apiId()).authorizerId(id));
+    assertThat(a.identitySource()).containsExactly("route.request.header.Authorization");
+    assertThat(a.authorizerUri()).isEqualTo(uri("websocket-connect"));
+    assertThat(grantedSources("websocket-connect")).containsExactlyInAnyOrder(source("$connect"), authorizersSource());
+    assertThat(grantedSources("conversation-api")).isEmpty();
+
+    stack.spec().webSocketApi.authorizer = null;
+    converge();
+
+    assertThat(stack.mutatingCalls()).containsExactlyInAnyOrder("UpdateRoute", "DeleteAuthorizer", "RemovePermission");
+    assertThat(route("$connect").authorizationTypeAsString()).isEqualTo("NONE");
+    assertThat(grantedSources("websocket-connect")).containsExactly(source("$connect"));
+    stack.settle();
+    assertThat(stack.mutatingCalls()).isEmpty();
+  }
+
+  private static dev.slipway.api.v1alpha1.WebSocketApiSpec.Authorizer authorizer(String function) {
+    var a = new dev.slipway.api.v1alpha1.WebSocketApiSpec.Authorizer();
+    a.function = function;
+    return a;
+  }
+
+  private String authorizersSource() {
+    return "arn:aws:execute-api:us-east-1:123456789012:" + apiId() + "/authorizers/*";
   }
 
   @Test
