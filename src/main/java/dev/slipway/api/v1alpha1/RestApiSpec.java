@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A REST API (API Gateway v1) whose routes proxy to the functions' stage aliases. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,6 +38,18 @@ public class RestApiSpec {
 
   @JsonPropertyDescription("Stage-wide throttling.")
   public Throttling throttling;
+
+  @JsonPropertyDescription("CloudWatch metrics per method (API Gateway's detailed metrics, billed per metric) on the stage. Absent: left as AWS has it (off when Slipway creates the stage).")
+  public Boolean detailedMetrics;
+
+  @JsonPropertyDescription("X-Ray tracing of the stage's requests. Absent: left as AWS has it (off when Slipway creates the stage).")
+  public Boolean tracing;
+
+  @Size(max = 64)
+  @JsonPropertyDescription("Stage variables (name to value), read by integrations and mapping templates as ${stageVariables.name}."
+      + " Names: letters, digits and underscores. When set, the stage has exactly these: a variable added behind Slipway's back is removed. Values are not secret:"
+      + " they appear in the stage's configuration and in status messages.")
+  public Map<String, @Size(max = 512) @Pattern("^[A-Za-z0-9 ._~:/?#&=,-]*$") String> stageVariables;
 
   @Required
   @Size(min = 1, max = 100)

@@ -81,6 +81,9 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   /** Stage-wide throttling; an absent field is left as AWS has it. */
   record Throttle(Double rateLimit, Integer burstLimit) {}
 
+  /** Stage settings besides throttling; null fields are left as AWS has them. */
+  record StageSettings(Boolean detailedMetrics, Boolean tracing, SortedMap<String, String> variables) {}
+
   /** The API as the spec wants it, alias ARNs resolved. */
   public record Desired(
       String physicalName,
@@ -89,6 +92,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       Map<String, String> tags,
       SortedMap<String, SortedMap<String, MethodShape>> methods,
       Throttle throttle,
+      StageSettings stageSettings,
       List<Invoke> invokes,
       Set<String> knownAliases,
       String userPoolArn)
@@ -171,6 +175,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       methods.values().forEach(byMethod -> byMethod.computeIfAbsent("OPTIONS", o -> preflight(spec.cors, byMethod.keySet())));
     }
     Throttle throttle = spec.throttling == null ? null : new Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit);
+    StageSettings settings = new StageSettings(spec.detailedMetrics, spec.tracing,
+        spec.stageVariables == null ? null : new TreeMap<>(spec.stageVariables));
     return new Desired(
         physicalName(ctx),
         spec.stageName,
@@ -178,6 +184,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         ctx.tags(),
         methods,
         throttle,
+        settings,
         invokes,
         LambdaInvokePermissions.knownAliases(ctx),
         usesCognito(spec) ? ctx.output(CognitoUserPoolKind.POOL_ARN) : null);
@@ -437,6 +444,39 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     if (!throttling.isEmpty()) {
       steps.add(new Step("stage.throttling", throttle, all == null ? null : new Throttle(all.throttlingRateLimit(), all.throttlingBurstLimit()),
           () -> gw.updateStage(r -> r.restApiId(apiId).stageName(desired.stageName()).patchOperations(throttling))));
+    }
+    steps.addAll(stageSettingChanges(gw, apiId, desired, observed.stage(), all));
+    return steps;
+  }
+
+  /** Detailed metrics, tracing and stage variables, each its own UpdateStage when it differs. */
+  private static List<Step> stageSettingChanges(ApiGatewayClient gw, String apiId, Desired desired, GetStageResponse stage, MethodSetting all) {
+    StageSettings want = desired.stageSettings();
+    List<Step> steps = new ArrayList<>();
+    java.util.function.Function<List<PatchOperation>, Runnable> update =
+        ops -> () -> gw.updateStage(r -> r.restApiId(apiId).stageName(desired.stageName()).patchOperations(ops));
+    boolean metrics = all != null && Boolean.TRUE.equals(all.metricsEnabled());
+    if (want.detailedMetrics() != null && want.detailedMetrics() != metrics) {
+      steps.add(new Step("stage.detailedMetrics", want.detailedMetrics(), metrics,
+          update.apply(List.of(replace("/" + ALL_METHODS + "/metrics/enabled", want.detailedMetrics().toString())))));
+    }
+    boolean tracing = stage != null && Boolean.TRUE.equals(stage.tracingEnabled());
+    if (want.tracing() != null && want.tracing() != tracing) {
+      steps.add(new Step("stage.tracing", want.tracing(), tracing, update.apply(List.of(replace("/tracingEnabled", want.tracing().toString())))));
+    }
+    if (want.variables() != null) {
+      SortedMap<String, String> have = new TreeMap<>(stage == null || stage.variables() == null ? Map.of() : stage.variables());
+      List<PatchOperation> ops = new ArrayList<>();
+      want.variables().forEach((k, v) -> {
+        if (!v.equals(have.get(k))) {
+          ops.add(replace("/variables/" + k, v));
+        }
+      });
+      have.keySet().stream().filter(k -> !want.variables().containsKey(k))
+          .forEach(k -> ops.add(PatchOperation.builder().op("remove").path("/variables/" + k).build()));
+      if (!ops.isEmpty()) {
+        steps.add(new Step("stage.variables", want.variables(), have, update.apply(ops)));
+      }
     }
     return steps;
   }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.apigateway.model.PatchOperation;
 import software.amazon.awssdk.services.apigateway.model.Resource;
 import software.amazon.awssdk.services.apigateway.model.RestApi;
 
@@ -52,7 +53,29 @@ class RestApiKindTest extends KindContractTest {
           var all = gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).methodSettings().get("*/*");
           assertThat(all.throttlingRateLimit()).isEqualTo(100.0);
           assertThat(all.throttlingBurstLimit()).isEqualTo(200);
-        }));
+        }),
+        new Edit("api", List.of("stage.detailedMetrics"), s -> s.restApi.detailedMetrics = true, List.of("UpdateStage"),
+            () -> assertThat(gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).methodSettings().get("*/*").metricsEnabled()).isTrue()),
+        new Edit("api", List.of("stage.tracing"), s -> s.restApi.tracing = true, List.of("UpdateStage"),
+            () -> assertThat(gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).tracingEnabled()).isTrue()),
+        new Edit("api", List.of("stage.variables"), s -> s.restApi.stageVariables = Map.of("tableSuffix", "prod", "featureFlags", "chat,usage"),
+            List.of("UpdateStage"), () -> assertThat(gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).variables())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("tableSuffix", "prod", "featureFlags", "chat,usage"))));
+  }
+
+  @Test
+  void declaredStageVariablesAreTheStagesOnlyOnes() {
+    stack.spec().restApi.stageVariables = Map.of("tableSuffix", "prod");
+    stack.settle();
+    gw.updateStage(r -> r.restApiId(apiId()).stageName("prod").patchOperations(
+        PatchOperation.builder().op("replace").path("/variables/debug").value("true").build()));
+
+    stack.settle();
+
+    assertThat(stack.mutatingCalls()).containsExactly("UpdateStage");
+    assertThat(gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).variables()).containsExactlyEntriesOf(Map.of("tableSuffix", "prod"));
+    stack.settle();
+    assertThat(stack.mutatingCalls()).isEmpty();
   }
 
   private static RestApiSpec.Throttling throttling(double rate, int burst) {
@@ -65,6 +88,7 @@ class RestApiKindTest extends KindContractTest {
   @Override
   protected List<Drift> drifts() {
     return List.of(
+
         // The live deployment still serves PUT (it was deployed from the declared routes): no redeploy.
         new Drift("api", List.of("method"), () -> gw.deleteMethod(r -> r.restApiId(apiId()).resourceId(resources().get("/prompts").id()).httpMethod("PUT")),
             List.of("PutMethod", "PutIntegration"),
