@@ -31,13 +31,15 @@ import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -52,6 +54,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -65,6 +68,7 @@ import org.jboss.logging.Logger;
 public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Cleaner<LambdaRelease> {
 
   private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   /** Decisions per reconcile; a release needs at most a handful (publish, shift, analyse) before it waits. */
   private static final int MAX_DECISIONS = 16;
   /** How soon to look again while an older release for the same alias is still stopping. */
@@ -179,10 +183,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       AwsClients clients = aws.forTarget(target.aws());
       LambdaVersions versions = new LambdaVersions(clients.lambda());
       in = input(release, target, in.policy()).withObserved(versions.readAlias(target.functionName(), target.alias()).map(LambdaReleaseReconciler::observed).orElse(null));
-      outcome = drive(release, context, machine.delete(in), machine, in, new Run(release, target, versions, clients, policy, permitted.outbound()), events);
+      outcome = drive(release, context, machine::delete, machine, in, new Run(release, target, versions, clients, policy, permitted.outbound()), events);
     } catch (SlipwayException e) {
       // No target to resolve (service or function gone from it): no alias to restore.
-      outcome = drive(release, context, machine.delete(in), machine, in, null, events);
+      outcome = drive(release, context, machine::delete, machine, in, null, events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         return abandon(release, events, AwsErrors.message(e));
@@ -247,11 +251,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
     Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getName());
     if (newer.isPresent() && !finalPhase) {
-      return drive(release, context, machine.supersede(in, newer.get()), machine, in, null, events);
+      return drive(release, context, x -> machine.supersede(x, newer.get()), machine, in, null, events);
     }
     if (newer.isPresent() && ReleaseMachine.retryAsked(in.controls(), status)) {
       // Before anything else could refuse it: the newer release owns the alias now.
-      return drive(release, context, machine.decide(in.withNewerRelease(newer.get())), machine, in, null, events);
+      return drive(release, context, x -> machine.decide(x.withNewerRelease(newer.get())), machine, in, null, events);
     }
     Optional<LambdaRelease> running = olderRunningSibling(release);
     if (running.isPresent()) {
@@ -263,12 +267,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     try {
       target = ReleaseTarget.resolve(client, release);
     } catch (SlipwayException e) {
-      return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
+      return drive(release, context, x -> machine.fail(x, e.reason(), e.getMessage()), machine, in, null, events);
     }
     var permit = permit(release, target);
     if (permit instanceof TenancyRules.Refused refused) {
       // No AWS call: without a usable target not even a rollback of what the release shifted.
-      return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
+      return drive(release, context, x -> machine.fail(x, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
     }
     target = target.withAws(((TenancyRules.Permitted) permit).target());
     OutboundPolicy outbound = ((TenancyRules.Permitted) permit).outbound();
@@ -279,9 +283,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
       if (alias.isEmpty()) {
         boolean exists = functionExists(clients, target.functionName());
-        return drive(release, context, machine.fail(in, exists ? Reasons.ALIAS_NOT_FOUND : Reasons.FUNCTION_NOT_FOUND, exists
+        String missing = exists ? Reasons.ALIAS_NOT_FOUND : Reasons.FUNCTION_NOT_FOUND;
+        String why = exists
             ? "function " + target.functionName() + " has no alias " + target.alias()
-            : "function " + target.functionName() + " does not exist in " + target.aws().region()), machine, in, null, events);
+            : "function " + target.functionName() + " does not exist in " + target.aws().region();
+        return drive(release, context, x -> machine.fail(x, missing, why), machine, in, null, events);
       }
       in = in.withObserved(observed(alias.get()));
       CanaryPolicySpec policySpec;
@@ -290,13 +296,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         in = in.withPolicy(ReleasePolicy.of(policySpec));
       } catch (SlipwayException e) {
         // The target is known, so a published canary can still be rolled back.
-        return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
       }
-      return drive(release, context, machine.decide(in), machine, in, new Run(release, target, versions, clients, policySpec, outbound), events);
+      return drive(release, context, machine::decide, machine, in, new Run(release, target, versions, clients, policySpec, outbound), events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
-        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null, outbound), events);
       }
       return retryLater(release, e);
     }
@@ -311,7 +317,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   /** What one reconcile needs to perform actions against AWS. */
   private record Run(
-      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {}
+      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {
+
+    Run withRelease(LambdaRelease r) {
+      return new Run(r, target, versions, clients, policy, outbound);
+    }
+  }
 
   /**
    * How driving a release ended: {@code done} once its final phase is confirmed; otherwise look
@@ -329,14 +340,33 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
    * Stores each decision's status, announces its events, performs its action and decides again,
    * until the release waits, holds or is done. With {@code run} null only decisions that need no AWS
    * call (fail, supersede without a shift) can be carried out.
+   *
+   * <p>{@code decider} makes the decision from an input; when the status write finds the release
+   * changed since it was read (409: a user's pause or abort, another replica's status), the same
+   * decider decides again from the release as the API server has it now, so no decision taken on a
+   * stale read reaches AWS.
    */
   private Outcome drive(
-      LambdaRelease release, Context<LambdaRelease> context, Decision decision, ReleaseMachine machine, ReleaseInput in, Run run,
-      KubernetesEvents events) {
+      LambdaRelease release, Context<LambdaRelease> context, Function<ReleaseInput, Decision> decider, ReleaseMachine machine,
+      ReleaseInput in, Run run, KubernetesEvents events) {
     LambdaRelease current = release;
+    Decision decision = decider.apply(in);
     for (int i = 0; i < MAX_DECISIONS; i++) {
       if (decision.statusChanged()) {
-        current = storeStatus(current, decision.status(), context);
+        try {
+          current = storeStatus(current, decision.status(), context);
+        } catch (StatusConflict conflict) {
+          LambdaRelease fresh = reread(current);
+          if (fresh == null) {
+            return new Outcome(false, null);
+          }
+          LOG.infof("release %s changed since it was read: deciding again", name(current));
+          in = refreshed(in, current, fresh, run);
+          run = run == null ? null : run.withRelease(fresh);
+          current = fresh;
+          decision = decider.apply(in);
+          continue;
+        }
       }
       announce(current, decision.events(), run, events);
       Action action = decision.action();
@@ -357,16 +387,18 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       in = in.withStatus(decision.status());
       try {
         in = perform(action, in, run);
-        decision = machine.decide(in);
+        decider = machine::decide;
+        decision = decider.apply(in);
       } catch (RuntimeException e) {
         if (AwsErrors.isRetryable(e)) {
           return retryLater(current, e);
         }
         // A refused alias update backs off and, in the end, reports RollbackFailed; unreadable code
         // and the like: the release cannot go on, and rolls back what it shifted.
-        decision = action instanceof Action.SetAlias
-            ? machine.aliasRefused(in, AwsErrors.reason(e), AwsErrors.message(e))
-            : machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
+        String reason = AwsErrors.reason(e);
+        String message = AwsErrors.message(e);
+        decider = action instanceof Action.SetAlias ? x -> machine.aliasRefused(x, reason, message) : x -> machine.fail(x, reason, message);
+        decision = decider.apply(in);
       }
     }
     return new Outcome(false, Duration.ofSeconds(1));
@@ -459,15 +491,74 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     }
   }
 
+  /**
+   * Applies {@code status} only if the release is still as {@code current} shows it (its
+   * resourceVersion): the status carries a decision taken on that read. JOSDK's
+   * {@code ssaPatchStatusAndCacheResource} would re-apply the same status onto the newer object on a
+   * conflict, and so carry a stale decision (a weight increase over a user's fresh pause) to AWS.
+   *
+   * @throws StatusConflict when the release changed since {@code current} was read
+   */
   private LambdaRelease storeStatus(LambdaRelease current, LambdaReleaseStatus status, Context<LambdaRelease> context) {
     LambdaRelease fresh = new LambdaRelease();
     fresh.setMetadata(new ObjectMetaBuilder()
         .withName(current.getMetadata().getName())
         .withNamespace(current.getMetadata().getNamespace())
         .withUid(current.getMetadata().getUid())
+        .withResourceVersion(current.getMetadata().getResourceVersion())
         .build());
     fresh.setStatus(status);
-    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(current, fresh, context);
+    LambdaRelease stored;
+    try {
+      stored = context.getClient().resource(fresh).subresource("status").patch(new PatchContext.Builder()
+          .withPatchType(PatchType.SERVER_SIDE_APPLY)
+          .withFieldManager(context.getControllerConfiguration().fieldManager())
+          .withForce(true)
+          .build());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw new StatusConflict();
+      }
+      throw e;
+    }
+    // What the next reconcile starts from, before the informer has caught up with this write.
+    context.eventSourceRetriever().getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(current), stored, current);
+    return stored;
+  }
+
+  /** The status write was refused: the release changed since it was read. */
+  private static final class StatusConflict extends RuntimeException {
+    StatusConflict() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The release as the API server has it now; null once it is gone. */
+  private LambdaRelease reread(LambdaRelease r) {
+    return client.resources(LambdaRelease.class).inNamespace(r.getMetadata().getNamespace()).withName(r.getMetadata().getName()).get();
+  }
+
+  /**
+   * The input of a decision taken again from {@code fresh}: its spec controls, generation and
+   * status, with the alias as observed. The result of the action just performed (a version, an
+   * analysis, a hook's outcome) is fed back only when the status is still the one that action was
+   * taken on; otherwise another writer moved the release on, and its result belongs to no step of it.
+   */
+  private ReleaseInput refreshed(ReleaseInput in, LambdaRelease read, LambdaRelease fresh, Run run) {
+    ReleaseInput again = input(fresh, run == null ? null : run.target(), in.policy()).withObserved(in.observed());
+    if (in.newerRelease() != null) {
+      again = again.withNewerRelease(in.newerRelease());
+    }
+    if (!JSON.valueToTree(read.getStatus()).equals(JSON.valueToTree(fresh.getStatus()))) {
+      return again;
+    }
+    if (in.published() != null) {
+      return again.withPublished(in.published());
+    }
+    if (in.analysis() != null) {
+      return again.withAnalysis(in.analysis());
+    }
+    return in.hook() != null ? again.withHook(in.hook()) : again;
   }
 
   private void announce(LambdaRelease release, List<ReleaseEvent> transitions, Run run, KubernetesEvents events) {
