@@ -54,6 +54,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -182,8 +183,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       target = target.withAws(permitted.target());
       AwsClients clients = aws.forTarget(target.aws());
       LambdaVersions versions = new LambdaVersions(clients.lambda());
-      in = input(release, target, in.policy()).withObserved(versions.readAlias(target.functionName(), target.alias()).map(LambdaReleaseReconciler::observed).orElse(null));
-      outcome = drive(release, context, machine::delete, machine, in, new Run(release, target, versions, clients, policy, permitted.outbound()), events);
+      Run run = new Run(release, target, versions, clients, policy, permitted.outbound());
+      in = input(release, target, in.policy()).withObserved(run.readAlias().map(LambdaReleaseReconciler::observed).orElse(null));
+      outcome = drive(release, context, machine::delete, machine, in, run, events);
     } catch (SlipwayException e) {
       // No target to resolve (service or function gone from it): no alias to restore.
       outcome = drive(release, context, machine::delete, machine, in, null, events);
@@ -279,8 +281,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     AwsClients clients = aws.forTarget(target.aws());
     LambdaVersions versions = new LambdaVersions(clients.lambda());
     in = input(release, target, in.policy());
+    // One Run for this reconcile: it carries the alias's RevisionId from this read to the UpdateAlias.
+    Run bare = new Run(release, target, versions, clients, null, outbound);
     try {
-      Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
+      Optional<LambdaVersions.AliasRouting> alias = bare.readAlias();
       if (alias.isEmpty()) {
         boolean exists = functionExists(clients, target.functionName());
         String missing = exists ? Reasons.ALIAS_NOT_FOUND : Reasons.FUNCTION_NOT_FOUND;
@@ -296,13 +300,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         in = in.withPolicy(ReleasePolicy.of(policySpec));
       } catch (SlipwayException e) {
         // The target is known, so a published canary can still be rolled back.
-        return drive(release, context, x -> machine.fail(x, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, e.reason(), e.getMessage()), machine, in, bare, events);
       }
-      return drive(release, context, machine::decide, machine, in, new Run(release, target, versions, clients, policySpec, outbound), events);
+      return drive(release, context, machine::decide, machine, in, new Run(release, target, versions, clients, policySpec, outbound, bare.aliasRevision()), events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
-        return drive(release, context, x -> machine.fail(x, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, bare, events);
       }
       return retryLater(release, e);
     }
@@ -317,10 +321,22 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   /** What one reconcile needs to perform actions against AWS. */
   private record Run(
-      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {
+      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound,
+      AtomicReference<String> aliasRevision) {
+
+    Run(LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {
+      this(release, target, versions, clients, policy, outbound, new AtomicReference<>());
+    }
 
     Run withRelease(LambdaRelease r) {
-      return new Run(r, target, versions, clients, policy, outbound);
+      return new Run(r, target, versions, clients, policy, outbound, aliasRevision);
+    }
+
+    /** The alias as AWS shows it now; remembers its RevisionId, which fences the next UpdateAlias. */
+    Optional<LambdaVersions.AliasRouting> readAlias() {
+      Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
+      aliasRevision.set(alias.map(LambdaVersions.AliasRouting::revisionId).orElse(null));
+      return alias;
     }
   }
 
@@ -390,6 +406,23 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         decider = machine::decide;
         decision = decider.apply(in);
       } catch (RuntimeException e) {
+        if (action instanceof Action.SetAlias && AwsErrors.isPreconditionFailed(e)) {
+          // The alias changed since it was read: read the alias and the release again and decide
+          // from what is there now (another replica may have moved both on), rather than retry the
+          // stale write or count it as a refusal.
+          LambdaRelease fresh = reread(current);
+          if (fresh == null) {
+            return new Outcome(false, null);
+          }
+          LOG.infof("release %s: alias %s:%s changed since it was read, deciding again", name(current), run.target().functionName(), in.alias());
+          Optional<LambdaVersions.AliasRouting> alias = run.readAlias();
+          run = run.withRelease(fresh);
+          decider = machine::decide;
+          in = refreshed(in, current, fresh, run).withObserved(alias.map(LambdaReleaseReconciler::observed).orElse(null));
+          current = fresh;
+          decision = decider.apply(in);
+          continue;
+        }
         if (AwsErrors.isRetryable(e)) {
           return retryLater(current, e);
         }
@@ -417,9 +450,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     if (action instanceof Action.SetAlias set) {
       AliasState t = set.target();
       ProvisionedConcurrency.beforeShift(run.clients().lambda(), function, in.alias(), t);
+      // Fenced with the RevisionId of the alias as last read: a replica that lost the lease, or a
+      // decision taken before someone else moved the alias, fails here instead of overwriting.
+      String revision = run.aliasRevision().get();
       var routing = t.additionalVersion() == null
-          ? run.versions().pointAt(function, in.alias(), t.version())
-          : run.versions().route(function, in.alias(), t.version(), t.additionalVersion(), t.weight());
+          ? run.versions().pointAt(function, in.alias(), t.version(), revision)
+          : run.versions().route(function, in.alias(), t.version(), t.additionalVersion(), t.weight(), revision);
+      run.aliasRevision().set(routing.revisionId());
       ProvisionedConcurrency.afterShift(run.clients().lambda(), function, in.alias(), in.status().stableVersion, t);
       // The weight the release reports (100 once promoted), not the alias's additional-version share.
       metrics.canaryWeight(name(run.release()), function, in.status().weight == null ? t.weight() : in.status().weight);

@@ -10,6 +10,10 @@ import dev.slipway.api.v1alpha1.CodeSource;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.aws.AwsCallRecorder;
+import dev.slipway.aws.AwsClientFactory;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.AwsTarget;
 import dev.slipway.canary.AliasState;
 import dev.slipway.testing.AwsFaults;
 import dev.slipway.testing.KubeApiServer;
@@ -21,9 +25,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Writers racing a running release, on the real kube-apiserver and moto: a user's patch landing
@@ -42,6 +50,12 @@ class LambdaReleaseFenceTest {
   private final ReleaseFixture aws = new ReleaseFixture();
   private final List<AutoCloseable> pumps = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
+  /** Lambda as another writer reaches it: through the fault proxy, whose RevisionId double then sees the write. */
+  private final AwsClientFactory proxiedFactory = new AwsClientFactory(
+      Optional.of(AwsFaults.shared().endpoint()),
+      new AwsCallRecorder(new SimpleMeterRegistry()),
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+  private final AwsClients proxied = proxiedFactory.forTarget(AwsTarget.of(ReleaseFixture.REGION, null));
 
   @AfterEach
   void stop() throws Exception {
@@ -50,6 +64,7 @@ class LambdaReleaseFenceTest {
       p.close();
     }
     aws.close();
+    proxiedFactory.close();
     namespaces.forEach(ns -> Tenancies.revoke(client, ns));
   }
 
@@ -94,6 +109,58 @@ class LambdaReleaseFenceTest {
     });
     // The weight the stale decision would have set never reached the alias.
     assertThat(aliases.sequence()).containsExactly(AliasState.single("1"), AliasState.weighted("1", "2", 10));
+  }
+
+  @Test
+  void aDeposedLeadersLateUpdateAliasFailsInsteadOfOverwritingTheNewLeadersRollback() {
+    String ns = releaseNamespace("fence-leader");
+    String fn = unique("deposed");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    client.resource(policy(ns, "two-steps", null, null, 10, "3s", 50, "60s")).create();
+    AwsFaults.shared().fenceAliasRevisions(fn::equals);
+    var aliases = aws.record(fn);
+
+    client.resource(release(ns, "contested", fn, v2, "two-steps")).create();
+    awaitStep(ns, "contested", 1);
+    // Step 2 is stored; before its UpdateAlias lands (the provisioned-concurrency read just before
+    // it), a replica that took the lease over aborts the release: it puts the alias back on the
+    // stable version and stores RolledBack. The operator under test is now the deposed leader.
+    Predicate<AwsFaults.Request> beforeShift = AwsFaults.rest("GET", "/2019-09-30/functions/" + fn + "/provisioned-concurrency");
+    AwsFaults.Rewrite takeover = AwsFaults.shared().rewrite(beforeShift, body -> {
+      new dev.slipway.aws.kinds.LambdaVersions(proxied.lambda()).pointAt(fn, ReleaseFixture.ALIAS, "1");
+      client.resources(LambdaRelease.class).inNamespace(ns).withName("contested").editStatus(r -> {
+        LambdaReleaseStatus s = r.getStatus();
+        s.phase = ReleasePhase.RolledBack;
+        s.reason = "Aborted";
+        s.message = "aborted by the new leader";
+        s.weight = 0;
+        s.nextTransitionTime = null;
+        s.finishTime = java.time.Instant.now().toString();
+        return r;
+      });
+      return body;
+    }, 1);
+
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(takeover.served()).isEqualTo(1));
+    Predicate<AwsFaults.Request> updateAlias = AwsFaults.rest("PUT", "/2015-03-31/functions/" + fn + "/aliases/" + ReleaseFixture.ALIAS);
+    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
+      LambdaReleaseStatus s = status(ns, "contested");
+      assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
+      assertThat(s.finishTime).isNotNull();
+    });
+    // The deposed leader's UpdateAlias was refused, once (no retry loop), and its 50 % never reached the alias.
+    assertThat(aliases.sequence()).containsExactly(AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"));
+    assertThat(AwsFaults.shared().requests(updateAlias.and(r -> r.status() == 412))).hasSize(1);
+  }
+
+  private void awaitStep(String ns, String name, int step) {
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      LambdaReleaseStatus s = status(ns, name);
+      assertThat(s.step).isEqualTo(step);
+      assertThat(aws.alias(s.function)).isEqualTo(AliasState.weighted(s.stableVersion, s.canaryVersion, s.weight));
+    });
   }
 
   private LambdaReleaseStatus status(String ns, String name) {
