@@ -6,6 +6,7 @@ import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -50,7 +51,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -88,6 +88,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final ReleaseHistory history;
   private final ReleaseHooks hooks;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+  /** Services by namespace and name, to find the alias a service release moves without an API call. */
+  private InformerEventSource<ServerlessService, LambdaRelease> services;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
 
   public LambdaReleaseReconciler(
@@ -106,7 +108,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   /**
    * Releases of one alias wake each other: a new release wakes the running one (which then stops as
    * Superseded), and a release that stops wakes the one waiting for it. The tenancy informers
-   * re-evaluate releases when what their namespace may do changes.
+   * re-evaluate releases when what their namespace may do changes. The service informer only
+   * serves lookups: which alias a service release moves.
    */
   @Override
   public List<EventSource<?, LambdaRelease>> prepareEventSources(EventSourceContext<LambdaRelease> context) {
@@ -116,8 +119,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
             .withSecondaryToPrimaryMapper(this::siblingsOf)
             .build();
     releases = new InformerEventSource<>(configuration, context);
+    services = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ServerlessService.class, LambdaRelease.class)
+            .withName("release-services")
+            .withSecondaryToPrimaryMapper(s -> Set.of())
+            .build(),
+        context);
     List<EventSource<?, LambdaRelease>> sources = new java.util.ArrayList<>(tenancy.eventSources(context));
     sources.add(releases);
+    sources.add(services);
     return sources;
   }
 
@@ -128,12 +138,53 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     return siblings(r).map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
+  /**
+   * The other releases of the alias {@code r} moves, however they name it (service and function,
+   * functionName by name or ARN): those with the same {@link ReleaseTarget.AliasKey}, or, when a
+   * key cannot be resolved (service gone), those of the namespace that name it the same way.
+   * Across namespaces two releases compete only if the tenancy permits each of them that alias: one
+   * that may make no AWS call must not supersede or hold up another team's release, nor wait for one.
+   */
   private java.util.stream.Stream<LambdaRelease> siblings(LambdaRelease r) {
     String ns = r.getMetadata().getNamespace();
-    String key = ReleaseTarget.specKey(r);
-    return releases.list(o -> ns.equals(o.getMetadata().getNamespace())
-        && !o.getMetadata().getName().equals(r.getMetadata().getName())
-        && key.equals(ReleaseTarget.specKey(o)));
+    String name = r.getMetadata().getName();
+    String specKey = ReleaseTarget.specKey(r);
+    Optional<ReleaseTarget.AliasKey> key = aliasKey(r);
+    var self = new java.util.function.Supplier<Boolean>() {
+      Boolean permitted;
+
+      @Override
+      public Boolean get() {
+        return permitted == null ? permitted = permitted(r) : permitted;
+      }
+    };
+    return releases.list(o -> {
+      boolean sameNamespace = ns.equals(o.getMetadata().getNamespace());
+      if (sameNamespace && name.equals(o.getMetadata().getName())) {
+        return false;
+      }
+      if (sameNamespace && specKey.equals(ReleaseTarget.specKey(o))) {
+        return true;
+      }
+      if (key.isEmpty() || !key.equals(aliasKey(o))) {
+        return false;
+      }
+      return sameNamespace || (permitted(o) && self.get());
+    });
+  }
+
+  private Optional<ReleaseTarget.AliasKey> aliasKey(LambdaRelease r) {
+    return ReleaseTarget.aliasKey(r, (ns, svc) -> services == null ? null : services.get(new ResourceID(svc, ns)).orElse(null));
+  }
+
+  /** Whether the tenancy lets {@code r} at its target, as {@link #permit} decides it when {@code r} runs. */
+  private boolean permitted(LambdaRelease r) {
+    try {
+      ReleaseTarget t = ReleaseTarget.resolve((ns, svc) -> services.get(new ResourceID(svc, ns)).orElse(null), r);
+      return permit(r, t) instanceof TenancyRules.Permitted;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
@@ -251,7 +302,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     // A release that stored a final phase is not superseded: it goes on below to apply that phase's
     // alias (a pending rollback), and the newer release waits for its finishTime.
     boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
-    Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getName());
+    // A newer release of another namespace is named with its namespace.
+    Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getNamespace().equals(release.getMetadata().getNamespace())
+        ? r.getMetadata().getName() : r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
     if (newer.isPresent() && !finalPhase) {
       return drive(release, context, x -> machine.supersede(x, newer.get()), machine, in, null, events);
     }
@@ -645,27 +698,18 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     return p.getSpec();
   }
 
-  /** The newest other release for the same alias that was created after this one. */
+  /** The newest other release for the same alias that comes after this one in {@link ReleaseOrder}. */
   private Optional<LambdaRelease> newerSibling(LambdaRelease release) {
-    return siblings(release).filter(o -> AGE.compare(o, release) > 0).max(AGE);
+    return siblings(release).filter(o -> ReleaseOrder.OLDEST_FIRST.compare(o, release) > 0).max(ReleaseOrder.OLDEST_FIRST);
   }
 
   /** An older release for the same alias that has not reached its final, confirmed state. */
   private Optional<LambdaRelease> olderRunningSibling(LambdaRelease release) {
     return siblings(release)
-        .filter(o -> AGE.compare(o, release) < 0)
+        .filter(o -> ReleaseOrder.OLDEST_FIRST.compare(o, release) < 0)
         .filter(o -> o.getStatus() == null || o.getStatus().finishTime == null)
-        .findFirst();
+        .min(ReleaseOrder.OLDEST_FIRST);
   }
-
-  /**
-   * Creation order. Timestamps have whole seconds, so within one second a release that has started
-   * counts as the older one (it was there first for the operator), then the name decides.
-   */
-  private static final Comparator<LambdaRelease> AGE =
-      Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp())
-          .thenComparing(r -> r.getStatus() == null || r.getStatus().phase == null ? 1 : 0)
-          .thenComparing(r -> r.getMetadata().getName());
 
   private static boolean functionExists(AwsClients clients, String function) {
     return AwsErrors.unlessNotFound(() -> clients.lambda().getFunctionConfiguration(r -> r.functionName(function))).isPresent();

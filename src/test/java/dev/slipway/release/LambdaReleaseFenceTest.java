@@ -155,6 +155,50 @@ class LambdaReleaseFenceTest {
     assertThat(AwsFaults.shared().requests(updateAlias.and(r -> r.status() == 412))).hasSize(1);
   }
 
+  @Test
+  void releasesOfOneFunctionInTwoNamespacesCompeteAndOneTheTenancyRefusesDoesNot() {
+    String a = releaseNamespace("order-a");
+    String b = releaseNamespace("order-b");
+    String refused = kube.newNamespace("order-c"); // no tenancy: it may not release by functionName
+    String fn = unique("shared");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    CodeSource v3 = aws.code(fn + "/v3.zip", "v3");
+    CodeSource v4 = aws.code(fn + "/v4.zip", "v4");
+    client.resource(policy(a, "slow", null, null, 10, "120s")).create();
+    client.resource(policy(b, "fast", null, null, 10, "2s", 50, "2s")).create();
+    client.resource(policy(refused, "slow", null, null, 10, "120s")).create();
+    var aliases = aws.record(fn);
+
+    client.resource(release(a, "first", fn, v2, "slow")).create();
+    awaitStep(a, "first", 1);
+    // A release the tenancy refuses makes no AWS call, so it neither supersedes nor waits for "first".
+    client.resource(release(refused, "intruder", fn, v4, "slow")).create();
+    LambdaReleaseStatus intruder = awaitFinished(refused, "intruder");
+    assertThat(intruder.phase).isEqualTo(ReleasePhase.Failed);
+    assertThat(intruder.reason).isEqualTo("NotPermitted");
+    assertThat(status(a, "first").phase).isEqualTo(ReleasePhase.Progressing);
+
+    // The same function released from another namespace the tenancy allows: the newer release wins.
+    client.resource(release(b, "second", fn, v3, "fast")).create();
+    LambdaReleaseStatus first = awaitFinished(a, "first");
+    assertThat(first.phase).isEqualTo(ReleasePhase.Superseded);
+    assertThat(first.supersededBy).isEqualTo(b + "/second");
+    LambdaReleaseStatus second = awaitFinished(b, "second");
+    assertThat(second.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(second.stableVersion).isEqualTo("1");
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "3", 10),
+        AliasState.weighted("1", "3", 50), AliasState.single("3"));
+  }
+
+  private LambdaReleaseStatus awaitFinished(String ns, String name) {
+    return await().atMost(RELEASE_TIMEOUT).until(() -> {
+      LambdaRelease r = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
+      return r == null ? null : r.getStatus();
+    }, s -> s != null && s.finishTime != null);
+  }
+
   private void awaitStep(String ns, String name, int step) {
     await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
       LambdaReleaseStatus s = status(ns, name);
