@@ -955,7 +955,7 @@ class LambdaReleaseReconcilerTest {
       assertThat(s.message).as(name).contains("LambdaRelease " + ns + "/" + name).contains(expected.get(name));
       assertThat(condition(s, "Degraded")).as(name).isEqualTo("True");
       assertThat(s.canaryVersion).as(name).isNull();
-      assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason()));
+      awaitEvent(() -> assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason())));
       assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();
     }
     assertThat(aws.alias(fn)).isEqualTo(AliasState.single("1"));
