@@ -64,6 +64,14 @@ public final class AwsErrors {
     return e.statusCode() == 404 || code.startsWith("NoSuch") || code.endsWith("NotFound") || code.endsWith("NotFoundException");
   }
 
+  /**
+   * Whether AWS refused a conditional write because the resource changed since it was read (Lambda's
+   * PreconditionFailedException on a stale RevisionId, HTTP 412).
+   */
+  public static boolean isPreconditionFailed(Throwable t) {
+    return unwrap(t) instanceof AwsServiceException e && (e.statusCode() == 412 || "PreconditionFailedException".equals(errorCode(e)));
+  }
+
   public static String errorCode(AwsServiceException e) {
     return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
   }

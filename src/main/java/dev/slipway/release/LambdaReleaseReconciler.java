@@ -8,6 +8,7 @@ import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -34,13 +35,15 @@ import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -51,11 +54,12 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -88,6 +92,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final ReleaseHistory history;
   private final ReleaseHooks hooks;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+  /** Services by namespace and name, to find the alias a service release moves without an API call. */
+  private InformerEventSource<ServerlessService, LambdaRelease> services;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
 
   public LambdaReleaseReconciler(
@@ -106,7 +112,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   /**
    * Releases of one alias wake each other: a new release wakes the running one (which then stops as
    * Superseded), and a release that stops wakes the one waiting for it. The tenancy informers
-   * re-evaluate releases when what their namespace may do changes.
+   * re-evaluate releases when what their namespace may do changes. The service informer serves the
+   * lookups of which alias a service release moves, and wakes the running releases of a service
+   * whose spec changed.
    */
   @Override
   public List<EventSource<?, LambdaRelease>> prepareEventSources(EventSourceContext<LambdaRelease> context) {
@@ -116,16 +124,18 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
             .withSecondaryToPrimaryMapper(this::siblingsOf)
             .build();
     releases = new InformerEventSource<>(configuration, context);
-    // A service whose spec changes may now resolve elsewhere: its running releases say so at once (TargetChanged).
-    var services =
+    // Serves the alias lookups of service releases, and wakes a service's running releases when its spec
+    // changes: they may now resolve elsewhere, and say so at once (TargetChanged).
+    services = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(ServerlessService.class, LambdaRelease.class)
-            .withName("services")
+            .withName("release-services")
             .withSecondaryToPrimaryMapper(this::runningReleasesOf)
             .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
-            .build();
+            .build(),
+        context);
     List<EventSource<?, LambdaRelease>> sources = new java.util.ArrayList<>(tenancy.eventSources(context));
     sources.add(releases);
-    sources.add(new InformerEventSource<>(services, context));
+    sources.add(services);
     return sources;
   }
 
@@ -147,12 +157,53 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     return siblings(r).map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
+  /**
+   * The other releases of the alias {@code r} moves, however they name it (service and function,
+   * functionName by name or ARN): those with the same {@link ReleaseTarget.AliasKey}, or, when a
+   * key cannot be resolved (service gone), those of the namespace that name it the same way.
+   * Across namespaces two releases compete only if the tenancy permits each of them that alias: one
+   * that may make no AWS call must not supersede or hold up another team's release, nor wait for one.
+   */
   private java.util.stream.Stream<LambdaRelease> siblings(LambdaRelease r) {
     String ns = r.getMetadata().getNamespace();
-    String key = ReleaseTarget.specKey(r);
-    return releases.list(o -> ns.equals(o.getMetadata().getNamespace())
-        && !o.getMetadata().getName().equals(r.getMetadata().getName())
-        && key.equals(ReleaseTarget.specKey(o)));
+    String name = r.getMetadata().getName();
+    String specKey = ReleaseTarget.specKey(r);
+    Optional<ReleaseTarget.AliasKey> key = aliasKey(r);
+    var self = new java.util.function.Supplier<Boolean>() {
+      Boolean permitted;
+
+      @Override
+      public Boolean get() {
+        return permitted == null ? permitted = permitted(r) : permitted;
+      }
+    };
+    return releases.list(o -> {
+      boolean sameNamespace = ns.equals(o.getMetadata().getNamespace());
+      if (sameNamespace && name.equals(o.getMetadata().getName())) {
+        return false;
+      }
+      if (sameNamespace && specKey.equals(ReleaseTarget.specKey(o))) {
+        return true;
+      }
+      if (key.isEmpty() || !key.equals(aliasKey(o))) {
+        return false;
+      }
+      return sameNamespace || (permitted(o) && self.get());
+    });
+  }
+
+  private Optional<ReleaseTarget.AliasKey> aliasKey(LambdaRelease r) {
+    return ReleaseTarget.aliasKey(r, (ns, svc) -> services == null ? null : services.get(new ResourceID(svc, ns)).orElse(null));
+  }
+
+  /** Whether the tenancy lets {@code r} at its target, as {@link #permit} decides it when {@code r} runs. */
+  private boolean permitted(LambdaRelease r) {
+    try {
+      ReleaseTarget t = ReleaseTarget.current((ns, svc) -> services.get(new ResourceID(svc, ns)).orElse(null), r);
+      return permit(r, t) instanceof TenancyRules.Permitted;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
@@ -203,11 +254,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       target = target.withAws(permitted.target());
       AwsClients clients = aws.forTarget(target.aws());
       LambdaVersions versions = new LambdaVersions(clients.lambda());
-      in = input(release, target, in.policy()).withObserved(versions.readAlias(target.functionName(), target.alias()).map(LambdaReleaseReconciler::observed).orElse(null));
-      outcome = drive(release, context, machine.delete(in), machine, in, new Run(release, target, versions, clients, policy, permitted.outbound()), events);
+      Run run = new Run(release, target, versions, clients, policy, permitted.outbound());
+      in = input(release, target, in.policy()).withObserved(run.readAlias().map(LambdaReleaseReconciler::observed).orElse(null));
+      outcome = drive(release, context, machine::delete, machine, in, run, events);
     } catch (SlipwayException e) {
       // Not started, and no target to resolve (service or function gone from it): no alias to restore.
-      outcome = drive(release, context, machine.delete(in), machine, in, null, events);
+      outcome = drive(release, context, machine::delete, machine, in, null, events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         return abandon(release, events, AwsErrors.message(e));
@@ -270,13 +322,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     // A release that stored a final phase is not superseded: it goes on below to apply that phase's
     // alias (a pending rollback), and the newer release waits for its finishTime.
     boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
-    Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getName());
+    // A newer release of another namespace is named with its namespace.
+    Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getNamespace().equals(release.getMetadata().getNamespace())
+        ? r.getMetadata().getName() : r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
     if (newer.isPresent() && !finalPhase) {
-      return drive(release, context, machine.supersede(in, newer.get()), machine, in, null, events);
+      return drive(release, context, x -> machine.supersede(x, newer.get()), machine, in, null, events);
     }
     if (newer.isPresent() && ReleaseMachine.retryAsked(in.controls(), status)) {
       // Before anything else could refuse it: the newer release owns the alias now.
-      return drive(release, context, machine.decide(in.withNewerRelease(newer.get())), machine, in, null, events);
+      return drive(release, context, x -> machine.decide(x.withNewerRelease(newer.get())), machine, in, null, events);
     }
     Optional<LambdaRelease> running = olderRunningSibling(release);
     if (running.isPresent()) {
@@ -288,12 +342,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     try {
       target = target(release);
     } catch (SlipwayException e) {
-      return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, null, events);
+      return drive(release, context, x -> machine.fail(x, e.reason(), e.getMessage()), machine, in, null, events);
     }
     var permit = permit(release, target);
     if (permit instanceof TenancyRules.Refused refused) {
       // No AWS call: without a usable target not even a rollback of what the release shifted.
-      return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
+      return drive(release, context, x -> machine.fail(x, Reasons.NOT_PERMITTED, refused.message()), machine, in, null, events);
     }
     var permitted = (TenancyRules.Permitted) permit;
     target = target.withAws(permitted.target());
@@ -305,16 +359,20 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       // Not started: a policy the tenancy does not allow fails it with no AWS call at all.
       Optional<String> refused = policyRefusal(release, permitted, target);
       if (refused.isPresent()) {
-        return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.get()), machine, in, null, events);
+        return drive(release, context, x -> machine.fail(x, Reasons.NOT_PERMITTED, refused.get()), machine, in, null, events);
       }
     }
+    // One Run for this reconcile: it carries the alias's RevisionId from this read to the UpdateAlias.
+    Run bare = new Run(release, target, versions, clients, null, outbound);
     try {
-      Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
+      Optional<LambdaVersions.AliasRouting> alias = bare.readAlias();
       if (alias.isEmpty()) {
         boolean exists = functionExists(clients, target.functionName());
-        return drive(release, context, machine.fail(in, exists ? Reasons.ALIAS_NOT_FOUND : Reasons.FUNCTION_NOT_FOUND, exists
+        String missing = exists ? Reasons.ALIAS_NOT_FOUND : Reasons.FUNCTION_NOT_FOUND;
+        String why = exists
             ? "function " + target.functionName() + " has no alias " + target.alias()
-            : "function " + target.functionName() + " does not exist in " + target.aws().region()), machine, in, null, events);
+            : "function " + target.functionName() + " does not exist in " + target.aws().region();
+        return drive(release, context, x -> machine.fail(x, missing, why), machine, in, null, events);
       }
       in = in.withObserved(observed(alias.get()));
       CanaryPolicySpec policySpec;
@@ -323,28 +381,39 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         in = in.withPolicy(ReleasePolicy.of(policySpec));
       } catch (SlipwayException e) {
         // The target is known, so a published canary can still be rolled back.
-        return drive(release, context, machine.fail(in, e.reason(), e.getMessage()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, e.reason(), e.getMessage()), machine, in, bare, events);
       }
       Optional<String> refused = policyRefusal(release, permitted, target);
       if (refused.isPresent()) {
         // A tenancy narrowed mid-release: roll back what was shifted, and notify no channel the tenancy refuses.
-        return drive(release, context, machine.fail(in, Reasons.NOT_PERMITTED, refused.get()), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, Reasons.NOT_PERMITTED, refused.get()), machine, in, bare, events);
       }
       in = in.withStatus(pinned(release, target, policySpec));
-      return drive(release, context, machine.decide(in), machine, in, new Run(release, target, versions, clients, policySpec, outbound), events);
+      return drive(release, context, machine::decide, machine, in, new Run(release, target, versions, clients, policySpec, outbound, bare.aliasRevision()), events);
     } catch (RuntimeException e) {
       if (!AwsErrors.isRetryable(e)) {
         LOG.warnf("release %s failed: %s", name(release), AwsErrors.message(e));
-        return drive(release, context, machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, new Run(release, target, versions, clients, null, outbound), events);
+        return drive(release, context, x -> machine.fail(x, AwsErrors.reason(e), AwsErrors.message(e)), machine, in, bare, events);
       }
       return retryLater(release, e);
     }
   }
 
+  /** Whether {@code next} holds a pin or a TargetChanged condition that {@code stored} does not: the machine does not see those as changes. */
+  private static boolean reconcilerAdded(LambdaReleaseStatus stored, LambdaReleaseStatus next) {
+    if (stored == null) {
+      return true;
+    }
+    java.util.function.Function<LambdaReleaseStatus, Object> targetChanged = st ->
+        Conditions.find(st.conditions, Reasons.TARGET_CHANGED).map(c -> c.getStatus() + " " + c.getMessage()).orElse(null);
+    return !java.util.Objects.equals(JSON.valueToTree(stored.target), JSON.valueToTree(next.target))
+        || !java.util.Objects.equals(JSON.valueToTree(stored.policy), JSON.valueToTree(next.policy))
+        || !java.util.Objects.equals(targetChanged.apply(stored), targetChanged.apply(next));
+  }
+
   /** The target: pinned in status once the release started, resolved from the spec (and its service) before. */
   private ReleaseTarget target(LambdaRelease release) {
-    LambdaReleaseStatus status = release.getStatus();
-    return status != null && status.target != null ? ReleaseTarget.of(status.target) : ReleaseTarget.resolve(client, release);
+    return ReleaseTarget.current((ns, svc) -> client.resources(ServerlessService.class).inNamespace(ns).withName(svc).get(), release);
   }
 
   /**
@@ -408,7 +477,24 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   /** What one reconcile needs to perform actions against AWS. */
   private record Run(
-      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {}
+      LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound,
+      AtomicReference<String> aliasRevision) {
+
+    Run(LambdaRelease release, ReleaseTarget target, LambdaVersions versions, AwsClients clients, CanaryPolicySpec policy, OutboundPolicy outbound) {
+      this(release, target, versions, clients, policy, outbound, new AtomicReference<>());
+    }
+
+    Run withRelease(LambdaRelease r) {
+      return new Run(r, target, versions, clients, policy, outbound, aliasRevision);
+    }
+
+    /** The alias as AWS shows it now; remembers its RevisionId, which fences the next UpdateAlias. */
+    Optional<LambdaVersions.AliasRouting> readAlias() {
+      Optional<LambdaVersions.AliasRouting> alias = versions.readAlias(target.functionName(), target.alias());
+      aliasRevision.set(alias.map(LambdaVersions.AliasRouting::revisionId).orElse(null));
+      return alias;
+    }
+  }
 
   /**
    * How driving a release ended: {@code done} once its final phase is confirmed; otherwise look
@@ -426,16 +512,34 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
    * Stores each decision's status, announces its events, performs its action and decides again,
    * until the release waits, holds or is done. With {@code run} null only decisions that need no AWS
    * call (fail, supersede without a shift) can be carried out.
+   *
+   * <p>{@code decider} makes the decision from an input; when the status write finds the release
+   * changed since it was read (409: a user's pause or abort, another replica's status), the same
+   * decider decides again from the release as the API server has it now, so no decision taken on a
+   * stale read reaches AWS.
    */
   private Outcome drive(
-      LambdaRelease release, Context<LambdaRelease> context, Decision decision, ReleaseMachine machine, ReleaseInput in, Run run,
-      KubernetesEvents events) {
+      LambdaRelease release, Context<LambdaRelease> context, Function<ReleaseInput, Decision> decider, ReleaseMachine machine,
+      ReleaseInput in, Run run, KubernetesEvents events) {
     LambdaRelease current = release;
+    Decision decision = decider.apply(in);
     for (int i = 0; i < MAX_DECISIONS; i++) {
-      // The first decision is compared with what is stored, as the reconciler may have pinned the target into its input.
-      boolean changed = i == 0 ? !JSON.valueToTree(decision.status()).equals(JSON.valueToTree(release.getStatus())) : decision.statusChanged();
-      if (changed) {
-        current = storeStatus(current, decision.status(), context);
+      // The reconciler, not the machine, adds the pin and TargetChanged to the input's status: stored when new.
+      if (decision.statusChanged() || reconcilerAdded(current.getStatus(), decision.status())) {
+        try {
+          current = storeStatus(current, decision.status(), context);
+        } catch (StatusConflict conflict) {
+          LambdaRelease fresh = reread(current);
+          if (fresh == null) {
+            return new Outcome(false, null);
+          }
+          LOG.infof("release %s changed since it was read: deciding again", name(current));
+          in = refreshed(in, current, fresh, run);
+          run = run == null ? null : run.withRelease(fresh);
+          current = fresh;
+          decision = decider.apply(in);
+          continue;
+        }
       }
       announce(current, decision.events(), run, events);
       Action action = decision.action();
@@ -456,16 +560,35 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       in = in.withStatus(decision.status());
       try {
         in = perform(action, in, run);
-        decision = machine.decide(in);
+        decider = machine::decide;
+        decision = decider.apply(in);
       } catch (RuntimeException e) {
+        if (action instanceof Action.SetAlias && AwsErrors.isPreconditionFailed(e)) {
+          // The alias changed since it was read: read the alias and the release again and decide
+          // from what is there now (another replica may have moved both on), rather than retry the
+          // stale write or count it as a refusal.
+          LambdaRelease fresh = reread(current);
+          if (fresh == null) {
+            return new Outcome(false, null);
+          }
+          LOG.infof("release %s: alias %s:%s changed since it was read, deciding again", name(current), run.target().functionName(), in.alias());
+          Optional<LambdaVersions.AliasRouting> alias = run.readAlias();
+          run = run.withRelease(fresh);
+          decider = machine::decide;
+          in = refreshed(in, current, fresh, run).withObserved(alias.map(LambdaReleaseReconciler::observed).orElse(null));
+          current = fresh;
+          decision = decider.apply(in);
+          continue;
+        }
         if (AwsErrors.isRetryable(e)) {
           return retryLater(current, e);
         }
         // A refused alias update backs off and, in the end, reports RollbackFailed; unreadable code
         // and the like: the release cannot go on, and rolls back what it shifted.
-        decision = action instanceof Action.SetAlias
-            ? machine.aliasRefused(in, AwsErrors.reason(e), AwsErrors.message(e))
-            : machine.fail(in, AwsErrors.reason(e), AwsErrors.message(e));
+        String reason = AwsErrors.reason(e);
+        String message = AwsErrors.message(e);
+        decider = action instanceof Action.SetAlias ? x -> machine.aliasRefused(x, reason, message) : x -> machine.fail(x, reason, message);
+        decision = decider.apply(in);
       }
     }
     return new Outcome(false, Duration.ofSeconds(1));
@@ -484,9 +607,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     if (action instanceof Action.SetAlias set) {
       AliasState t = set.target();
       ProvisionedConcurrency.beforeShift(run.clients().lambda(), function, in.alias(), t);
+      // Fenced with the RevisionId of the alias as last read: a replica that lost the lease, or a
+      // decision taken before someone else moved the alias, fails here instead of overwriting.
+      String revision = run.aliasRevision().get();
       var routing = t.additionalVersion() == null
-          ? run.versions().pointAt(function, in.alias(), t.version())
-          : run.versions().route(function, in.alias(), t.version(), t.additionalVersion(), t.weight());
+          ? run.versions().pointAt(function, in.alias(), t.version(), revision)
+          : run.versions().route(function, in.alias(), t.version(), t.additionalVersion(), t.weight(), revision);
+      run.aliasRevision().set(routing.revisionId());
       ProvisionedConcurrency.afterShift(run.clients().lambda(), function, in.alias(), in.status().stableVersion, t);
       // The weight the release reports (100 once promoted), not the alias's additional-version share.
       metrics.canaryWeight(name(run.release()), function, in.status().weight == null ? t.weight() : in.status().weight);
@@ -558,15 +685,82 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     }
   }
 
+  /**
+   * Applies {@code status} only if the release is still as {@code current} shows it (its
+   * resourceVersion): the status carries a decision taken on that read. JOSDK's
+   * {@code ssaPatchStatusAndCacheResource} would re-apply the same status onto the newer object on a
+   * conflict, and so carry a stale decision (a weight increase over a user's fresh pause) to AWS.
+   *
+   * @throws StatusConflict when the release changed since {@code current} was read
+   */
   private LambdaRelease storeStatus(LambdaRelease current, LambdaReleaseStatus status, Context<LambdaRelease> context) {
     LambdaRelease fresh = new LambdaRelease();
     fresh.setMetadata(new ObjectMetaBuilder()
         .withName(current.getMetadata().getName())
         .withNamespace(current.getMetadata().getNamespace())
         .withUid(current.getMetadata().getUid())
+        .withResourceVersion(current.getMetadata().getResourceVersion())
         .build());
     fresh.setStatus(status);
-    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(current, fresh, context);
+    LambdaRelease stored;
+    try {
+      stored = context.getClient().resource(fresh).subresource("status").patch(new PatchContext.Builder()
+          .withPatchType(PatchType.SERVER_SIDE_APPLY)
+          .withFieldManager(context.getControllerConfiguration().fieldManager())
+          .withForce(true)
+          .build());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw new StatusConflict();
+      }
+      throw e;
+    }
+    // What the next reconcile starts from, before the informer has caught up with this write.
+    context.eventSourceRetriever().getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(current), stored, current);
+    return stored;
+  }
+
+  /** The status write was refused: the release changed since it was read. */
+  private static final class StatusConflict extends RuntimeException {
+    StatusConflict() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The release as the API server has it now; null once it is gone. */
+  private LambdaRelease reread(LambdaRelease r) {
+    return client.resources(LambdaRelease.class).inNamespace(r.getMetadata().getNamespace()).withName(r.getMetadata().getName()).get();
+  }
+
+  /**
+   * The input of a decision taken again from {@code fresh}: its spec controls, generation and
+   * status, with the alias as observed. The result of the action just performed (a version, an
+   * analysis, a hook's outcome) is fed back only when the status is still the one that action was
+   * taken on; otherwise another writer moved the release on, and its result belongs to no step of it.
+   */
+  private ReleaseInput refreshed(ReleaseInput in, LambdaRelease read, LambdaRelease fresh, Run run) {
+    ReleaseInput again = input(fresh, run == null ? null : run.target(), in.policy()).withObserved(in.observed());
+    LambdaReleaseStatus pin = in.status();
+    if (pin != null && pin.target != null && (fresh.getStatus() == null || fresh.getStatus().target == null)) {
+      // The pin this reconcile was about to store goes into the decision taken again.
+      LambdaReleaseStatus status = fresh.getStatus() == null ? new LambdaReleaseStatus() : JSON.convertValue(fresh.getStatus(), LambdaReleaseStatus.class);
+      status.target = pin.target;
+      status.policy = pin.policy;
+      again = again.withStatus(status);
+    }
+    if (in.newerRelease() != null) {
+      again = again.withNewerRelease(in.newerRelease());
+    }
+    if (!java.util.Objects.equals(JSON.valueToTree(read.getStatus()), JSON.valueToTree(fresh.getStatus()))) {
+      return again;
+    }
+    if (in.published() != null) {
+      return again.withPublished(in.published());
+    }
+    if (in.analysis() != null) {
+      return again.withAnalysis(in.analysis());
+    }
+    return in.hook() != null ? again.withHook(in.hook()) : again;
   }
 
   private void announce(LambdaRelease release, List<ReleaseEvent> transitions, Run run, KubernetesEvents events) {
@@ -626,27 +820,18 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     return client.resources(CanaryPolicy.class).inNamespace(release.getMetadata().getNamespace()).withName(release.getSpec().policy).get();
   }
 
-  /** The newest other release for the same alias that was created after this one. */
+  /** The newest other release for the same alias that comes after this one in {@link ReleaseOrder}. */
   private Optional<LambdaRelease> newerSibling(LambdaRelease release) {
-    return siblings(release).filter(o -> AGE.compare(o, release) > 0).max(AGE);
+    return siblings(release).filter(o -> ReleaseOrder.OLDEST_FIRST.compare(o, release) > 0).max(ReleaseOrder.OLDEST_FIRST);
   }
 
   /** An older release for the same alias that has not reached its final, confirmed state. */
   private Optional<LambdaRelease> olderRunningSibling(LambdaRelease release) {
     return siblings(release)
-        .filter(o -> AGE.compare(o, release) < 0)
+        .filter(o -> ReleaseOrder.OLDEST_FIRST.compare(o, release) < 0)
         .filter(o -> o.getStatus() == null || o.getStatus().finishTime == null)
-        .findFirst();
+        .min(ReleaseOrder.OLDEST_FIRST);
   }
-
-  /**
-   * Creation order. Timestamps have whole seconds, so within one second a release that has started
-   * counts as the older one (it was there first for the operator), then the name decides.
-   */
-  private static final Comparator<LambdaRelease> AGE =
-      Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp())
-          .thenComparing(r -> r.getStatus() == null || r.getStatus().phase == null ? 1 : 0)
-          .thenComparing(r -> r.getMetadata().getName());
 
   private static boolean functionExists(AwsClients clients, String function) {
     return AwsErrors.unlessNotFound(() -> clients.lambda().getFunctionConfiguration(r -> r.functionName(function))).isPresent();

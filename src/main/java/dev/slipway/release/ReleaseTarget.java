@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import dev.slipway.tenancy.TenancyRules;
 
 /**
  * The function alias a release shifts, resolved from either a ServerlessService's function or a
@@ -60,6 +62,37 @@ public record ReleaseTarget(
     return aws.region() + "/" + functionName + ":" + alias;
   }
 
+  /**
+   * The physical alias a release moves, however its spec names it: region, account, bare function
+   * name and alias. A service release and a functionName release (by name or ARN) of the same
+   * function and alias have the same key, so they compete for it. The account is the one of the
+   * function's ARN, else of the role the release assumes, else empty for the operator's own identity.
+   */
+  public record AliasKey(String region, String account, String function, String alias) {
+
+    /** The key of {@code functionName} (a name, partial or full ARN) reached in {@code region} as {@code roleArn} (null: the operator). */
+    public static AliasKey of(String region, String roleArn, String functionName, String alias) {
+      TenancyRules.FunctionRef fn = TenancyRules.FunctionRef.parse(functionName);
+      String account = fn.account().or(() -> Optional.ofNullable(roleArn).flatMap(r -> TenancyRules.arnPart(r, 4))).orElse("");
+      return new AliasKey(fn.region().orElse(region), account, fn.name(), alias);
+    }
+  }
+
+  /**
+   * The alias key of {@code release}: its pinned target once started; before, from its spec for a
+   * functionName release, from its service (as {@code services} finds it by namespace and name) for
+   * a service release. Empty when the service
+   * or its function is not there: then only releases with the same {@link #specKey} compete.
+   */
+  static Optional<AliasKey> aliasKey(LambdaRelease release, BiFunction<String, String, ServerlessService> services) {
+    try {
+      ReleaseTarget t = current(services, release);
+      return Optional.of(AliasKey.of(t.aws().region(), t.aws().roleArn().orElse(null), t.functionName(), t.alias()));
+    } catch (SlipwayException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The key a release targets, computed from its spec alone (no lookups), for supersession. */
   static String specKey(LambdaRelease release) {
     LambdaReleaseSpec s = release.getSpec();
@@ -71,13 +104,24 @@ public record ReleaseTarget(
    * a new release (or a fixed spec) is the way forward.
    */
   public static ReleaseTarget resolve(KubernetesClient client, LambdaRelease release) {
+    return resolve((ns, name) -> client.resources(ServerlessService.class).inNamespace(ns).withName(name).get(), release);
+  }
+
+  /** The target a release moves now: the one it pinned when it started, else resolved from its spec and service. */
+  static ReleaseTarget current(BiFunction<String, String, ServerlessService> services, LambdaRelease release) {
+    var status = release.getStatus();
+    return status != null && status.target != null ? of(status.target) : resolve(services, release);
+  }
+
+  /** As {@link #resolve(KubernetesClient, LambdaRelease)}, finding services by namespace and name with {@code services}. */
+  static ReleaseTarget resolve(BiFunction<String, String, ServerlessService> services, LambdaRelease release) {
     LambdaReleaseSpec spec = release.getSpec();
     String namespace = release.getMetadata().getNamespace();
     if (spec.service == null) {
       return new ReleaseTarget(
           AwsTarget.of(spec.region, spec.roleArn), spec.functionName, spec.alias, Optional.empty(), Optional.empty(), Optional.empty());
     }
-    ServerlessService service = client.resources(ServerlessService.class).inNamespace(namespace).withName(spec.service).get();
+    ServerlessService service = services.apply(namespace, spec.service);
     if (service == null) {
       throw SlipwayException.terminal("ServiceNotFound", "ServerlessService " + namespace + "/" + spec.service + " does not exist");
     }

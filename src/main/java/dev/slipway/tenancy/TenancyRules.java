@@ -137,7 +137,7 @@ public final class TenancyRules {
   }
 
   /** Part {@code i} of an ARN ({@code arn:partition:service:region:account:...}), when present and not empty. */
-  static Optional<String> arnPart(String arn, int i) {
+  public static Optional<String> arnPart(String arn, int i) {
     String[] parts = arn.split(":", -1);
     return parts.length > i && parts[0].equals("arn") && !parts[i].isEmpty() ? Optional.of(parts[i]) : Optional.empty();
   }
@@ -146,8 +146,9 @@ public final class TenancyRules {
    * A function as LambdaRelease.functionName may give it: a name ({@code my-fn}), a partial ARN
    * ({@code 123456789012:function:my-fn}) or a full ARN, each optionally with a {@code :qualifier}.
    */
-  record FunctionRef(String name, Optional<String> account, Optional<String> region) {
-    static FunctionRef parse(String s) {
+  public record FunctionRef(String name, Optional<String> account, Optional<String> region) {
+    /** Parses any of the three forms; a qualifier is dropped. */
+    public static FunctionRef parse(String s) {
       String[] p = s.split(":", -1);
       if (p.length >= 7 && p[0].equals("arn") && p[5].equals("function")) {
         return new FunctionRef(p[6], Optional.of(p[4]).filter(a -> !a.isEmpty()), Optional.of(p[3]).filter(a -> !a.isEmpty()));

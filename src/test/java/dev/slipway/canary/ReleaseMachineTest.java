@@ -95,6 +95,36 @@ class ReleaseMachineTest {
     assertThat(h.publishCalls).isEqualTo(1);
   }
 
+  /**
+   * What the reconciler decides again after a status-write conflict (issue 8): the analysis that
+   * ended step 1 fed back together with the fresh spec, which sets paused. The pause wins: no weight
+   * increase, and the straddling run is not recorded.
+   */
+  @Test
+  void anAnalysisResultDecidedAgainWithAFreshPauseHoldsTheStepInsteadOfAdvancing() {
+    ReleaseHarness h = harness();
+    h.runFor(Duration.ofSeconds(29));
+    assertThat(h.alias).isEqualTo(AT_10);
+    h.clock.advance(Duration.ofSeconds(1));
+    LambdaReleaseStatus read = h.status;
+    ReleaseMachine machine = new ReleaseMachine(h.clock);
+    ReleaseInput stale = ReleaseInput.of("r", 1, "fn", "prod", Controls.NONE, h.policy, read, AT_10);
+    assertThat(machine.decide(stale).action()).isInstanceOf(Action.RunAnalysis.class);
+    var passed = List.of(result("error-rate", Verdict.Pass, 0.0));
+    // On the stale read the pass would advance to 50 %...
+    assertThat(machine.decide(stale.withAnalysis(passed)).action()).isEqualTo(new Action.SetAlias(AT_50));
+
+    // ...decided again from the fresh object, it pauses at 10 %.
+    ReleaseInput fresh = ReleaseInput.of("r", 2, "fn", "prod", new Controls(true, false, false), h.policy, read, AT_10).withAnalysis(passed);
+    Decision d = machine.decide(fresh);
+
+    assertThat(d.action()).isInstanceOf(Action.Hold.class);
+    assertThat(d.status().phase).isEqualTo(ReleasePhase.Paused);
+    assertThat(d.status().step).isEqualTo(1);
+    assertThat(d.status().weight).isEqualTo(10);
+    assertThat(d.status().analysis).hasSameSizeAs(read.analysis);
+  }
+
   @Test
   void statusRecordsTheScheduleWhileAStepHolds() {
     ReleaseHarness h = harness();

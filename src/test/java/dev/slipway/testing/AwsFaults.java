@@ -55,6 +55,9 @@ public final class AwsFaults {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
   private final List<Request> journal = new CopyOnWriteArrayList<>();
+  private final List<Predicate<Request>> fencedAliases = new CopyOnWriteArrayList<>();
+  /** The double's RevisionId of each fenced alias, by its path; absent: never changed through the proxy. */
+  private final Map<String, Integer> aliasRevisions = new java.util.concurrent.ConcurrentHashMap<>();
 
   private AwsFaults(URI upstream) {
     this.upstream = upstream;
@@ -240,6 +243,30 @@ public final class AwsFaults {
     return r;
   }
 
+  /**
+   * A test double for Lambda's alias RevisionId, for the aliases of the functions {@code functions}
+   * matches by name: moto 5.2.1 ignores RevisionId on UpdateAlias and never changes an alias's
+   * RevisionId, so the proxy plays it. Each UpdateAlias the proxy lets through gives the alias a new
+   * RevisionId; GetAlias, CreateAlias and UpdateAlias answers carry the current one; an UpdateAlias
+   * with a RevisionId that is no longer current is answered, as Lambda does, with HTTP 412
+   * PreconditionFailedException and never reaches moto. Only writes through the proxy count:
+   * changes made straight to moto are not seen. {@link #clearFaults} ends it.
+   */
+  public void fenceAliasRevisions(Predicate<String> functions) {
+    fencedAliases.add(r -> {
+      java.util.regex.Matcher m = ALIAS_PATH.matcher(r.path());
+      return m.matches() && functions.test(m.group(1));
+    });
+  }
+
+  /** A Lambda alias by path: GetAlias and UpdateAlias. */
+  private static final java.util.regex.Pattern ALIAS_PATH = java.util.regex.Pattern.compile("/2015-03-31/functions/([^/]+)/aliases/([^/]+)");
+  private static final java.util.regex.Pattern REVISION_ID = java.util.regex.Pattern.compile("\"RevisionId\"\\s*:\\s*\"([^\"]*)\"");
+
+  private String aliasRevision(String path) {
+    return "double-" + aliasRevisions.getOrDefault(path, 0);
+  }
+
   private Fault add(Fault f) {
     faults.add(f);
     return f;
@@ -249,6 +276,8 @@ public final class AwsFaults {
   public void clearFaults() {
     faults.clear();
     rewrites.clear();
+    fencedAliases.clear();
+    aliasRevisions.clear();
   }
 
   /** Every request seen so far, oldest first. */
@@ -273,6 +302,14 @@ public final class AwsFaults {
       Request seen = new Request(Instant.now(), exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), 0);
       Fault fault = faults.stream().filter(f -> f.take(seen)).findFirst().orElse(null);
+      boolean fenced = fault == null && fencedAliases.stream().anyMatch(f -> f.test(seen));
+      if (fenced && seen.method().equals("PUT")) {
+        java.util.regex.Matcher asked = REVISION_ID.matcher(seen.body());
+        if (asked.find() && !asked.group(1).equals(aliasRevision(seen.path()))) {
+          fault = new Fault(r -> true, 412, Map.of("x-amzn-ErrorType", "PreconditionFailedException"),
+              "{\"Type\":\"User\",\"message\":\"The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id\"}", 1);
+        }
+      }
       if (fault != null) {
         journal.add(withStatus(seen, fault.status));
         byte[] answer = fault.body.getBytes(StandardCharsets.UTF_8);
@@ -299,6 +336,16 @@ public final class AwsFaults {
         throw new IOException(e);
       }
       Rewrite rewrite = rewrites.stream().filter(w -> w.selector.take(seen)).findFirst().orElse(null);
+      if (fenced && response.statusCode() / 100 == 2) {
+        if (seen.method().equals("PUT")) {
+          aliasRevisions.merge(seen.path(), 1, Integer::sum);
+        }
+        String revision = aliasRevision(seen.path());
+        UnaryOperator<String> then = rewrite == null ? UnaryOperator.identity() : rewrite.body;
+        if (rewrite == null || rewrite.body != null) {
+          rewrite = new Rewrite(r -> true, b -> then.apply(REVISION_ID.matcher(b).replaceAll("\"RevisionId\":\"" + revision + "\"")), 1);
+        }
+      }
       if (rewrite != null && rewrite.body == null) {
         journal.add(withStatus(seen, LOST));
         byte[] lost = "{\"Type\":\"Service\",\"message\":\"injected: response lost\"}".getBytes(StandardCharsets.UTF_8);
@@ -309,10 +356,11 @@ public final class AwsFaults {
         return;
       }
       journal.add(withStatus(seen, response.statusCode()));
+      boolean rewritten = rewrite != null;
       response.headers().map().forEach((name, values) -> {
         String lower = name.toLowerCase(Locale.ROOT);
         // A rewritten body no longer matches moto's checksum of the original one.
-        boolean staleChecksum = rewrite != null && lower.equals("x-amz-crc32");
+        boolean staleChecksum = rewritten && lower.equals("x-amz-crc32");
         if (!RESTRICTED.contains(lower) && !lower.equals(":status") && !lower.equals("date") && !staleChecksum) {
           values.forEach(v -> exchange.getResponseHeaders().add(name, v));
         }

@@ -49,8 +49,10 @@ public final class LambdaVersions {
    *
    * @param canaryVersion null when the alias routes everything to {@code version}
    * @param canaryWeight share of traffic the canary gets, 0 to 1, as AWS reports it
+   * @param revisionId the alias's RevisionId as AWS reported it with this routing; passed back to
+   *     UpdateAlias, it makes the update fail if anyone changed the alias since
    */
-  public record AliasRouting(String aliasArn, String version, String canaryVersion, double canaryWeight) {
+  public record AliasRouting(String aliasArn, String version, String canaryVersion, double canaryWeight, String revisionId) {
 
     /** The canary's share in whole percent, as CanaryPolicy steps express weights. */
     public int canaryPercent() {
@@ -200,7 +202,7 @@ public final class LambdaVersions {
   /** The alias's routing, or empty when the alias does not exist. */
   public Optional<AliasRouting> readAlias(String function, String alias) {
     return AwsErrors.unlessNotFound(() -> lambda.getAlias(r -> r.functionName(function).name(alias)))
-        .map(a -> routing(a.aliasArn(), a.functionVersion(), a.routingConfig()));
+        .map(a -> routing(a.aliasArn(), a.functionVersion(), a.routingConfig(), a.revisionId()));
   }
 
   /** Whether {@code version} of the function exists (versions can be deleted behind our back). */
@@ -211,14 +213,23 @@ public final class LambdaVersions {
   /** Creates the alias with all traffic on {@code version}. */
   public AliasRouting createAlias(String function, String alias, String version) {
     var a = lambda.createAlias(r -> r.functionName(function).name(alias).functionVersion(version));
-    return routing(a.aliasArn(), a.functionVersion(), a.routingConfig());
+    return routing(a.aliasArn(), a.functionVersion(), a.routingConfig(), a.revisionId());
   }
 
   /** Routes all of the alias's traffic to {@code version} and removes any additional version. */
   public AliasRouting pointAt(String function, String alias, String version) {
-    var a = lambda.updateAlias(r -> r.functionName(function).name(alias).functionVersion(version)
+    return pointAt(function, alias, version, null);
+  }
+
+  /**
+   * As {@link #pointAt(String, String, String)}, only if the alias still has RevisionId
+   * {@code revisionId} (null: whatever it has); otherwise Lambda refuses with
+   * PreconditionFailedException and the alias stays as the other writer left it.
+   */
+  public AliasRouting pointAt(String function, String alias, String version, String revisionId) {
+    var a = lambda.updateAlias(r -> r.functionName(function).name(alias).functionVersion(version).revisionId(revisionId)
         .routingConfig(c -> c.additionalVersionWeights(Map.of())));
-    return routing(a.aliasArn(), a.functionVersion(), a.routingConfig());
+    return routing(a.aliasArn(), a.functionVersion(), a.routingConfig(), a.revisionId());
   }
 
   /**
@@ -226,6 +237,15 @@ public final class LambdaVersions {
    * {@code stable}. Any other additional version is dropped: AWS allows one.
    */
   public AliasRouting route(String function, String alias, String stable, String canary, int percent) {
+    return route(function, alias, stable, canary, percent, null);
+  }
+
+  /**
+   * As {@link #route(String, String, String, String, int)}, only if the alias still has RevisionId
+   * {@code revisionId} (null: whatever it has); otherwise Lambda refuses with
+   * PreconditionFailedException and the alias stays as the other writer left it.
+   */
+  public AliasRouting route(String function, String alias, String stable, String canary, int percent, String revisionId) {
     if (percent < 1 || percent > 99) {
       throw new IllegalArgumentException("canary weight must be 1 to 99 percent, not " + percent);
     }
@@ -233,12 +253,12 @@ public final class LambdaVersions {
       throw new IllegalArgumentException("canary version " + canary + " is the stable version");
     }
     double weight = percent / 100.0;
-    var a = lambda.updateAlias(r -> r.functionName(function).name(alias).functionVersion(stable)
+    var a = lambda.updateAlias(r -> r.functionName(function).name(alias).functionVersion(stable).revisionId(revisionId)
         .routingConfig(c -> c.additionalVersionWeights(Map.of(canary, weight))));
-    return routing(a.aliasArn(), a.functionVersion(), a.routingConfig());
+    return routing(a.aliasArn(), a.functionVersion(), a.routingConfig(), a.revisionId());
   }
 
-  private static AliasRouting routing(String aliasArn, String version, AliasRoutingConfiguration routing) {
+  private static AliasRouting routing(String aliasArn, String version, AliasRoutingConfiguration routing, String revisionId) {
     // Without weights AWS omits RoutingConfig; moto returns it with an empty map.
     Map<String, Double> weights = routing == null ? Map.of() : routing.additionalVersionWeights();
     if (weights.size() > 1) {
@@ -247,8 +267,8 @@ public final class LambdaVersions {
     }
     return weights.entrySet().stream()
         .findFirst()
-        .map(w -> new AliasRouting(aliasArn, version, w.getKey(), w.getValue()))
-        .orElse(new AliasRouting(aliasArn, version, null, 0));
+        .map(w -> new AliasRouting(aliasArn, version, w.getKey(), w.getValue(), revisionId))
+        .orElse(new AliasRouting(aliasArn, version, null, 0, revisionId));
   }
 
   /** Published versions (not $LATEST), every page. */
