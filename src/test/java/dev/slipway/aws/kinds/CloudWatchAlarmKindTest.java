@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.MonitoringSpec;
@@ -177,5 +179,10 @@ class CloudWatchAlarmKindTest extends KindContractTest {
 
   private Map<String, String> tags(String arn) {
     return cw.listTagsForResource(r -> r.resourceARN(arn)).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("PutMetricAlarm");
   }
 }

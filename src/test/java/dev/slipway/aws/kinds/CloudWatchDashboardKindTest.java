@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -145,5 +147,10 @@ class CloudWatchDashboardKindTest extends KindContractTest {
 
   private JsonNode body() throws Exception {
     return new ObjectMapper().readTree(cw.getDashboard(r -> r.dashboardName(NAME)).dashboardBody());
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("PutDashboard");
   }
 }

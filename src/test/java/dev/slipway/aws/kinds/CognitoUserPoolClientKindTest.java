@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.AuthSpec;
@@ -160,5 +162,10 @@ class CognitoUserPoolClientKindTest extends KindContractTest {
 
     assertThat(stack.events).anyMatch(e -> e.startsWith(Reasons.NOT_OWNED + ": Not deleting CognitoUserPoolClient nexus-prod-web: "));
     assertThat(cognito.describeUserPoolClient(r -> r.userPoolId(foreign).clientId(foreignClient)).userPoolClient()).isNotNull();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateUserPoolClient");
   }
 }

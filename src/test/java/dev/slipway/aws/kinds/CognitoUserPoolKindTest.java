@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.AuthSpec;
@@ -163,5 +165,10 @@ class CognitoUserPoolKindTest extends KindContractTest {
   @Override
   protected void makeNamesake() {
     cognito.createUserPool(r -> r.poolName(POOL));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateUserPool");
   }
 }

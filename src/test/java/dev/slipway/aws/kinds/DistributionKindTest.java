@@ -1,5 +1,6 @@
 package dev.slipway.aws.kinds;
 
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FrontendSpec;
@@ -112,5 +113,10 @@ class DistributionKindTest extends KindContractTest {
     } finally {
       faults.clearFaults();
     }
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/2020-05-31/distribution");
   }
 }

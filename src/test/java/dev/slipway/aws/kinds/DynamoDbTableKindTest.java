@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -249,5 +251,10 @@ class DynamoDbTableKindTest extends KindContractTest {
 
   private static AttributeDefinition attr(String name, ScalarAttributeType type) {
     return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateTable");
   }
 }

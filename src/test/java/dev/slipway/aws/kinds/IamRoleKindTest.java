@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -165,5 +167,10 @@ class IamRoleKindTest extends KindContractTest {
 
   private List<String> inlinePolicies(String role) {
     return iam.listRolePolicies(r -> r.roleName(role)).policyNames();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateRole");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
@@ -67,5 +69,10 @@ class InternetGatewayKindTest extends KindContractTest {
 
   private InternetGateway gateway() {
     return ec2.describeInternetGateways(r -> r.internetGatewayIds(id())).internetGateways().get(0);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateInternetGateway");
   }
 }

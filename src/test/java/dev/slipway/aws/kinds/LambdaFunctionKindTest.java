@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import dev.slipway.testing.Artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -358,5 +360,10 @@ class LambdaFunctionKindTest extends KindContractTest {
     assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec()))).isEmpty();
     api.environment.put("ALERTS", "own");
     assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec()))).containsExactly("function api, environmentFrom ALERTS: also set in environment");
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/2015-03-31/functions");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.ResourceLoop.Action;
@@ -88,5 +90,10 @@ class LogGroupKindTest extends KindContractTest {
   private LogGroup group(String name) {
     List<LogGroup> groups = logs().describeLogGroups(r -> r.logGroupNamePrefix(name)).logGroups();
     return groups.stream().filter(g -> g.logGroupName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateLogGroup");
   }
 }

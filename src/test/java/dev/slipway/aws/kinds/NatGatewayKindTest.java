@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,5 +112,10 @@ class NatGatewayKindTest extends KindContractTest {
   private NatGateway gateway(String name) {
     String id = stack.status(NatGatewayKind.KIND).stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow().id;
     return ec2.describeNatGateways(r -> r.natGatewayIds(id)).natGateways().get(0);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateNatGateway");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
@@ -320,5 +322,10 @@ class RestApiKindTest extends KindContractTest {
     converge();
     assertThat(stack.mutatingCalls()).isEmpty();
     assertThat(new TreeSet<>(resources().keySet())).hasSize(4);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/restapis");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
@@ -97,5 +99,10 @@ class RouteTableKindTest extends KindContractTest {
 
   private static List<String> subnets(RouteTable t) {
     return t.associations().stream().filter(a -> !Boolean.TRUE.equals(a.main())).map(RouteTableAssociation::subnetId).toList();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateRouteTable");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.NetworkSpec;
@@ -124,5 +126,10 @@ class SecurityGroupKindTest extends KindContractTest {
     return group(name).ipPermissions().stream().flatMap(p -> java.util.stream.Stream.concat(
         p.userIdGroupPairs().stream().map(g -> p.ipProtocol() + " " + p.fromPort() + " from " + g.groupId()),
         p.ipRanges().stream().map(i -> p.ipProtocol() + " " + p.fromPort() + " from " + i.cidrIp()))).toList();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateSecurityGroup");
   }
 }

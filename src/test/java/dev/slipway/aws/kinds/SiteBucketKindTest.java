@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FrontendSpec;
@@ -72,5 +74,11 @@ class SiteBucketKindTest extends KindContractTest {
 
     assertThat(s3.headBucket(r -> r.bucket("chat-frontend-prod")).sdkHttpResponse().isSuccessful()).isTrue();
     assertThat(stack.context().outputs()).containsEntry("frontend.bucket", "chat-frontend-prod");
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    // CreateBucket has no body; the bucket's other PUTs carry one.
+    return AwsFaults.rest("PUT", "/" + BUCKET).and(r -> r.body().isEmpty());
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -44,5 +46,11 @@ class SiteBucketPolicyKindTest extends SitePartKindTest {
   @Test
   void contractEachInvalidInputIsAClearRefusal() {
     // It has no input of its own.
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    // PutBucketPolicy: the bucket's PUT whose body is the policy.
+    return AwsFaults.rest("PUT", "/" + BUCKET).and(r -> r.bodyContains("CloudFrontReadsTheSite"));
   }
 }

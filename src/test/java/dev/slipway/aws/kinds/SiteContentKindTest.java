@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -163,5 +165,11 @@ class SiteContentKindTest extends SitePartKindTest {
 
     assertThat(result.outcomes()).filteredOn(o -> o.resource().kind.equals(SiteContentKind.KIND)).singleElement()
         .satisfies(o -> assertThat(o.resource().message).doesNotStartWith(Reasons.INTERNAL_ERROR));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    // The first PutObject of the content.
+    return r -> r.method().equals("PUT") && r.path().startsWith("/" + BUCKET + "/");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -130,5 +132,10 @@ class SnsSubscriptionKindTest extends KindContractTest {
 
   private List<String> snsGrants(String function) throws IOException {
     return stack.grantedSources(function, LambdaInvokePermissions.SNS);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("Subscribe");
   }
 }

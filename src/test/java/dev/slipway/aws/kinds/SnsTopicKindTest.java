@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -109,5 +111,10 @@ class SnsTopicKindTest extends KindContractTest {
 
   private String policy() {
     return sns.getTopicAttributes(r -> r.topicArn(ALERTS)).attributes().get("Policy").replace(" ", "");
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateTopic");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
@@ -101,5 +103,10 @@ class SubnetKindTest extends KindContractTest {
 
   private Subnet subnet(String name) {
     return ec2.describeSubnets(r -> r.subnetIds(id(name))).subnets().get(0);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateSubnet");
   }
 }

@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.NetworkSpec;
@@ -74,5 +76,10 @@ class VpcEndpointKindTest extends KindContractTest {
 
   private String table(String name) {
     return stack.status(RouteTableKind.KIND).stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow().id;
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateVpcEndpoint");
   }
 }

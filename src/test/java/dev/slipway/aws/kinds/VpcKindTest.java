@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
@@ -61,5 +63,10 @@ class VpcKindTest extends KindContractTest {
 
   private boolean hostnames(String id) {
     return ec2.describeVpcAttribute(r -> r.vpcId(id).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES)).enableDnsHostnames().value();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateVpc");
   }
 }

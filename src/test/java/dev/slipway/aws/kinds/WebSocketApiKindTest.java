@@ -1,5 +1,7 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.testing.AwsFaults;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
@@ -207,5 +209,10 @@ class WebSocketApiKindTest extends KindContractTest {
       }
     };
     return (ApiGatewayV2Client) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ApiGatewayV2Client.class}, handler);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/v2/apis");
   }
 }
