@@ -1,15 +1,15 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.AuthSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolType;

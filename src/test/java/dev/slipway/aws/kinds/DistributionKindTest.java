@@ -1,6 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FrontendSpec;
@@ -8,6 +7,7 @@ import dev.slipway.aws.Tags;
 import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.cloudfront.model.DistributionConfig;

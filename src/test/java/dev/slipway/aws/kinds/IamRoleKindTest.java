@@ -1,7 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -13,7 +11,9 @@ import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.IamClient;

@@ -1,7 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import dev.slipway.testing.Artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,8 +15,10 @@ import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
+import dev.slipway.testing.AwsFaults;
 import java.util.Map;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;

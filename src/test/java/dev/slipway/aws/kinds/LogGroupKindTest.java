@@ -1,15 +1,15 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;

@@ -1,7 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
@@ -11,11 +9,13 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.testing.AwsFaults;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.Resource;
@@ -106,6 +106,27 @@ class RestApiKindTest extends KindContractTest {
   @Override
   protected void makeNamesake() {
     gw.createRestApi(r -> r.name(apiName()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL")));
+  }
+
+  /**
+   * Two REST APIs of the name, both tagged for this service, as a create retried after a lost answer
+   * used to leave: the one the routes went into is kept, the bare one deleted, and the pass is Ready.
+   */
+  @Test
+  void anUntouchedDuplicateSlipwayMadeIsDeletedAndTheOneWorkedOnKept() {
+    stack.settle();
+    String kept = stack.status(kind()).get(0).id;
+    String duplicate = gw.createRestApi(r -> r.name(apiName()).tags(stack.tags()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL"))).id();
+    stack.forgetStatus();
+
+    var result = stack.settle();
+
+    assertThat(result.firstFailure()).as("failure").isEmpty();
+    assertThat(stack.status(kind())).singleElement().satisfies(r -> {
+      assertThat(r.id).isEqualTo(kept);
+      assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
+    });
+    assertThat(gw.getRestApis(r -> r.limit(500)).items()).extracting(RestApi::id).contains(kept).doesNotContain(duplicate);
   }
 
   private Action converge() {

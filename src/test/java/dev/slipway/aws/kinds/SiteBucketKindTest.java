@@ -1,13 +1,13 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FrontendSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;

@@ -1,10 +1,10 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class SiteBucketPolicyKindTest extends SitePartKindTest {

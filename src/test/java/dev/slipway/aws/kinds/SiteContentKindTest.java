@@ -1,7 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,12 +9,14 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.status.Reasons;
 import dev.slipway.testing.Artifacts;
+import dev.slipway.testing.AwsFaults;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -169,7 +169,7 @@ class SiteContentKindTest extends SitePartKindTest {
 
   @Override
   protected Predicate<AwsFaults.Request> createCall() {
-    // The first PutObject of the content.
-    return r -> r.method().equals("PUT") && r.path().startsWith("/" + BUCKET + "/");
+    // The content's puts are idempotent (and rewritten until served); its invalidation is the one call that makes something new.
+    return r -> r.method().equals("POST") && r.path().startsWith("/2020-05-31/distribution/") && r.path().endsWith("/invalidation");
   }
 }

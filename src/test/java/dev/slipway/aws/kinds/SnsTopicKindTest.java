@@ -1,7 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import dev.slipway.testing.AwsFaults;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -11,8 +9,10 @@ import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
