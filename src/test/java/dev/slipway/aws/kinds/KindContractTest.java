@@ -28,16 +28,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every resource kind meets against moto, through {@link KindHarness}: created with
  * the declared shape; a second pass makes no mutating call; each field edit changes only that field;
- * drift is repaired; its own resource is adopted when status is lost (and, for
- * {@link KindInfo.Identity#RECORDED_ID} kinds, found by the recorded id despite a namesake); an
- * untagged one (made by hand) only with the annotation slipway.dev/adopt, and refused untouched
- * without it; a resource tagged for another service is refused; deletion removes it (under Delete; under Retain
- * the reconciler never calls a kind, which ServerlessServiceReconcilerTest checks); each invalid
- * input is a clear refusal.
+ * drift is repaired; a create whose answer is lost makes one resource, not two; its own resource is
+ * adopted when status is lost (and, for {@link KindInfo.Identity#RECORDED_ID} kinds, found by the
+ * recorded id despite a namesake); an untagged one (made by hand) only with the annotation
+ * slipway.dev/adopt, and refused untouched without it; a resource tagged for another service is
+ * refused; deletion removes it (under Delete; under Retain the reconciler never calls a kind, which
+ * ServerlessServiceReconcilerTest checks); each invalid input is a clear refusal.
  *
  * <p>A kind's test extends this class and says what is specific to it: the harness (kinds and
- * spec), the shape to read back, its field edits, drifts and invalid inputs. A clause a kind cannot
- * meet is overridden in its test, with one line saying why.
+ * spec), the shape to read back, its field edits, drifts and invalid inputs, and the request that
+ * creates it ({@link #createCall()}). A clause a kind cannot meet is overridden in its test, with
+ * one line saying why.
  */
 abstract class KindContractTest {
 
