@@ -76,6 +76,25 @@ class WebSocketApiKindTest extends KindContractTest {
     v2.createApi(r -> r.name(apiName()).protocolType("WEBSOCKET").routeSelectionExpression("$request.body.action"));
   }
 
+  /** Two WebSocket APIs of the name, both this service's: the one with routes is kept, the bare one deleted. */
+  @Test
+  void anUntouchedDuplicateSlipwayMadeIsDeletedAndTheOneWorkedOnKept() {
+    stack.settle();
+    String kept = stack.status(kind()).get(0).id;
+    String duplicate = v2.createApi(r -> r.name(apiName()).protocolType("WEBSOCKET").routeSelectionExpression("$request.body.action").tags(stack.tags()))
+        .apiId();
+    stack.forgetStatus();
+
+    var result = stack.settle();
+
+    assertThat(result.firstFailure()).as("failure").isEmpty();
+    assertThat(stack.status(kind())).singleElement().satisfies(r -> {
+      assertThat(r.id).isEqualTo(kept);
+      assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
+    });
+    assertThat(v2.getApis(r -> r.maxResults("500")).items()).extracting(Api::apiId).contains(kept).doesNotContain(duplicate);
+  }
+
   private Action converge() {
     return stack.converge().outcomes().get(0).action();
   }
