@@ -11,6 +11,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -41,6 +42,9 @@ public final class AwsClients implements AutoCloseable {
 
   private final Function<AwsTarget, AwsClients> siblings;
   private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
+  /** Null for clients that retry; for the {@link #withoutRetries()} sibling, the clients it was made from. */
+  private final AwsClients retrying;
+  private volatile AwsClients once;
   private volatile String accountId;
 
   AwsClients(
@@ -56,6 +60,39 @@ public final class AwsClients implements AutoCloseable {
     this.http = http;
     this.recorder = recorder;
     this.siblings = siblings;
+    this.retrying = null;
+  }
+
+  private AwsClients(AwsClients retrying) {
+    this.target = retrying.target;
+    this.credentials = retrying.credentials;
+    this.endpoint = retrying.endpoint;
+    this.http = retrying.http;
+    this.recorder = retrying.recorder;
+    this.siblings = retrying.siblings;
+    this.retrying = retrying;
+  }
+
+  /**
+   * The same clients with the SDK's retries off, for create calls. A create retried by the SDK after
+   * a lost answer makes a second resource wherever AWS generates the id (a second REST API of the
+   * same name); without SDK retries the runtime looks for what the first attempt made before it
+   * tries again (ResourceLoop). Built once, shared.
+   */
+  public AwsClients withoutRetries() {
+    if (retrying != null) {
+      return this;
+    }
+    AwsClients o = once;
+    if (o == null) {
+      synchronized (this) {
+        if (once == null) {
+          once = new AwsClients(this);
+        }
+        o = once;
+      }
+    }
+    return o;
   }
 
   /**
@@ -80,15 +117,17 @@ public final class AwsClients implements AutoCloseable {
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder) {
+    ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder().addExecutionInterceptor(recorder);
+    if (retrying == null) {
+      override.retryStrategy(RetryMode.STANDARD);
+    } else {
+      override.retryStrategy(AwsRetryStrategy.doNotRetry());
+    }
     builder
         .region(Region.of(target.region()))
         .credentialsProvider(credentials)
         .httpClient(http)
-        .overrideConfiguration(
-            ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
-                .addExecutionInterceptor(recorder)
-                .build());
+        .overrideConfiguration(override.build());
     endpoint.ifPresent(builder::endpointOverride);
     return builder;
   }
@@ -142,6 +181,9 @@ public final class AwsClients implements AutoCloseable {
    * target, and asking at every reconcile would cost one call per service per resync.
    */
   public String accountId() {
+    if (retrying != null) {
+      return retrying.accountId();
+    }
     String a = accountId;
     if (a == null) {
       synchronized (this) {
@@ -157,5 +199,8 @@ public final class AwsClients implements AutoCloseable {
   @Override
   public void close() {
     clients.values().forEach(SdkClient::close);
+    if (once != null) {
+      once.close();
+    }
   }
 }

@@ -76,6 +76,36 @@ public final class AwsErrors {
     return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
   }
 
+  /**
+   * The service says what a create call asked for exists already: IAM's {@code EntityAlreadyExists},
+   * CloudWatch Logs' {@code ResourceAlreadyExistsException}, SSM's {@code ParameterAlreadyExists},
+   * CloudFront's {@code ...AlreadyExists}, EC2's {@code InvalidGroup.Duplicate}, S3's
+   * {@code BucketAlreadyOwnedByYou}, and DynamoDB's and Lambda's conflicts on a name in use. After a
+   * create whose answer was lost, this is how the retry learns that the first attempt worked.
+   */
+  public static boolean isAlreadyExists(Throwable t) {
+    if (!(unwrap(t) instanceof AwsServiceException e)) {
+      return false;
+    }
+    String code = errorCode(e);
+    return code.contains("AlreadyExists") || code.endsWith(".Duplicate") || code.equals("BucketAlreadyOwnedByYou")
+        || code.equals("ResourceInUseException") || code.equals("ResourceConflictException");
+  }
+
+  /**
+   * A create call failed in a way that does not tell whether AWS performed it: a 5xx, a timeout or
+   * a broken connection (the answer may have been lost on the way back), throttling, or an
+   * already-exists error (an earlier attempt did it). The runtime looks for the resource before it
+   * creates again. A refusal (4xx other than those) says the call did nothing.
+   */
+  public static boolean mayHaveCreated(Throwable t) {
+    Throwable cause = unwrap(t);
+    if (cause instanceof AwsServiceException e) {
+      return isAlreadyExists(e) || isRetryable(e);
+    }
+    return cause instanceof SdkClientException;
+  }
+
   /** Whether retrying the same request later may succeed. */
   public static boolean isRetryable(Throwable t) {
     Throwable cause = unwrap(t);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
@@ -176,14 +177,20 @@ public final class ResourceLoop {
       D desired = p.desired().apply(ctx);
       Optional<O> found = AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
       boolean known = ctx.previous(info.name(), p.name()).isPresent();
-      O observed;
-      Action action;
+      O observed = null;
+      Action action = null;
       if (found.isEmpty()) {
-        O created = kind.create(ctx, desired);
-        observed = created != null ? created : readBack(ctx, kind, desired, "created, not visible yet");
-        events.normal("Created", "Created " + label);
-        action = Action.Created;
-      } else {
+        Creation<O> made = create(ctx, kind, desired, label);
+        if (made.ours()) {
+          observed = made.observed();
+          events.normal("Created", "Created " + label);
+          action = Action.Created;
+        } else {
+          // An attempt ran into someone else's resource of the name: what stands there is judged as if read first.
+          found = Optional.of(made.observed());
+        }
+      }
+      if (action == null) {
         observed = found.get();
         boolean untagged = claim(ctx, kind, observed);
         if (untagged) {
@@ -227,6 +234,76 @@ public final class ResourceLoop {
       events.warning(reason, label + ": " + message);
       ManagedResource entry = new ManagedResource(info.name(), p.name(), p.physicalName(), previousId(ctx, p), State.Failed, reason + ": " + message);
       return new Outcome(entry, Action.Failed, Delta.none(), e, null, null, List.of());
+    }
+  }
+
+  /** How many times one pass tries a create whose attempts failed without telling whether they worked. */
+  static final int CREATE_ATTEMPTS = 3;
+  /** The pause before the next attempt, times the attempt number. */
+  static final Duration CREATE_BACKOFF = Duration.ofMillis(200);
+
+  /** What a create left: the resource, and whether it is this service's (false: another's stood at the name). */
+  private record Creation<O>(O observed, boolean ours) {}
+
+  /**
+   * Creates a resource exactly once, for every kind. A create whose answer is lost may have happened;
+   * retried blindly it makes a second resource wherever AWS generates the id (two REST APIs of one
+   * name and tags, which no later read can tell apart). So the SDK does not retry creates
+   * ({@link StackContext#forCreate}); after a failure that leaves it open (5xx, timeout, throttling)
+   * or says it is done (already exists) the runtime reads first: a resource found is what the lost
+   * attempt made and is taken as created (its tags are checked as always), and only when nothing is
+   * there does it try again. Every attempt carries the same client token, for the APIs that take one.
+   */
+  private static <D extends DesiredResource, O> Creation<O> create(StackContext ctx, AwsResourceKind<D, O> kind, D desired, String label) {
+    StackContext creating = ctx.forCreate(UUID.randomUUID().toString());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        O created = kind.create(creating, desired);
+        return new Creation<>(created != null ? created : readBack(ctx, kind, desired, "created, not visible yet"), true);
+      } catch (NotReady nr) {
+        throw nr;
+      } catch (RuntimeException e) {
+        if (!AwsErrors.mayHaveCreated(e)) {
+          throw e;
+        }
+        Optional<O> made = AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
+        if (made.isPresent()) {
+          LOG.infof("%s: create attempt %d failed (%s), but it exists: taking what the attempt made", label, attempt, AwsErrors.message(e));
+          return new Creation<>(made.get(), ours(ctx, kind, made.get()));
+        }
+        if (AwsErrors.isAlreadyExists(e)) {
+          throw NotReady.awaiting(label + " exists, not visible yet", NOT_VISIBLE_YET);
+        }
+        if (attempt == CREATE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.debugf("%s: create attempt %d failed (%s), nothing made: trying again", label, attempt, AwsErrors.message(e));
+        pause(CREATE_BACKOFF.multipliedBy(attempt));
+      }
+    }
+  }
+
+  /**
+   * Whether what a failed create attempt left is this service's: owned through its parent (checked
+   * already), or carrying this service's tag or none at all. Untagged counts: nothing stood at the
+   * name when this pass read, and some kinds tag only after the create (an S3 bucket), so a bare
+   * resource there now is the attempt's. Only another service's tag makes it foreign.
+   */
+  private static <O> boolean ours(StackContext ctx, AwsResourceKind<?, O> kind, O observed) {
+    if (kind.info().ownership() != KindInfo.Ownership.TAG) {
+      return true;
+    }
+    Map<String, String> tags = kind.tags(observed);
+    String owner = tags == null ? null : tags.get(Tags.SERVICE);
+    return owner == null || ownedBySelf(ctx, owner);
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating", e);
     }
   }
 

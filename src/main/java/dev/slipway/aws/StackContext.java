@@ -30,6 +30,8 @@ public final class StackContext {
   private final SecretValues secrets;
   private final Adoption adoption;
   private final Optional<String> permissionsBoundary;
+  /** Null except in the context a create runs in ({@link #forCreate}). */
+  private final String clientToken;
 
   public StackContext(
       AwsClients aws,
@@ -71,10 +73,16 @@ public final class StackContext {
     this.secrets = secrets;
     this.adoption = adoption;
     this.permissionsBoundary = permissionsBoundary;
+    this.clientToken = null;
   }
 
   /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
   private StackContext(StackContext of, AwsClients aws) {
+    this(of, aws, null);
+  }
+
+  private StackContext(StackContext of, AwsClients aws, String clientToken) {
+    this.clientToken = clientToken;
     this.aws = aws;
     this.namespace = of.namespace;
     this.serviceName = of.serviceName;
@@ -93,6 +101,28 @@ public final class StackContext {
   /** This context with the clients of {@code region} (same credentials), for kinds that live in one fixed region. */
   public StackContext inRegion(String region) {
     return region.equals(region()) ? this : new StackContext(this, aws.inRegion(region));
+  }
+
+  /**
+   * The context one resource's create runs in (see ResourceLoop): the same reconcile, with clients
+   * the SDK does not retry, so that the runtime can look for what a lost attempt made before it
+   * creates again, and with {@code clientToken} for APIs that take one.
+   */
+  public StackContext forCreate(String clientToken) {
+    // No clients at all: a runtime test whose kinds keep their resources in memory.
+    return new StackContext(this, aws == null ? null : aws.withoutRetries(), clientToken);
+  }
+
+  /**
+   * The idempotency token of the create running in this context (EC2's ClientToken): the same for
+   * every attempt the runtime makes of that create, so AWS returns what an attempt whose answer was
+   * lost made instead of making another. Only a kind's {@code create} may ask for it.
+   */
+  public String clientToken() {
+    if (clientToken == null) {
+      throw new IllegalStateException("a client token exists only while a resource is being created");
+    }
+    return clientToken;
   }
 
   public AwsClients aws() {

@@ -8,6 +8,7 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
+import dev.slipway.status.Reasons;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -82,6 +83,46 @@ class ResourceLoopTest {
     assertThat(grandchild.resource().state).isEqualTo(ManagedResource.State.Pending);
     assertThat(calls).doesNotContain("create Top/svc-child", "create Top/svc-grandchild");
     assertThat(result.complete()).isFalse();
+  }
+
+  @Test
+  void aCreateWhoseAnswerIsLostIsTakenAsCreatedAndNotMadeAgain() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    base.loseAnswer.add("svc-api");
+    List<String> events = new ArrayList<>();
+
+    Result result = loop.converge(context(List.of()), List.of(base.planned("api", List.of(), ctx -> "x")), recording(events));
+
+    assertThat(actions(result)).containsExactlyEntriesOf(Map.of("Base/api", Action.Created));
+    assertThat(calls).containsExactly("create Base/svc-api");
+    assertThat(events).containsExactly("Created Base svc-api");
+  }
+
+  @Test
+  void aCreateThatFailedBeforeMakingAnythingIsTriedAgainWithTheSameClientToken() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    base.throttleOnce.add("svc-api");
+
+    Result result = loop.converge(context(List.of()), List.of(base.planned("api", List.of(), ctx -> "x")), EventSink.NONE);
+
+    assertThat(actions(result)).containsExactlyEntriesOf(Map.of("Base/api", Action.Created));
+    assertThat(calls).containsExactly("create Base/svc-api", "create Base/svc-api");
+    assertThat(base.tokens).hasSize(2).doesNotContainNull();
+    assertThat(Set.copyOf(base.tokens)).as("client tokens of the attempts").hasSize(1);
+  }
+
+  @Test
+  void aCreateRefusedAsAlreadyExistingByAnotherServicesResourceIsJudgedLikeOneFoundFirst() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    // Invisible to the first read (eventual consistency), there when the create runs into it.
+    base.hiddenOnce.add("svc-api");
+    aws.put("Base/svc-api", new Stored("x", Map.of(Tags.SERVICE, "other.svc")));
+
+    Result result = loop.converge(context(List.of()), List.of(base.planned("api", List.of(), ctx -> "x")), EventSink.NONE);
+
+    assertThat(actions(result)).containsExactlyEntriesOf(Map.of("Base/api", Action.Failed));
+    assertThat(outcome(result, "Base/api").resource().message).startsWith(Reasons.OWNED_BY_ANOTHER_SERVICE + ": ");
+    assertThat(calls).containsExactly("create Base/svc-api");
   }
 
   @Test
@@ -277,6 +318,14 @@ class ResourceLoopTest {
     final KindInfo info;
     final Set<String> failOnCreate = new HashSet<>();
     final Set<String> settling = ConcurrentHashMap.newKeySet();
+    /** Created, then answered with a 500: the answer is lost. */
+    final Set<String> loseAnswer = ConcurrentHashMap.newKeySet();
+    /** Throttled once before anything is made. */
+    final Set<String> throttleOnce = ConcurrentHashMap.newKeySet();
+    /** Not seen by the next read although present. */
+    final Set<String> hiddenOnce = ConcurrentHashMap.newKeySet();
+    /** The client token of every create attempt. */
+    final List<String> tokens = new CopyOnWriteArrayList<>();
 
     InMemoryKind(String name, Set<String> dependsOn) {
       this.info = KindInfo.named(name, dependsOn);
@@ -303,16 +352,29 @@ class ResourceLoopTest {
 
     @Override
     public Optional<Desired> read(StackContext ctx, Desired desired) {
+      if (hiddenOnce.remove(desired.physicalName())) {
+        return Optional.empty();
+      }
       return Optional.ofNullable(aws.get(key(desired.physicalName()))).map(s -> new Desired(desired.physicalName(), s.value));
     }
 
     @Override
     public Desired create(StackContext ctx, Desired desired) {
       calls.add("create " + key(desired.physicalName()));
+      tokens.add(ctx.clientToken());
       if (failOnCreate.contains(desired.physicalName())) {
         throw SlipwayException.terminal("InvalidSpec", "cannot create " + desired.physicalName());
       }
+      if (throttleOnce.remove(desired.physicalName())) {
+        throw error(429, "ThrottlingException");
+      }
+      if (aws.containsKey(key(desired.physicalName()))) {
+        throw error(409, "EntityAlreadyExists");
+      }
       aws.put(key(desired.physicalName()), new Stored(desired.value(), ctx.tags()));
+      if (loseAnswer.remove(desired.physicalName())) {
+        throw error(500, "InternalFailure");
+      }
       return null; // as many AWS create calls: the runtime reads it back
     }
 
@@ -355,6 +417,11 @@ class ResourceLoopTest {
     @Override
     public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
       return Optional.ofNullable(aws.get(key(resource.physicalName))).map(s -> Map.copyOf(s.tags));
+    }
+
+    private static RuntimeException error(int status, String code) {
+      return software.amazon.awssdk.awscore.exception.AwsServiceException.builder().message(code).statusCode(status)
+          .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode(code).build()).build();
     }
 
     @Override

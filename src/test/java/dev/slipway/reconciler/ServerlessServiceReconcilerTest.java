@@ -868,6 +868,20 @@ class ServerlessServiceReconcilerTest {
   }
 
   @Test
+  void aCreateRestApiWhoseAnswerIsLostLeavesOneApiAndTheServiceReady() {
+    // API Gateway makes the API, the answer never arrives: neither a retry nor the next reconcile may make a second one.
+    AwsFaults.Rewrite lost = faults.loseResponse(AwsFaults.rest("POST", "/restapis").and(r -> r.bodyContains("lost-prod-api")), 1);
+    create(nexus("lost"));
+
+    ServerlessService ready = awaitReady("lost", 1);
+
+    assertThat(lost.served()).isEqualTo(1);
+    assertThat(restApisNamed("lost-prod-api")).singleElement()
+        .satisfies(api -> assertThat(resource(ready, "RestApi", "api").id).isEqualTo(api.id()));
+    assertThat(resource(ready, "RestApi", "api").state).isEqualTo(ManagedResource.State.Ready);
+  }
+
+  @Test
   void accessDeniedIsTerminalAndNotRetriedBeforeTheResyncPeriod() {
     AwsFaults.Fault fault = faults.accessDenied(createFunction("denied-prod-api"), Integer.MAX_VALUE);
     create(small("denied"));

@@ -204,6 +204,15 @@ public final class AwsFaults {
     return r -> r.bodyContains("Action=" + action + "&") || r.body().endsWith("Action=" + action);
   }
 
+  /**
+   * An operation of a protocol that names it (not the REST ones): the query protocols' {@code Action}
+   * (IAM, EC2, SNS), the JSON protocols' X-Amz-Target (DynamoDB, SSM, Logs, Cognito), or the RPC v2
+   * path {@code .../operation/<name>} (CloudWatch).
+   */
+  public static Predicate<Request> operation(String name) {
+    return action(name).or(target(name)).or(r -> r.path().endsWith("/operation/" + name));
+  }
+
   // --- injection ---
 
   /** Answers matching requests {@code times} times with HTTP 500 (InternalFailure / ServiceException). */

@@ -125,7 +125,11 @@ public final class CognitoUserPoolKind implements AwsResourceKind<CognitoUserPoo
         .map(UserPoolDescriptionType::id)
         .map(id -> cognito.describeUserPool(r -> r.userPoolId(id)).userPool())
         .toList();
-    return Lookups.unique(ctx, named, UserPoolType::userPoolTags, "user pool", name);
+    // A duplicate pool is untouched while it has no domain and no client.
+    Lookups.Duplicates<UserPoolType> duplicates = new Lookups.Duplicates<>(UserPoolType::creationDate,
+        p -> p.domain() == null && cognito.listUserPoolClients(r -> r.userPoolId(p.id()).maxResults(1)).userPoolClients().isEmpty(),
+        p -> cognito.deleteUserPool(r -> r.userPoolId(p.id())));
+    return Lookups.unique(ctx, named, UserPoolType::userPoolTags, "user pool", name, duplicates);
   }
 
   /** Sign-in attributes (fixed from now on), policies and tags at creation; MFA and the domain follow as steps. */

@@ -109,7 +109,7 @@ public final class NatGatewayKind extends Ec2Kind<NatGatewayKind.Desired, NatGat
 
   @Override
   public Observed create(StackContext ctx, Desired d) {
-    return new Observed(Ec2Resources.ec2(ctx.aws()).createNatGateway(r -> r.subnetId(d.subnetId()).allocationId(d.allocationId())
+    return new Observed(Ec2Resources.ec2(ctx.aws()).createNatGateway(r -> r.clientToken(ctx.clientToken()).subnetId(d.subnetId()).allocationId(d.allocationId())
         .tagSpecifications(Ec2Resources.tagging(ctx, ResourceType.NATGATEWAY, d.physicalName()))).natGateway());
   }
 

@@ -265,7 +265,15 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         named.add(a);
       }
     });
-    return Lookups.unique(ctx, named, RestApi::tags, "REST API", name).map(RestApi::id);
+    return Lookups.unique(ctx, named, RestApi::tags, "REST API", name, duplicates(ctx)).map(RestApi::id);
+  }
+
+  /** A duplicate REST API is untouched while it has only its root resource and no deployment. */
+  private Lookups.Duplicates<RestApi> duplicates(StackContext ctx) {
+    ApiGatewayClient gw = ctx.aws().apiGateway();
+    return new Lookups.Duplicates<>(RestApi::createdDate,
+        a -> gw.getResources(r -> r.restApiId(a.id()).limit(2)).items().size() <= 1 && gw.getDeployments(r -> r.restApiId(a.id()).limit(1)).items().isEmpty(),
+        a -> deleteById(ctx, a.id()));
   }
 
   @Override

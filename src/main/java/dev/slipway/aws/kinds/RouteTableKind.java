@@ -119,7 +119,7 @@ public final class RouteTableKind extends Ec2Kind<RouteTableKind.Desired, RouteT
   /** Routes and associations follow as steps. */
   @Override
   public Observed create(StackContext ctx, Desired d) {
-    return new Observed(Ec2Resources.ec2(ctx.aws()).createRouteTable(r -> r.vpcId(d.vpcId())
+    return new Observed(Ec2Resources.ec2(ctx.aws()).createRouteTable(r -> r.vpcId(d.vpcId()).clientToken(ctx.clientToken())
         .tagSpecifications(Ec2Resources.tagging(ctx, ResourceType.ROUTE_TABLE, d.physicalName()))).routeTable());
   }
 

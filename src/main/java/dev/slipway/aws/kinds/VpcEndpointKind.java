@@ -67,7 +67,7 @@ public final class VpcEndpointKind extends Ec2Kind<VpcEndpointKind.Desired, VpcE
 
   @Override
   public Observed create(StackContext ctx, Desired d) {
-    return new Observed(Ec2Resources.ec2(ctx.aws()).createVpcEndpoint(r -> r.vpcEndpointType(VpcEndpointType.GATEWAY).vpcId(d.vpcId()).serviceName(d.serviceName())
+    return new Observed(Ec2Resources.ec2(ctx.aws()).createVpcEndpoint(r -> r.clientToken(ctx.clientToken()).vpcEndpointType(VpcEndpointType.GATEWAY).vpcId(d.vpcId()).serviceName(d.serviceName())
         .routeTableIds(d.routeTableIds()).tagSpecifications(Ec2Resources.tagging(ctx, ResourceType.VPC_ENDPOINT, d.physicalName()))).vpcEndpoint());
   }
 

@@ -160,7 +160,10 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     ApiGatewayV2Client v2 = client.apply(ctx);
     List<Api> named = new ArrayList<>(paged(t -> v2.getApis(r -> r.nextToken(t)), GetApisResponse::items, GetApisResponse::nextToken));
     named.removeIf(a -> !name.equals(a.name()) || a.protocolType() != ProtocolType.WEBSOCKET);
-    return Lookups.unique(ctx, named, Api::tags, "WebSocket API", name).map(Api::apiId);
+    // A duplicate is untouched while it has no route.
+    Lookups.Duplicates<Api> duplicates = new Lookups.Duplicates<>(Api::createdDate,
+        a -> v2.getRoutes(r -> r.apiId(a.apiId())).items().isEmpty(), a -> deleteById(ctx, a.apiId()));
+    return Lookups.unique(ctx, named, Api::tags, "WebSocket API", name, duplicates).map(Api::apiId);
   }
 
   @Override

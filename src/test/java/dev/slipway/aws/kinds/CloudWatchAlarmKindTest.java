@@ -6,9 +6,11 @@ import dev.slipway.api.v1alpha1.MonitoringSpec;
 import dev.slipway.api.v1alpha1.MonitoringSpec.Comparison;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -177,5 +179,10 @@ class CloudWatchAlarmKindTest extends KindContractTest {
 
   private Map<String, String> tags(String arn) {
     return cw.listTagsForResource(r -> r.resourceARN(arn)).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("PutMetricAlarm");
   }
 }

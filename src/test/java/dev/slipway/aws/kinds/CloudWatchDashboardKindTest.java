@@ -8,10 +8,12 @@ import dev.slipway.api.v1alpha1.TableSpec;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -145,5 +147,10 @@ class CloudWatchDashboardKindTest extends KindContractTest {
 
   private JsonNode body() throws Exception {
     return new ObjectMapper().readTree(cw.getDashboard(r -> r.dashboardName(NAME)).dashboardBody());
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("PutDashboard");
   }
 }

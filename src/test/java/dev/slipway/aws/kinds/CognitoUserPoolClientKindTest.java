@@ -6,9 +6,11 @@ import dev.slipway.api.v1alpha1.AuthSpec;
 import dev.slipway.aws.Tags;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolClientType;
@@ -160,5 +162,10 @@ class CognitoUserPoolClientKindTest extends KindContractTest {
 
     assertThat(stack.events).anyMatch(e -> e.startsWith(Reasons.NOT_OWNED + ": Not deleting CognitoUserPoolClient nexus-prod-web: "));
     assertThat(cognito.describeUserPoolClient(r -> r.userPoolId(foreign).clientId(foreignClient)).userPoolClient()).isNotNull();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateUserPoolClient");
   }
 }

@@ -6,8 +6,10 @@ import dev.slipway.api.v1alpha1.AuthSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolType;
@@ -163,5 +165,10 @@ class CognitoUserPoolKindTest extends KindContractTest {
   @Override
   protected void makeNamesake() {
     cognito.createUserPool(r -> r.poolName(POOL));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateUserPool");
   }
 }

@@ -7,6 +7,7 @@ import dev.slipway.aws.Tags;
 import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.cloudfront.model.DistributionConfig;
@@ -112,5 +113,10 @@ class DistributionKindTest extends KindContractTest {
     } finally {
       faults.clearFaults();
     }
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/2020-05-31/distribution");
   }
 }

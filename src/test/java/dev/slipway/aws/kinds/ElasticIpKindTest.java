@@ -3,7 +3,9 @@ package dev.slipway.aws.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
@@ -54,5 +56,10 @@ class ElasticIpKindTest extends KindContractTest {
     for (String n : List.of("nat-1", "nat-2")) {
       ec2.allocateAddress(r -> r.domain(DomainType.VPC).tagSpecifications(NetworkFixture.named(ResourceType.ELASTIC_IP, stack.physicalName(n + "-eip"))));
     }
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("AllocateAddress");
   }
 }

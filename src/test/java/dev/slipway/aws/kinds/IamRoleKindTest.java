@@ -11,7 +11,9 @@ import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -165,5 +167,10 @@ class IamRoleKindTest extends KindContractTest {
 
   private List<String> inlinePolicies(String role) {
     return iam.listRolePolicies(r -> r.roleName(role)).policyNames();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateRole");
   }
 }

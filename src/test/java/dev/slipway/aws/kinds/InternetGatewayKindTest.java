@@ -3,7 +3,9 @@ package dev.slipway.aws.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
@@ -67,5 +69,10 @@ class InternetGatewayKindTest extends KindContractTest {
 
   private InternetGateway gateway() {
     return ec2.describeInternetGateways(r -> r.internetGatewayIds(id())).internetGateways().get(0);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateInternetGateway");
   }
 }

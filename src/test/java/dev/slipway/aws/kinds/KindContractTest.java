@@ -16,9 +16,11 @@ import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,16 +28,17 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every resource kind meets against moto, through {@link KindHarness}: created with
  * the declared shape; a second pass makes no mutating call; each field edit changes only that field;
- * drift is repaired; its own resource is adopted when status is lost (and, for
- * {@link KindInfo.Identity#RECORDED_ID} kinds, found by the recorded id despite a namesake); an
- * untagged one (made by hand) only with the annotation slipway.dev/adopt, and refused untouched
- * without it; a resource tagged for another service is refused; deletion removes it (under Delete; under Retain
- * the reconciler never calls a kind, which ServerlessServiceReconcilerTest checks); each invalid
- * input is a clear refusal.
+ * drift is repaired; a create whose answer is lost makes one resource, not two; its own resource is
+ * adopted when status is lost (and, for {@link KindInfo.Identity#RECORDED_ID} kinds, found by the
+ * recorded id despite a namesake); an untagged one (made by hand) only with the annotation
+ * slipway.dev/adopt, and refused untouched without it; a resource tagged for another service is
+ * refused; deletion removes it (under Delete; under Retain the reconciler never calls a kind, which
+ * ServerlessServiceReconcilerTest checks); each invalid input is a clear refusal.
  *
  * <p>A kind's test extends this class and says what is specific to it: the harness (kinds and
- * spec), the shape to read back, its field edits, drifts and invalid inputs. A clause a kind cannot
- * meet is overridden in its test, with one line saying why.
+ * spec), the shape to read back, its field edits, drifts and invalid inputs, and the request that
+ * creates it ({@link #createCall()}). A clause a kind cannot meet is overridden in its test, with
+ * one line saying why.
  */
 abstract class KindContractTest {
 
@@ -196,6 +199,44 @@ abstract class KindContractTest {
   /** For {@link KindInfo.Identity#RECORDED_ID} kinds: makes, by hand, another resource named as the kind's own. */
   protected void makeNamesake() {
     throw new AssertionError(kind() + " is identified by a recorded id: its test must say how to make a namesake");
+  }
+
+  /**
+   * The request that creates one resource of the kind under test, as the fault proxy sees it (for
+   * example {@code AwsFaults.rest("POST", "/restapis")}); each kind's test names it.
+   */
+  protected Predicate<AwsFaults.Request> createCall() {
+    throw new AssertionError(kind() + ": its test must name the request that creates it (createCall)");
+  }
+
+  /**
+   * AWS performs a create whose answer never arrives: neither the SDK's retry nor the runtime makes a
+   * second resource (the create reached AWS once per resource), and the pass ends Ready with the one
+   * the lost attempt made, which a reconcile that lost status then finds as the only one.
+   */
+  @Test
+  void contractACreateWhoseResponseIsLostConvergesToExactlyOneResource() {
+    AwsFaults faults = AwsFaults.shared();
+    int from = faults.journal().size();
+    AwsFaults.Rewrite lost = faults.loseResponse(createCall(), 1);
+    Result result;
+    try {
+      result = stack.settle();
+    } finally {
+      faults.clearFaults();
+    }
+
+    assertThat(lost.served()).as("create answers lost").isEqualTo(1);
+    assertThat(result.firstFailure()).as("failure").isEmpty();
+    List<Outcome> own = own(result);
+    assertThat(stack.status(kind())).isNotEmpty().allSatisfy(r -> assertThat(r.state).as(r.key() + " " + r.message).isEqualTo(ManagedResource.State.Ready));
+    long performed = faults.journal().stream().skip(from).filter(createCall())
+        .filter(r -> r.status() == AwsFaults.LOST || r.status() / 100 == 2).count();
+    assertThat(performed).as("creates AWS performed").isEqualTo(own.size());
+    assertSecondPassMutatesNothing();
+    stack.forgetStatus();
+    assertThat(stack.settle().firstFailure()).as("failure finding it again without status").isEmpty();
+    assertThat(stack.mutatingCalls()).as("mutating calls finding it again").isEmpty();
   }
 
   @Test

@@ -26,6 +26,7 @@ import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.SecretValues;
 import dev.slipway.aws.StackContext;
 import dev.slipway.testing.Artifacts;
+import dev.slipway.testing.AwsFaults;
 import dev.slipway.testing.MotoServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -139,9 +140,12 @@ final class KindHarness implements AutoCloseable {
   private Adoption adoption = Adoption.NONE;
   private Optional<String> permissionsBoundary = Optional.empty();
 
-  /** The kinds under test over {@code spec}, the operator talking to moto. */
+  /**
+   * The kinds under test over {@code spec}, the operator talking to moto through the fault proxy
+   * (which passes every request through untouched until a test injects a fault).
+   */
   KindHarness(ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
-    this(MotoServer.shared().endpoint(), spec, kinds);
+    this(AwsFaults.shared().endpoint(), spec, kinds);
   }
 
   /** The same with the operator talking to {@code endpoint}: moto, or a test double in front of it. */

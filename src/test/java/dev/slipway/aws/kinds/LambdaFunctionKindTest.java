@@ -15,8 +15,10 @@ import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
+import dev.slipway.testing.AwsFaults;
 import java.util.Map;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
@@ -358,5 +360,10 @@ class LambdaFunctionKindTest extends KindContractTest {
     assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec()))).isEmpty();
     api.environment.put("ALERTS", "own");
     assertThat(new LambdaFunctionKind().validate(FunctionDefaults.resolve(stack.spec()))).containsExactly("function api, environmentFrom ALERTS: also set in environment");
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/2015-03-31/functions");
   }
 }

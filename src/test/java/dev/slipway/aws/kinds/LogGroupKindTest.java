@@ -6,8 +6,10 @@ import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
@@ -88,5 +90,10 @@ class LogGroupKindTest extends KindContractTest {
   private LogGroup group(String name) {
     List<LogGroup> groups = logs().describeLogGroups(r -> r.logGroupNamePrefix(name)).logGroups();
     return groups.stream().filter(g -> g.logGroupName().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateLogGroup");
   }
 }

@@ -7,7 +7,9 @@ import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DomainType;
@@ -110,5 +112,10 @@ class NatGatewayKindTest extends KindContractTest {
   private NatGateway gateway(String name) {
     String id = stack.status(NatGatewayKind.KIND).stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow().id;
     return ec2.describeNatGateways(r -> r.natGatewayIds(id)).natGateways().get(0);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateNatGateway");
   }
 }

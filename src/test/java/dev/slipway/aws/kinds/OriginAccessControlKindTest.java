@@ -3,7 +3,9 @@ package dev.slipway.aws.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudfront.model.OriginAccessControlConfig;
 
@@ -62,5 +64,10 @@ class OriginAccessControlKindTest extends SitePartKindTest {
   @Test
   void contractEachInvalidInputIsAClearRefusal() {
     // It has no input of its own.
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/2020-05-31/origin-access-control");
   }
 }

@@ -9,11 +9,13 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Method;
 import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.testing.AwsFaults;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.PatchOperation;
@@ -128,6 +130,27 @@ class RestApiKindTest extends KindContractTest {
   @Override
   protected void makeNamesake() {
     gw.createRestApi(r -> r.name(apiName()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL")));
+  }
+
+  /**
+   * Two REST APIs of the name, both tagged for this service, as a create retried after a lost answer
+   * used to leave: the one the routes went into is kept, the bare one deleted, and the pass is Ready.
+   */
+  @Test
+  void anUntouchedDuplicateSlipwayMadeIsDeletedAndTheOneWorkedOnKept() {
+    stack.settle();
+    String kept = stack.status(kind()).get(0).id;
+    String duplicate = gw.createRestApi(r -> r.name(apiName()).tags(stack.tags()).endpointConfiguration(e -> e.typesWithStrings("REGIONAL"))).id();
+    stack.forgetStatus();
+
+    var result = stack.settle();
+
+    assertThat(result.firstFailure()).as("failure").isEmpty();
+    assertThat(stack.status(kind())).singleElement().satisfies(r -> {
+      assertThat(r.id).isEqualTo(kept);
+      assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
+    });
+    assertThat(gw.getRestApis(r -> r.limit(500)).items()).extracting(RestApi::id).contains(kept).doesNotContain(duplicate);
   }
 
   private Action converge() {
@@ -344,5 +367,10 @@ class RestApiKindTest extends KindContractTest {
     converge();
     assertThat(stack.mutatingCalls()).isEmpty();
     assertThat(new TreeSet<>(resources().keySet())).hasSize(4);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/restapis");
   }
 }

@@ -3,8 +3,10 @@ package dev.slipway.aws.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -97,5 +99,10 @@ class RouteTableKindTest extends KindContractTest {
 
   private static List<String> subnets(RouteTable t) {
     return t.associations().stream().filter(a -> !Boolean.TRUE.equals(a.main())).map(RouteTableAssociation::subnetId).toList();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateRouteTable");
   }
 }

@@ -6,7 +6,9 @@ import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -124,5 +126,10 @@ class SecurityGroupKindTest extends KindContractTest {
     return group(name).ipPermissions().stream().flatMap(p -> java.util.stream.Stream.concat(
         p.userIdGroupPairs().stream().map(g -> p.ipProtocol() + " " + p.fromPort() + " from " + g.groupId()),
         p.ipRanges().stream().map(i -> p.ipProtocol() + " " + p.fromPort() + " from " + i.cidrIp()))).toList();
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateSecurityGroup");
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.api.v1alpha1.FrontendSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
@@ -72,5 +74,11 @@ class SiteBucketKindTest extends KindContractTest {
 
     assertThat(s3.headBucket(r -> r.bucket("chat-frontend-prod")).sdkHttpResponse().isSuccessful()).isTrue();
     assertThat(stack.context().outputs()).containsEntry("frontend.bucket", "chat-frontend-prod");
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    // CreateBucket has no body; the bucket's other PUTs carry one.
+    return AwsFaults.rest("PUT", "/" + BUCKET).and(r -> r.body().isEmpty());
   }
 }

@@ -2,7 +2,9 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class SiteBucketPolicyKindTest extends SitePartKindTest {
@@ -44,5 +46,11 @@ class SiteBucketPolicyKindTest extends SitePartKindTest {
   @Test
   void contractEachInvalidInputIsAClearRefusal() {
     // It has no input of its own.
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    // PutBucketPolicy: the bucket's PUT whose body is the policy.
+    return AwsFaults.rest("PUT", "/" + BUCKET).and(r -> r.bodyContains("CloudFrontReadsTheSite"));
   }
 }

@@ -9,12 +9,14 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.status.Reasons;
 import dev.slipway.testing.Artifacts;
+import dev.slipway.testing.AwsFaults;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -172,5 +174,11 @@ class SiteContentKindTest extends SitePartKindTest {
 
     assertThat(result.outcomes()).filteredOn(o -> o.resource().kind.equals(SiteContentKind.KIND)).singleElement()
         .satisfies(o -> assertThat(o.resource().message).doesNotStartWith(Reasons.INTERNAL_ERROR));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    // The content's puts are idempotent (and rewritten until served); its invalidation is the one call that makes something new.
+    return r -> r.method().equals("POST") && r.path().startsWith("/2020-05-31/distribution/") && r.path().endsWith("/invalidation");
   }
 }

@@ -9,9 +9,11 @@ import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Tag;
@@ -130,5 +132,10 @@ class SnsSubscriptionKindTest extends KindContractTest {
 
   private List<String> snsGrants(String function) throws IOException {
     return stack.grantedSources(function, LambdaInvokePermissions.SNS);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("Subscribe");
   }
 }

@@ -9,8 +9,10 @@ import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -109,5 +111,10 @@ class SnsTopicKindTest extends KindContractTest {
 
   private String policy() {
     return sns.getTopicAttributes(r -> r.topicArn(ALERTS)).attributes().get("Policy").replace(" ", "");
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateTopic");
   }
 }

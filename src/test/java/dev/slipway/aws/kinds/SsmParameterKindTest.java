@@ -11,8 +11,10 @@ import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Tags;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -153,5 +155,10 @@ class SsmParameterKindTest extends KindContractTest {
   private Map<String, String> tags(String name) {
     return ssm.listTagsForResource(r -> r.resourceType(ResourceTypeForTagging.PARAMETER).resourceId(name)).tagList().stream()
         .collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("PutParameter");
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.aws.Tags;
 import dev.slipway.status.Reasons;
+import dev.slipway.testing.AwsFaults;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
@@ -101,5 +103,10 @@ class SubnetKindTest extends KindContractTest {
 
   private Subnet subnet(String name) {
     return ec2.describeSubnets(r -> r.subnetIds(id(name))).subnets().get(0);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.operation("CreateSubnet");
   }
 }

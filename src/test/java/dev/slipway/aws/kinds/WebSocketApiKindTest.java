@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
+import dev.slipway.testing.AwsFaults;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.apigatewayv2.model.Api;
@@ -83,6 +85,25 @@ class WebSocketApiKindTest extends KindContractTest {
   @Override
   protected void makeNamesake() {
     v2.createApi(r -> r.name(apiName()).protocolType("WEBSOCKET").routeSelectionExpression("$request.body.action"));
+  }
+
+  /** Two WebSocket APIs of the name, both this service's: the one with routes is kept, the bare one deleted. */
+  @Test
+  void anUntouchedDuplicateSlipwayMadeIsDeletedAndTheOneWorkedOnKept() {
+    stack.settle();
+    String kept = stack.status(kind()).get(0).id;
+    String duplicate = v2.createApi(r -> r.name(apiName()).protocolType("WEBSOCKET").routeSelectionExpression("$request.body.action").tags(stack.tags()))
+        .apiId();
+    stack.forgetStatus();
+
+    var result = stack.settle();
+
+    assertThat(result.firstFailure()).as("failure").isEmpty();
+    assertThat(stack.status(kind())).singleElement().satisfies(r -> {
+      assertThat(r.id).isEqualTo(kept);
+      assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
+    });
+    assertThat(v2.getApis(r -> r.maxResults("500")).items()).extracting(Api::apiId).contains(kept).doesNotContain(duplicate);
   }
 
   private Action converge() {
@@ -256,5 +277,10 @@ class WebSocketApiKindTest extends KindContractTest {
       }
     };
     return (ApiGatewayV2Client) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ApiGatewayV2Client.class}, handler);
+  }
+
+  @Override
+  protected Predicate<AwsFaults.Request> createCall() {
+    return AwsFaults.rest("POST", "/v2/apis");
   }
 }
