@@ -50,7 +50,7 @@ public interface SlipwayConfig {
     @WithDefault("4")
     int parallelism();
 
-    /** First delay before retrying a retryable AWS failure; doubles per attempt. */
+    /** First delay before retrying a retryable AWS failure (of a service or a release); doubles per attempt in a row. */
     @WithDefault("5s")
     Duration retryInitialDelay();
 

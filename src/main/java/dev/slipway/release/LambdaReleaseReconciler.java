@@ -25,6 +25,7 @@ import dev.slipway.canary.notify.Notifications;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.net.OutboundPolicy;
+import dev.slipway.reconciler.Backoff;
 import dev.slipway.reconciler.KubernetesEvents;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
@@ -84,6 +85,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final ReleaseHooks hooks;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
+  /** Consecutive retryable AWS failures per release uid, for {@link #retryLater}. */
+  private final Backoff backoff;
 
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
@@ -96,6 +99,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     this.notifiers = new ReleaseNotifiers(client, aws, http);
     this.history = new ReleaseHistory(client, config.releases().historyLimit());
     this.hooks = new ReleaseHooks(client, http, tenancy::decide);
+    this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
   }
 
   /**
@@ -133,7 +137,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on(owner(release), () -> reconcileRelease(release, context).update());
+    return AwsCallRecorder.on(owner(release), () -> progressed(release, reconcileRelease(release, context)).update());
+  }
+
+  /** Any outcome but another retryable failure ends the run of failures: the next one starts the backoff anew. */
+  private Outcome progressed(LambdaRelease release, Outcome outcome) {
+    if (!outcome.retrying()) {
+      backoff.reset(release.getMetadata().getUid());
+    }
+    return outcome;
   }
 
   /**
@@ -189,6 +201,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       }
       outcome = retryLater(release, e);
     }
+    progressed(release, outcome);
     if (outcome.done()) {
       return DeleteControl.defaultDelete();
     }
@@ -315,10 +328,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   /**
    * How driving a release ended: {@code done} once its final phase is confirmed; otherwise look
-   * again after {@code again} (null: nothing is due before the spec changes or the resync).
+   * again after {@code again} (null: nothing is due before the spec changes or the resync);
+   * {@code retrying} after a retryable AWS failure, whose delay grows with each one in a row.
    */
-  private record Outcome(boolean done, Duration again) {
+  private record Outcome(boolean done, Duration again, boolean retrying) {
     static final Outcome DONE = new Outcome(true, null);
+
+    Outcome(boolean done, Duration again) {
+      this(done, again, false);
+    }
 
     UpdateControl<LambdaRelease> update() {
       return again == null ? UpdateControl.noUpdate() : UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(again);
@@ -500,9 +518,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     history.prune(release);
   }
 
+  /** A retryable AWS failure: back off exponentially (retry-initial-delay doubling up to retry-max-delay), as the README promises. */
   private Outcome retryLater(LambdaRelease release, RuntimeException e) {
-    LOG.warnf("release %s: %s (%s), retrying", name(release), AwsErrors.message(e), AwsErrors.reason(e));
-    return new Outcome(false, config.aws().retryInitialDelay());
+    Duration delay = backoff.next(release.getMetadata().getUid());
+    LOG.warnf("release %s: %s (%s), retrying in %s", name(release), AwsErrors.message(e), AwsErrors.reason(e), Durations.format(delay));
+    return new Outcome(false, delay, true);
   }
 
   private CanaryPolicySpec policySpec(LambdaRelease release) {
