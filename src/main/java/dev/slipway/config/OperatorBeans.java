@@ -111,6 +111,6 @@ public class OperatorBeans {
               t.setDaemon(true);
               return t;
             });
-    return new ResourceLoop(pool);
+    return new ResourceLoop(pool, Math.max(1, Math.min(config.aws().parallelismPerService(), config.aws().parallelism())));
   }
 }

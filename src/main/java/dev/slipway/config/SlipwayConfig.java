@@ -46,9 +46,17 @@ public interface SlipwayConfig {
     @WithDefault("0")
     int callLogSize();
 
-    /** How many AWS resources of one stage are reconciled at once. */
+    /** How many AWS resources are reconciled at once: the workers of the one pool all services share. */
     @WithDefault("4")
     int parallelism();
+
+    /**
+     * How many of those workers one service may have at once (at most {@link #parallelism()}): one
+     * big stack cannot take the whole pool, and a service that starts later waits behind this many
+     * resources of each running service, not all of them.
+     */
+    @WithDefault("2")
+    int parallelismPerService();
 
     /** First delay before retrying a retryable AWS failure (of a service or a release); doubles per attempt in a row. */
     @WithDefault("5s")

@@ -315,6 +315,11 @@ class LambdaReleaseRestartTest {
           }
 
           @Override
+          public int parallelismPerService() {
+            return 2;
+          }
+
+          @Override
           public Duration retryInitialDelay() {
             return Duration.ofSeconds(1);
           }
