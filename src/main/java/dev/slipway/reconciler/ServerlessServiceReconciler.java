@@ -85,6 +85,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ServiceValidator validator;
   private final OutputsConfigMap outputsConfigMap;
   private final ReleaseTrigger releases;
+  private final ReconcileCapacity capacity;
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
   private InformerEventSource<Secret, ServerlessService> secrets;
   /** Consecutive retryable failures per object uid. */
@@ -96,8 +97,10 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       ResourceLoop loop,
       SlipwayConfig config,
       Clock clock,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      ReconcileCapacity capacity) {
     this.client = client;
+    this.capacity = capacity;
     this.aws = aws;
     this.loop = loop;
     this.config = config;
@@ -119,8 +122,17 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public UpdateControl<ServerlessService> reconcile(ServerlessService service, Context<ServerlessService> context) {
-    // Every AWS call of this reconcile, also those outside the resource loop, is counted for the service.
-    return AwsCallRecorder.on(owner(service), () -> reconcileService(service));
+    // A service past its lane's bound gives its reconciler thread back at once: held while its stack
+    // waited for the AWS pool, the thread would be one a release's rollback could not have.
+    Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReconcileCapacity.Lane.SERVICE);
+    if (slot.isEmpty()) {
+      metrics.deferred("ServerlessService");
+      return UpdateControl.<ServerlessService>noUpdate().rescheduleAfter(capacity.requeue());
+    }
+    try (var held = slot.get()) {
+      // Every AWS call of this reconcile, also those outside the resource loop, is counted for the service.
+      return AwsCallRecorder.on(owner(service), () -> reconcileService(service));
+    }
   }
 
   private static String owner(ServerlessService service) {
@@ -340,7 +352,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public DeleteControl cleanup(ServerlessService service, Context<ServerlessService> context) {
-    return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
+    Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReconcileCapacity.Lane.SERVICE);
+    if (slot.isEmpty()) {
+      metrics.deferred("ServerlessService");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(capacity.requeue());
+    }
+    try (var held = slot.get()) {
+      return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
+    }
   }
 
   private DeleteControl cleanupService(ServerlessService service, Context<ServerlessService> context) {

@@ -27,6 +27,7 @@ import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.net.OutboundPolicy;
 import dev.slipway.reconciler.Backoff;
 import dev.slipway.reconciler.KubernetesEvents;
+import dev.slipway.reconciler.ReconcileCapacity;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
@@ -45,6 +46,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,11 +87,20 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final ReleaseHooks hooks;
   private InformerEventSource<LambdaRelease, LambdaRelease> releases;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
+  private final ReconcileCapacity capacity;
   /** Consecutive retryable AWS failures per release uid, for {@link #retryLater}. */
   private final Backoff backoff;
 
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
+    this(client, aws, config, clock, metrics, registry, ReconcileCapacity.unbounded());
+  }
+
+  @Inject
+  public LambdaReleaseReconciler(
+      KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry,
+      ReconcileCapacity capacity) {
+    this.capacity = capacity;
     this.client = client;
     this.aws = aws;
     this.config = config;
@@ -137,7 +148,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on(owner(release), () -> progressed(release, reconcileRelease(release, context)).update());
+    // Ordinary release work past its bound waits its turn; a rollback or final alias move never does.
+    Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReleaseLanes.of(release));
+    if (slot.isEmpty()) {
+      metrics.deferred("LambdaRelease");
+      return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(capacity.requeue());
+    }
+    try (var held = slot.get()) {
+      return AwsCallRecorder.on(owner(release), () -> progressed(release, reconcileRelease(release, context)).update());
+    }
   }
 
   /** Any outcome but another retryable failure ends the run of failures: the next one starts the backoff anew. */

@@ -337,6 +337,26 @@ class LambdaReleaseRestartTest {
       }
 
       @Override
+      public Capacity capacity() {
+        return new Capacity() {
+          @Override
+          public int serviceReconciles() {
+            return 8;
+          }
+
+          @Override
+          public int releaseReconciles() {
+            return 32;
+          }
+
+          @Override
+          public Duration requeueDelay() {
+            return Duration.ofSeconds(1);
+          }
+        };
+      }
+
+      @Override
       public Releases releases() {
         return new Releases() {
           @Override
