@@ -5,7 +5,7 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench chaos
+.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench bench-rollback chaos
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -64,6 +64,13 @@ bench: ## benchmarks, not part of `make test`: resync cost of the nexus stack ag
 	@$(MAKE) --no-print-directory bench-build
 	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.ResyncBench $(BENCH_ARGS)
 	cd bench && java -cp "$(BENCH_CP)" org.openjdk.jmh.Main -rf json -rff $(JMH_RESULT) $(JMH_ARGS)
+
+ROLLBACK_ARGS ?=
+
+bench-rollback: ## how long a rollback waits while every service resyncs, without and with the reconciler lanes; not part of `make test` (bench/README.md)
+	@command -v moto_server >/dev/null || python3 -m pip install -q "moto[server]==$(MOTO_VERSION)"
+	@$(MAKE) --no-print-directory bench-build
+	cd bench && java -cp "$(BENCH_CP)" dev.slipway.bench.RollbackBench $(ROLLBACK_ARGS)
 
 CHAOS_ARGS ?=
 

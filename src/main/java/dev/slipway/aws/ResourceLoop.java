@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
 
@@ -119,13 +120,28 @@ public final class ResourceLoop {
   }
 
   private final ExecutorService executor;
+  private final int serviceShare;
 
+  /** A loop whose runs may each use every worker of {@code executor}. */
   public ResourceLoop(ExecutorService executor) {
-    this.executor = executor;
+    this(executor, Integer.MAX_VALUE);
   }
 
-  /** Converges every planned resource, each as soon as its dependencies have. */
+  /**
+   * A loop on the shared pool {@code executor} where one run (one service: JOSDK reconciles an
+   * object once at a time) has at most {@code serviceShare} of its resources in the pool at once.
+   */
+  public ResourceLoop(ExecutorService executor, int serviceShare) {
+    this.executor = executor;
+    this.serviceShare = serviceShare;
+  }
+
+  /**
+   * Converges every planned resource, each as soon as its dependencies have, with at most the
+   * service share of them in the pool at once.
+   */
   public Result converge(StackContext ctx, List<Planned<?, ?>> plan, EventSink events) {
+    Executor share = new PoolShare(executor, serviceShare);
     Map<String, Planned<?, ?>> byKey = new LinkedHashMap<>();
     plan.forEach(p -> {
       if (byKey.put(p.key(), p) != null) {
@@ -142,7 +158,7 @@ public final class ResourceLoop {
               .thenApplyAsync(v -> {
                 List<Outcome> held = deps.stream().map(CompletableFuture::join).filter(o -> !o.converged()).toList();
                 return held.isEmpty() ? AwsCallRecorder.on(ctx.owner(), () -> convergeOne(ctx, p, events)) : blocked(ctx, p, held);
-              }, executor);
+              }, share);
       running.put(p.key(), f);
     }
     List<Outcome> outcomes = new ArrayList<>();

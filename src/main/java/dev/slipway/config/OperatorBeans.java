@@ -3,6 +3,7 @@ package dev.slipway.config;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.ResourceLoop;
+import dev.slipway.reconciler.ReconcileCapacity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /** The operator's shared services, built once from {@link SlipwayConfig}. */
@@ -102,6 +104,19 @@ public class OperatorBeans {
 
   @Produces
   @Singleton
+  ReconcileCapacity reconcileCapacity(SlipwayConfig config) {
+    var c = config.capacity();
+    // The default Quarkus' operator-sdk extension gives JOSDK when the key is not set.
+    int threads = ConfigProvider.getConfig().getOptionalValue("quarkus.operator-sdk.concurrent-reconciliation-threads", Integer.class).orElse(50);
+    if (c.serviceReconciles() + c.releaseReconciles() >= threads) {
+      LOG.warnf("slipway.capacity.service-reconciles (%d) + release-reconciles (%d) leave none of the %d reconciler threads to rollbacks alone:"
+          + " a rollback may wait behind them", c.serviceReconciles(), c.releaseReconciles(), threads);
+    }
+    return new ReconcileCapacity(c.serviceReconciles(), c.releaseReconciles(), c.requeueDelay());
+  }
+
+  @Produces
+  @Singleton
   ResourceLoop resourceLoop(SlipwayConfig config) {
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -111,6 +126,6 @@ public class OperatorBeans {
               t.setDaemon(true);
               return t;
             });
-    return new ResourceLoop(pool);
+    return new ResourceLoop(pool, Math.max(1, Math.min(config.aws().parallelismPerService(), config.aws().parallelism())));
   }
 }

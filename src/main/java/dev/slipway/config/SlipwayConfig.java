@@ -20,6 +20,8 @@ public interface SlipwayConfig {
 
   Iam iam();
 
+  Capacity capacity();
+
   LeaderElection leaderElection();
 
   /** Leader election (active in the prod profile, i.e. the packaged operator): one replica reconciles. */
@@ -46,17 +48,46 @@ public interface SlipwayConfig {
     @WithDefault("0")
     int callLogSize();
 
-    /** How many AWS resources of one stage are reconciled at once. */
+    /** How many AWS resources are reconciled at once: the workers of the one pool all services share. */
     @WithDefault("4")
     int parallelism();
 
-    /** First delay before retrying a retryable AWS failure; doubles per attempt. */
+    /**
+     * How many of those workers one service may have at once (at most {@link #parallelism()}): one
+     * big stack cannot take the whole pool, and a service that starts later waits behind this many
+     * resources of each running service, not all of them.
+     */
+    @WithDefault("2")
+    int parallelismPerService();
+
+    /** First delay before retrying a retryable AWS failure (of a service or a release); doubles per attempt in a row. */
     @WithDefault("5s")
     Duration retryInitialDelay();
 
     /** Longest delay between retries of a retryable failure. */
     @WithDefault("5m")
     Duration retryMaxDelay();
+  }
+
+  /**
+   * How JOSDK's reconciler threads (one pool for every controller,
+   * {@code quarkus.operator-sdk.concurrent-reconciliation-threads}, 50) are shared: services and
+   * ordinary release work each have a bound, and the threads beyond both are left for rollbacks and
+   * final alias moves, which are never deferred. A reconcile that finds its bound reached comes back
+   * after the requeue delay without doing anything.
+   */
+  interface Capacity {
+    /** ServerlessService reconciles (and cleanups) that may run at once. */
+    @WithDefault("8")
+    int serviceReconciles();
+
+    /** LambdaRelease reconciles that may run at once, rollbacks and final alias moves not counted. */
+    @WithDefault("32")
+    int releaseReconciles();
+
+    /** How soon a deferred reconcile comes back (plus a random part of as much again). */
+    @WithDefault("2s")
+    Duration requeueDelay();
   }
 
   /** How the IAM roles Slipway creates (one execution role per function) are fenced in. */

@@ -29,6 +29,11 @@ public class OperatorMetrics {
     registry.counter("slipway.reconciles", "kind", kind, "outcome", outcome).increment();
   }
 
+  /** A reconcile deferred because its lane of the reconciler threads was full (see ReconcileCapacity). */
+  public void deferred(String kind) {
+    registry.counter("slipway.reconciles.deferred", "kind", kind).increment();
+  }
+
   /**
    * Counts a finished release and removes its own series (canary weight, analysis values): they
    * describe a running release, and kept forever they would grow with every release ever made.

@@ -52,7 +52,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -86,10 +85,11 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ServiceValidator validator;
   private final OutputsConfigMap outputsConfigMap;
   private final ReleaseTrigger releases;
+  private final ReconcileCapacity capacity;
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
   private InformerEventSource<Secret, ServerlessService> secrets;
-  /** Consecutive retryable failures per object uid, for backoff. Lost on restart, which only resets the delay. */
-  private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+  /** Consecutive retryable failures per object uid. */
+  private final Backoff backoff;
 
   public ServerlessServiceReconciler(
       KubernetesClient client,
@@ -97,8 +97,10 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       ResourceLoop loop,
       SlipwayConfig config,
       Clock clock,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      ReconcileCapacity capacity) {
     this.client = client;
+    this.capacity = capacity;
     this.aws = aws;
     this.loop = loop;
     this.config = config;
@@ -107,6 +109,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.validator = new ServiceValidator();
     this.outputsConfigMap = new OutputsConfigMap(client);
     this.releases = new ReleaseTrigger(client);
+    this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
   }
 
   /** The tenancy informers (a change to a SlipwayTenancy or a namespace's labels re-evaluates services) and the parameter Secrets. */
@@ -119,8 +122,17 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public UpdateControl<ServerlessService> reconcile(ServerlessService service, Context<ServerlessService> context) {
-    // Every AWS call of this reconcile, also those outside the resource loop, is counted for the service.
-    return AwsCallRecorder.on(owner(service), () -> reconcileService(service));
+    // A service past its lane's bound gives its reconciler thread back at once: held while its stack
+    // waited for the AWS pool, the thread would be one a release's rollback could not have.
+    Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReconcileCapacity.Lane.SERVICE);
+    if (slot.isEmpty()) {
+      metrics.deferred("ServerlessService");
+      return UpdateControl.<ServerlessService>noUpdate().rescheduleAfter(capacity.requeue());
+    }
+    try (var held = slot.get()) {
+      // Every AWS call of this reconcile, also those outside the resource loop, is counted for the service.
+      return AwsCallRecorder.on(owner(service), () -> reconcileService(service));
+    }
   }
 
   private static String owner(ServerlessService service) {
@@ -178,11 +190,11 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
         Conditions.set(status.conditions, Conditions.RECONCILING, true, progressing ? reason : Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
         Conditions.set(status.conditions, Conditions.DEGRADED, !progressing, progressing ? Reasons.PROGRESSING : reason, progressing ? "" : message, generation, clock);
-        next = backoff(service.getMetadata().getUid());
+        next = backoff.next(service.getMetadata().getUid());
       }
     } else if (!result.notReady().isEmpty()) {
       // Nothing failed; resources are still becoming ready: look again when the soonest asked.
-      attempts.remove(service.getMetadata().getUid());
+      backoff.reset(service.getMetadata().getUid());
       String message = "waiting for " + result.notReady().stream()
           .map(o -> o.resource().key() + " (" + o.notReady().awaited() + ")").collect(Collectors.joining(", "));
       Conditions.set(status.conditions, Conditions.READY, false, Reasons.PROGRESSING, message, generation, clock);
@@ -191,7 +203,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       metrics.reconciled("ServerlessService", Reasons.PROGRESSING);
       next = result.retryAfter().orElse(config.aws().retryInitialDelay());
     } else {
-      attempts.remove(service.getMetadata().getUid());
+      backoff.reset(service.getMetadata().getUid());
       String summary = resources.size() + " AWS resources in sync";
       Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
       Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
@@ -313,13 +325,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     return List.of();
   }
 
-  private Duration backoff(String uid) {
-    int n = attempts.merge(uid, 1, Integer::sum);
-    Duration initial = config.aws().retryInitialDelay();
-    Duration d = initial.multipliedBy(1L << Math.min(n - 1, 16));
-    return d.compareTo(config.aws().retryMaxDelay()) > 0 ? config.aws().retryMaxDelay() : d;
-  }
-
   /**
    * An exception escaped reconcile (the Kubernetes API refused a write, a bug): say so in status and
    * let JOSDK retry with its backoff. AWS failures never get here; the loop reports them itself.
@@ -347,7 +352,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   @Override
   public DeleteControl cleanup(ServerlessService service, Context<ServerlessService> context) {
-    return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
+    Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReconcileCapacity.Lane.SERVICE);
+    if (slot.isEmpty()) {
+      metrics.deferred("ServerlessService");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(capacity.requeue());
+    }
+    try (var held = slot.get()) {
+      return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
+    }
   }
 
   private DeleteControl cleanupService(ServerlessService service, Context<ServerlessService> context) {
@@ -355,7 +367,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     ServerlessServiceStatus status = service.getStatus();
     if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
       events.normal("Retained", "AWS resources left in place (deletionPolicy " + service.getSpec().deletionPolicy + ")");
-      attempts.remove(service.getMetadata().getUid());
+      backoff.reset(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     var permit = permit(service);
@@ -363,14 +375,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       // Deleting with an identity the tenancy refuses would be the same escape as creating with it;
       // keeping the finalizer would leave the object Terminating until an administrator steps in.
       events.warning(Reasons.NOT_PERMITTED, "AWS resources left in place: " + refused.message());
-      attempts.remove(service.getMetadata().getUid());
+      backoff.reset(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     StackContext ctx = context(service, FunctionDefaults.resolve(service.getSpec()), status, ((TenancyRules.Permitted) permit).target());
     List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackKinds.byName(), events);
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());
-      attempts.remove(service.getMetadata().getUid());
+      backoff.reset(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
     boolean refused = failures.stream().anyMatch(f -> f.action() == ResourceLoop.Action.Failed);
@@ -381,7 +393,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(service, patch, context);
     }
     // A refusal backs off; a deletion AWS is carrying out is looked at again when it should be done.
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(refused ? backoff(service.getMetadata().getUid()) : failures.get(0).notReady().retryAfter());
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(refused ? backoff.next(service.getMetadata().getUid()) : failures.get(0).notReady().retryAfter());
   }
 
   /** The status of a deletion AWS is still carrying out (a distribution disabling): what is left, and what it waits for. */

@@ -28,8 +28,10 @@ import dev.slipway.canary.notify.Notifications;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.net.OutboundPolicy;
+import dev.slipway.reconciler.Backoff;
 import dev.slipway.reconciler.KubernetesEvents;
 import dev.slipway.status.Conditions;
+import dev.slipway.reconciler.ReconcileCapacity;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
@@ -50,6 +52,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,9 +98,22 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   /** Services by namespace and name, to find the alias a service release moves without an API call. */
   private InformerEventSource<ServerlessService, LambdaRelease> services;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
+  private final ReconcileCapacity capacity;
+  /** Consecutive retryable AWS failures per release uid, for {@link #retryLater}. */
+  private final Backoff backoff;
 
+  /** A reconciler with no bound on its reconciles (one a test builds by hand). */
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
+    this(client, aws, config, clock, metrics, registry, ReconcileCapacity.unbounded());
+  }
+
+  /** The operator's: each reconcile takes its lane of the reconciler threads ({@link ReleaseLanes}) or is deferred. */
+  @Inject
+  public LambdaReleaseReconciler(
+      KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry,
+      ReconcileCapacity capacity) {
+    this.capacity = capacity;
     this.client = client;
     this.aws = aws;
     this.config = config;
@@ -107,6 +123,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     this.notifiers = new ReleaseNotifiers(client, aws, http);
     this.history = new ReleaseHistory(client, config.releases().historyLimit());
     this.hooks = new ReleaseHooks(client, http, tenancy::decide);
+    this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
   }
 
   /**
@@ -208,7 +225,23 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on(owner(release), () -> reconcileRelease(release, context).update());
+    // Ordinary release work past its bound waits its turn; a rollback or final alias move never does.
+    Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReleaseLanes.of(release));
+    if (slot.isEmpty()) {
+      metrics.deferred("LambdaRelease");
+      return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(capacity.requeue());
+    }
+    try (var held = slot.get()) {
+      return AwsCallRecorder.on(owner(release), () -> progressed(release, reconcileRelease(release, context)).update());
+    }
+  }
+
+  /** Any outcome but another retryable failure ends the run of failures: the next one starts the backoff anew. */
+  private Outcome progressed(LambdaRelease release, Outcome outcome) {
+    if (!outcome.retrying()) {
+      backoff.reset(release.getMetadata().getUid());
+    }
+    return outcome;
   }
 
   /**
@@ -266,6 +299,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       }
       outcome = retryLater(release, e);
     }
+    progressed(release, outcome);
     if (outcome.done()) {
       return DeleteControl.defaultDelete();
     }
@@ -498,10 +532,15 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   /**
    * How driving a release ended: {@code done} once its final phase is confirmed; otherwise look
-   * again after {@code again} (null: nothing is due before the spec changes or the resync).
+   * again after {@code again} (null: nothing is due before the spec changes or the resync);
+   * {@code retrying} after a retryable AWS failure, whose delay grows with each one in a row.
    */
-  private record Outcome(boolean done, Duration again) {
+  private record Outcome(boolean done, Duration again, boolean retrying) {
     static final Outcome DONE = new Outcome(true, null);
+
+    Outcome(boolean done, Duration again) {
+      this(done, again, false);
+    }
 
     UpdateControl<LambdaRelease> update() {
       return again == null ? UpdateControl.noUpdate() : UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(again);
@@ -793,9 +832,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     history.prune(release);
   }
 
+  /** A retryable AWS failure: back off exponentially (retry-initial-delay doubling up to retry-max-delay), as the README promises. */
   private Outcome retryLater(LambdaRelease release, RuntimeException e) {
-    LOG.warnf("release %s: %s (%s), retrying", name(release), AwsErrors.message(e), AwsErrors.reason(e));
-    return new Outcome(false, config.aws().retryInitialDelay());
+    Duration delay = backoff.next(release.getMetadata().getUid());
+    LOG.warnf("release %s: %s (%s), retrying in %s", name(release), AwsErrors.message(e), AwsErrors.reason(e), Durations.format(delay));
+    return new Outcome(false, delay, true);
   }
 
   /** The policy: as pinned in status once the release started (null if it names none), else the CanaryPolicy now. */

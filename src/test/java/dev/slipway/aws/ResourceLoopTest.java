@@ -2,6 +2,7 @@ package dev.slipway.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
@@ -20,6 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -266,6 +271,39 @@ class ResourceLoopTest {
         "Not deleting Base svc-bare: it carries no slipway.dev/service tag, so it is not this service's");
   }
 
+  // Issue 9: one big stack (slow creates: a throttled account, a table taking its time) must not
+  // take every worker of the pool all services share.
+  @Test
+  void aBigStackHasOnlyItsShareOfThePoolAndAnotherServiceConvergesMeanwhile() throws Exception {
+    ResourceLoop shared = new ResourceLoop(pool, 2);
+    InMemoryKind slow = new InMemoryKind("Slow", Set.of());
+    slow.gate = new CountDownLatch(1);
+    List<Planned<?, ?>> big = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      big.add(slow.planned("big" + i, List.of(), ctx -> "x"));
+    }
+    InMemoryKind quick = new InMemoryKind("Quick", Set.of());
+    ExecutorService reconcilers = Executors.newFixedThreadPool(2);
+    try {
+      Future<Result> bigRun = reconcilers.submit(() -> shared.converge(context(List.of()), big, EventSink.NONE));
+      await().atMost(Duration.ofSeconds(30)).until(() -> slow.creating.get() == 2);
+
+      // Before the share, the big stack's six resources held all four workers and queued two more
+      // ahead of this one, which then waited for the whole big stack.
+      Result small = reconcilers.submit(() -> shared.converge(context(List.of()), List.of(quick.planned("small", List.of(), ctx -> "y")), EventSink.NONE))
+          .get(30, TimeUnit.SECONDS);
+
+      assertThat(small.complete()).isTrue();
+      assertThat(slow.creating.get()).isEqualTo(2);
+      slow.gate.countDown();
+      assertThat(bigRun.get(30, TimeUnit.SECONDS).complete()).isTrue();
+      assertThat(slow.mostCreating.get()).isEqualTo(2);
+    } finally {
+      slow.gate.countDown();
+      reconcilers.shutdownNow();
+    }
+  }
+
   private StackContext context(List<ManagedResource> previous) {
     return context(previous, Adoption.NONE);
   }
@@ -326,6 +364,10 @@ class ResourceLoopTest {
     final Set<String> hiddenOnce = ConcurrentHashMap.newKeySet();
     /** The client token of every create attempt. */
     final List<String> tokens = new CopyOnWriteArrayList<>();
+    /** When set, every create waits for it to open, counting the creates under way. */
+    volatile CountDownLatch gate;
+    final AtomicInteger creating = new AtomicInteger();
+    final AtomicInteger mostCreating = new AtomicInteger();
 
     InMemoryKind(String name, Set<String> dependsOn) {
       this.info = KindInfo.named(name, dependsOn);
@@ -362,6 +404,17 @@ class ResourceLoopTest {
     public Desired create(StackContext ctx, Desired desired) {
       calls.add("create " + key(desired.physicalName()));
       tokens.add(ctx.clientToken());
+      if (gate != null) {
+        mostCreating.accumulateAndGet(creating.incrementAndGet(), Math::max);
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        } finally {
+          creating.decrementAndGet();
+        }
+      }
       if (failOnCreate.contains(desired.physicalName())) {
         throw SlipwayException.terminal("InvalidSpec", "cannot create " + desired.physicalName());
       }

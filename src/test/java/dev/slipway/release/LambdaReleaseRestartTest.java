@@ -315,6 +315,11 @@ class LambdaReleaseRestartTest {
           }
 
           @Override
+          public int parallelismPerService() {
+            return 2;
+          }
+
+          @Override
           public Duration retryInitialDelay() {
             return Duration.ofSeconds(1);
           }
@@ -329,6 +334,26 @@ class LambdaReleaseRestartTest {
       @Override
       public Iam iam() {
         return Optional::empty;
+      }
+
+      @Override
+      public Capacity capacity() {
+        return new Capacity() {
+          @Override
+          public int serviceReconciles() {
+            return 8;
+          }
+
+          @Override
+          public int releaseReconciles() {
+            return 32;
+          }
+
+          @Override
+          public Duration requeueDelay() {
+            return Duration.ofSeconds(1);
+          }
+        };
       }
 
       @Override

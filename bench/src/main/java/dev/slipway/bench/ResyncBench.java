@@ -209,7 +209,7 @@ public final class ResyncBench {
   }
 
   /** The code every function of the spec names and the frontend's site, as real zips in moto's S3. */
-  private static void uploadArtifacts(AwsClients aws, ServerlessServiceSpec spec) {
+  static void uploadArtifacts(AwsClients aws, ServerlessServiceSpec spec) {
     spec.functions.stream().map(f -> f.code.s3).distinct().forEach(s3 -> put(aws, s3.bucket, s3.key));
     if (spec.frontend != null && spec.frontend.source != null) {
       put(aws, spec.frontend.source.bucket, spec.frontend.source.key);
@@ -239,7 +239,7 @@ public final class ResyncBench {
     return bytes.toByteArray();
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
