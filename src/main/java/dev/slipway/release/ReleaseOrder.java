@@ -21,6 +21,24 @@ public final class ReleaseOrder {
 
   private ReleaseOrder() {}
 
+  /**
+   * Whether {@code other} comes after {@code release} as the alias's newer release. One that had
+   * finished by the time {@code release} was created is history, not newer, even when it sorts
+   * after it within their second (by name): otherwise a release created the second a finished one
+   * ended (a rollbackTo right after a release) would be superseded by it. Finish times are compared
+   * at the creation timestamp's whole seconds.
+   */
+  public static boolean isNewer(LambdaRelease other, LambdaRelease release) {
+    if (OLDEST_FIRST.compare(other, release) <= 0) {
+      return false;
+    }
+    var status = other.getStatus();
+    if (status == null || status.finishTime == null) {
+      return true;
+    }
+    return Instant.parse(status.finishTime).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(created(release));
+  }
+
   /** A release not yet stored has no timestamp: it is the newest. */
   private static Instant created(LambdaRelease r) {
     String t = r.getMetadata().getCreationTimestamp();

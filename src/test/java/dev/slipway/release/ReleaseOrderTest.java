@@ -40,6 +40,27 @@ class ReleaseOrderTest {
   }
 
   @Test
+  void aReleaseThatFinishedBeforeAnotherWasCreatedIsNotNewerThanItWithinTheirSecond() {
+    // v3 finished; back-to-v2 is created in the same second, and sorts before it by name.
+    LambdaRelease v3 = release("team", "v3", T0, "u1");
+    LambdaRelease back = release("team", "back-to-v2", T0, "u2");
+    LambdaReleaseStatus done = started();
+    done.phase = ReleasePhase.Succeeded;
+    done.finishTime = "2026-12-03T05:00:00.700Z";
+    v3.setStatus(done);
+
+    assertThat(ReleaseOrder.OLDEST_FIRST.compare(v3, back)).as("by name").isPositive();
+    assertThat(ReleaseOrder.isNewer(v3, back)).as("history, not newer").isFalse();
+    assertThat(ReleaseOrder.isNewer(back, v3)).isFalse();
+
+    v3.setStatus(started());
+    assertThat(ReleaseOrder.isNewer(v3, back)).as("still running: the order decides").isTrue();
+    done.finishTime = "2026-12-03T05:00:01.200Z";
+    v3.setStatus(done);
+    assertThat(ReleaseOrder.isNewer(v3, back)).as("finished after back-to-v2 was created").isTrue();
+  }
+
+  @Test
   void theOrderIsTotalAndTheSameForEveryShuffle() {
     List<LambdaRelease> expected = List.of(
         release("a", "x", T0, "u1"), release("a", "y", T0, "u2"), release("b", "x", T0, "u3"),
