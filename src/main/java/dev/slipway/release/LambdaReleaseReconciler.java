@@ -91,11 +91,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   /** Consecutive retryable AWS failures per release uid, for {@link #retryLater}. */
   private final Backoff backoff;
 
+  /** A reconciler with no bound on its reconciles (one a test builds by hand). */
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry) {
     this(client, aws, config, clock, metrics, registry, ReconcileCapacity.unbounded());
   }
 
+  /** The operator's: each reconcile takes its lane of the reconciler threads ({@link ReleaseLanes}) or is deferred. */
   @Inject
   public LambdaReleaseReconciler(
       KubernetesClient client, AwsClientFactory aws, SlipwayConfig config, Clock clock, OperatorMetrics metrics, MeterRegistry registry,
