@@ -186,14 +186,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     String name = r.getMetadata().getName();
     String specKey = ReleaseTarget.specKey(r);
     Optional<ReleaseTarget.AliasKey> key = aliasKey(r);
-    var self = new java.util.function.Supplier<Boolean>() {
-      Boolean permitted;
-
-      @Override
-      public Boolean get() {
-        return permitted == null ? permitted = permitted(r) : permitted;
-      }
-    };
+    boolean selfPermitted = key.isPresent() && permitted(r);
     return releases.list(o -> {
       boolean sameNamespace = ns.equals(o.getMetadata().getNamespace());
       if (sameNamespace && name.equals(o.getMetadata().getName())) {
@@ -205,7 +198,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       if (key.isEmpty() || !key.equals(aliasKey(o))) {
         return false;
       }
-      return sameNamespace || (permitted(o) && self.get());
+      return sameNamespace || (selfPermitted && permitted(o));
     });
   }
 
