@@ -27,11 +27,9 @@ import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,9 +39,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +47,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -87,7 +82,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final OutputsConfigMap outputsConfigMap;
   private final ReleaseTrigger releases;
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
-  private InformerEventSource<Secret, ServerlessService> secrets;
   /** Consecutive retryable failures per object uid, for backoff. Lost on restart, which only resets the delay. */
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
@@ -109,12 +103,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.releases = new ReleaseTrigger(client);
   }
 
-  /** The tenancy informers (a change to a SlipwayTenancy or a namespace's labels re-evaluates services) and the parameter Secrets. */
+  /**
+   * The tenancy informers: a change to a SlipwayTenancy or a namespace's labels re-evaluates
+   * services. Parameter Secrets are not watched (the operator may not list or watch Secrets); they
+   * are read at every reconcile, so a rotation is picked up at the next resync.
+   */
   @Override
   public List<EventSource<?, ServerlessService>> prepareEventSources(EventSourceContext<ServerlessService> context) {
-    List<EventSource<?, ServerlessService>> sources = new ArrayList<>(tenancy.eventSources(context));
-    sources.add(parameterSecrets(context));
-    return sources;
+    return new ArrayList<>(tenancy.eventSources(context));
   }
 
   @Override
@@ -267,7 +263,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         spec,
         old.resources,
         old.functions == null ? List.<FunctionStatus>of() : old.functions,
-        new ServiceSecrets(client, secrets, service),
+        new ServiceSecrets(client, service),
         adoption(service),
         config.iam().permissionsBoundary());
   }
@@ -275,28 +271,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private static Adoption adoption(ServerlessService service) {
     Map<String, String> annotations = service.getMetadata().getAnnotations();
     return Adoption.parse(annotations == null ? null : annotations.get(Slipway.ADOPT_ANNOTATION));
-  }
-
-  /**
-   * Parameters follow the Secrets they take values from: a change to a labelled Secret brings back
-   * every service of its namespace that names it. Only labelled Secrets are watched and cached.
-   */
-  private EventSource<?, ServerlessService> parameterSecrets(EventSourceContext<ServerlessService> context) {
-    var configuration =
-        InformerEventSourceConfiguration.from(Secret.class, ServerlessService.class)
-            .withName("parameter-secrets")
-            .withLabelSelector(Slipway.SECRET_SOURCE_LABEL + "=true")
-            .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-                .list(secret.getMetadata().getNamespace(), s -> secretNames(s).contains(secret.getMetadata().getName()))
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet()))
-            .build();
-    secrets = new InformerEventSource<>(configuration, context);
-    return secrets;
-  }
-
-  private static Set<String> secretNames(ServerlessService service) {
-    return service.getSpec().parameters.stream().filter(p -> p.valueFrom != null).map(p -> p.valueFrom.secretKeyRef.name).collect(Collectors.toSet());
   }
 
   /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */

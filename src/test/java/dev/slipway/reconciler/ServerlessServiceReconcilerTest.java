@@ -121,7 +121,8 @@ class ServerlessServiceReconcilerTest {
   private static SsmClient ssm;
   private static CloudWatchClient cloudWatch;
 
-  @Inject KubernetesClient client;
+  /** Fixtures and checks as cluster-admin; the operator itself runs as its ServiceAccount. */
+  private final KubernetesClient client = KubeApiServer.shared().client();
   @Inject AwsCallRecorder recorder;
 
   private final AwsFaults faults = AwsFaults.shared();
