@@ -188,12 +188,22 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       next = result.retryAfter().orElse(config.aws().retryInitialDelay());
     } else {
       attempts.remove(service.getMetadata().getUid());
-      String summary = resources.size() + " AWS resources in sync";
-      Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
-      Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
-      Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.CONVERGED, "", generation, clock);
-      outputsConfigMap.apply(service, status.outputs);
-      metrics.reconciled("ServerlessService", Reasons.CONVERGED);
+      Optional<String> conflict = outputsConfigMap.apply(service, status.outputs);
+      if (conflict.isPresent()) {
+        // AWS is in sync, but applications would mount someone else's data: not Ready. Looked at
+        // again at the resync, so renaming or deleting the ConfigMap is enough.
+        if (!conflict.get().equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
+          events.warning(Reasons.OUTPUTS_CONFLICT, conflict.get());
+        }
+        markTerminal(status, Reasons.OUTPUTS_CONFLICT, conflict.get(), generation);
+        metrics.reconciled("ServerlessService", Reasons.OUTPUTS_CONFLICT);
+      } else {
+        String summary = resources.size() + " AWS resources in sync";
+        Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
+        Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
+        Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.CONVERGED, "", generation, clock);
+        metrics.reconciled("ServerlessService", Reasons.CONVERGED);
+      }
       next = config.resyncPeriod();
     }
     return finish(service, old, status, next);
