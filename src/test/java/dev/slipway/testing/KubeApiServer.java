@@ -154,15 +154,19 @@ public final class KubeApiServer {
     return operatorToken;
   }
 
-  /** A client authenticated as the operator's ServiceAccount; the caller closes it. */
-  public KubernetesClient operatorClient() {
-    Config sa = new io.fabric8.kubernetes.client.ConfigBuilder()
+  /** Client configuration authenticating as the operator's ServiceAccount, for operators a test builds by hand. */
+  public Config operatorConfig() {
+    return new io.fabric8.kubernetes.client.ConfigBuilder()
         .withMasterUrl(url())
         .withCaCertFile(config.getCaCertFile())
         .withOauthToken(operatorToken())
         .withNamespace(OPERATOR_NAMESPACE)
         .build();
-    return new KubernetesClientBuilder().withConfig(sa).build();
+  }
+
+  /** A client authenticated as the operator's ServiceAccount; the caller closes it. */
+  public KubernetesClient operatorClient() {
+    return new KubernetesClientBuilder().withConfig(operatorConfig()).build();
   }
 
   /** A client with cluster-admin rights. */
