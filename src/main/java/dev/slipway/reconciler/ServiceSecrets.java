@@ -47,7 +47,7 @@ final class ServiceSecrets implements SecretValues {
       return ref.valueIn(direct);
     }
     throw SlipwayException.terminal(Reasons.SECRET_NOT_FOUND,
-        "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway watch it");
+        "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway read it");
   }
 
   @Override

@@ -712,7 +712,7 @@ class ServerlessServiceReconcilerTest {
 
     ServerlessService refused = awaitCondition("param", "Ready", "False", "SecretNotFound");
     assertThat(condition(refused, "Ready").getMessage())
-        .isEqualTo("SSMParameter /param-prod/api-key: Secret " + ns + "/keys lacks the label slipway.dev/parameter-source=true that lets Slipway watch it");
+        .isEqualTo("SSMParameter /param-prod/api-key: Secret " + ns + "/keys lacks the label slipway.dev/parameter-source=true that lets Slipway read it");
     // Everything that does not need the parameter converged beside it.
     assertThat(resource(refused, "LambdaFunction", "api").state).isEqualTo(ManagedResource.State.Ready);
 
