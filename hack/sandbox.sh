@@ -148,7 +148,9 @@ start_apiserver() {
   etcd_port="$(recorded_port ETCD_PORT)"
   mkdir -p "$SANDBOX_DIR/apiserver"
   # --endpoint-reconciler-type none: the `kubernetes` Endpoints may not hold a loopback address,
-  # and nothing runs in-cluster here that would use it.
+  # and nothing runs in-cluster here that would use it. OwnerReferencesPermissionEnforcement, as
+  # many clusters run it: an owner reference with blockOwnerDeletion needs update on the owner's
+  # finalizers, so the tests (which run the operator as its ServiceAccount) show that RBAC has it.
   spawn kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$port" \
@@ -159,6 +161,7 @@ start_apiserver() {
     --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
     --service-cluster-ip-range 10.0.0.0/24 \
     --authorization-mode RBAC \
+    --enable-admission-plugins OwnerReferencesPermissionEnforcement \
     --endpoint-reconciler-type none \
     --profiling=false
   wait_until "kube-apiserver" "$LOGS/kube-apiserver.log" kube-apiserver 90 \

@@ -220,7 +220,7 @@ public final class StackContext {
 
   /**
    * The value of a Secret key in the service's namespace. A missing Secret or key is a terminal error
-   * of the resource that needs it: the Secret watch brings the service back once it exists.
+   * of the resource that needs it: the next resync reads it again (Secrets are read by name, not watched).
    */
   public String secret(dev.slipway.api.v1alpha1.SecretKeyRef ref) {
     return secrets.read(ref).orElseThrow(() -> SlipwayException.terminal(dev.slipway.status.Reasons.SECRET_NOT_FOUND,

@@ -27,11 +27,9 @@ import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,9 +39,7 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +83,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ReleaseTrigger releases;
   private final ReconcileCapacity capacity;
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
-  private InformerEventSource<Secret, ServerlessService> secrets;
   /** Consecutive retryable failures per object uid. */
   private final Backoff backoff;
 
@@ -112,12 +107,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
   }
 
-  /** The tenancy informers (a change to a SlipwayTenancy or a namespace's labels re-evaluates services) and the parameter Secrets. */
+  /**
+   * The tenancy informers: a change to a SlipwayTenancy or a namespace's labels re-evaluates
+   * services. Parameter Secrets are not watched (the operator may not list or watch Secrets); they
+   * are read at every reconcile, so a rotation is picked up at the next resync.
+   */
   @Override
   public List<EventSource<?, ServerlessService>> prepareEventSources(EventSourceContext<ServerlessService> context) {
-    List<EventSource<?, ServerlessService>> sources = new ArrayList<>(tenancy.eventSources(context));
-    sources.add(parameterSecrets(context));
-    return sources;
+    return new ArrayList<>(tenancy.eventSources(context));
   }
 
   @Override
@@ -204,12 +201,22 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       next = result.retryAfter().orElse(config.aws().retryInitialDelay());
     } else {
       backoff.reset(service.getMetadata().getUid());
-      String summary = resources.size() + " AWS resources in sync";
-      Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
-      Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
-      Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.CONVERGED, "", generation, clock);
-      outputsConfigMap.apply(service, status.outputs);
-      metrics.reconciled("ServerlessService", Reasons.CONVERGED);
+      Optional<String> conflict = outputsConfigMap.apply(service, status.outputs);
+      if (conflict.isPresent()) {
+        // AWS is in sync, but applications would mount someone else's data: not Ready. Looked at
+        // again at the resync, so renaming or deleting the ConfigMap is enough.
+        if (!conflict.get().equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
+          events.warning(Reasons.OUTPUTS_CONFLICT, conflict.get());
+        }
+        markTerminal(status, Reasons.OUTPUTS_CONFLICT, conflict.get(), generation);
+        metrics.reconciled("ServerlessService", Reasons.OUTPUTS_CONFLICT);
+      } else {
+        String summary = resources.size() + " AWS resources in sync";
+        Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
+        Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
+        Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.CONVERGED, "", generation, clock);
+        metrics.reconciled("ServerlessService", Reasons.CONVERGED);
+      }
       next = config.resyncPeriod();
     }
     return finish(service, old, status, next);
@@ -279,7 +286,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         spec,
         old.resources,
         old.functions == null ? List.<FunctionStatus>of() : old.functions,
-        new ServiceSecrets(client, secrets, service),
+        new ServiceSecrets(client, service),
         adoption(service),
         config.iam().permissionsBoundary());
   }
@@ -287,28 +294,6 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private static Adoption adoption(ServerlessService service) {
     Map<String, String> annotations = service.getMetadata().getAnnotations();
     return Adoption.parse(annotations == null ? null : annotations.get(Slipway.ADOPT_ANNOTATION));
-  }
-
-  /**
-   * Parameters follow the Secrets they take values from: a change to a labelled Secret brings back
-   * every service of its namespace that names it. Only labelled Secrets are watched and cached.
-   */
-  private EventSource<?, ServerlessService> parameterSecrets(EventSourceContext<ServerlessService> context) {
-    var configuration =
-        InformerEventSourceConfiguration.from(Secret.class, ServerlessService.class)
-            .withName("parameter-secrets")
-            .withLabelSelector(Slipway.SECRET_SOURCE_LABEL + "=true")
-            .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-                .list(secret.getMetadata().getNamespace(), s -> secretNames(s).contains(secret.getMetadata().getName()))
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet()))
-            .build();
-    secrets = new InformerEventSource<>(configuration, context);
-    return secrets;
-  }
-
-  private static Set<String> secretNames(ServerlessService service) {
-    return service.getSpec().parameters.stream().filter(p -> p.valueFrom != null).map(p -> p.valueFrom.secretKeyRef.name).collect(Collectors.toSet());
   }
 
   /** Resources in the previous status that the spec no longer declares: deleted under Delete, forgotten under Retain. */

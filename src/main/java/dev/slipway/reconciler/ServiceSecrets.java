@@ -9,8 +9,6 @@ import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -18,39 +16,38 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The Secrets of one ServerlessService's namespace as its kinds see them: parameter sources read
- * through the watch of labelled Secrets, and the Secrets the service owns (a Cognito client's
- * secret), written with an owner reference so Kubernetes deletes them with the service.
+ * The Secrets of one ServerlessService's namespace as its kinds see them: parameter sources read by
+ * name (the operator may get Secrets but neither list nor watch them, see deploy/manifests/rbac.yaml)
+ * and only when labelled as such, and the Secrets the service owns (a Cognito client's secret),
+ * written with an owner reference so Kubernetes deletes them with the service.
  */
 final class ServiceSecrets implements SecretValues {
 
   private final KubernetesClient client;
-  private final InformerEventSource<Secret, ServerlessService> watched;
   private final ServerlessService service;
 
-  ServiceSecrets(KubernetesClient client, InformerEventSource<Secret, ServerlessService> watched, ServerlessService service) {
+  ServiceSecrets(KubernetesClient client, ServerlessService service) {
     this.client = client;
-    this.watched = watched;
     this.service = service;
   }
 
-  /** A key of a watched Secret; an existing Secret without the label is named as such, so the fix is obvious. */
+  /**
+   * A key of a labelled Secret, read from the API server at every reconcile (so a rotated value
+   * reaches AWS at the next resync); an existing Secret without the label is named as such, so the
+   * fix is obvious.
+   */
   @Override
   public Optional<String> read(SecretKeyRef ref) {
     String namespace = namespace();
-    Optional<Secret> cached = watched.get(new ResourceID(ref.name, namespace));
-    if (cached.isPresent()) {
-      return ref.valueIn(cached.get());
-    }
     Secret direct = client.secrets().inNamespace(namespace).withName(ref.name).get();
     if (direct == null) {
       return Optional.empty();
     }
     if (direct.getMetadata().getLabels() != null && "true".equals(direct.getMetadata().getLabels().get(Slipway.SECRET_SOURCE_LABEL))) {
-      return ref.valueIn(direct); // watched, and the watch has not caught up yet
+      return ref.valueIn(direct);
     }
     throw SlipwayException.terminal(Reasons.SECRET_NOT_FOUND,
-        "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway watch it");
+        "Secret " + namespace + "/" + ref.name + " lacks the label " + Slipway.SECRET_SOURCE_LABEL + "=true that lets Slipway read it");
   }
 
   @Override

@@ -19,6 +19,11 @@ public final class Reasons {
   public static final String NOT_OWNED = "NotOwned";
   /** The spec changes what AWS cannot change in place (a table key, a FIFO topic). */
   public static final String IMMUTABLE_FIELD = "ImmutableField";
+  /**
+   * The outputs ConfigMap's name is taken by a ConfigMap this service does not own (a user's own):
+   * it is left as it is, and the service is not Ready until it is renamed or deleted.
+   */
+  public static final String OUTPUTS_CONFLICT = "OutputsConflict";
   /** A resource takes a value from a Secret key that does not exist (yet). */
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String POLICY_UNREADABLE = "PolicyUnreadable";

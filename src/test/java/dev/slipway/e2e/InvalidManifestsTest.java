@@ -30,7 +30,8 @@ class InvalidManifestsTest {
   private static final Path VALID = Path.of("src/test/resources/valid");
   private static final Path INVALID = Path.of("src/test/resources/invalid");
   private static final Map<String, String> RESOURCE_OF_PREFIX =
-      Map.of("sls-", "serverlessservices.slipway.dev", "cp-", "canarypolicies.slipway.dev", "lr-", "lambdareleases.slipway.dev");
+      Map.of("sls-", "serverlessservices.slipway.dev", "cp-", "canarypolicies.slipway.dev", "lr-", "lambdareleases.slipway.dev",
+          "st-", "slipwaytenancies.slipway.dev");
 
   private static KubeApiServer kube;
   private static String ns;
@@ -71,9 +72,10 @@ class InvalidManifestsTest {
 
   @Test
   void theValidManifestsTheCorpusIsMadeFromAreAccepted() {
-    for (String file : List.of("canarypolicy.yaml", "serverlessservice.yaml", "lambdarelease.yaml")) {
+    for (String file : List.of("canarypolicy.yaml", "serverlessservice.yaml", "lambdarelease.yaml", "slipwaytenancy.yaml")) {
       // Validated by the API server (schema and CEL) but not stored: stored, the operator of the
-      // @QuarkusTest classes in this JVM would try to build them for the rest of the run.
+      // @QuarkusTest classes in this JVM would try to build them for the rest of the run (and a
+      // stored tenancy, cluster-scoped, would change what every other test's namespace may do).
       KubeApiServer.Result r = kube.kubectl(null, "apply", "--dry-run=server", "-n", ns, "-f", VALID.resolve(file).toString());
       assertThat(r.exitCode()).as("%s: %s", file, r.stderr()).isZero();
       assertThat(r.stderr()).as("%s: no warnings", file).isEmpty();
@@ -116,7 +118,7 @@ class InvalidManifestsTest {
             .filter(e -> name.startsWith(e.getKey()))
             .map(Map.Entry::getValue)
             .findFirst()
-            .orElseThrow(() -> new AssertionError(name + ": file names start with sls-, cp- or lr-"));
+            .orElseThrow(() -> new AssertionError(name + ": file names start with sls-, cp-, lr- or st-"));
     for (List<String> mode : List.of(List.<String>of(), List.of("--server-side"))) {
       List<String> args = new java.util.ArrayList<>(List.of("apply", "-n", ns, "-f", c.file().toString()));
       args.addAll(mode);

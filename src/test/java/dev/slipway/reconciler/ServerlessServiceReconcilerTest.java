@@ -32,6 +32,7 @@ import dev.slipway.testing.Tenancies;
 import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -121,7 +122,8 @@ class ServerlessServiceReconcilerTest {
   private static SsmClient ssm;
   private static CloudWatchClient cloudWatch;
 
-  @Inject KubernetesClient client;
+  /** Fixtures and checks as cluster-admin; the operator itself runs as its ServiceAccount. */
+  private final KubernetesClient client = KubeApiServer.shared().client();
   @Inject AwsCallRecorder recorder;
 
   private final AwsFaults faults = AwsFaults.shared();
@@ -712,7 +714,7 @@ class ServerlessServiceReconcilerTest {
 
     ServerlessService refused = awaitCondition("param", "Ready", "False", "SecretNotFound");
     assertThat(condition(refused, "Ready").getMessage())
-        .isEqualTo("SSMParameter /param-prod/api-key: Secret " + ns + "/keys lacks the label slipway.dev/parameter-source=true that lets Slipway watch it");
+        .isEqualTo("SSMParameter /param-prod/api-key: Secret " + ns + "/keys lacks the label slipway.dev/parameter-source=true that lets Slipway read it");
     // Everything that does not need the parameter converged beside it.
     assertThat(resource(refused, "LambdaFunction", "api").state).isEqualTo(ManagedResource.State.Ready);
 
@@ -772,6 +774,42 @@ class ServerlessServiceReconcilerTest {
     ServerlessService refused = awaitCondition("mine", "Ready", "False", Reasons.NOT_OWNED);
     assertThat(condition(refused, "Ready").getMessage()).contains("Secret " + ns + "/mine-backend-cognito exists and is not this service's");
     assertThat(client.secrets().inNamespace(ns).withName("mine-backend-cognito").get().getData()).containsOnlyKeys("note");
+  }
+
+  // Issue 9: the outputs ConfigMap is never applied over a user's own ConfigMap of that name.
+  @Test
+  void anOutputsConfigMapTheServiceDoesNotOwnIsLeftAloneAndIsACondition() {
+    client.resource(new ConfigMapBuilder().withNewMetadata().withName("theirs-outputs").withNamespace(ns).endMetadata()
+        .addToData("note", "the user's own").build()).create();
+    create(small("theirs"));
+
+    String message = "ConfigMap " + ns + "/theirs-outputs exists and is not this service's, so its outputs are not written there:"
+        + " rename or delete that ConfigMap";
+    ServerlessService refused = awaitCondition("theirs", "Ready", "False", "OutputsConflict");
+    assertThat(condition(refused, "Ready").getMessage()).isEqualTo(message);
+    assertThat(condition(refused, "Degraded").getStatus()).isEqualTo("True");
+    // AWS converged regardless; only the ConfigMap is in the way, and it is untouched.
+    assertThat(resource(refused, "LambdaFunction", "api").state).isEqualTo(ManagedResource.State.Ready);
+    ConfigMap theirs = client.configMaps().inNamespace(ns).withName("theirs-outputs").get();
+    assertThat(theirs.getData()).containsOnly(Map.entry("note", "the user's own"));
+    assertThat(theirs.getMetadata().getOwnerReferences()).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("theirs", e -> e.getReason().equals("OutputsConflict")))
+        .singleElement().satisfies(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).isEqualTo(message);
+        }));
+
+    // Once the name is free, the next resync writes the service's own.
+    client.configMaps().inNamespace(ns).withName("theirs-outputs").delete();
+    ServerlessService ready = awaitReady("theirs", 1);
+    await().atMost(CONVERGE).untilAsserted(() -> {
+      ConfigMap outputs = client.configMaps().inNamespace(ns).withName("theirs-outputs").get();
+      assertThat(outputs).isNotNull();
+      assertThat(outputs.getData()).isEqualTo(ready.getStatus().outputs);
+      assertThat(outputs.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid()));
+    });
+    // Still one warning: the conflict was announced once, not at every resync.
+    assertThat(events("theirs", e -> e.getReason().equals("OutputsConflict"))).hasSize(1);
   }
 
   private static String parameterValue(String name) {

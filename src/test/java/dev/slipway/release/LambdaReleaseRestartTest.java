@@ -211,7 +211,8 @@ class LambdaReleaseRestartTest {
   /** A fresh operator process, as far as a test can make one: own client, reconciler, metrics. */
   private Running start(String ns, String killAtEventReason) {
     KillSwitch kill = new KillSwitch(killAtEventReason);
-    Config config = Config.fromKubeconfig(kube.kubeconfig().toFile());
+    // As the packaged operator runs: its ServiceAccount, with the shipped RBAC.
+    Config config = kube.operatorConfig();
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(config)
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("kill-switch", kill))

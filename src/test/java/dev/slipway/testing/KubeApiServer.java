@@ -28,10 +28,22 @@ import java.util.stream.Stream;
  * <p>The controller-manager runs the garbage collector and the namespace controller only, so owner
  * references are followed and a deleted namespace is emptied and goes, as in a cluster. Tests
  * isolate themselves with {@link #newNamespace(String)}.
+ *
+ * <p>The operator's ServiceAccount and RBAC as shipped ({@code deploy/manifests/namespace.yaml},
+ * {@code serviceaccount.yaml}, {@code rbac.yaml}) are applied too, and {@link #operatorToken()}
+ * is a token of that ServiceAccount: the operator under test runs with exactly the shipped
+ * permissions, while tests arrange their fixtures with the cluster-admin {@link #client()}.
  */
 public final class KubeApiServer {
 
   private static final String FIELD_MANAGER = "slipway-tests";
+  /** The operator's ServiceAccount as deploy/manifests declares it. */
+  public static final String OPERATOR_NAMESPACE = "slipway-system";
+
+  public static final String OPERATOR_SERVICE_ACCOUNT = "slipway-operator";
+  /** What the API server calls the operator when it authenticates with {@link #operatorToken()}. */
+  public static final String OPERATOR_USER = "system:serviceaccount:" + OPERATOR_NAMESPACE + ":" + OPERATOR_SERVICE_ACCOUNT;
+
   private static KubeApiServer shared;
 
   private final Path repo;
@@ -39,6 +51,7 @@ public final class KubeApiServer {
   private final Path kubeconfig;
   private final Config config;
   private final KubernetesClient client;
+  private String operatorToken;
 
   private KubeApiServer(Path repo, Path dir) {
     this.repo = repo;
@@ -54,6 +67,7 @@ public final class KubeApiServer {
       KubeApiServer server = start();
       Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
       server.applyCrds(server.repo.resolve("deploy/crds"));
+      server.applyOperatorRbac();
       shared = server;
     }
     return shared;
@@ -111,6 +125,48 @@ public final class KubeApiServer {
               30,
               TimeUnit.SECONDS);
     }
+  }
+
+  /** The operator's namespace, ServiceAccount and RBAC from deploy/manifests, as the install applies them. */
+  private void applyOperatorRbac() {
+    Path manifests = repo.resolve("deploy/manifests");
+    Result applied = kubectl(null, "apply", "--server-side", "--field-manager", FIELD_MANAGER,
+        "-f", manifests.resolve("namespace.yaml").toString(),
+        "-f", manifests.resolve("serviceaccount.yaml").toString(),
+        "-f", manifests.resolve("rbac.yaml").toString());
+    if (applied.exitCode() != 0) {
+      throw new IllegalStateException("could not apply the operator's RBAC from " + manifests + ":\n" + applied.stderr());
+    }
+  }
+
+  /**
+   * A bearer token of the operator's ServiceAccount ({@link #OPERATOR_USER}), valid for a day: a
+   * client using it has the permissions deploy/manifests/rbac.yaml grants, no more.
+   */
+  public synchronized String operatorToken() {
+    if (operatorToken == null) {
+      Result token = kubectl(null, "create", "token", OPERATOR_SERVICE_ACCOUNT, "-n", OPERATOR_NAMESPACE, "--duration", "24h");
+      if (token.exitCode() != 0) {
+        throw new IllegalStateException("could not create a token for " + OPERATOR_USER + ":\n" + token.stderr());
+      }
+      operatorToken = token.stdout().trim();
+    }
+    return operatorToken;
+  }
+
+  /** Client configuration authenticating as the operator's ServiceAccount, for operators a test builds by hand. */
+  public Config operatorConfig() {
+    return new io.fabric8.kubernetes.client.ConfigBuilder()
+        .withMasterUrl(url())
+        .withCaCertFile(config.getCaCertFile())
+        .withOauthToken(operatorToken())
+        .withNamespace(OPERATOR_NAMESPACE)
+        .build();
+  }
+
+  /** A client authenticated as the operator's ServiceAccount; the caller closes it. */
+  public KubernetesClient operatorClient() {
+    return new KubernetesClientBuilder().withConfig(operatorConfig()).build();
   }
 
   /** A client with cluster-admin rights. */

@@ -12,9 +12,12 @@ import java.util.Map;
  * <p>Configuration it sets for the application under test:
  *
  * <ul>
- *   <li>{@code quarkus.kubernetes-client.api-server-url}, {@code .ca-cert-file}, {@code
- *       .client-cert-file}, {@code .client-key-file}: the Quarkus {@code KubernetesClient} (and so
- *       the operator) talks to the real API server as cluster-admin;
+ *   <li>{@code quarkus.kubernetes-client.api-server-url}, {@code .ca-cert-file}, {@code .token}:
+ *       the Quarkus {@code KubernetesClient} (and so the operator) talks to the real API server as
+ *       the operator's ServiceAccount, with the RBAC of {@code deploy/manifests/rbac.yaml} (see
+ *       {@link KubeApiServer#operatorToken()}): a permission the operator lacks fails the test
+ *       that needs it. Tests arrange and inspect with {@link KubeApiServer#client()}, never with the
+ *       injected client;
  *   <li>{@code slipway.aws.endpoint-url}: the endpoint override of every AWS client: the shared
  *       {@link AwsFaults} proxy, which forwards everything to moto unless a test injects a fault.
  * </ul>
@@ -37,8 +40,7 @@ public class SlipwayTestEnvironment implements QuarkusTestResourceLifecycleManag
     return Map.of(
         "quarkus.kubernetes-client.api-server-url", kube.url(),
         "quarkus.kubernetes-client.ca-cert-file", kube.caCertFile().toString(),
-        "quarkus.kubernetes-client.client-cert-file", kube.clientCertFile().toString(),
-        "quarkus.kubernetes-client.client-key-file", kube.clientKeyFile().toString(),
+        "quarkus.kubernetes-client.token", kube.operatorToken(),
         "slipway.aws.endpoint-url", faults.endpoint().toString());
   }
 

@@ -12,8 +12,8 @@ public final class Slipway {
   public static final String FUNCTION_LABEL = "slipway.dev/function";
 
   /**
-   * Label a Secret carries when ServerlessService parameters take values from it: the operator
-   * watches (and caches) only Secrets so labelled, not every Secret of the cluster.
+   * Label a Secret carries when ServerlessService parameters take values from it: the Secret's own
+   * consent to be read. The operator reads parameter Secrets by name and refuses one without it.
    */
   public static final String SECRET_SOURCE_LABEL = "slipway.dev/parameter-source";
 
