@@ -35,6 +35,8 @@ public final class StackKinds {
           new SnsSubscriptionKind(),
           new CognitoUserPoolKind(),
           new CognitoUserPoolClientKind(),
+          new CertificateKind(),
+          new CertificateValidationKind(),
           new RestApiKind(),
           new WebSocketApiKind(),
           new SiteBucketKind(),
