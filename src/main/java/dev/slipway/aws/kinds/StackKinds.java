@@ -39,6 +39,7 @@ public final class StackKinds {
           new CertificateValidationKind(),
           new RestApiKind(),
           new WebSocketApiKind(),
+          new RestApiDomainKind(),
           new SiteBucketKind(),
           new OriginAccessControlKind(),
           new DistributionKind(),
