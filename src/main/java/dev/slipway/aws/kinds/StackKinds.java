@@ -40,6 +40,7 @@ public final class StackKinds {
           new RestApiKind(),
           new WebSocketApiKind(),
           new RestApiDomainKind(),
+          new WebSocketDomainKind(),
           new SiteBucketKind(),
           new OriginAccessControlKind(),
           new DistributionKind(),
