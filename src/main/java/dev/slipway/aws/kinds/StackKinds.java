@@ -41,6 +41,7 @@ public final class StackKinds {
           new WebSocketApiKind(),
           new RestApiDomainKind(),
           new WebSocketDomainKind(),
+          new AliasRecordKind(),
           new SiteBucketKind(),
           new OriginAccessControlKind(),
           new DistributionKind(),
