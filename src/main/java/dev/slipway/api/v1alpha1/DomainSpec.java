@@ -22,6 +22,14 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "domain.webSocket must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.frontend) || self.frontend == self.hostedZone || self.frontend.endsWith('.' + self.hostedZone) && !self.frontend.substring(0, self.frontend.size() - self.hostedZone.size() - 1).contains('.')",
+    message = "domain.frontend must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.frontend) || ((!has(self.api) || self.api != self.frontend) && (!has(self.webSocket) || self.webSocket != self.frontend))",
+    message = "domain.frontend must differ from domain.api and domain.webSocket",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.api) || !has(self.webSocket) || self.api != self.webSocket",
     message = "domain.api and domain.webSocket must be different names",
     reason = "FieldValueInvalid")
@@ -52,4 +60,10 @@ public class DomainSpec {
   @JsonPropertyDescription("Custom domain name of the WebSocket API (regional endpoint, mapped to its stage), for example ws.example.com;"
       + " needs spec.webSocketApi. Output: domain.webSocketUrl.")
   public String webSocket;
+
+  @Size(min = 3, max = 253)
+  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @JsonPropertyDescription("Name of the frontend's CloudFront distribution, for example www.example.com: its alias, served with a us-east-1"
+      + " certificate of the zone; needs spec.frontend. Output: domain.frontendUrl.")
+  public String frontend;
 }

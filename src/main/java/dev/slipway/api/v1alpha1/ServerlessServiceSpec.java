@@ -88,6 +88,10 @@ import java.util.Map;
     message = "domain.webSocket needs spec.webSocketApi, the API it names",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.domain) || !has(self.domain.frontend) || has(self.frontend)",
+    message = "domain.frontend needs spec.frontend, the distribution it names",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "self.region == oldSelf.region",
     message = "region is immutable: create a new ServerlessService to move a stack",
     reason = "FieldValueForbidden")
@@ -169,7 +173,8 @@ public class ServerlessServiceSpec {
 
   @JsonPropertyDescription(
       "Custom domain names in an existing public Route53 hosted zone: DNS-validated ACM certificates, the REST and WebSocket APIs'"
-          + " domain names with their mappings. Outputs: domain.restApiUrl, domain.webSocketUrl.")
+          + " domain names with their mappings, the frontend distribution's alias, alias records. Outputs: domain.restApiUrl,"
+          + " domain.webSocketUrl, domain.frontendUrl.")
   public DomainSpec domain;
 
   @JsonPropertyDescription(

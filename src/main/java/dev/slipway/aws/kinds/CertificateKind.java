@@ -2,6 +2,7 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;
 import software.amazon.awssdk.services.acm.model.CertificateStatus;
@@ -35,16 +37,20 @@ import software.amazon.awssdk.services.acm.model.ValidationMethod;
  * the zone and waits for it to be issued. ACM names nothing, so the certificate carries a Name tag,
  * as CloudFront distributions do, and status records its ARN.
  *
- * <p>The regional certificate is the APIs' (API Gateway takes certificates of its own region).
+ * <p>The regional certificate is the APIs' (API Gateway takes certificates of its own region); the
+ * CloudFront one, in us-east-1, the frontend distribution's ({@link #forCloudFront()}).
  */
 public final class CertificateKind implements AwsResourceKind<CertificateKind.Desired, CertificateKind.Observed> {
 
   public static final String KIND = "AcmCertificate";
   static final String LOGICAL = "regional";
   static final String ARN_OUTPUT = "domain.certificate." + LOGICAL + ".arn";
+  /** The CloudFront distribution's certificate, which CloudFront takes only from us-east-1. */
+  public static final String CLOUDFRONT_KIND = "CloudFrontCertificate";
+  static final String CLOUDFRONT_LOGICAL = "cloudfront";
+  static final String CLOUDFRONT_ARN_OUTPUT = "domain.certificate." + CLOUDFRONT_LOGICAL + ".arn";
   /** How soon to look again at a certificate whose validation records ACM has not published yet. */
   private static final Duration NO_RECORDS_YET = Duration.ofSeconds(5);
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of());
   /** Every status, as ListCertificates otherwise leaves some out. */
   private static final List<CertificateStatus> ANY_STATUS = List.of(CertificateStatus.PENDING_VALIDATION, CertificateStatus.ISSUED,
       CertificateStatus.INACTIVE, CertificateStatus.EXPIRED, CertificateStatus.VALIDATION_TIMED_OUT, CertificateStatus.REVOKED,
@@ -54,31 +60,71 @@ public final class CertificateKind implements AwsResourceKind<CertificateKind.De
 
   public record Observed(CertificateDetail certificate, Map<String, String> tags) {}
 
+  private final KindInfo info;
+  private final String logical;
+  private final String arnOutput;
+  private final Predicate<ServerlessServiceSpec> needed;
+
+  /** The regional certificate, for the APIs' domain names. */
+  public CertificateKind() {
+    this(KindInfo.recordedId(KIND, Set.of()), LOGICAL, ARN_OUTPUT, s -> Domains.regionalNames(s.domain));
+  }
+
+  private CertificateKind(KindInfo info, String logical, String arnOutput, Predicate<ServerlessServiceSpec> needed) {
+    this.info = info;
+    this.logical = logical;
+    this.arnOutput = arnOutput;
+    this.needed = needed;
+  }
+
+  /** The us-east-1 certificate of the frontend's distribution ({@code domain.frontend}). */
+  public static CertificateKind forCloudFront() {
+    return new CertificateKind(KindInfo.recordedId(CLOUDFRONT_KIND, Set.of()).inRegion(DistributionKind.REGION), CLOUDFRONT_LOGICAL,
+        CLOUDFRONT_ARN_OUTPUT, s -> s.domain != null && s.domain.frontend != null && s.frontend != null);
+  }
+
+  /** The regional certificate's key. */
   static String key() {
     return Planned.key(KIND, LOGICAL);
   }
 
+  String planKey() {
+    return Planned.key(info.name(), logical);
+  }
+
+  String logical() {
+    return logical;
+  }
+
+  String arnOutput() {
+    return arnOutput;
+  }
+
+  boolean needed(ServerlessServiceSpec spec) {
+    return needed.test(spec);
+  }
+
   @Override
   public KindInfo info() {
-    return INFO;
+    return info;
   }
 
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
     DomainSpec d = ctx.spec().domain;
-    if (!Domains.regionalNames(d)) {
+    if (!needed(ctx.spec())) {
       return List.of();
     }
     String name = physicalName(ctx);
-    return List.of(new Planned<>(this, LOGICAL, name, List.of(), c -> {
+    return List.of(new Planned<>(this, logical, name, List.of(), c -> {
       // No certificate for a zone whose records Slipway cannot write: the zone is looked up first.
       Domains.zone(c);
       return new Desired(name, d.hostedZone, Domains.certificateNames(d.hostedZone));
     }));
   }
 
-  static String physicalName(StackContext ctx) {
-    return ctx.physicalName("cert-" + LOGICAL);
+  String physicalName(StackContext ctx) {
+    return ctx.physicalName("cert-" + logical);
   }
 
   static AcmClient acm(StackContext ctx) {
@@ -87,7 +133,7 @@ public final class CertificateKind implements AwsResourceKind<CertificateKind.De
 
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    Optional<Observed> recorded = ctx.previous(KIND, LOGICAL).map(r -> r.id).flatMap(arn -> byArn(ctx, arn)).filter(o -> matches(d, o));
+    Optional<Observed> recorded = ctx.previous(info.name(), logical).map(r -> r.id).flatMap(arn -> byArn(ctx, arn)).filter(o -> matches(d, o));
     if (recorded.isPresent()) {
       return recorded;
     }
@@ -177,7 +223,7 @@ public final class CertificateKind implements AwsResourceKind<CertificateKind.De
   @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     String arn = o.certificate().certificateArn();
-    return Published.of(arn).internal(ARN_OUTPUT, arn).build();
+    return Published.of(arn).internal(arnOutput, arn).build();
   }
 
   @Override

@@ -40,11 +40,28 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 public final class CertificateValidationKind implements AwsResourceKind<CertificateValidationKind.Desired, CertificateValidationKind.Observed> {
 
   public static final String KIND = "AcmCertificateValidation";
+  public static final String CLOUDFRONT_KIND = "CloudFrontCertificateValidation";
   static final String LOGICAL = CertificateKind.LOGICAL;
   static final long TTL = 300;
   /** ACM checks DNS every few minutes; there is no point in looking more often. */
   private static final Duration VALIDATING = Duration.ofSeconds(30);
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(CertificateKind.KIND)).ownedByParent();
+  private final KindInfo info;
+  private final CertificateKind certificate;
+
+  /** The regional certificate's validation. */
+  public CertificateValidationKind() {
+    this(KIND, new CertificateKind());
+  }
+
+  private CertificateValidationKind(String kind, CertificateKind certificate) {
+    this.info = KindInfo.named(kind, Set.of(certificate.info().name())).ownedByParent();
+    this.certificate = certificate;
+  }
+
+  /** The CloudFront certificate's validation. */
+  public static CertificateValidationKind forCloudFront() {
+    return new CertificateValidationKind(CLOUDFRONT_KIND, CertificateKind.forCloudFront());
+  }
 
   /** @param records validation record name (no trailing dot) to its value */
   public record Desired(String physicalName, String zoneId, String zoneName, String certificateArn, Map<String, String> records)
@@ -53,24 +70,29 @@ public final class CertificateValidationKind implements AwsResourceKind<Certific
   /** @param records those of the wanted records that the zone holds, name to value */
   public record Observed(String zoneId, String certificateArn, String zoneName, CertificateStatus status, Map<String, String> records) {}
 
+  /** The regional certificate's validation's key. */
   static String key() {
     return Planned.key(KIND, LOGICAL);
   }
 
+  static String cloudFrontKey() {
+    return Planned.key(CLOUDFRONT_KIND, CertificateKind.CLOUDFRONT_LOGICAL);
+  }
+
   @Override
   public KindInfo info() {
-    return INFO;
+    return info;
   }
 
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
-    if (!Domains.regionalNames(ctx.spec().domain)) {
+    if (!certificate.needed(ctx.spec())) {
       return List.of();
     }
-    String name = CertificateKind.physicalName(ctx);
-    return List.of(new Planned<>(this, LOGICAL, name, List.of(CertificateKind.key()), c -> {
+    String name = certificate.physicalName(ctx);
+    return List.of(new Planned<>(this, certificate.logical(), name, List.of(certificate.planKey()), c -> {
       Domains.Zone zone = Domains.zone(c);
-      String arn = c.output(CertificateKind.ARN_OUTPUT);
+      String arn = c.output(certificate.arnOutput());
       return new Desired(name, zone.id(), zone.name(), arn, wanted(certificate(c, arn)));
     }));
   }

@@ -44,6 +44,8 @@ public final class StackKinds {
           new AliasRecordKind(),
           new SiteBucketKind(),
           new OriginAccessControlKind(),
+          CertificateKind.forCloudFront(),
+          CertificateValidationKind.forCloudFront(),
           new DistributionKind(),
           new SiteBucketPolicyKind(),
           new SiteContentKind(),
