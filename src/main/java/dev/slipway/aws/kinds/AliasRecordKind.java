@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * The A and AAAA alias records of a custom domain name in the hosted zone, pointing at the API
- * Gateway domain name's regional target. DNS records carry no tags: they are the domain name's, whose
+ * Gateway domain name's regional target or at the frontend's CloudFront distribution. DNS records carry no tags: they are the domain name's, whose
  * tags say whose they are, and a name that is the service's domain name is the service's in the zone
  * (a record already there is overwritten). Status records {@code <zone id>:<record name>}.
  */
@@ -36,7 +36,10 @@ public final class AliasRecordKind implements AwsResourceKind<AliasRecordKind.De
 
   public static final String KIND = "Route53AliasRecord";
   static final List<RRType> TYPES = List.of(RRType.A, RRType.AAAA);
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(RestApiDomainKind.KIND, WebSocketDomainKind.KIND)).ownedByParent();
+  static final String FRONTEND = "frontend";
+  /** The hosted zone every CloudFront distribution's alias target is in. */
+  static final String CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(RestApiDomainKind.KIND, WebSocketDomainKind.KIND, DistributionKind.KIND)).ownedByParent();
 
   public record Desired(String physicalName, String zoneId, String target, String targetZoneId) implements DesiredResource {}
 
@@ -58,6 +61,11 @@ public final class AliasRecordKind implements AwsResourceKind<AliasRecordKind.De
     if (d != null && d.webSocket != null && ctx.spec().webSocketApi != null) {
       plan.add(planned(d.webSocket, WebSocketDomainKind.LOGICAL, Planned.key(WebSocketDomainKind.KIND, WebSocketDomainKind.LOGICAL),
           WebSocketDomainKind.TARGET_OUTPUT, WebSocketDomainKind.ZONE_OUTPUT));
+    }
+    if (d != null && d.frontend != null && ctx.spec().frontend != null) {
+      String name = d.frontend;
+      plan.add(new Planned<>(this, FRONTEND, name, List.of(DistributionKind.key()),
+          c -> new Desired(name, Domains.zone(c).id(), c.output(DistributionKind.DOMAIN_OUTPUT), CLOUDFRONT_ZONE)));
     }
     return plan;
   }
@@ -143,10 +151,22 @@ public final class AliasRecordKind implements AwsResourceKind<AliasRecordKind.De
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
     String name = resource.id.substring(resource.id.indexOf(':') + 1);
+    if (FRONTEND.equals(resource.name)) {
+      // The distribution's: found through its status entry, its tags read from CloudFront.
+      Optional<ManagedResource> distribution = ctx.previous(DistributionKind.KIND, DistributionKind.LOGICAL);
+      return distribution.isEmpty() ? Optional.empty()
+          : new DistributionKind().ownerTags(ctx.inRegion(DistributionKind.REGION), distribution.get()).map(AliasRecordKind::withoutName);
+    }
     Map<String, String> tags = WebSocketDomainKind.LOGICAL.equals(resource.name)
         ? ctx.aws().apiGatewayV2().getDomainName(r -> r.domainName(name)).tags()
         : ctx.aws().apiGateway().getDomainName(r -> r.domainName(name)).tags();
     return Optional.of(tags == null ? Map.of() : tags);
+  }
+
+  private static Map<String, String> withoutName(Map<String, String> tags) {
+    Map<String, String> own = new TreeMap<>(tags);
+    own.remove(Ec2Resources.NAME);
+    return own;
   }
 
   @Override

@@ -28,6 +28,8 @@ class FrontendDomainTest {
   private KindHarness stack;
   private CloudFrontClient cf;
   private AcmClient acm;
+  private Route53Client route53;
+  private String zoneId;
 
   @BeforeEach
   void up() {
@@ -36,10 +38,11 @@ class FrontendDomainTest {
     spec.domain.hostedZone = CertificateKindTest.ZONE;
     spec.domain.frontend = NAME;
     stack = new KindHarness(AwsFaults.shared().endpoint(), spec, new SiteBucketKind(), new OriginAccessControlKind(), CertificateKind.forCloudFront(),
-        CertificateValidationKind.forCloudFront(), new DistributionKind());
+        CertificateValidationKind.forCloudFront(), new DistributionKind(), new AliasRecordKind());
     cf = stack.raw().client(CloudFrontClient.class, CloudFrontClient::builder);
     acm = stack.raw().client(AcmClient.class, AcmClient::builder);
-    CertificateKindTest.createZone(stack.raw().client(Route53Client.class, Route53Client::builder), CertificateKindTest.ZONE);
+    route53 = stack.raw().client(Route53Client.class, Route53Client::builder);
+    zoneId = CertificateKindTest.createZone(route53, CertificateKindTest.ZONE);
   }
 
   @AfterEach
@@ -67,6 +70,11 @@ class FrontendDomainTest {
     assertThat(c.viewerCertificate().sslSupportMethodAsString()).isEqualTo("sni-only");
     assertThat(c.viewerCertificate().minimumProtocolVersionAsString()).isEqualTo("TLSv1.2_2021");
     assertThat(stack.context().outputs()).containsEntry(DistributionKind.DOMAIN_URL_OUTPUT, "https://" + NAME);
+    String distributionDomain = stack.context().output(DistributionKind.DOMAIN_OUTPUT);
+    assertThat(route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets())
+        .filteredOn(rs -> Domains.fromRoute53(rs.name()).equals(NAME))
+        .extracting(rs -> rs.typeAsString() + " " + Domains.fromRoute53(rs.aliasTarget().dnsName()) + " " + rs.aliasTarget().hostedZoneId())
+        .containsExactlyInAnyOrder("A " + distributionDomain + " " + AliasRecordKind.CLOUDFRONT_ZONE, "AAAA " + distributionDomain + " " + AliasRecordKind.CLOUDFRONT_ZONE);
 
     stack.settle();
     assertThat(stack.mutatingCalls()).as("mutating calls of the second pass").isEmpty();
@@ -91,6 +99,23 @@ class FrontendDomainTest {
     faults.clearFaults();
     assertThat(stack.settle().firstFailure()).isEmpty();
     assertThat(config().aliases().items()).containsExactly(NAME);
+  }
+
+  /** The records go first, then the distribution is disabled and deleted; the zone stays. */
+  @Test
+  void deletionRemovesTheRecordsAndKeepsTheZone() {
+    stack.settle();
+    java.util.List<String> events = new java.util.ArrayList<>();
+    boolean done = false;
+    // CloudFront deletes a distribution once disabled: the first pass disables it.
+    for (int pass = 0; pass < 3 && !done; pass++) {
+      done = stack.delete().isEmpty();
+      events.addAll(stack.events);
+    }
+    assertThat(events).contains("Deleted: Deleted " + AliasRecordKind.KIND + " " + NAME).noneMatch(e -> e.startsWith("NotOwned"));
+    assertThat(route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets())
+        .noneMatch(rs -> Domains.fromRoute53(rs.name()).equals(NAME));
+    assertThat(route53.getHostedZone(r -> r.id(zoneId)).hostedZone().name()).isEqualTo(CertificateKindTest.ZONE + ".");
   }
 
   /** Without domain.frontend the distribution goes back to CloudFront's own name and certificate. */
