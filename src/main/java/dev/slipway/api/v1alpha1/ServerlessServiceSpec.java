@@ -84,6 +84,18 @@ import java.util.Map;
     message = "a function with vpc.network true needs spec.network",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.domain) || !has(self.domain.api) || has(self.restApi)",
+    message = "domain.api needs spec.restApi, the API it names",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.domain) || !has(self.domain.webSocket) || has(self.webSocketApi)",
+    message = "domain.webSocket needs spec.webSocketApi, the API it names",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.domain) || !has(self.domain.frontend) || has(self.frontend)",
+    message = "domain.frontend needs spec.frontend, the distribution it names",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "self.region == oldSelf.region",
     message = "region is immutable: create a new ServerlessService to move a stack",
     reason = "FieldValueForbidden")
@@ -162,6 +174,12 @@ public class ServerlessServiceSpec {
           + " unpacked from a zip artifact, and a runtime configuration file with the backend's addresses. Outputs: frontend.url,"
           + " frontend.distributionDomain, frontend.distributionId, frontend.bucket.")
   public FrontendSpec frontend;
+
+  @JsonPropertyDescription(
+      "Custom domain names in an existing public Route53 hosted zone: DNS-validated ACM certificates, the REST and WebSocket APIs'"
+          + " domain names with their mappings, the frontend distribution's alias, alias records. Outputs: domain.restApiUrl,"
+          + " domain.webSocketUrl, domain.frontendUrl.")
+  public DomainSpec domain;
 
   @JsonPropertyDescription(
       "CloudWatch alarms (defaults per API, function and table, adjustable by name, and alarms of your own) with an SNS topic as"

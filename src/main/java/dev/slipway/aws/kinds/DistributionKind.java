@@ -23,6 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.cloudfront.model.Aliases;
+import software.amazon.awssdk.services.cloudfront.model.MinimumProtocolVersion;
+import software.amazon.awssdk.services.cloudfront.model.SSLSupportMethod;
+import software.amazon.awssdk.services.cloudfront.model.ViewerCertificate;
 import software.amazon.awssdk.services.cloudfront.model.CustomErrorResponse;
 import software.amazon.awssdk.services.cloudfront.model.CustomErrorResponses;
 import software.amazon.awssdk.services.cloudfront.model.DefaultCacheBehavior;
@@ -59,11 +63,12 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
   /** How soon to look again at a distribution being disabled; CloudFront takes minutes. */
   private static final Duration DISABLING = Duration.ofSeconds(30);
   private static final KindInfo INFO =
-      KindInfo.recordedId(KIND, Set.of(SiteBucketKind.KIND, OriginAccessControlKind.KIND)).inRegion(REGION);
+      KindInfo.recordedId(KIND, Set.of(SiteBucketKind.KIND, OriginAccessControlKind.KIND, CertificateValidationKind.CLOUDFRONT_KIND)).inRegion(REGION);
+  static final String DOMAIN_URL_OUTPUT = "domain.frontendUrl";
 
   /** The settings Slipway manages. */
   public record Desired(String physicalName, String originDomain, String originAccessControlId, String defaultRootObject, boolean spaFallback,
-      String priceClass) implements DesiredResource {}
+      String priceClass, List<String> aliases, String certificateArn) implements DesiredResource {}
 
   public record Observed(Distribution distribution, String etag, Map<String, String> tags) {
     DistributionConfig config() {
@@ -87,10 +92,17 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
       return List.of();
     }
     String name = ctx.physicalName("site");
-    return List.of(new Planned<>(this, LOGICAL, name, List.of(SiteBucketKind.key(), OriginAccessControlKind.key()),
+    String alias = ctx.spec().domain == null ? null : ctx.spec().domain.frontend;
+    List<String> deps = new ArrayList<>(List.of(SiteBucketKind.key(), OriginAccessControlKind.key()));
+    if (alias != null) {
+      // The certificate must be issued before CloudFront takes it.
+      deps.add(CertificateValidationKind.cloudFrontKey());
+    }
+    return List.of(new Planned<>(this, LOGICAL, name, deps,
         c -> new Desired(name, c.output(SiteBucketKind.ORIGIN_OUTPUT), c.output(OriginAccessControlKind.ID_OUTPUT),
             Objects.requireNonNullElse(f.defaultRootObject, "index.html"), !Boolean.FALSE.equals(f.spaFallback),
-            (f.priceClass == null ? FrontendSpec.PriceClass.PriceClass_100 : f.priceClass).name())));
+            (f.priceClass == null ? FrontendSpec.PriceClass.PriceClass_100 : f.priceClass).name(),
+            alias == null ? List.of() : List.of(alias), alias == null ? null : c.output(CertificateKind.CLOUDFRONT_ARN_OUTPUT))));
   }
 
   static CloudFrontClient cloudFront(StackContext ctx) {
@@ -170,7 +182,20 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
         .defaultCacheBehavior(behavior)
         .defaultRootObject(d.defaultRootObject())
         .customErrorResponses(errorResponses(d))
-        .priceClass(d.priceClass());
+        .priceClass(d.priceClass())
+        .aliases(d.aliases().isEmpty() ? Aliases.builder().quantity(0).build() : Aliases.builder().quantity(d.aliases().size()).items(d.aliases()).build())
+        .viewerCertificate(d.certificateArn() == null
+            ? ViewerCertificate.builder().cloudFrontDefaultCertificate(true).build()
+            : ViewerCertificate.builder().acmCertificateArn(d.certificateArn()).sslSupportMethod(SSLSupportMethod.SNI_ONLY)
+                .minimumProtocolVersion(MinimumProtocolVersion.TLS_V1_2_2021).build());
+  }
+
+  /** The certificate as Slipway compares it: CloudFront's own, or an ACM one with how it is served. */
+  private static String certificateSummary(ViewerCertificate v) {
+    if (v == null || v.acmCertificateArn() == null || v.acmCertificateArn().isEmpty()) {
+      return "cloudfront default";
+    }
+    return v.acmCertificateArn() + " " + v.sslSupportMethodAsString() + " " + v.minimumProtocolVersionAsString();
   }
 
   private static CustomErrorResponses errorResponses(Desired d) {
@@ -199,6 +224,8 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
     fields.put("customErrorResponses", c -> c.customErrorResponses() == null || c.customErrorResponses().items() == null
         ? List.of() : c.customErrorResponses().items().stream().map(e -> e.errorCode() + "->" + e.responsePagePath() + ":" + e.responseCode()).toList());
     fields.put("priceClass", DistributionConfig::priceClassAsString);
+    fields.put("aliases", c -> c.aliases() == null || c.aliases().items() == null ? List.of() : c.aliases().items().stream().sorted().toList());
+    fields.put("viewerCertificate", c -> certificateSummary(c.viewerCertificate()));
     fields.forEach((field, value) -> {
       if (!Objects.equals(value.apply(have), value.apply(want))) {
         changed.add(field);
@@ -248,6 +275,7 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
         .internal(ARN_OUTPUT, dist.arn())
         .output(DOMAIN_OUTPUT, dist.domainName())
         .output(URL_OUTPUT, "https://" + dist.domainName())
+        .output(DOMAIN_URL_OUTPUT, d.aliases().isEmpty() ? null : "https://" + d.aliases().get(0))
         .build();
   }
 

@@ -1,0 +1,69 @@
+package dev.slipway.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * Custom domain names of the service, in an existing public Route53 hosted zone: an ACM certificate
+ * for the zone's apex and {@code *.<zone>} per region that needs one, DNS-validated through the zone,
+ * and the names of the APIs on it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.api) || self.api == self.hostedZone || self.api.endsWith('.' + self.hostedZone) && !self.api.substring(0, self.api.size() - self.hostedZone.size() - 1).contains('.')",
+    message = "domain.api must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.webSocket) || self.webSocket == self.hostedZone || self.webSocket.endsWith('.' + self.hostedZone) && !self.webSocket.substring(0, self.webSocket.size() - self.hostedZone.size() - 1).contains('.')",
+    message = "domain.webSocket must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.frontend) || self.frontend == self.hostedZone || self.frontend.endsWith('.' + self.hostedZone) && !self.frontend.substring(0, self.frontend.size() - self.hostedZone.size() - 1).contains('.')",
+    message = "domain.frontend must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.frontend) || ((!has(self.api) || self.api != self.frontend) && (!has(self.webSocket) || self.webSocket != self.frontend))",
+    message = "domain.frontend must differ from domain.api and domain.webSocket",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.api) || !has(self.webSocket) || self.api != self.webSocket",
+    message = "domain.api and domain.webSocket must be different names",
+    reason = "FieldValueInvalid")
+public class DomainSpec {
+
+  @Required
+  @Size(min = 3, max = 200)
+  @ValidationRule(value = "self == oldSelf", message = "hostedZone cannot change: its certificates cover its names; remove spec.domain and"
+      + " declare it again to move to another zone", reason = "FieldValueForbidden")
+  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @JsonPropertyDescription("Name of an existing public Route53 hosted zone, for example example.com, without the trailing dot. Slipway"
+      + " finds it by name, writes records in it and never creates or deletes it.")
+  public String hostedZone;
+
+  @Size(max = 32)
+  @Pattern("^Z[A-Z0-9]{1,31}$")
+  @JsonPropertyDescription("Id of the hosted zone, for when several public zones carry its name; it must be the zone named in hostedZone.")
+  public String hostedZoneId;
+
+  @Size(min = 3, max = 253)
+  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @JsonPropertyDescription("Custom domain name of the REST API (regional endpoint, mapped to its stage at the root path), for example"
+      + " api.example.com; needs spec.restApi. Output: domain.restApiUrl.")
+  public String api;
+
+  @Size(min = 3, max = 253)
+  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @JsonPropertyDescription("Custom domain name of the WebSocket API (regional endpoint, mapped to its stage), for example ws.example.com;"
+      + " needs spec.webSocketApi. Output: domain.webSocketUrl.")
+  public String webSocket;
+
+  @Size(min = 3, max = 253)
+  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @JsonPropertyDescription("Name of the frontend's CloudFront distribution, for example www.example.com: its alias, served with a us-east-1"
+      + " certificate of the zone; needs spec.frontend. Output: domain.frontendUrl.")
+  public String frontend;
+}

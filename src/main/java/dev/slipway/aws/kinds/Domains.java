@@ -1,0 +1,79 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.DomainSpec;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import java.util.List;
+import java.util.Locale;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.HostedZone;
+
+/**
+ * The service's custom domain: the existing public hosted zone it lives in, found by name (and by id
+ * when given) and only read, never created, changed or deleted.
+ */
+final class Domains {
+
+  /** How the outputs name the REST API's and the WebSocket API's custom-domain URLs. */
+  static final String REST_URL_OUTPUT = "domain.restApiUrl";
+  static final String WEBSOCKET_URL_OUTPUT = "domain.webSocketUrl";
+
+  /** The hosted zone, as Route53 names it. */
+  record Zone(String id, String name) {}
+
+  private Domains() {}
+
+  static Route53Client route53(StackContext ctx) {
+    return ctx.aws().client(Route53Client.class, Route53Client::builder);
+  }
+
+  /** Whether the spec declares any name that a regional certificate must cover. */
+  static boolean regionalNames(DomainSpec d) {
+    return d != null && (d.api != null || d.webSocket != null);
+  }
+
+  /** The names a certificate of the zone covers: the apex and one level of subdomains. */
+  static List<String> certificateNames(String zone) {
+    return List.of(zone, "*." + zone);
+  }
+
+  /** The zone of {@code spec.domain}, read once per reconcile. */
+  static Zone zone(StackContext ctx) {
+    DomainSpec d = ctx.spec().domain;
+    return ctx.sharedRead("route53-zone " + d.hostedZone + " " + d.hostedZoneId, () -> find(route53(ctx), d));
+  }
+
+  private static Zone find(Route53Client route53, DomainSpec d) {
+    String dotted = d.hostedZone.toLowerCase(Locale.ROOT) + ".";
+    List<HostedZone> named = route53.listHostedZonesByName(r -> r.dnsName(d.hostedZone).maxItems("100")).hostedZones().stream()
+        .filter(z -> z.name().equalsIgnoreCase(dotted))
+        .filter(z -> z.config() == null || !Boolean.TRUE.equals(z.config().privateZone()))
+        .filter(z -> d.hostedZoneId == null || bareId(z.id()).equals(d.hostedZoneId))
+        .toList();
+    if (named.isEmpty()) {
+      throw SlipwayException.terminal("HostedZoneNotFound", "no public Route53 hosted zone is named " + d.hostedZone
+          + (d.hostedZoneId == null ? "" : " with id " + d.hostedZoneId) + "; Slipway uses an existing zone and never creates one");
+    }
+    if (named.size() > 1) {
+      throw SlipwayException.terminal("AmbiguousHostedZone", "several public Route53 hosted zones are named " + d.hostedZone
+          + "; set domain.hostedZoneId to the one to use");
+    }
+    return new Zone(bareId(named.get(0).id()), d.hostedZone);
+  }
+
+  /** {@code /hostedzone/Z123} as {@code Z123}. */
+  static String bareId(String id) {
+    return id.substring(id.lastIndexOf('/') + 1);
+  }
+
+  /** Route53 names end with a dot and escape {@code *} as {@code \052}. */
+  static String fromRoute53(String name) {
+    String n = name.replace("\\052", "*");
+    return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+  }
+
+  /** The region of an ARN. */
+  static String regionOf(String arn) {
+    return arn.split(":", 5)[3];
+  }
+}
