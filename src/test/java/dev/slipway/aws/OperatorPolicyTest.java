@@ -41,6 +41,7 @@ class OperatorPolicyTest {
   /** The IAM prefix of each SDK service package. */
   private static final Map<String, String> PREFIX = Map.ofEntries(
       Map.entry("apigateway", "apigateway"),
+      Map.entry("acm", "acm"),
       Map.entry("apigatewayv2", "apigateway"),
       Map.entry("cloudfront", "cloudfront"),
       Map.entry("cloudwatch", "cloudwatch"),
@@ -50,6 +51,7 @@ class OperatorPolicyTest {
       Map.entry("ec2", "ec2"),
       Map.entry("iam", "iam"),
       Map.entry("lambda", "lambda"),
+      Map.entry("route53", "route53"),
       Map.entry("s3", "s3"),
       Map.entry("sns", "sns"),
       Map.entry("ssm", "ssm"),

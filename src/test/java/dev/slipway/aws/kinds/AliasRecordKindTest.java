@@ -147,4 +147,10 @@ class AliasRecordKindTest extends KindContractTest {
     assertThat(record(RRType.AAAA)).isEmpty();
     assertThat(route53.getHostedZone(r -> r.id(zoneId)).hostedZone().name()).isEqualTo(CertificateKindTest.ZONE + ".");
   }
+
+  /** Route53 ChangeResourceRecordSets of the alias records (the certificate's validation records go through it too). */
+  @Override
+  protected java.util.function.Predicate<dev.slipway.testing.AwsFaults.Request> createCall() {
+    return r -> r.method().equals("POST") && r.path().contains("/rrset") && r.bodyContains("AliasTarget");
+  }
 }

@@ -104,4 +104,10 @@ class CertificateKindTest extends KindContractTest {
   void contractDriftIsRepaired() {
     // Nothing of an ACM certificate changes in place but its tags, which the runtime's own clauses cover.
   }
+
+  /** RequestCertificate. */
+  @Override
+  protected java.util.function.Predicate<dev.slipway.testing.AwsFaults.Request> createCall() {
+    return dev.slipway.testing.AwsFaults.target("RequestCertificate");
+  }
 }

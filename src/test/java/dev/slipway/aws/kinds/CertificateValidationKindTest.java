@@ -177,4 +177,10 @@ class CertificateValidationKindTest extends CertificateKindTest {
     assertThat(route53.getHostedZone(r -> r.id(zoneId)).hostedZone().name()).isEqualTo(ZONE + ".");
     assertThat(stack.delete()).as("delete failures of what is gone").isEmpty();
   }
+
+  /** Route53 ChangeResourceRecordSets of the validation records. */
+  @Override
+  protected java.util.function.Predicate<dev.slipway.testing.AwsFaults.Request> createCall() {
+    return r -> r.method().equals("POST") && r.path().contains("/rrset") && r.bodyContains("CNAME");
+  }
 }

@@ -123,4 +123,10 @@ class WebSocketDomainKindTest extends KindContractTest {
   void contractEachInvalidInputIsAClearRefusal() {
     // Its names are checked by the CRD (DomainSpec's rules, the invalid corpus); the zone by the certificate.
   }
+
+  /** API Gateway v2 CreateDomainName. */
+  @Override
+  protected java.util.function.Predicate<dev.slipway.testing.AwsFaults.Request> createCall() {
+    return dev.slipway.testing.AwsFaults.rest("POST", "/v2/domainnames");
+  }
 }
