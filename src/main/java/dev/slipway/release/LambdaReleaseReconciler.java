@@ -856,7 +856,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   /** The newest other release for the same alias that comes after this one in {@link ReleaseOrder}. */
   private Optional<LambdaRelease> newerSibling(LambdaRelease release) {
-    return siblings(release).filter(o -> ReleaseOrder.isNewer(o, release)).max(ReleaseOrder.OLDEST_FIRST);
+    return siblings(release).filter(o -> ReleaseOrder.OLDEST_FIRST.compare(o, release) > 0).max(ReleaseOrder.OLDEST_FIRST);
   }
 
   /** An older release for the same alias that has not reached its final, confirmed state. */

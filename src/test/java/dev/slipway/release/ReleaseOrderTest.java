@@ -40,7 +40,7 @@ class ReleaseOrderTest {
   }
 
   @Test
-  void aReleaseThatFinishedBeforeAnotherWasCreatedIsNotNewerThanItWithinTheirSecond() {
+  void withinOneSecondAFinishedReleaseIsOlderThanOneThatHasNotFinished() {
     // v3 finished; back-to-v2 is created in the same second, and sorts before it by name.
     LambdaRelease v3 = release("team", "v3", T0, "u1");
     LambdaRelease back = release("team", "back-to-v2", T0, "u2");
@@ -49,15 +49,16 @@ class ReleaseOrderTest {
     done.finishTime = "2026-12-03T05:00:00.700Z";
     v3.setStatus(done);
 
-    assertThat(ReleaseOrder.OLDEST_FIRST.compare(v3, back)).as("by name").isPositive();
-    assertThat(ReleaseOrder.isNewer(v3, back)).as("history, not newer").isFalse();
-    assertThat(ReleaseOrder.isNewer(back, v3)).isFalse();
-
-    v3.setStatus(started());
-    assertThat(ReleaseOrder.isNewer(v3, back)).as("still running: the order decides").isTrue();
-    done.finishTime = "2026-12-03T05:00:01.200Z";
-    v3.setStatus(done);
-    assertThat(ReleaseOrder.isNewer(v3, back)).as("finished after back-to-v2 was created").isTrue();
+    assertThat(ReleaseOrder.OLDEST_FIRST.compare(v3, back)).as("v3 finished: the older").isNegative();
+    back.setStatus(started());
+    assertThat(ReleaseOrder.OLDEST_FIRST.compare(v3, back)).as("started or not").isNegative();
+    LambdaReleaseStatus alsoDone = started();
+    alsoDone.finishTime = "2026-12-03T05:00:00.900Z";
+    back.setStatus(alsoDone);
+    assertThat(ReleaseOrder.OLDEST_FIRST.compare(v3, back)).as("both finished: the name decides").isPositive();
+    v3.setStatus(null);
+    back.setStatus(null);
+    assertThat(ReleaseOrder.OLDEST_FIRST.compare(v3, back)).as("neither: the name decides").isPositive();
   }
 
   @Test
