@@ -217,9 +217,6 @@ class LambdaReleaseHooksTest {
   }
 
   private LambdaReleaseStatus awaitFinished(String ns, String name) {
-    return await().atMost(RELEASE_TIMEOUT).until(() -> {
-      LambdaRelease r = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
-      return r == null ? null : r.getStatus();
-    }, s -> s != null && s.finishTime != null);
+    return ReleaseFixture.awaitFinished(client, ns, name);
   }
 }

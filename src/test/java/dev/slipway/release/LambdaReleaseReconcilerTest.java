@@ -1230,25 +1230,15 @@ class LambdaReleaseReconcilerTest {
   }
 
   private LambdaReleaseStatus status(String ns, String name) {
-    LambdaRelease r = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
-    assertThat(r).isNotNull();
-    assertThat(r.getStatus()).isNotNull();
-    return r.getStatus();
+    return ReleaseFixture.status(client, ns, name);
   }
 
   private void awaitStep(String ns, String name, int step) {
-    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
-      LambdaReleaseStatus s = status(ns, name);
-      assertThat(s.step).isEqualTo(step);
-      assertThat(aws.alias(s.function)).isEqualTo(AliasState.weighted(s.stableVersion, s.canaryVersion, s.weight));
-    });
+    aws.awaitStep(client, ns, name, step);
   }
 
   private LambdaReleaseStatus awaitFinished(String ns, String name) {
-    return await().atMost(RELEASE_TIMEOUT).until(() -> {
-      LambdaRelease r = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
-      return r == null ? null : r.getStatus();
-    }, s -> s != null && s.finishTime != null);
+    return ReleaseFixture.awaitFinished(client, ns, name);
   }
 
   private void edit(String ns, String name, Consumer<LambdaRelease> change) {

@@ -192,6 +192,34 @@ final class ReleaseFixture implements AutoCloseable {
     policy.getSpec().notifications.slack.webhookSecretRef.key = "url";
   }
 
+  /** How long a release of the e2e tests may take to reach what a test waits for. */
+  static final java.time.Duration RELEASE_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+  /** The release's status: the release and its status must exist. */
+  static dev.slipway.api.v1alpha1.LambdaReleaseStatus status(KubernetesClient client, String ns, String name) {
+    LambdaRelease r = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
+    org.assertj.core.api.Assertions.assertThat(r).isNotNull();
+    org.assertj.core.api.Assertions.assertThat(r.getStatus()).isNotNull();
+    return r.getStatus();
+  }
+
+  /** The status once the release finished (a final phase AWS confirmed). */
+  static dev.slipway.api.v1alpha1.LambdaReleaseStatus awaitFinished(KubernetesClient client, String ns, String name) {
+    return org.awaitility.Awaitility.await().atMost(RELEASE_TIMEOUT).until(() -> {
+      LambdaRelease r = client.resources(LambdaRelease.class).inNamespace(ns).withName(name).get();
+      return r == null ? null : r.getStatus();
+    }, s -> s != null && s.finishTime != null);
+  }
+
+  /** Waits until the release stands at {@code step} and the alias, read back from moto, carries the weights it shows. */
+  void awaitStep(KubernetesClient client, String ns, String name, int step) {
+    org.awaitility.Awaitility.await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      var s = status(client, ns, name);
+      org.assertj.core.api.Assertions.assertThat(s.step).isEqualTo(step);
+      org.assertj.core.api.Assertions.assertThat(alias(s.function)).isEqualTo(AliasState.weighted(s.stableVersion, s.canaryVersion, s.weight));
+    });
+  }
+
   /** Changes a release's spec as a user would: again on a conflict with the operator's own writes (status, finalizer). */
   static void edit(io.fabric8.kubernetes.client.KubernetesClient client, String ns, String name, java.util.function.Consumer<LambdaRelease> change) {
     for (int attempt = 1; ; attempt++) {
