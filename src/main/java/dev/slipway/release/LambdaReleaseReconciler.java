@@ -349,13 +349,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     // A release that stored a final phase is not superseded: it goes on below to apply that phase's
     // alias (a pending rollback), and the newer release waits for its finishTime.
     boolean finalPhase = status != null && status.phase != null && status.phase.isFinal();
-    // A newer release of another namespace is named with its namespace.
-    Optional<String> newer = newerSibling(release).map(r -> r.getMetadata().getNamespace().equals(release.getMetadata().getNamespace())
-        ? r.getMetadata().getName() : r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+    boolean retry = finalPhase && ReleaseMachine.retryAsked(in.controls(), status);
+    Optional<String> newer = newerRelease(release, retry);
     if (newer.isPresent() && !finalPhase) {
       return drive(release, context, x -> machine.supersede(x, newer.get()), machine, in, null, events);
     }
-    if (newer.isPresent() && ReleaseMachine.retryAsked(in.controls(), status)) {
+    if (newer.isPresent() && retry) {
       // Before anything else could refuse it: the newer release owns the alias now.
       return drive(release, context, x -> machine.decide(x.withNewerRelease(newer.get())), machine, in, null, events);
     }
@@ -852,6 +851,28 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   private CanaryPolicy livePolicy(LambdaRelease release) {
     return client.resources(CanaryPolicy.class).inNamespace(release.getMetadata().getNamespace()).withName(release.getSpec().policy).get();
+  }
+
+  /**
+   * The name of the release newer than this one, if any (with its namespace when it is another's).
+   * For a retry, which would run old code over whatever a newer release shipped, the API server is
+   * asked too: the informer's view may lag behind a release created a moment ago.
+   */
+  private Optional<String> newerRelease(LambdaRelease release, boolean retry) {
+    String ns = release.getMetadata().getNamespace();
+    Optional<LambdaRelease> newer = newerSibling(release);
+    if (newer.isEmpty() && retry) {
+      String key = ReleaseTarget.specKey(release);
+      newer = client.resources(LambdaRelease.class).inNamespace(ns).list().getItems().stream()
+          .filter(o -> !o.getMetadata().getName().equals(release.getMetadata().getName()) && key.equals(ReleaseTarget.specKey(o)))
+          .filter(o -> ReleaseOrder.OLDEST_FIRST.compare(o, release) > 0)
+          .max(ReleaseOrder.OLDEST_FIRST);
+    }
+    if (retry) {
+      LOG.infof("release %s: retry %d asked%s", name(release), release.getSpec().retry,
+          newer.map(n -> "; newer release " + n.getMetadata().getName() + " owns the alias").orElse(""));
+    }
+    return newer.map(r -> r.getMetadata().getNamespace().equals(ns) ? r.getMetadata().getName() : r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
   }
 
   /** The newest other release for the same alias that comes after this one in {@link ReleaseOrder}. */

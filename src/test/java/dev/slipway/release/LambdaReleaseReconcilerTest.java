@@ -560,7 +560,7 @@ class LambdaReleaseReconcilerTest {
     await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
       LambdaReleaseStatus s = status(ns, "aborted");
       assertThat(s.observedRetry).isEqualTo(1);
-      assertThat(condition(s, "RetryRefused")).isEqualTo("True");
+      assertThat(condition(s, "RetryRefused")).as("%s / newer: %s", JSON.writeValueAsString(s), JSON.writeValueAsString(status(ns, "newer"))).isEqualTo("True");
     });
     LambdaReleaseStatus s = status(ns, "aborted");
     assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
