@@ -282,6 +282,8 @@ public final class ResourceLoop {
         if (!AwsErrors.mayHaveCreated(e)) {
           throw e;
         }
+        // A listing shared by this pass was taken before the attempt and cannot show what it made.
+        ctx.forgetReads();
         Optional<O> made = AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
         if (made.isPresent()) {
           LOG.infof("%s: create attempt %d failed (%s), but it exists: taking what the attempt made", label, attempt, AwsErrors.message(e));

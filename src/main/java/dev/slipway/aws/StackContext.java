@@ -213,6 +213,11 @@ public final class StackContext {
     return (T) reads.computeIfAbsent(key, k -> read.get());
   }
 
+  /** Drops every shared read: after a write whose outcome is unknown, which any of them may no longer show. */
+  public void forgetReads() {
+    reads.clear();
+  }
+
   /** Drops a shared read after a write it would no longer show, so the next reader reads again. */
   public void forgetRead(String key) {
     reads.remove(key);

@@ -103,6 +103,19 @@ class ResourceLoopTest {
     assertThat(events).containsExactly("Created Base svc-api");
   }
 
+  /** The listing read before the create no longer shows what the lost attempt made: it is read again. */
+  @Test
+  void aCreateWhoseAnswerIsLostIsFoundByAFreshReadNotAListingTakenBeforeIt() {
+    InMemoryKind base = new InMemoryKind("Base", Set.of());
+    base.listedOncePerPass = true;
+    base.loseAnswer.add("svc-api");
+
+    Result result = loop.converge(context(List.of()), List.of(base.planned("api", List.of(), ctx -> "x")), EventSink.NONE);
+
+    assertThat(actions(result)).containsExactlyEntriesOf(Map.of("Base/api", Action.Created));
+    assertThat(calls).containsExactly("create Base/svc-api");
+  }
+
   @Test
   void aCreateThatFailedBeforeMakingAnythingIsTriedAgainWithTheSameClientToken() {
     InMemoryKind base = new InMemoryKind("Base", Set.of());
@@ -362,6 +375,11 @@ class ResourceLoopTest {
     final Set<String> throttleOnce = ConcurrentHashMap.newKeySet();
     /** Not seen by the next read although present. */
     final Set<String> hiddenOnce = ConcurrentHashMap.newKeySet();
+    /**
+     * Reads served from one listing per pass ({@link StackContext#sharedRead}), forgotten after a
+     * create that answered, as CloudWatch alarms and log groups do.
+     */
+    volatile boolean listedOncePerPass;
     /** The client token of every create attempt. */
     final List<String> tokens = new CopyOnWriteArrayList<>();
     /** When set, every create waits for it to open, counting the creates under way. */
@@ -397,7 +415,8 @@ class ResourceLoopTest {
       if (hiddenOnce.remove(desired.physicalName())) {
         return Optional.empty();
       }
-      return Optional.ofNullable(aws.get(key(desired.physicalName()))).map(s -> new Desired(desired.physicalName(), s.value));
+      Map<String, Stored> listing = listedOncePerPass ? ctx.sharedRead(info.name(), () -> Map.copyOf(aws)) : aws;
+      return Optional.ofNullable(listing.get(key(desired.physicalName()))).map(s -> new Desired(desired.physicalName(), s.value));
     }
 
     @Override
@@ -428,6 +447,7 @@ class ResourceLoopTest {
       if (loseAnswer.remove(desired.physicalName())) {
         throw error(500, "InternalFailure");
       }
+      ctx.forgetRead(info.name());
       return null; // as many AWS create calls: the runtime reads it back
     }
 
