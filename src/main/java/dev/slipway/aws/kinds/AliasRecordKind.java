@@ -2,7 +2,7 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -12,7 +12,6 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * tags say whose they are, and a name that is the service's domain name is the service's in the zone
  * (a record already there is overwritten). Status records {@code <zone id>:<record name>}.
  */
-public final class AliasRecordKind implements AwsResourceKind<AliasRecordKind.Desired, AliasRecordKind.Observed> {
+public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desired, AliasRecordKind.Observed> {
 
   public static final String KIND = "Route53AliasRecord";
   static final List<RRType> TYPES = List.of(RRType.A, RRType.AAAA);
@@ -130,16 +129,6 @@ public final class AliasRecordKind implements AwsResourceKind<AliasRecordKind.De
       }
     }
     return steps;
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("DNS records carry no tags");
   }
 
   @Override

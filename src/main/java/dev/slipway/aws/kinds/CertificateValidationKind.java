@@ -1,7 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.NotReady;
@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  *
  * <p>Status records {@code <zone id>:<certificate ARN>}, all that deleting the records needs.
  */
-public final class CertificateValidationKind implements AwsResourceKind<CertificateValidationKind.Desired, CertificateValidationKind.Observed> {
+public final class CertificateValidationKind implements UntaggedKind<CertificateValidationKind.Desired, CertificateValidationKind.Observed> {
 
   public static final String KIND = "AcmCertificateValidation";
   public static final String CLOUDFRONT_KIND = "CloudFrontCertificateValidation";
@@ -181,16 +181,6 @@ public final class CertificateValidationKind implements AwsResourceKind<Certific
     List<Step> steps = new ArrayList<>();
     wrong.forEach((name, value) -> steps.add(new Step("record " + name, value, o.records().get(name), () -> upsert(ctx, d, Map.of(name, value)))));
     return steps;
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("DNS records carry no tags");
   }
 
   @Override

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.TableSpec;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Naming;
@@ -18,7 +18,6 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.Tags;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +36,7 @@ import software.amazon.awssdk.services.cloudwatch.model.GetDashboardResponse;
  * holds it back. For deletion its header names the owning service the way a tag would, and only a
  * dashboard whose header names this service is deleted.
  */
-public final class CloudWatchDashboardKind implements AwsResourceKind<CloudWatchDashboardKind.Desired, CloudWatchDashboardKind.Observed> {
+public final class CloudWatchDashboardKind implements UntaggedKind<CloudWatchDashboardKind.Desired, CloudWatchDashboardKind.Observed> {
 
   public static final String KIND = "CloudWatchDashboard";
   /** The output key of the dashboard's console URL. */
@@ -148,16 +147,6 @@ public final class CloudWatchDashboardKind implements AwsResourceKind<CloudWatch
   @Override
   public List<Step> compare(StackContext ctx, Desired d, Observed o) {
     return d.body().equals(o.body()) ? List.of() : List.of(new Step("body", "generated from spec", "changed", () -> put(ctx, d)));
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("CloudWatch dashboards carry no tags");
   }
 
   @Override

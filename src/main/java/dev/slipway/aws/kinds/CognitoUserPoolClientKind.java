@@ -3,7 +3,7 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.AuthSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsErrors;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
@@ -15,7 +15,6 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.status.Reasons;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolCli
  * Kubernetes Secret {@code <service>-<client>-cognito}, which the service owns; the value is compared
  * there and shown nowhere else (its step names the field only).
  */
-public final class CognitoUserPoolClientKind implements AwsResourceKind<CognitoUserPoolClientKind.Desired, CognitoUserPoolClientKind.Observed> {
+public final class CognitoUserPoolClientKind implements UntaggedKind<CognitoUserPoolClientKind.Desired, CognitoUserPoolClientKind.Observed> {
 
   public static final String KIND = "CognitoUserPoolClient";
   private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(CognitoUserPoolKind.KIND)).ownedByParent();
@@ -199,14 +198,6 @@ public final class CognitoUserPoolClientKind implements AwsResourceKind<CognitoU
     }
     return unit == null || unit == TimeUnitsType.DAYS ? value : minutes(value, unit) / 1440;
   }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {}
 
   @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {

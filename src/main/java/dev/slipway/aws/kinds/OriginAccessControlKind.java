@@ -1,7 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Lookups;
@@ -10,7 +10,6 @@ import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.Tags;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +31,7 @@ import software.amazon.awssdk.services.cloudfront.model.OriginAccessControlSumma
  * whose both are, and its description names the owning service, which the runtime reads before
  * deleting it.
  */
-public final class OriginAccessControlKind implements AwsResourceKind<OriginAccessControlKind.Desired, OriginAccessControlKind.Observed> {
+public final class OriginAccessControlKind implements UntaggedKind<OriginAccessControlKind.Desired, OriginAccessControlKind.Observed> {
 
   public static final String KIND = "CloudFrontOriginAccessControl";
   static final String LOGICAL = "site";
@@ -118,16 +117,6 @@ public final class OriginAccessControlKind implements AwsResourceKind<OriginAcce
     return List.of(new Step("signing", "s3, sigv4, always", o.config().originAccessControlOriginTypeAsString() + ", "
         + o.config().signingProtocolAsString() + ", " + o.config().signingBehaviorAsString(),
         () -> cloudFront(ctx).updateOriginAccessControl(r -> r.id(o.id()).ifMatch(o.etag()).originAccessControlConfig(want))));
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("origin access controls carry no tags");
   }
 
   @Override

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -14,7 +14,6 @@ import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,7 @@ import java.util.Set;
  * account's own principals are IAM's business. Part of the bucket: it carries no tags and is the
  * bucket's service's.
  */
-public final class SiteBucketPolicyKind implements AwsResourceKind<SiteBucketPolicyKind.Desired, SiteBucketPolicyKind.Observed> {
+public final class SiteBucketPolicyKind implements UntaggedKind<SiteBucketPolicyKind.Desired, SiteBucketPolicyKind.Observed> {
 
   public static final String KIND = "S3BucketPolicy";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SiteBucketKind.KIND, DistributionKind.KIND)).ownedByParent();
@@ -85,16 +84,6 @@ public final class SiteBucketPolicyKind implements AwsResourceKind<SiteBucketPol
       return List.of();
     }
     return List.of(new Step("policy", "generated from spec", "changed", () -> put(ctx, d)));
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("bucket policies carry no tags");
   }
 
   @Override

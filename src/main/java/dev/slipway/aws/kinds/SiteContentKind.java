@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slipway.api.v1alpha1.AuthSpec;
 import dev.slipway.api.v1alpha1.FrontendSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.Hashes;
 import dev.slipway.aws.KindInfo;
@@ -16,7 +16,6 @@ import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the revision, so a resync reads the bucket listing, the artifact's HEAD and that invalidation, and
  * changes nothing.
  */
-public final class SiteContentKind implements AwsResourceKind<SiteContentKind.Desired, SiteContentKind.Observed> {
+public final class SiteContentKind implements UntaggedKind<SiteContentKind.Desired, SiteContentKind.Observed> {
 
   public static final String KIND = "SiteContent";
   static final String INVALIDATION_PREFIX = "slipway-";
@@ -280,16 +279,6 @@ public final class SiteContentKind implements AwsResourceKind<SiteContentKind.De
   private static void put(S3Client s3, Desired d, String key, byte[] bytes) {
     s3.putObject(r -> r.bucket(d.physicalName()).key(key).contentType(SiteArtifact.contentType(key)).cacheControl(d.cacheControl(key)),
         RequestBody.fromBytes(bytes));
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("a site's content carries no tags: its bucket does");
   }
 
   @Override

@@ -5,7 +5,7 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.api.v1alpha1.TopicSpec.Protocol;
 import dev.slipway.aws.AwsErrors;
-import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Outputs;
@@ -15,7 +15,6 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,7 @@ import software.amazon.awssdk.services.sns.model.Subscription;
  * canary's weights apply to messages too, and comes with the one invoke grant SNS needs, scoped to
  * the topic. Subscriptions are found again by topic, protocol and endpoint.
  */
-public final class SnsSubscriptionKind implements AwsResourceKind<SnsSubscriptionKind.Desired, SnsSubscriptionKind.Observed> {
+public final class SnsSubscriptionKind implements UntaggedKind<SnsSubscriptionKind.Desired, SnsSubscriptionKind.Observed> {
 
   public static final String KIND = "SNSSubscription";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SnsTopicKind.KIND, LambdaFunctionKind.KIND)).ownedByParent();
@@ -116,16 +115,6 @@ public final class SnsSubscriptionKind implements AwsResourceKind<SnsSubscriptio
   public List<Step> compare(StackContext ctx, Desired d, Observed o) {
     Set<Grant> desired = d.grant() == null ? Set.of() : LambdaInvokePermissions.sorted(List.of(d.grant()));
     return permissions(d.topic()).steps(ctx.aws().lambda(), desired, LambdaInvokePermissions.sorted(o.grants()));
-  }
-
-  @Override
-  public Map<String, String> tags(Observed o) {
-    return null;
-  }
-
-  @Override
-  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    throw new UnsupportedOperationException("SNS subscriptions carry no tags");
   }
 
   @Override
