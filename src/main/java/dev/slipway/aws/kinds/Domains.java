@@ -3,8 +3,10 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 
@@ -35,6 +37,16 @@ final class Domains {
   /** The names a certificate of the zone covers: the apex and one level of subdomains. */
   static List<String> certificateNames(String zone) {
     return List.of(zone, "*." + zone);
+  }
+
+  /** The ARN API Gateway tags a custom domain name by (REST and WebSocket domains alike). */
+  static String domainNameArn(StackContext ctx, String domainName) {
+    return ApiGatewayArns.of(ctx.region(), "/domainnames/" + domainName);
+  }
+
+  /** A domain name's tags as API Gateway returns them, where an absent map means none. */
+  static Map<String, String> tagsOf(Map<String, String> tags) {
+    return tags == null ? Map.of() : new LinkedHashMap<>(tags);
   }
 
   /** The zone of {@code spec.domain}, read once per reconcile. */

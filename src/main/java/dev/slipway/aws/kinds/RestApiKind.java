@@ -141,7 +141,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   @Override
   public void retag(StackContext ctx, Observed observed, Map<String, String> set, java.util.Collection<String> remove) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
-    String arn = "arn:aws:apigateway:" + ctx.region() + "::/restapis/" + observed.apiId();
+    String arn = ApiGatewayArns.of(ctx.region(), "/restapis/" + observed.apiId());
     if (!remove.isEmpty()) {
       gw.untagResource(r -> r.resourceArn(arn).tagKeys(remove));
     }

@@ -105,7 +105,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
   @Override
   public void retag(StackContext ctx, Observed observed, Map<String, String> set, java.util.Collection<String> remove) {
     ApiGatewayV2Client v2 = client.apply(ctx);
-    String arn = "arn:aws:apigateway:" + ctx.region() + "::/apis/" + observed.apiId();
+    String arn = ApiGatewayArns.of(ctx.region(), "/apis/" + observed.apiId());
     if (!remove.isEmpty()) {
       v2.untagResource(r -> r.resourceArn(arn).tagKeys(remove));
     }

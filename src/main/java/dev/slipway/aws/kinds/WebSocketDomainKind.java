@@ -13,7 +13,6 @@ import dev.slipway.aws.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -125,22 +124,18 @@ public final class WebSocketDomainKind implements AwsResourceKind<WebSocketDomai
 
   @Override
   public Map<String, String> tags(Observed o) {
-    return o.domain().tags() == null ? Map.of() : new LinkedHashMap<>(o.domain().tags());
+    return Domains.tagsOf(o.domain().tags());
   }
 
   @Override
   public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
-    String arn = arn(ctx, o.domain().domainName());
+    String arn = Domains.domainNameArn(ctx, o.domain().domainName());
     if (!remove.isEmpty()) {
       v2(ctx).untagResource(r -> r.resourceArn(arn).tagKeys(remove));
     }
     if (!set.isEmpty()) {
       v2(ctx).tagResource(r -> r.resourceArn(arn).tags(set));
     }
-  }
-
-  private static String arn(StackContext ctx, String domainName) {
-    return "arn:" + ctx.scope().partition() + ":apigateway:" + ctx.region() + "::/domainnames/" + domainName;
   }
 
   @Override
@@ -155,8 +150,7 @@ public final class WebSocketDomainKind implements AwsResourceKind<WebSocketDomai
 
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    Map<String, String> tags = v2(ctx).getDomainName(r -> r.domainName(resource.id)).tags();
-    return Optional.of(tags == null ? Map.of() : tags);
+    return Optional.of(Domains.tagsOf(v2(ctx).getDomainName(r -> r.domainName(resource.id)).tags()));
   }
 
   /** Its mappings first, then the domain name. */
