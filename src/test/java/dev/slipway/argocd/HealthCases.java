@@ -56,6 +56,10 @@ final class HealthCases {
         Arguments.of("LambdaRelease", "rolled-back", "Degraded",
             "RolledBack; error-rate 0.15 > 0.05 (2 consecutive failures); alias prod back on version 4"),
         Arguments.of("LambdaRelease", "failed", "Degraded", "Failed; CanaryPolicy ten-percent-thirty-minutes not found"),
+        Arguments.of("LambdaRelease", "aborted", "Degraded", "RolledBack; aborted by spec.abort: all traffic on the stable version"),
+        Arguments.of("LambdaRelease", "retry-asked", "Degraded", "RolledBack; 2 consecutive failed analysis runs: error-rate 0.15 > 0.05"),
+        Arguments.of("LambdaRelease", "failed-after-retry", "Degraded",
+            "Failed; no conclusive analysis by 2026-11-20T10:40:00Z: error-rate no data"),
         Arguments.of("LambdaRelease", "unknown-phase", "Unknown", "Unrecognised phase Promoting"),
 
         Arguments.of("CanaryPolicy", "no-status", "Progressing", "Waiting for the operator to validate the policy"),

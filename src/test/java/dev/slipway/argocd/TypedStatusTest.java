@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +60,34 @@ class TypedStatusTest {
 
     release.getSpec().paused = true;
     assertThat(ArgoCdHealth.health(release).status()).isEqualTo("Suspended");
+  }
+
+  @Test
+  void lambdaReleaseControlAndStatusFieldsReachTheActions() {
+    var release = named(new LambdaRelease(), 3L);
+    release.setSpec(new LambdaReleaseSpec());
+    release.getSpec().approvedStep = 1;
+    var status = new LambdaReleaseStatus();
+    status.observedGeneration = 3L;
+    status.phase = ReleasePhase.AwaitingApproval;
+    status.step = 1;
+    status.approvedStepAtRetry = 1;
+    release.setStatus(status);
+
+    assertThat(ArgoCdActions.enabled("LambdaRelease", map(release))).contains("promote-step");
+    assertThat(ArgoCdActions.patch("LambdaRelease", "promote-step", map(release))).isEqualTo(Map.of("spec", Map.of("approvedStep", 2)));
+
+    status.phase = ReleasePhase.RolledBack;
+    status.observedRetry = 2;
+    release.getSpec().retry = 0;
+    release.getSpec().abort = true;
+    assertThat(ArgoCdActions.enabled("LambdaRelease", map(release))).containsExactly("retry");
+    assertThat(ArgoCdActions.patch("LambdaRelease", "retry", map(release))).isEqualTo(Map.of("spec", Map.of("retry", 3, "abort", false)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(HasMetadata resource) {
+    return new KubernetesSerialization().convertValue(resource, Map.class);
   }
 
   @Test
