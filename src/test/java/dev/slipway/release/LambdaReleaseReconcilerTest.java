@@ -17,6 +17,7 @@ import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.MonitoringSpec;
+import dev.slipway.argocd.ArgoCdActions;
 import dev.slipway.argocd.ArgoCdHealth;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
@@ -1163,6 +1164,69 @@ class LambdaReleaseReconcilerTest {
     assertThat(after).containsEntry("PHASE", "RolledBack").containsEntry("WEIGHT", "0");
   }
 
+  // (issue 12)
+  @Test
+  void argoCdsPromoteStepActionOnTheLiveObjectApprovesTheGateTheReleaseWaitsAt() {
+    String ns = releaseNamespace("rel-argo-approve");
+    String fn = unique("argo-approve");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    CanaryPolicy p = policy(ns, "gated", "10s", 2, 10, "4s", 50, "4s");
+    p.getSpec().steps.get(0).approval = true;
+    client.resource(p).create();
+    var aliases = aws.record(fn);
+    pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
+    client.resource(release(ns, "gated-v2", fn, v2, "gated")).create();
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "gated-v2").phase).isEqualTo(ReleasePhase.AwaitingApproval));
+
+    assertThat(argoCdActionsOffered(ns, "gated-v2")).containsExactlyInAnyOrder("promote-step", "promote-full", "abort", "pause");
+    runArgoCdAction(ns, "gated-v2", "promote-step");
+
+    LambdaReleaseStatus s = awaitFinished(ns, "gated-v2");
+    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(s.reason).isEqualTo("Completed");
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
+    assertThat(argoCdActionsOffered(ns, "gated-v2")).isEmpty();
+  }
+
+  // (issue 12)
+  @Test
+  void argoCdsAbortRetryAndPromoteFullActionsOnTheLiveObjectRollBackRunAgainAndPromote() {
+    String ns = releaseNamespace("rel-argo-retry");
+    String fn = unique("argo-retry");
+    aws.function(fn, fn + "/v1.zip");
+    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
+    client.resource(policy(ns, "slow", null, null, 10, "120s", 50, "120s")).create();
+    var aliases = aws.record(fn);
+    client.resource(release(ns, "steered", fn, v2, "slow")).create();
+    awaitStep(ns, "steered", 1);
+    assertThat(argoCdActionsOffered(ns, "steered")).containsExactlyInAnyOrder("promote-full", "abort", "pause");
+
+    runArgoCdAction(ns, "steered", "abort");
+    LambdaReleaseStatus aborted = awaitFinished(ns, "steered");
+    assertThat(aborted.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(aborted.reason).isEqualTo("Aborted");
+    assertThat(argoCdActionsOffered(ns, "steered")).containsExactly("retry");
+
+    // The retry lifts spec.abort as well: left set, it would roll the fresh attempt back at once.
+    runArgoCdAction(ns, "steered", "retry");
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      LambdaReleaseStatus s = status(ns, "steered");
+      assertThat(s.observedRetry).isEqualTo(1);
+      assertThat(s.phase).isEqualTo(ReleasePhase.Progressing);
+      assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
+    });
+    runArgoCdAction(ns, "steered", "promote-full");
+
+    LambdaReleaseStatus promoted = awaitFinished(ns, "steered");
+    assertThat(promoted.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(promoted.reason).isEqualTo("PromotedByUser");
+    assertThat(aliases.sequence()).containsExactly(
+        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.single("1"), AliasState.weighted("1", "2", 10),
+        AliasState.single("2"));
+  }
+
   // --- helpers
 
   /** A ServerlessService (stage prod) of {@code functions}, once Ready. */
@@ -1274,6 +1338,34 @@ class LambdaReleaseReconcilerTest {
         throw new IllegalStateException(e);
       }
     }).toList();
+  }
+
+  /** deploy/argocd's discovery.lua on the release exactly as `kubectl get -o json` shows it: the actions offered. */
+  private java.util.Set<String> argoCdActionsOffered(String ns, String name) {
+    return ArgoCdActions.enabled("LambdaRelease", liveObject(ns, name));
+  }
+
+  /** Runs an action as Argo CD does: the script on the live object, then the merge patch to what it returned. */
+  private void runArgoCdAction(String ns, String name, String action) {
+    Map<String, Object> patch = ArgoCdActions.patch("LambdaRelease", action, liveObject(ns, name));
+    assertThat(patch).as(action).isNotEmpty();
+    try {
+      KubeApiServer.Result r = kube.kubectl(null, "patch", "lr", name, "-n", ns, "--type", "merge", "-p", JSON.writeValueAsString(patch));
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> liveObject(String ns, String name) {
+    KubeApiServer.Result get = kube.kubectl(null, "get", "lr", name, "-n", ns, "-o", "json");
+    assertThat(get.exitCode()).as(get.stderr()).isZero();
+    try {
+      return JSON.readValue(get.stdout(), Map.class);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** deploy/argocd's health script run on the release as the API server returns it. */
