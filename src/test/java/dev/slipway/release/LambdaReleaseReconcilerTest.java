@@ -1209,14 +1209,16 @@ class LambdaReleaseReconcilerTest {
     assertThat(aborted.reason).isEqualTo("Aborted");
     assertThat(argoCdActionsOffered(ns, "steered")).containsExactly("retry");
 
-    // The retry lifts spec.abort as well: left set, it would roll the fresh attempt back at once.
+    // The retry lifts spec.abort as well: left set, it would roll the fresh attempt back on the next pass.
     runArgoCdAction(ns, "steered", "retry");
-    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+    org.awaitility.core.ThrowingRunnable atStepOne = () -> {
       LambdaReleaseStatus s = status(ns, "steered");
       assertThat(s.observedRetry).isEqualTo(1);
       assertThat(s.phase).isEqualTo(ReleasePhase.Progressing);
       assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
-    });
+    };
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(atStepOne);
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(atStepOne);
     runArgoCdAction(ns, "steered", "promote-full");
 
     LambdaReleaseStatus promoted = awaitFinished(ns, "steered");
