@@ -50,6 +50,13 @@ public class NetworkSpec {
   @JsonPropertyDescription("Gateway VPC endpoints on the private route tables, so functions reach the service without NAT: dynamodb, s3.")
   public List<Endpoint> endpoints = new ArrayList<>();
 
+  @Size(max = 16)
+  @JsonPropertyDescription("Interface VPC endpoints (PrivateLink) in the private subnets, by the AWS service's endpoint name (secretsmanager,"
+      + " sqs, sts, ssm, kms, logs, events, execute-api...), with private DNS on, so functions without NAT reach those APIs by their usual"
+      + " names. Each is in the network's endpoints group, which admits HTTPS (443) from the functions group only. Every interface"
+      + " endpoint is billed per hour and zone.")
+  public List<String> interfaceEndpoints = new ArrayList<>();
+
   @Min(16)
   @Max(28)
   @JsonPropertyDescription("Prefix length of every subnet. Subnet CIDRs are cut from the VPC CIDR in order: the private subnets' blocks first,"
@@ -63,7 +70,7 @@ public class NetworkSpec {
 
   /** A security group of the network, with the inbound traffic it admits. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @ValidationRule(value = "self.name != 'functions'", message = "functions is the functions' own group and cannot be declared", reason = "FieldValueForbidden")
+  @ValidationRule(value = "self.name != 'functions' && self.name != 'endpoints'", message = "functions and endpoints are the network's own groups and cannot be declared", reason = "FieldValueForbidden")
   public static class SecurityGroup {
     @Required
     @Size(max = 32)

@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
 /**
  * The security groups of the network: {@code functions}, which every function placed by the network
- * is in and which admits nothing, and the declared ones, each admitting exactly its {@code
- * ingressFrom} rules (a rule added behind Slipway's back is revoked). Outbound rules stay as EC2
- * creates them: all traffic allowed.
+ * is in and which admits nothing, the declared ones and the {@link #generatedGroups generated} ones,
+ * each admitting exactly its {@code ingressFrom} rules (a rule added behind Slipway's back is
+ * revoked). Outbound rules stay as EC2 creates them: all traffic allowed.
  */
 public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, SecurityGroupKind.Observed, SecurityGroup> {
 
@@ -84,7 +84,16 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
     List<Planned<Desired, Observed>> plan = new ArrayList<>();
     plan.add(planned(ctx, FUNCTIONS, List.of()));
     network.securityGroups.forEach(g -> plan.add(planned(ctx, g.name, g.ingressFrom)));
+    generatedGroups(ctx.spec()).forEach(g -> plan.add(planned(ctx, g.name, g.ingressFrom)));
     return plan;
+  }
+
+  /**
+   * The groups the network brings besides the declared ones, for what it places in its subnets (the
+   * interface endpoints' group); planned, compared and deleted like declared groups.
+   */
+  static List<NetworkSpec.SecurityGroup> generatedGroups(ServerlessServiceSpec spec) {
+    return VpcEndpointKind.securityGroups(spec);
   }
 
   private Planned<Desired, Observed> planned(StackContext ctx, String name, List<NetworkSpec.Ingress> ingress) {
