@@ -233,6 +233,12 @@ public final class AwsFaults {
         "{\"Type\":\"User\",\"message\":\"injected: User is not authorized to perform this action\"}", times));
   }
 
+  /** Answers matching requests {@code times} times with HTTP 400 InvalidParameterValueException and {@code message}, as Lambda refuses bad input. */
+  public Fault invalidParameter(Predicate<Request> match, String message, int times) {
+    return add(new Fault(match, 400, Map.of("x-amzn-ErrorType", "InvalidParameterValueException"),
+        "{\"Type\":\"User\",\"message\":\"" + message + "\"}", times));
+  }
+
   /**
    * Lets matching requests reach moto {@code times} times and answers with moto's response body
    * changed by {@code body} (status and headers as moto sent them).

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.EventSourceSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.NotReady;
 import dev.slipway.aws.Outputs;
@@ -193,6 +194,26 @@ class EventSourceMappingKindTest extends KindContractTest {
     assertThat(stack.mutatingCalls()).containsExactly("DeleteEventSourceMapping");
     assertThat(lambda.listEventSourceMappings(r -> r.eventSourceArn(QUEUE_ARN)).eventSourceMappings())
         .noneMatch(m -> m.uuid().equals(queue));
+  }
+
+  /**
+   * Lambda checks the execution role's grants on the source when it creates a mapping, and IAM may not
+   * show a role's new policy everywhere yet: a wait, not a failure.
+   */
+  @Test
+  void aRoleWhoseGrantsAreNotVisibleYetIsAWait() {
+    AwsFaults faults = AwsFaults.shared();
+    AwsFaults.Fault refused = faults.invalidParameter(createCall(), "The provided execution role does not have permissions to call ReceiveMessage on SQS", 1);
+    try {
+      assertThat(stack.converge().notReady()).extracting(o -> o.resource().message)
+          .singleElement().satisfies(m -> assertThat(m).startsWith("waiting: the execution role's grants on ").contains("are not visible yet"));
+    } finally {
+      faults.clearFaults();
+    }
+
+    assertThat(refused.served()).isEqualTo(1);
+    assertThat(stack.settle().firstFailure()).isEmpty();
+    assertThat(stack.status(EventSourceMappingKind.KIND)).hasSize(2).allSatisfy(r -> assertThat(r.state).isEqualTo(ManagedResource.State.Ready));
   }
 
   /** moto applies every change at once; Lambda takes a while, and meanwhile nothing may change the mapping. */
