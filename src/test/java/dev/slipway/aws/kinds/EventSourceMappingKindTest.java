@@ -110,10 +110,17 @@ class EventSourceMappingKindTest extends KindContractTest {
           event(s, "conversation-api").onFailure = new EventSourceSpec.Destination();
           event(s, "conversation-api").onFailure.topic = "alerts";
         }, List.of(update), () -> assertThat(mapping(STREAM).destinationConfig().onFailure().destination()).isEqualTo(SnsTopicKindTest.ALERTS)),
+        // Removals: an empty filter list, OnFailure and ScalingConfig are how Lambda is told to drop them.
+        new Edit(STREAM, List.of("filters"), s -> event(s, "conversation-api").filters.clear(), List.of(update),
+            () -> assertThat(mapping(STREAM).filterCriteria().filters()).isEmpty()),
+        new Edit(STREAM, List.of("onFailure"), s -> event(s, "conversation-api").onFailure = null, List.of(update),
+            () -> assertThat(mapping(STREAM).destinationConfig().onFailure().destination()).isNull()),
         new Edit(STREAM, List.of("enabled"), s -> event(s, "conversation-api").enabled = false, List.of(update),
             () -> assertThat(mapping(STREAM).state()).isEqualTo("Disabled")),
         new Edit(QUEUE, List.of("maximumConcurrency"), s -> event(s, "usage-handler").maximumConcurrency = 5, List.of(update),
             () -> assertThat(mapping(QUEUE).scalingConfig().maximumConcurrency()).isEqualTo(5)),
+        new Edit(QUEUE, List.of("maximumConcurrency"), s -> event(s, "usage-handler").maximumConcurrency = null, List.of(update),
+            () -> assertThat(mapping(QUEUE).scalingConfig().maximumConcurrency()).isNull()),
         new Edit(QUEUE, List.of("filters"), s -> event(s, "usage-handler").filters.add("{\"body\": {\"kind\": [\"usage\"]}}"), List.of(update),
             () -> assertThat(mapping(QUEUE).filterCriteria().filters()).hasSize(1)));
   }
