@@ -54,6 +54,8 @@ public final class AwsFaults {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
+  /** Rewrites {@link #clearFaults} keeps: test doubles for what moto answers unlike AWS, for a whole test. */
+  private final List<Rewrite> standing = new CopyOnWriteArrayList<>();
   private final List<Request> journal = new CopyOnWriteArrayList<>();
   private final List<Predicate<Request>> fencedAliases = new CopyOnWriteArrayList<>();
   /** The double's RevisionId of each fenced alias, by its path; absent: never changed through the proxy. */
@@ -231,6 +233,12 @@ public final class AwsFaults {
         "{\"Type\":\"User\",\"message\":\"injected: User is not authorized to perform this action\"}", times));
   }
 
+  /** Answers matching requests {@code times} times with HTTP 400 InvalidParameterValueException and {@code message}, as Lambda refuses bad input. */
+  public Fault invalidParameter(Predicate<Request> match, String message, int times) {
+    return add(new Fault(match, 400, Map.of("x-amzn-ErrorType", "InvalidParameterValueException"),
+        "{\"Type\":\"User\",\"message\":\"" + message + "\"}", times));
+  }
+
   /**
    * Lets matching requests reach moto {@code times} times and answers with moto's response body
    * changed by {@code body} (status and headers as moto sent them).
@@ -239,6 +247,17 @@ public final class AwsFaults {
     Rewrite r = new Rewrite(match, body, times);
     rewrites.add(r);
     return r;
+  }
+
+  /**
+   * Changes every matching answer of moto with {@code body}, after the rewrites and lost answers a
+   * test injects and whatever {@link #clearFaults} clears, until the returned handle is closed: a
+   * test double for a field moto answers unlike AWS, named as such where a test uses it.
+   */
+  public AutoCloseable standingRewrite(Predicate<Request> match, UnaryOperator<String> body) {
+    Rewrite r = new Rewrite(match, body, Integer.MAX_VALUE);
+    standing.add(r);
+    return () -> standing.remove(r);
   }
 
   /**
@@ -344,7 +363,8 @@ public final class AwsFaults {
         Thread.currentThread().interrupt();
         throw new IOException(e);
       }
-      Rewrite rewrite = rewrites.stream().filter(w -> w.selector.take(seen)).findFirst().orElse(null);
+      Rewrite rewrite = rewrites.stream().filter(w -> w.selector.take(seen)).findFirst()
+          .or(() -> standing.stream().filter(w -> w.selector.take(seen)).findFirst()).orElse(null);
       if (fenced && response.statusCode() / 100 == 2) {
         if (seen.method().equals("PUT")) {
           aliasRevisions.merge(seen.path(), 1, Integer::sum);

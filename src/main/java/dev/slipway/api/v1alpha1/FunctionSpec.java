@@ -127,6 +127,13 @@ public class FunctionSpec {
           + " these, and kms:Decrypt on a SecureString's key given by ARN.")
   public List<NamedRef> parameters = new ArrayList<>();
 
+  @Size(max = 10)
+  @JsonPropertyDescription(
+      "Event sources the function reads: a table's DynamoDB stream or an SQS queue, each through a Lambda event source mapping that"
+          + " invokes the function's stage alias, so a release's traffic shifting applies to stream records and messages too. The"
+          + " execution role is granted exactly the reads each source needs.")
+  public List<EventSourceSpec> events = new ArrayList<>();
+
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
 

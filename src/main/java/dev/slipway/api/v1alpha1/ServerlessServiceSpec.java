@@ -31,6 +31,16 @@ import java.util.Map;
     message = "every table a function names in functions[].tables must be declared in spec.tables",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "self.functions.all(f, !has(f.events) || f.events.all(e, !has(e.table)"
+        + " || (has(self.tables) && self.tables.exists(t, t.name == e.table && has(t.streamView)))))",
+    message = "every table a function reads in functions[].events must be declared in spec.tables with a streamView",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.functions.all(f, !has(f.events) || f.events.all(e, !has(e.onFailure) || !has(e.onFailure.topic)"
+        + " || (has(self.topics) && self.topics.exists(t, t.name == e.onFailure.topic))))",
+    message = "every onFailure topic in functions[].events must be declared in spec.topics",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.topics) || self.topics.all(t, self.topics.exists_one(u, u.name == t.name))",
     message = "topic names must be unique",
     reason = "FieldValueInvalid")

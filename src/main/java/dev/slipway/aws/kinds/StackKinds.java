@@ -33,6 +33,7 @@ public final class StackKinds {
           new IamRoleKind(),
           new LambdaFunctionKind(),
           new SnsSubscriptionKind(),
+          new EventSourceMappingKind(),
           new CognitoUserPoolKind(),
           new CognitoUserPoolClientKind(),
           new CertificateKind(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.api.v1alpha1.EventSourceSpec;
 import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionDefaultsSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -210,6 +211,41 @@ class ExecutionRolePolicyTest {
     assertThat(strings(statement(doc, "DeadLetterQueue").get("Action"))).containsExactly("sqs:SendMessage");
     assertThat(strings(statement(doc, "DeadLetterQueue").get("Resource"))).containsExactly(f.deadLetter.queueArn);
     assertThat(document("prompt-crud")).doesNotContain("xray").doesNotContain("sqs:");
+  }
+
+  @Test
+  void eventSourcesGrantExactlyTheReadsOfTheirSourcesAndTheSendToTheirFailureDestinations() {
+    spec.topics.add(SnsTopicKindTest.withAlerts().topics.get(0));
+    FunctionSpec f = function("usage-handler");
+    EventSourceSpec stream = new EventSourceSpec();
+    stream.table = "conversations";
+    stream.onFailure = new EventSourceSpec.Destination();
+    stream.onFailure.topic = "alerts";
+    EventSourceSpec queue = new EventSourceSpec();
+    queue.queueArn = "arn:aws:sqs:us-east-1:123456789012:usage-jobs";
+    EventSourceSpec failing = new EventSourceSpec();
+    failing.table = "prompts";
+    failing.onFailure = new EventSourceSpec.Destination();
+    failing.onFailure.queueArn = "arn:aws:sqs:us-east-1:123456789012:prompt-failures";
+    f.events.addAll(List.of(stream, queue, failing));
+
+    JsonNode doc = ExecutionRolePolicy.parse(document("usage-handler"));
+
+    assertThat(sids(doc)).containsExactly("Logs", "DynamoDBReadOnly", "EventSourceStreams", "EventSourceListStreams", "EventSourceQueues",
+        "EventSourceFailureTopics", "EventSourceFailureQueues");
+    assertThat(strings(statement(doc, "EventSourceStreams").get("Action")))
+        .containsExactly("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator");
+    assertThat(strings(statement(doc, "EventSourceStreams").get("Resource"))).containsExactly(TABLE + "conversations/stream/*", TABLE + "prompts/stream/*");
+    // ListStreams takes no resource: it lists names, and reads nothing of a stream.
+    assertThat(strings(statement(doc, "EventSourceListStreams").get("Action"))).containsExactly("dynamodb:ListStreams");
+    assertThat(statement(doc, "EventSourceListStreams").get("Resource").asText()).isEqualTo("*");
+    assertThat(strings(statement(doc, "EventSourceQueues").get("Action"))).containsExactly("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage");
+    assertThat(strings(statement(doc, "EventSourceQueues").get("Resource"))).containsExactly(queue.queueArn);
+    assertThat(strings(statement(doc, "EventSourceFailureTopics").get("Action"))).containsExactly("sns:Publish");
+    assertThat(strings(statement(doc, "EventSourceFailureTopics").get("Resource"))).containsExactly("arn:aws:sns:us-east-1:123456789012:nexus-prod-alerts");
+    assertThat(strings(statement(doc, "EventSourceFailureQueues").get("Action"))).containsExactly("sqs:SendMessage");
+    assertThat(strings(statement(doc, "EventSourceFailureQueues").get("Resource"))).containsExactly(failing.onFailure.queueArn);
+    assertThat(document("prompt-crud")).doesNotContain("EventSource").doesNotContain("sqs:");
   }
 
   @Test
