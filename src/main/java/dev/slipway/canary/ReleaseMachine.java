@@ -311,6 +311,11 @@ public final class ReleaseMachine {
             + st.canaryVersion + " is live", null);
         return finish();
       }
+      if (in.controls().abort()) {
+        // A fresh attempt under spec.abort would shift traffic to the aborted code before rolling back again.
+        refuseRetry(Reasons.ABORTED, "spec.abort is still true: set it to false together with the next raise of spec.retry");
+        return finish();
+      }
       Action owed = finish();
       if (!(owed instanceof Action.Done)) {
         // The rollback's alias first: a fresh attempt must start from an alias AWS confirmed.

@@ -1024,6 +1024,34 @@ class ReleaseMachineTest {
     assertThat(h.eventKinds()).containsOnlyOnce(RetryRefused);
   }
 
+  /**
+   * A retry raised while spec.abort still says abort used to start the fresh attempt, move 10 % of
+   * traffic onto the code that was aborted, and only then roll back again.
+   */
+  @Test
+  void aRetryOfAnAbortedReleaseWhileSpecAbortIsStillTrueIsRefusedAndMovesNoTraffic() {
+    ReleaseHarness h = harness();
+    h.controls = new Controls(false, false, true);
+    h.runToEnd();
+    assertThat(h.status.reason).isEqualTo("Aborted");
+    h.controls = new Controls(false, false, true, 0, 1);
+
+    assertThat(h.reconcile()).isInstanceOf(Action.Done.class);
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(h.status.observedRetry).isEqualTo(1);
+    Condition refused = condition(h.status, "RetryRefused");
+    assertThat(refused.getReason()).isEqualTo("Aborted");
+    assertThat(refused.getMessage()).contains("retry 1 refused").contains("spec.abort");
+    assertThat(h.aliasCalls).isEmpty();
+
+    h.controls = new Controls(false, false, false, 0, 2);
+    h.runToEnd();
+
+    assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    assertThat(h.aliasCalls).startsWith(AT_10).doesNotContain(STABLE);
+  }
+
   @Test
   void aRetryWaitsWhileTheRollbacksAliasMoveIsOwedAndStartsOnceItIsConfirmed() {
     ReleaseHarness h = unconfirmedRollback();

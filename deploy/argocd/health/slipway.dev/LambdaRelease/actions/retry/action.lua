@@ -11,7 +11,7 @@ if status.phase == "RolledBack" or status.phase == "Failed" then
     asked = handled
   end
   obj.spec.retry = asked + 1
-  -- spec.abort would roll the fresh attempt back at once: the retry is the user's word that it should run.
+  -- Left set, spec.abort makes the operator refuse the retry: the retry is the user's word that it should run.
   if obj.spec.abort == true then
     obj.spec.abort = false
   end

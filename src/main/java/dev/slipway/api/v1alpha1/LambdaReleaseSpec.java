@@ -124,8 +124,9 @@ public class LambdaReleaseSpec {
   @JsonPropertyDescription("Raise it above status.observedRetry to run a RolledBack or Failed release again, unchanged (as"
       + " Argo Rollouts' retry): once its alias is confirmed on the stable version, it starts over from Pending with"
       + " steps, weights, analysis, failure counts, approvals and timers reset, and the Event Retry. A release superseded"
-      + " by a newer release of the same alias refuses (condition RetryRefused); a Succeeded release ignores it."
-      + " kubectl patch lr NAME --type merge -p '{\"spec\":{\"retry\":1}}'")
+      + " by a newer release of the same alias refuses (condition RetryRefused), as does one whose spec.abort is still true"
+      + " (lift it in the same patch); a Succeeded release ignores it."
+      + " kubectl patch lr NAME --type merge -p '{\"spec\":{\"retry\":1,\"abort\":false}}'")
   public Integer retry = 0;
 
   @Default("false")
