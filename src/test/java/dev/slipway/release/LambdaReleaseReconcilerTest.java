@@ -310,15 +310,8 @@ class LambdaReleaseReconcilerTest {
   void anApprovalGateHoldsWithAnalysisRunningUntilApprovedStepReachesIt() {
     String ns = releaseNamespace("rel-approval");
     String fn = unique("approval");
-    aws.function(fn, fn + "/v1.zip");
-    CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
-    CanaryPolicy p = policy(ns, "gated", "10s", 2, 10, "4s", 50, "4s");
-    p.getSpec().steps.get(0).approval = true;
-    client.resource(p).create();
-    var aliases = aws.record(fn);
-    pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
+    var aliases = startGatedRelease(ns, fn);
 
-    client.resource(release(ns, "gated-v2", fn, v2, "gated")).create();
 
     await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
       LambdaReleaseStatus s = status(ns, "gated-v2");
@@ -338,11 +331,7 @@ class LambdaReleaseReconcilerTest {
 
     edit(ns, "gated-v2", r -> r.getSpec().approvedStep = 1);
 
-    LambdaReleaseStatus s = awaitFinished(ns, "gated-v2");
-    assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
-    assertThat(s.reason).isEqualTo("Completed");
-    assertThat(aliases.sequence()).containsExactly(
-        AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
+    assertPromotedThroughTheGate(ns, aliases);
     awaitEvent(() -> assertThat(eventReasons(ns, "gated-v2")).contains("AwaitingApproval", "Approved", "Completed"));
   }
 
@@ -1164,29 +1153,40 @@ class LambdaReleaseReconcilerTest {
     assertThat(after).containsEntry("PHASE", "RolledBack").containsEntry("WEIGHT", "0");
   }
 
-  // (issue 12)
-  @Test
-  void argoCdsPromoteStepActionOnTheLiveObjectApprovesTheGateTheReleaseWaitsAt() {
-    String ns = releaseNamespace("rel-argo-approve");
-    String fn = unique("argo-approve");
+  /** Release gated-v2 of fn's v2 under a policy whose first step (10 %) waits for approval, with healthy metrics pumped. */
+  private ReleaseFixture.AliasRecorder startGatedRelease(String ns, String fn) {
     aws.function(fn, fn + "/v1.zip");
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
     CanaryPolicy p = policy(ns, "gated", "10s", 2, 10, "4s", 50, "4s");
     p.getSpec().steps.get(0).approval = true;
     client.resource(p).create();
-    var aliases = aws.record(fn);
+    ReleaseFixture.AliasRecorder aliases = aws.record(fn);
     pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
     client.resource(release(ns, "gated-v2", fn, v2, "gated")).create();
-    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "gated-v2").phase).isEqualTo(ReleasePhase.AwaitingApproval));
+    return aliases;
+  }
 
-    assertThat(argoCdActionsOffered(ns, "gated-v2")).containsExactlyInAnyOrder("promote-step", "promote-full", "abort", "pause");
-    runArgoCdAction(ns, "gated-v2", "promote-step");
-
+  /** gated-v2 went through its gate, 10 % then 50 %, to Succeeded. */
+  private void assertPromotedThroughTheGate(String ns, ReleaseFixture.AliasRecorder aliases) {
     LambdaReleaseStatus s = awaitFinished(ns, "gated-v2");
     assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
     assertThat(s.reason).isEqualTo("Completed");
     assertThat(aliases.sequence()).containsExactly(
         AliasState.single("1"), AliasState.weighted("1", "2", 10), AliasState.weighted("1", "2", 50), AliasState.single("2"));
+  }
+
+  // (issue 12)
+  @Test
+  void argoCdsPromoteStepActionOnTheLiveObjectApprovesTheGateTheReleaseWaitsAt() {
+    String ns = releaseNamespace("rel-argo-approve");
+    String fn = unique("argo-approve");
+    var aliases = startGatedRelease(ns, fn);
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> assertThat(status(ns, "gated-v2").phase).isEqualTo(ReleasePhase.AwaitingApproval));
+
+    assertThat(argoCdActionsOffered(ns, "gated-v2")).containsExactlyInAnyOrder("promote-step", "promote-full", "abort", "pause");
+    runArgoCdAction(ns, "gated-v2", "promote-step");
+
+    assertPromotedThroughTheGate(ns, aliases);
     assertThat(argoCdActionsOffered(ns, "gated-v2")).isEmpty();
   }
 
