@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
 /** The interface endpoints of {@code network.interfaceEndpoints}: in the private subnets, in the endpoints group, private DNS on. */
-class InterfaceEndpointKindTest extends KindContractTest {
+class InterfaceEndpointKindTest extends InVpcKindContractTest {
 
   private Ec2Client ec2;
 
@@ -94,13 +94,6 @@ class InterfaceEndpointKindTest extends KindContractTest {
     return List.of(
         Invalid.atValidation(s -> s.network.interfaceEndpoints.add("Secrets Manager"), "is not an AWS endpoint service name"),
         Invalid.atValidation(s -> s.network.interfaceEndpoints.add("secretsmanager"), "names secretsmanager twice"));
-  }
-
-  @Override
-  @Test
-  void contractAResourceTaggedForAnotherServiceIsNotDeletedWhateverStatusSays() throws Exception {
-    ownedByAnotherService(OTHER_SERVICE);
-    NetworkFixture.assertForeignKept(stack, kind(), OTHER_SERVICE);
   }
 
   @Override

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
-class NatGatewayKindTest extends KindContractTest {
+class NatGatewayKindTest extends InVpcKindContractTest {
 
   private Ec2Client ec2;
 
@@ -63,13 +63,6 @@ class NatGatewayKindTest extends KindContractTest {
   @Test
   void contractEachInvalidInputIsAClearRefusal() {
     // natGateways without public subnets is a CRD rule; the rest comes from the subnets.
-  }
-
-  @Override
-  @Test
-  void contractAResourceTaggedForAnotherServiceIsNotDeletedWhateverStatusSays() throws Exception {
-    ownedByAnotherService(OTHER_SERVICE);
-    NetworkFixture.assertForeignKept(stack, kind(), OTHER_SERVICE);
   }
 
   @Override

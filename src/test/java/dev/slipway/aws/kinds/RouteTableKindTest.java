@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 
-class RouteTableKindTest extends KindContractTest {
+class RouteTableKindTest extends InVpcKindContractTest {
 
   private Ec2Client ec2;
 
@@ -58,13 +58,6 @@ class RouteTableKindTest extends KindContractTest {
   @Test
   void contractEachInvalidInputIsAClearRefusal() {
     // Route tables take nothing from the spec that the subnet kind does not already check.
-  }
-
-  @Override
-  @Test
-  void contractAResourceTaggedForAnotherServiceIsNotDeletedWhateverStatusSays() throws Exception {
-    ownedByAnotherService(OTHER_SERVICE);
-    NetworkFixture.assertForeignKept(stack, kind(), OTHER_SERVICE);
   }
 
   @Override

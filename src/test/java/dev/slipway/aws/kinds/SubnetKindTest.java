@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 
-class SubnetKindTest extends KindContractTest {
+class SubnetKindTest extends InVpcKindContractTest {
 
   private Ec2Client ec2;
 
@@ -65,13 +65,6 @@ class SubnetKindTest extends KindContractTest {
         // moto's us-east-1 has the six zones the CRD allows at most; most regions have three or four.
         Invalid.atConverge("private-7", s -> s.network.availabilityZones = 7, Reasons.INVALID_SPEC,
             "network.availabilityZones is 7 but region us-east-1 has 6 zones"));
-  }
-
-  @Override
-  @Test
-  void contractAResourceTaggedForAnotherServiceIsNotDeletedWhateverStatusSays() throws Exception {
-    ownedByAnotherService(OTHER_SERVICE);
-    NetworkFixture.assertForeignKept(stack, kind(), OTHER_SERVICE);
   }
 
   @Override

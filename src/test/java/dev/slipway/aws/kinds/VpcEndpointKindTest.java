@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.VpcEndpoint;
 import software.amazon.awssdk.services.ec2.model.VpcEndpointType;
 
-class VpcEndpointKindTest extends KindContractTest {
+class VpcEndpointKindTest extends InVpcKindContractTest {
 
   private Ec2Client ec2;
 
@@ -53,13 +53,6 @@ class VpcEndpointKindTest extends KindContractTest {
   @Test
   void contractEachInvalidInputIsAClearRefusal() {
     // The services an endpoint may serve are an enum of the CRD.
-  }
-
-  @Override
-  @Test
-  void contractAResourceTaggedForAnotherServiceIsNotDeletedWhateverStatusSays() throws Exception {
-    ownedByAnotherService(OTHER_SERVICE);
-    NetworkFixture.assertForeignKept(stack, kind(), OTHER_SERVICE);
   }
 
   @Override
