@@ -11,11 +11,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.MasterUserSecret;
@@ -77,7 +81,7 @@ final class DatabaseSettings {
    * Where the database differs from the spec in what can change in place, as one ModifyDB* call sets
    * it; what cannot change in place is a terminal refusal naming what to do instead.
    */
-  static Delta compare(String what, Wanted want, Seen seen) {
+  static Delta.Builder compare(String what, Wanted want, Seen seen) {
     if (!want.engine().equals(seen.engine())) {
       throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, what + " runs " + seen.engine() + ", the spec asks for " + want.engine()
           + ": an engine cannot change in place; declare a new database (fromSnapshot restores data into it)");
@@ -101,8 +105,36 @@ final class DatabaseSettings {
         .compare("copyTagsToSnapshot", true, Boolean.TRUE.equals(seen.copyTagsToSnapshot()))
         .compare("securityGroups", want.securityGroups(), seen.securityGroups())
         // A restored database, or one whose managed password someone turned off, gets it (back).
-        .compare("manageMasterUserPassword", true, seen.secretArn() != null)
-        .build();
+        .compare("manageMasterUserPassword", true, seen.secretArn() != null);
+  }
+
+  /** The setters of a ModifyDBCluster or ModifyDBInstance request for the shared settings: the two SDK builders share no type. */
+  record Setters(BiConsumer<String, Boolean> engineVersion, IntConsumer port, IntConsumer backupRetentionDays, Consumer<Boolean> deletionProtection,
+      Consumer<Boolean> copyTagsToSnapshot, Consumer<Collection<String>> securityGroups, Consumer<Boolean> manageMasterUserPassword) {}
+
+  /** Sets on a modify request the shared settings {@code delta} names. */
+  static void modify(Delta delta, Wanted want, Seen seen, Setters set) {
+    if (delta.differsAt("engineVersion")) {
+      set.engineVersion().accept(want.engineVersion(), majorUpgrade(seen.engineVersion(), want.engineVersion()));
+    }
+    if (delta.differsAt("port")) {
+      set.port().accept(want.port());
+    }
+    if (delta.differsAt("backupRetentionDays")) {
+      set.backupRetentionDays().accept(want.backupRetentionDays());
+    }
+    if (delta.differsAt("deletionProtection")) {
+      set.deletionProtection().accept(want.deletionProtection());
+    }
+    if (delta.differsAt("copyTagsToSnapshot")) {
+      set.copyTagsToSnapshot().accept(true);
+    }
+    if (delta.differsAt("securityGroups")) {
+      set.securityGroups().accept(want.securityGroups());
+    }
+    if (delta.differsAt("manageMasterUserPassword")) {
+      set.manageMasterUserPassword().accept(true);
+    }
   }
 
   /** Whether going from {@code from} to {@code to} crosses a major version, which RDS only does when told it may. */

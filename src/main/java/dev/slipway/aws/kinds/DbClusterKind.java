@@ -131,37 +131,13 @@ public final class DbClusterKind implements AwsResourceKind<DbClusterKind.Desire
   @Override
   public List<Step> compare(StackContext ctx, Desired d, Observed o) {
     DatabaseSettings.Seen seen = o.seen();
-    Delta common = DatabaseSettings.compare("DB cluster " + d.physicalName(), d.settings(), seen);
-    Delta.Builder all = Delta.builder();
-    common.differences().forEach(x -> all.add(x.path(), x.desired(), x.observed()));
-    all.compare("capacity", d.capacity(), o.capacity());
-    Delta delta = all.build();
+    Delta delta = DatabaseSettings.compare("DB cluster " + d.physicalName(), d.settings(), seen).compare("capacity", d.capacity(), o.capacity()).build();
     if (delta.isEmpty()) {
       return List.of();
     }
-    DatabaseSettings.Wanted w = d.settings();
     ModifyDbClusterRequest.Builder m = ModifyDbClusterRequest.builder().dbClusterIdentifier(d.physicalName()).applyImmediately(true);
-    if (delta.differsAt("engineVersion")) {
-      m.engineVersion(w.engineVersion()).allowMajorVersionUpgrade(DatabaseSettings.majorUpgrade(seen.engineVersion(), w.engineVersion()));
-    }
-    if (delta.differsAt("port")) {
-      m.port(w.port());
-    }
-    if (delta.differsAt("backupRetentionDays")) {
-      m.backupRetentionPeriod(w.backupRetentionDays());
-    }
-    if (delta.differsAt("deletionProtection")) {
-      m.deletionProtection(w.deletionProtection());
-    }
-    if (delta.differsAt("copyTagsToSnapshot")) {
-      m.copyTagsToSnapshot(true);
-    }
-    if (delta.differsAt("securityGroups")) {
-      m.vpcSecurityGroupIds(w.securityGroups());
-    }
-    if (delta.differsAt("manageMasterUserPassword")) {
-      m.manageMasterUserPassword(true);
-    }
+    DatabaseSettings.modify(delta, d.settings(), seen, new DatabaseSettings.Setters((v, major) -> m.engineVersion(v).allowMajorVersionUpgrade(major),
+        m::port, m::backupRetentionPeriod, m::deletionProtection, m::copyTagsToSnapshot, m::vpcSecurityGroupIds, m::manageMasterUserPassword));
     if (delta.differsAt("capacity")) {
       m.serverlessV2ScalingConfiguration(scaling(d.capacity()));
     }

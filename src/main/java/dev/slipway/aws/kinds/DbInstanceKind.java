@@ -177,11 +177,10 @@ public final class DbInstanceKind implements AwsResourceKind<DbInstanceKind.Desi
   @Override
   public List<Step> compare(StackContext ctx, Desired d, Observed o) {
     DBInstance i = o.instance();
-    Delta.Builder all = Delta.builder().compare("instanceClass", d.instanceClass(), i.dbInstanceClass());
     DatabaseSettings.Wanted w = d.settings();
+    Delta.Builder all = w == null ? Delta.builder() : DatabaseSettings.compare("DB instance " + d.physicalName(), w, DatabaseSettings.Seen.of(i));
+    all.compare("instanceClass", d.instanceClass(), i.dbInstanceClass());
     if (w != null) {
-      DatabaseSettings.compare("DB instance " + d.physicalName(), w, DatabaseSettings.Seen.of(i)).differences()
-          .forEach(x -> all.add(x.path(), x.desired(), x.observed()));
       int storage = d.db().instance.allocatedStorage;
       if (i.allocatedStorage() != null && storage < i.allocatedStorage()) {
         throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, "DB instance " + d.physicalName() + " has " + i.allocatedStorage()
@@ -204,26 +203,10 @@ public final class DbInstanceKind implements AwsResourceKind<DbInstanceKind.Desi
     if (delta.differsAt("multiAz")) {
       m.multiAZ(Boolean.TRUE.equals(d.db().instance.multiAz));
     }
-    if (delta.differsAt("engineVersion")) {
-      m.engineVersion(w.engineVersion()).allowMajorVersionUpgrade(DatabaseSettings.majorUpgrade(i.engineVersion(), w.engineVersion()));
-    }
-    if (delta.differsAt("port")) {
-      m.dbPortNumber(w.port());
-    }
-    if (delta.differsAt("backupRetentionDays")) {
-      m.backupRetentionPeriod(w.backupRetentionDays());
-    }
-    if (delta.differsAt("deletionProtection")) {
-      m.deletionProtection(w.deletionProtection());
-    }
-    if (delta.differsAt("copyTagsToSnapshot")) {
-      m.copyTagsToSnapshot(true);
-    }
-    if (delta.differsAt("securityGroups")) {
-      m.vpcSecurityGroupIds(w.securityGroups());
-    }
-    if (delta.differsAt("manageMasterUserPassword")) {
-      m.manageMasterUserPassword(true);
+    if (w != null) {
+      DatabaseSettings.modify(delta, w, DatabaseSettings.Seen.of(i), new DatabaseSettings.Setters(
+          (v, major) -> m.engineVersion(v).allowMajorVersionUpgrade(major), m::dbPortNumber, m::backupRetentionPeriod, m::deletionProtection,
+          m::copyTagsToSnapshot, m::vpcSecurityGroupIds, m::manageMasterUserPassword));
     }
     ModifyDbInstanceRequest request = m.build();
     return List.of(Step.of(delta, () -> RdsResources.rds(ctx.aws()).modifyDBInstance(request)));
