@@ -51,6 +51,7 @@ class OperatorPolicyTest {
       Map.entry("ec2", "ec2"),
       Map.entry("iam", "iam"),
       Map.entry("lambda", "lambda"),
+      Map.entry("rds", "rds"),
       Map.entry("route53", "route53"),
       Map.entry("s3", "s3"),
       Map.entry("sns", "sns"),
@@ -72,13 +73,23 @@ class OperatorPolicyTest {
       Map.entry("s3:GetPublicAccessBlock", List.of("s3:GetBucketPublicAccessBlock")),
       Map.entry("s3:PutPublicAccessBlock", List.of("s3:PutBucketPublicAccessBlock")));
 
+  private static final List<String> MANAGED_SECRET = List.of("secretsmanager:CreateSecret", "secretsmanager:TagResource");
+
   /** What an operation needs besides its own action: the role it hands to Lambda, the key behind a SecureString. */
-  private static final Map<String, List<String>> ALSO = Map.of(
-      "lambda:CreateFunction", List.of("iam:PassRole"),
-      "lambda:UpdateFunctionConfiguration", List.of("iam:PassRole"),
-      "lambda:GetFunction", List.of("lambda:ListTags"),
-      "ssm:PutParameter", List.of("kms:Encrypt"),
-      "ssm:GetParameter", List.of("kms:Decrypt"));
+  private static final Map<String, List<String>> ALSO = Map.ofEntries(
+      Map.entry("lambda:CreateFunction", List.of("iam:PassRole")),
+      Map.entry("lambda:UpdateFunctionConfiguration", List.of("iam:PassRole")),
+      Map.entry("lambda:GetFunction", List.of("lambda:ListTags")),
+      Map.entry("ssm:PutParameter", List.of("kms:Encrypt")),
+      Map.entry("ssm:GetParameter", List.of("kms:Decrypt")),
+      // ManageMasterUserPassword: RDS makes the master secret with the caller's permissions.
+      Map.entry("rds:CreateDBCluster", MANAGED_SECRET),
+      Map.entry("rds:CreateDBInstance", MANAGED_SECRET),
+      Map.entry("rds:ModifyDBCluster", MANAGED_SECRET),
+      Map.entry("rds:ModifyDBInstance", MANAGED_SECRET),
+      // The final snapshot of a deletion is the caller's snapshot.
+      Map.entry("rds:DeleteDBCluster", List.of("rds:CreateDBClusterSnapshot")),
+      Map.entry("rds:DeleteDBInstance", List.of("rds:CreateDBSnapshot")));
 
   private static Set<String> operations;
   private static Set<String> needed;

@@ -134,6 +134,12 @@ public class FunctionSpec {
           + " execution role is granted exactly the reads each source needs.")
   public List<EventSourceSpec> events = new ArrayList<>();
 
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Databases of this service the function uses. The execution role is granted secretsmanager:GetSecretValue on exactly each one's"
+          + " master-user secret, and the database's security group admits the functions group, so the function must have vpc.network true.")
+  public List<DatabaseAccess> databases = new ArrayList<>();
+
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
 
@@ -265,6 +271,18 @@ public class FunctionSpec {
     }
   }
 
+  /** One database a function uses. */
+  public static class DatabaseAccess {
+    @Required
+    @Size(max = 24)
+    @JsonPropertyDescription("Name of a database in spec.databases.")
+    public String name;
+
+    @JsonPropertyDescription("ReadOnly or ReadWrite (the default): what the function means to do. Both are granted the one master-user secret"
+        + " AWS manages per database; a ReadOnly function of an Aurora database should connect to its readerEndpoint.")
+    public TableAccess.Access access = TableAccess.Access.ReadWrite;
+  }
+
   /** X-Ray tracing modes. */
   public enum Tracing {
     Active,
@@ -287,8 +305,8 @@ public class FunctionSpec {
   /** A resource of this service whose name or ARN becomes an environment variable's value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) == 1",
-      message = "an environmentFrom entry names exactly one of table, topic and parameter",
+      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) + (has(self.database) ? 1 : 0) == 1",
+      message = "an environmentFrom entry names exactly one of table, topic, parameter and database",
       reason = "FieldValueInvalid")
   public static class EnvironmentSource {
     @Size(max = 64)
@@ -302,6 +320,30 @@ public class FunctionSpec {
     @Size(max = 128)
     @JsonPropertyDescription("A parameter in spec.parameters: the value is its AWS name, which the function reads at run time (never the value itself).")
     public String parameter;
+
+    @JsonPropertyDescription("A database in spec.databases: the value is one of its outputs, for example its endpoint or its secret's ARN"
+        + " (never the password, which the function reads from the secret at run time).")
+    public DatabaseOutput database;
+  }
+
+  /** One output of a database, as an environment variable's value. */
+  public static class DatabaseOutput {
+    @Required
+    @Size(max = 24)
+    @JsonPropertyDescription("Name of a database in spec.databases.")
+    public String name;
+
+    @Required
+    @JsonPropertyDescription("endpoint, readerEndpoint (Aurora only), port or secretArn.")
+    public Value value;
+
+    /** The outputs of a database a variable can take. */
+    public enum Value {
+      endpoint,
+      readerEndpoint,
+      port,
+      secretArn
+    }
   }
 
   /** A resource of this service a function uses, by its logical name. */

@@ -61,6 +61,14 @@ import java.util.Map;
     message = "every parameter a function names in functions[].parameters must be declared in spec.parameters",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.databases) || self.databases.all(d, self.databases.exists_one(e, e.name == d.name))",
+    message = "database names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.functions.all(f, !has(f.databases) || f.databases.all(a, has(self.databases) && self.databases.exists(d, d.name == a.name)))",
+    message = "every database a function names in functions[].databases must be declared in spec.databases",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.restApi) || self.restApi.routes.all(r, self.functions.exists(f, f.name == r.function))",
     message = "every restApi route must name a function of this service",
     reason = "FieldValueInvalid")
@@ -199,6 +207,13 @@ public class ServerlessServiceSpec {
   @JsonPropertyDescription("The service's VPC, subnets, internet gateway, route tables and security groups. Its ids are outputs"
       + " (network.vpcId, network.subnet.<name>.id, network.securityGroup.<name>.id).")
   public NetworkSpec network;
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Relational databases in the private subnets of spec.network, which they need: Aurora (Serverless v2 or a provisioned writer) or"
+          + " RDS instances, encrypted, with AWS-managed master credentials and a security group admitting only the functions group."
+          + " Under deletionPolicy Retain they are deletion-protected; under Delete a final snapshot <id>-final-<time> is taken.")
+  public List<DatabaseSpec> databases = new ArrayList<>();
 
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {

@@ -38,7 +38,7 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
   public static final String PATH = "/slipway/";
 
   private static final JsonNode TRUST = ExecutionRolePolicy.parse(ExecutionRolePolicy.TRUST_POLICY);
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of());
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(DbClusterKind.KIND, DbInstanceKind.KIND));
 
   /** The role as IAM shows it; policy documents parsed so they compare by content. */
   public record ObservedRole(
@@ -50,12 +50,14 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
   }
 
   /**
-   * One planned role per function, logical name = function name. Roles depend on nothing: their
-   * policies name the service's other resources by computed ARNs.
+   * One planned role per function, logical name = function name. Roles wait only for the databases their
+   * functions use, whose secrets' ARNs AWS generates; the rest of their policies names the service's
+   * resources by computed ARNs.
    */
   @Override
   public List<Planned<DesiredRole, ObservedRole>> plan(StackContext ctx) {
-    return ctx.spec().functions.stream().map(f -> new Planned<>(this, f.name, ctx.physicalName(f.name), List.<String>of(), c -> DesiredRole.of(c, f))).toList();
+    return ctx.spec().functions.stream()
+        .map(f -> new Planned<>(this, f.name, ctx.physicalName(f.name), DbInstanceKind.publishers(ctx.spec(), f), c -> DesiredRole.of(c, f))).toList();
   }
 
   @Override

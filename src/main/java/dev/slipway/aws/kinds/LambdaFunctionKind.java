@@ -49,7 +49,8 @@ import software.amazon.awssdk.services.lambda.model.State;
 public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionKind.Desired, LambdaFunctionKind.Observed> {
 
   public static final String KIND = "LambdaFunction";
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, SecurityGroupKind.KIND));
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, SecurityGroupKind.KIND,
+      DbClusterKind.KIND, DbInstanceKind.KIND));
   /** How soon to look again at a function Lambda is still creating or updating. */
   private static final Duration BUSY = Duration.ofSeconds(3);
 
@@ -132,7 +133,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, f.deadLetter.topic, "function " + f.name + ", deadLetter"));
   }
 
-  /** The function's environment: its literal variables and the names and ARNs environmentFrom refers to. */
+  /** The function's environment: its literal variables and the names, ARNs and database outputs environmentFrom refers to. */
   static Map<String, String> environment(StackContext ctx, FunctionSpec f) {
     Map<String, String> env = new TreeMap<>(f.environment);
     f.environmentFrom.forEach((variable, source) -> {
@@ -140,6 +141,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         env.put(variable, ctx.physicalName(source.table));
       } else if (source.topic != null) {
         env.put(variable, SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, source.topic, "function " + f.name + ", environmentFrom " + variable)));
+      } else if (source.database != null) {
+        env.put(variable, ctx.output(RdsResources.output(source.database.name, source.database.value.name())));
       } else {
         ParameterSpec parameter = ctx.spec().parameters.stream().filter(p -> p.name.equals(source.parameter)).findFirst().orElseThrow();
         env.put(variable, parameter.physicalName(ctx.prefix()));
@@ -187,7 +190,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
     return ctx.spec().functions.stream()
         .map(f -> new Planned<>(this, f.name, ctx.physicalName(f.name),
-            Stream.concat(Stream.of(Planned.key(IamRoleKind.KIND, f.name), Planned.key(LogGroupKind.KIND, f.name)), networkDependencies(ctx, f).stream()).toList(),
+            Stream.of(Stream.of(Planned.key(IamRoleKind.KIND, f.name), Planned.key(LogGroupKind.KIND, f.name)), networkDependencies(ctx, f).stream(),
+                DbInstanceKind.publishers(ctx.spec(), f).stream()).flatMap(s -> s).distinct().toList(),
             c -> Desired.of(c, f, c.output(Outputs.roleArn(f.name)))))
         .toList();
   }

@@ -24,9 +24,10 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
 /**
  * The security groups of the network: {@code functions}, which every function placed by the network
- * is in and which admits nothing, the declared ones and the {@link #generatedGroups generated} ones,
- * each admitting exactly its {@code ingressFrom} rules (a rule added behind Slipway's back is
- * revoked). Outbound rules stay as EC2 creates them: all traffic allowed.
+ * is in and which admits nothing, the declared ones and the {@link #generatedGroups generated} ones
+ * (the interface endpoints' group, each data store's), each admitting exactly its {@code ingressFrom}
+ * rules (a rule added behind Slipway's back is revoked). Outbound rules stay as EC2 creates them: all
+ * traffic allowed.
  */
 public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, SecurityGroupKind.Observed, SecurityGroup> {
 
@@ -89,11 +90,14 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
   }
 
   /**
-   * The groups the network brings besides the declared ones, for what it places in its subnets (the
-   * interface endpoints' group); planned, compared and deleted like declared groups.
+   * The groups the network brings besides the declared ones, for what it places in its subnets: the
+   * interface endpoints' group, and each data store's, admitting only the functions group on the
+   * store's port. Planned, compared and deleted like declared groups.
    */
   static List<NetworkSpec.SecurityGroup> generatedGroups(ServerlessServiceSpec spec) {
-    return VpcEndpointKind.securityGroups(spec);
+    List<NetworkSpec.SecurityGroup> groups = new ArrayList<>(VpcEndpointKind.securityGroups(spec));
+    groups.addAll(RdsResources.securityGroups(spec));
+    return groups;
   }
 
   private Planned<Desired, Observed> planned(StackContext ctx, String name, List<NetworkSpec.Ingress> ingress) {
@@ -119,6 +123,8 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
     Set<String> declared = new TreeSet<>(List.of(FUNCTIONS));
     spec.network.securityGroups.forEach(g -> declared.add(g.name));
     List<String> problems = new ArrayList<>();
+    generatedGroups(spec).stream().filter(g -> declared.contains(g.name))
+        .forEach(g -> problems.add("network.securityGroups " + g.name + " is the name of a group Slipway generates (for interface endpoints or a data store); rename it"));
     for (NetworkSpec.SecurityGroup g : spec.network.securityGroups) {
       for (NetworkSpec.Ingress i : g.ingressFrom) {
         if (g.name.equals(i.group)) {
