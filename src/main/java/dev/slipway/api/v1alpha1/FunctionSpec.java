@@ -25,6 +25,10 @@ import java.util.Map;
     message = "a table may be named once per function",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.caches) || size(self.caches) == 0 || (has(self.vpc) && has(self.vpc.network) && self.vpc.network)",
+    message = "a function that names caches must be placed by the network (vpc.network: true): only the functions group reaches a cache",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.provisionedConcurrency) || !has(self.reservedConcurrency) || self.provisionedConcurrency <= self.reservedConcurrency",
     message = "provisionedConcurrency cannot exceed reservedConcurrency",
     reason = "FieldValueInvalid")
@@ -133,6 +137,13 @@ public class FunctionSpec {
           + " invokes the function's stage alias, so a release's traffic shifting applies to stream records and messages too. The"
           + " execution role is granted exactly the reads each source needs.")
   public List<EventSourceSpec> events = new ArrayList<>();
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Caches of this service (spec.caches) the function uses: it must be placed by the network (vpc.network: true), whose functions group"
+          + " each cache admits, and it is created after them, so environmentFrom can hand it their endpoints. No IAM grant is involved:"
+          + " the caches take no AUTH token, the network alone decides who reaches them.")
+  public List<NamedRef> caches = new ArrayList<>();
 
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
@@ -287,8 +298,8 @@ public class FunctionSpec {
   /** A resource of this service whose name or ARN becomes an environment variable's value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) == 1",
-      message = "an environmentFrom entry names exactly one of table, topic and parameter",
+      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) + (has(self.cache) ? 1 : 0) == 1",
+      message = "an environmentFrom entry names exactly one of table, topic, parameter and cache",
       reason = "FieldValueInvalid")
   public static class EnvironmentSource {
     @Size(max = 64)
@@ -302,6 +313,11 @@ public class FunctionSpec {
     @Size(max = 128)
     @JsonPropertyDescription("A parameter in spec.parameters: the value is its AWS name, which the function reads at run time (never the value itself).")
     public String parameter;
+
+    @Size(max = 20)
+    @JsonPropertyDescription("A cache the function names in its caches: the value is the address of the cache's primary endpoint"
+        + " (the port is spec.caches[].port).")
+    public String cache;
   }
 
   /** A resource of this service a function uses, by its logical name. */
