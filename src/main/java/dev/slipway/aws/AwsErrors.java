@@ -53,7 +53,8 @@ public final class AwsErrors {
   /**
    * The service says the resource does not exist. AWS services spell it in a few ways
    * ({@code ResourceNotFoundException}, {@code NoSuchEntity}, SNS's {@code NotFound}, SSM's
-   * {@code ParameterNotFound}, CloudFront's {@code NoSuchDistribution}); one rule covers them, so a
+   * {@code ParameterNotFound}, CloudFront's {@code NoSuchDistribution}, ElastiCache's {@code
+   * CacheSubnetGroupNotFoundFault}, answered with HTTP 400); one rule covers them, so a
    * new kind adds no code here.
    */
   public static boolean isNotFound(Throwable t) {
@@ -61,7 +62,8 @@ public final class AwsErrors {
       return false;
     }
     String code = errorCode(e);
-    return e.statusCode() == 404 || code.startsWith("NoSuch") || code.endsWith("NotFound") || code.endsWith("NotFoundException");
+    return e.statusCode() == 404 || code.startsWith("NoSuch") || code.endsWith("NotFound") || code.endsWith("NotFoundException")
+        || code.endsWith("NotFoundFault");
   }
 
   /**

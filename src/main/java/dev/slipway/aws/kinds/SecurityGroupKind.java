@@ -90,10 +90,13 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
 
   /**
    * The groups the network brings besides the declared ones, for what it places in its subnets (the
-   * interface endpoints' group); planned, compared and deleted like declared groups.
+   * interface endpoints' group, each cache's group admitting only the functions group on its port);
+   * planned, compared and deleted like declared groups.
    */
   static List<NetworkSpec.SecurityGroup> generatedGroups(ServerlessServiceSpec spec) {
-    return VpcEndpointKind.securityGroups(spec);
+    List<NetworkSpec.SecurityGroup> groups = new ArrayList<>(VpcEndpointKind.securityGroups(spec));
+    groups.addAll(CacheReplicationGroupKind.securityGroups(spec));
+    return groups;
   }
 
   private Planned<Desired, Observed> planned(StackContext ctx, String name, List<NetworkSpec.Ingress> ingress) {

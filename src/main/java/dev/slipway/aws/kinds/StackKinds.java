@@ -26,6 +26,8 @@ public final class StackKinds {
           new RouteTableKind(),
           new SecurityGroupKind(),
           new VpcEndpointKind(),
+          new CacheSubnetGroupKind(),
+          new CacheReplicationGroupKind(),
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),
