@@ -314,10 +314,27 @@ public class FunctionSpec {
     @JsonPropertyDescription("A parameter in spec.parameters: the value is its AWS name, which the function reads at run time (never the value itself).")
     public String parameter;
 
+    @JsonPropertyDescription("A cache the function names in its caches: the value is one of its outputs, its endpoint, readerEndpoint or port.")
+    public CacheOutput cache;
+  }
+
+  /** One output of a cache, as an environment variable's value. */
+  public static class CacheOutput {
+    @Required
     @Size(max = 20)
-    @JsonPropertyDescription("A cache the function names in its caches: the value is the address of the cache's primary endpoint"
-        + " (the port is spec.caches[].port).")
-    public String cache;
+    @JsonPropertyDescription("Name of a cache in the function's caches.")
+    public String name;
+
+    @Required
+    @JsonPropertyDescription("endpoint (the primary's address), readerEndpoint (a cache with replicas) or port.")
+    public Value value;
+
+    /** The outputs of a cache a variable can take. */
+    public enum Value {
+      endpoint,
+      readerEndpoint,
+      port
+    }
   }
 
   /** A resource of this service a function uses, by its logical name. */

@@ -75,16 +75,17 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     return "cache-" + cache;
   }
 
-  public static String endpointOutput(String cache) {
-    return "caches." + cache + ".endpoint";
+  static String outputKey(String cache, FunctionSpec.CacheOutput.Value value) {
+    return "caches." + cache + "." + value.name();
   }
 
-  static String readerEndpointOutput(String cache) {
-    return "caches." + cache + ".readerEndpoint";
-  }
-
-  static String portOutput(String cache) {
-    return "caches." + cache + ".port";
+  /**
+   * The output a function's environmentFrom asks for, which the cache published before the function
+   * (it waits for the caches it names); ElastiCache showing no reader endpoint is a terminal error.
+   */
+  static String output(StackContext ctx, FunctionSpec.CacheOutput ref, String where) {
+    return ctx.findOutput(outputKey(ref.name, ref.value)).orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC,
+        where + ": cache " + ref.name + " has no " + ref.value + " (ElastiCache shows none)"));
   }
 
   @Override
@@ -110,10 +111,7 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     }).toList();
   }
 
-  /**
-   * Caches need the network; their generated groups must not clash with declared ones; a function
-   * naming caches must be in the functions group, the only one they admit.
-   */
+  /** Caches need the network; a function naming caches must be in the functions group, the only one they admit. */
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
     List<String> problems = new ArrayList<>();
@@ -122,11 +120,6 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     }
     if (spec.network == null) {
       problems.add("spec.caches needs spec.network: a cache lives in the network's private subnets");
-    } else {
-      for (CacheSpec c : spec.caches) {
-        spec.network.securityGroups.stream().filter(g -> g.name.equals(groupName(c.name))).forEach(g ->
-            problems.add("network.securityGroups " + g.name + " has the name of cache " + c.name + "'s own security group; rename it"));
-      }
     }
     for (FunctionSpec f : spec.functions) {
       if (!f.caches.isEmpty() && (f.vpc == null || !f.vpc.byNetwork())) {
@@ -178,9 +171,10 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
   public List<Step> compare(StackContext ctx, Desired d, Observed o) {
     CacheSpec c = d.spec();
     ReplicationGroup g = o.group();
+    // An engine or port ElastiCache does not show (older API answers, no endpoint yet) is not taken for a difference.
     Delta fixed = Delta.builder()
-        .compare("engine", c.engine.name(), g.engine())
-        .compare("port", c.port, o.port())
+        .compare("engine", c.engine.name(), g.engine() == null ? c.engine.name() : g.engine())
+        .compare("port", c.port, o.port() == null ? c.port : o.port())
         .compare("transitEncryption", c.transitEncryption, Boolean.TRUE.equals(g.transitEncryptionEnabled()))
         .compare("atRestEncryption", c.atRestEncryption, Boolean.TRUE.equals(g.atRestEncryptionEnabled()))
         .compare("replicas", c.replicas, o.replicas())
@@ -235,9 +229,9 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
   public Published publish(StackContext ctx, Desired d, Observed o) {
     NodeGroup shard = o.shard();
     return Published.of(o.group().arn())
-        .output(endpointOutput(d.name()), address(shard == null ? null : shard.primaryEndpoint()))
-        .output(readerEndpointOutput(d.name()), address(shard == null ? null : shard.readerEndpoint()))
-        .output(portOutput(d.name()), o.port() == null ? null : String.valueOf(o.port()))
+        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.endpoint), address(shard == null ? null : shard.primaryEndpoint()))
+        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.readerEndpoint), address(shard == null ? null : shard.readerEndpoint()))
+        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.port), o.port() == null ? null : String.valueOf(o.port()))
         .build();
   }
 

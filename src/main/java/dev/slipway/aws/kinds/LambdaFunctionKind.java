@@ -143,7 +143,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       } else if (source.topic != null) {
         env.put(variable, SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, source.topic, "function " + f.name + ", environmentFrom " + variable)));
       } else if (source.cache != null) {
-        env.put(variable, ctx.output(CacheReplicationGroupKind.endpointOutput(source.cache)));
+        env.put(variable, CacheReplicationGroupKind.output(ctx, source.cache, "function " + f.name + ", environmentFrom " + variable));
       } else {
         ParameterSpec parameter = ctx.spec().parameters.stream().filter(p -> p.name.equals(source.parameter)).findFirst().orElseThrow();
         env.put(variable, parameter.physicalName(ctx.prefix()));
@@ -183,8 +183,12 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
           problems.add(where + "parameter " + source.parameter + " is not in spec.parameters");
         }
         // The function waits only for the caches it names, so an endpoint is known only for those.
-        if (source.cache != null && f.caches.stream().noneMatch(c -> c.name.equals(source.cache))) {
-          problems.add(where + "cache " + source.cache + " is not in the function's caches");
+        if (source.cache != null && f.caches.stream().noneMatch(c -> c.name.equals(source.cache.name))) {
+          problems.add(where + "cache " + source.cache.name + " is not in the function's caches");
+        }
+        if (source.cache != null && source.cache.value == FunctionSpec.CacheOutput.Value.readerEndpoint
+            && spec.caches.stream().anyMatch(c -> c.name.equals(source.cache.name) && c.replicas == 0)) {
+          problems.add(where + "cache " + source.cache.name + " has no replicas, so no readerEndpoint");
         }
       });
     }

@@ -31,9 +31,8 @@ class CacheClientFunctionTest {
     api.vpc = new FunctionSpec.VpcConfig();
     api.vpc.network = true;
     api.caches.add(new FunctionSpec.NamedRef(CacheFixture.CACHE));
-    FunctionSpec.EnvironmentSource source = new FunctionSpec.EnvironmentSource();
-    source.cache = CacheFixture.CACHE;
-    api.environmentFrom.put("REDIS_HOST", source);
+    api.environmentFrom.put("REDIS_HOST", cacheOutput(FunctionSpec.CacheOutput.Value.endpoint));
+    api.environmentFrom.put("REDIS_PORT", cacheOutput(FunctionSpec.CacheOutput.Value.port));
   }
 
   @AfterEach
@@ -50,7 +49,7 @@ class CacheClientFunctionTest {
     String endpoint = stack.context().outputs().get("caches.sessions.endpoint");
     assertThat(endpoint).startsWith("master.nexus-prod-sessions.");
     assertThat(stack.raw().lambda().getFunctionConfiguration(r -> r.functionName(stack.physicalName("api"))).environment().variables())
-        .containsEntry("REDIS_HOST", endpoint);
+        .containsEntry("REDIS_HOST", endpoint).containsEntry("REDIS_PORT", "6379");
     assertThat(stack.status()).extracting(r -> r.key()).containsSubsequence("ElastiCacheReplicationGroup/sessions", "LambdaFunction/api");
 
     stack.settle();
@@ -66,10 +65,26 @@ class CacheClientFunctionTest {
   }
 
   @Test
+  void aReaderEndpointNeedsReplicas() {
+    stack.spec().caches.get(0).replicas = 0;
+    api.environmentFrom.put("REDIS_READER", cacheOutput(FunctionSpec.CacheOutput.Value.readerEndpoint));
+
+    assertThat(new LambdaFunctionKind().validate(stack.spec())).contains("function api, environmentFrom REDIS_READER: cache sessions has no replicas, so no readerEndpoint");
+  }
+
+  @Test
   void aCacheAddsNoGrantToTheRole() {
     PolicyStatement.Scope scope = new PolicyStatement.Scope(KindHarness.REGION, KindHarness.ACCOUNT);
     StackContext ctx = new StackContext(null, KindHarness.NAMESPACE, KindHarness.SERVICE, stack.spec(), List.of(), List.of());
 
     assertThat(ExecutionRolePolicy.document(ctx, scope, api)).doesNotContain("elasticache");
+  }
+
+  private static FunctionSpec.EnvironmentSource cacheOutput(FunctionSpec.CacheOutput.Value value) {
+    FunctionSpec.EnvironmentSource source = new FunctionSpec.EnvironmentSource();
+    source.cache = new FunctionSpec.CacheOutput();
+    source.cache.name = CacheFixture.CACHE;
+    source.cache.value = value;
+    return source;
   }
 }
