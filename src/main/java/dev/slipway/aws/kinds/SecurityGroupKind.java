@@ -122,6 +122,8 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
     Set<String> declared = new TreeSet<>(List.of(FUNCTIONS));
     spec.network.securityGroups.forEach(g -> declared.add(g.name));
     List<String> problems = new ArrayList<>();
+    generatedGroups(spec).stream().filter(g -> declared.contains(g.name))
+        .forEach(g -> problems.add("network.securityGroups " + g.name + " has the name of a group Slipway generates; rename it"));
     for (NetworkSpec.SecurityGroup g : spec.network.securityGroups) {
       for (NetworkSpec.Ingress i : g.ingressFrom) {
         if (g.name.equals(i.group)) {

@@ -90,6 +90,13 @@ class CacheReplicationGroupKindTest extends KindContractTest {
   }
 
   @Test
+  void aDeclaredGroupMayNotTakeTheNameOfACachesGroup() {
+    stack.spec().network.securityGroups.add(group("cache-sessions"));
+
+    assertThat(new SecurityGroupKind().validate(stack.spec())).contains("network.securityGroups cache-sessions has the name of a group Slipway generates; rename it");
+  }
+
+  @Test
   void aCacheStillBeingChangedIsNotReadyNamingItsStatus() {
     stack.settle();
     AwsFaults.shared().rewrite(AwsFaults.operation("DescribeReplicationGroups"), b -> b.replace("<Status>available</Status>", "<Status>modifying</Status>"), 1);
@@ -147,7 +154,6 @@ class CacheReplicationGroupKindTest extends KindContractTest {
   protected List<Invalid> invalidInputs() {
     return List.of(
         Invalid.atValidation(s -> s.network = null, "spec.caches needs spec.network"),
-        Invalid.atValidation(s -> s.network.securityGroups.add(group("cache-sessions")), "has the name of cache sessions's own security group"),
         Invalid.atValidation(s -> s.functions.add(KindHarness.function("name: api\ncode: { imageUri: x }\ncaches: [{ name: sessions }]")),
             "function api names caches but is not placed by the network"),
         Invalid.atConverge(CacheFixture.CACHE, s -> s.caches.get(0).replicas = 2, Reasons.IMMUTABLE_FIELD, "replicas: 1 -> 2"),
