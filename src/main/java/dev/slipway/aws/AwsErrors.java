@@ -53,7 +53,8 @@ public final class AwsErrors {
   /**
    * The service says the resource does not exist. AWS services spell it in a few ways
    * ({@code ResourceNotFoundException}, {@code NoSuchEntity}, SNS's {@code NotFound}, SSM's
-   * {@code ParameterNotFound}, CloudFront's {@code NoSuchDistribution}, RDS's {@code DBClusterNotFoundFault}); one rule covers them, so a
+   * {@code ParameterNotFound}, CloudFront's {@code NoSuchDistribution}, RDS's {@code DBClusterNotFoundFault}, ElastiCache's {@code
+   * CacheSubnetGroupNotFoundFault}); one rule covers them, so a
    * new kind adds no code here.
    */
   public static boolean isNotFound(Throwable t) {

@@ -49,6 +49,7 @@ class OperatorPolicyTest {
       Map.entry("cognitoidentityprovider", "cognito-idp"),
       Map.entry("dynamodb", "dynamodb"),
       Map.entry("ec2", "ec2"),
+      Map.entry("elasticache", "elasticache"),
       Map.entry("iam", "iam"),
       Map.entry("lambda", "lambda"),
       Map.entry("rds", "rds"),

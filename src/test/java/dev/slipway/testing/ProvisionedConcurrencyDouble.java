@@ -5,10 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,7 +14,6 @@ import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.mockwebserver.SocketPolicy;
-import okio.Buffer;
 
 /**
  * TEST DOUBLE for one Lambda API that moto 5.2.1 lacks: provisioned concurrency
@@ -29,8 +25,6 @@ public final class ProvisionedConcurrencyDouble implements AutoCloseable {
 
   private static final Pattern PATH = Pattern.compile("/2019-09-30/functions/([^/?]+)/provisioned-concurrency\\?Qualifier=([^&]+)");
   private static final Pattern COUNT = Pattern.compile("\"ProvisionedConcurrentExecutions\"\\s*:\\s*(\\d+)");
-  // java.net.http sets these itself and refuses them from callers.
-  private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade", "transfer-encoding");
 
   private final MockWebServer server = new MockWebServer();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -112,29 +106,7 @@ public final class ProvisionedConcurrencyDouble implements AutoCloseable {
   }
 
   private MockResponse forward(RecordedRequest request) {
-    HttpRequest.Builder out =
-        HttpRequest.newBuilder(moto.resolve(request.getPath()))
-            .method(request.getMethod(), HttpRequest.BodyPublishers.ofByteArray(request.getBody().readByteArray()));
-    request.getHeaders().forEach(h -> {
-      if (!RESTRICTED.contains(h.getFirst().toLowerCase())) {
-        out.header(h.getFirst(), h.getSecond());
-      }
-    });
-    try {
-      HttpResponse<byte[]> in = http.send(out.build(), HttpResponse.BodyHandlers.ofByteArray());
-      MockResponse response = new MockResponse().setResponseCode(in.statusCode()).setBody(new Buffer().write(in.body()));
-      in.headers().map().forEach((name, values) -> {
-        if (!RESTRICTED.contains(name.toLowerCase()) && !name.startsWith(":")) {
-          values.forEach(v -> response.addHeader(name, v));
-        }
-      });
-      return response;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Forwarding.forward(http, moto, request, request.getBody().readByteArray());
   }
 
   @Override

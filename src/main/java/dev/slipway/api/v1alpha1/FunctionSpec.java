@@ -25,6 +25,10 @@ import java.util.Map;
     message = "a table may be named once per function",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.caches) || size(self.caches) == 0 || (has(self.vpc) && has(self.vpc.network) && self.vpc.network)",
+    message = "a function that names caches must be placed by the network (vpc.network: true): only the functions group reaches a cache",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.provisionedConcurrency) || !has(self.reservedConcurrency) || self.provisionedConcurrency <= self.reservedConcurrency",
     message = "provisionedConcurrency cannot exceed reservedConcurrency",
     reason = "FieldValueInvalid")
@@ -139,6 +143,13 @@ public class FunctionSpec {
       "Databases of this service the function uses. The execution role is granted secretsmanager:GetSecretValue on exactly each one's"
           + " master-user secret, and the database's security group admits the functions group, so the function must have vpc.network true.")
   public List<DatabaseAccess> databases = new ArrayList<>();
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Caches of this service (spec.caches) the function uses: it must be placed by the network (vpc.network: true), whose functions group"
+          + " each cache admits, and it is created after them, so environmentFrom can hand it their endpoints. No IAM grant is involved:"
+          + " the caches take no AUTH token, the network alone decides who reaches them.")
+  public List<NamedRef> caches = new ArrayList<>();
 
   @JsonPropertyDescription("Further grants of the execution role, each named for what it allows, plus reviewed extra statements.")
   public Permissions permissions;
@@ -305,8 +316,9 @@ public class FunctionSpec {
   /** A resource of this service whose name or ARN becomes an environment variable's value. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) + (has(self.database) ? 1 : 0) == 1",
-      message = "an environmentFrom entry names exactly one of table, topic, parameter and database",
+      value = "(has(self.table) ? 1 : 0) + (has(self.topic) ? 1 : 0) + (has(self.parameter) ? 1 : 0) + (has(self.database) ? 1 : 0)"
+          + " + (has(self.cache) ? 1 : 0) == 1",
+      message = "an environmentFrom entry names exactly one of table, topic, parameter, database and cache",
       reason = "FieldValueInvalid")
   public static class EnvironmentSource {
     @Size(max = 64)
@@ -324,6 +336,9 @@ public class FunctionSpec {
     @JsonPropertyDescription("A database in spec.databases: the value is one of its outputs, for example its endpoint or its secret's ARN"
         + " (never the password, which the function reads from the secret at run time).")
     public DatabaseOutput database;
+
+    @JsonPropertyDescription("A cache the function names in its caches: the value is one of its outputs, its endpoint, readerEndpoint or port.")
+    public CacheOutput cache;
   }
 
   /** One output of a database, as an environment variable's value. */
@@ -343,6 +358,25 @@ public class FunctionSpec {
       readerEndpoint,
       port,
       secretArn
+    }
+  }
+
+  /** One output of a cache, as an environment variable's value. */
+  public static class CacheOutput {
+    @Required
+    @Size(max = 20)
+    @JsonPropertyDescription("Name of a cache in the function's caches.")
+    public String name;
+
+    @Required
+    @JsonPropertyDescription("endpoint (the primary's address), readerEndpoint (a cache with replicas) or port.")
+    public Value value;
+
+    /** The outputs of a cache a variable can take. */
+    public enum Value {
+      endpoint,
+      readerEndpoint,
+      port
     }
   }
 

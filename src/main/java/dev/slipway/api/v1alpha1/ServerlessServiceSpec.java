@@ -114,6 +114,18 @@ import java.util.Map;
     message = "domain.frontend needs spec.frontend, the distribution it names",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!has(self.caches) || self.caches.all(c, self.caches.exists_one(d, d.name == c.name))",
+    message = "cache names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.functions.all(f, !has(f.caches) || f.caches.all(a, has(self.caches) && self.caches.exists(c, c.name == a.name)))",
+    message = "every cache a function names in functions[].caches must be declared in spec.caches",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.caches) || size(self.caches) == 0 || has(self.network)",
+    message = "spec.caches needs spec.network: a cache lives in the network's private subnets",
+    reason = "FieldValueRequired")
+@ValidationRule(
     value = "self.region == oldSelf.region",
     message = "region is immutable: create a new ServerlessService to move a stack",
     reason = "FieldValueForbidden")
@@ -214,6 +226,12 @@ public class ServerlessServiceSpec {
           + " RDS instances, encrypted, with AWS-managed master credentials and a security group admitting only the functions group."
           + " Under deletionPolicy Retain they are deletion-protected; under Delete a final snapshot <id>-final-<time> is taken.")
   public List<DatabaseSpec> databases = new ArrayList<>();
+
+  @Size(max = 8)
+  @JsonPropertyDescription("ElastiCache caches (valkey or redis replication groups) in the network's private subnets, each reachable only from"
+      + " the functions group on its port. Needs spec.network. Outputs: caches.<name>.endpoint (the primary's address),"
+      + " caches.<name>.readerEndpoint (with replicas), caches.<name>.port.")
+  public List<CacheSpec> caches = new ArrayList<>();
 
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {

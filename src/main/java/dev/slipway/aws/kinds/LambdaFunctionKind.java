@@ -50,7 +50,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   public static final String KIND = "LambdaFunction";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, SecurityGroupKind.KIND,
-      DbClusterKind.KIND, DbInstanceKind.KIND));
+      DbClusterKind.KIND, DbInstanceKind.KIND, CacheReplicationGroupKind.KIND));
   /** How soon to look again at a function Lambda is still creating or updating. */
   private static final Duration BUSY = Duration.ofSeconds(3);
 
@@ -111,7 +111,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return new VpcPlacement(subnets, List.of(ctx.output(SecurityGroupKind.idOutput(SecurityGroupKind.FUNCTIONS))));
   }
 
-  /** What a function placed by the network waits for: its private subnets and the functions group. */
+  /** What a function placed by the network waits for: its private subnets, the functions group and the caches it names. */
   private static List<String> networkDependencies(StackContext ctx, FunctionSpec f) {
     if (f.vpc == null || !f.vpc.byNetwork()) {
       return List.of();
@@ -119,6 +119,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     List<String> deps = new ArrayList<>();
     SubnetKind.names(ctx.spec().network, false).forEach(s -> deps.add(Planned.key(SubnetKind.KIND, s)));
     deps.add(Planned.key(SecurityGroupKind.KIND, SecurityGroupKind.FUNCTIONS));
+    f.caches.forEach(c -> deps.add(Planned.key(CacheReplicationGroupKind.KIND, c.name)));
     return deps;
   }
 
@@ -133,7 +134,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     return SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, f.deadLetter.topic, "function " + f.name + ", deadLetter"));
   }
 
-  /** The function's environment: its literal variables and the names, ARNs and database outputs environmentFrom refers to. */
+  /** The function's environment: its literal variables and the names, ARNs, database outputs and cache endpoints environmentFrom refers to. */
   static Map<String, String> environment(StackContext ctx, FunctionSpec f) {
     Map<String, String> env = new TreeMap<>(f.environment);
     f.environmentFrom.forEach((variable, source) -> {
@@ -143,6 +144,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         env.put(variable, SnsTopicKind.arn(ctx, ctx.scope(), SnsTopicKind.declared(ctx, source.topic, "function " + f.name + ", environmentFrom " + variable)));
       } else if (source.database != null) {
         env.put(variable, ctx.output(RdsResources.output(source.database.name, source.database.value.name())));
+      } else if (source.cache != null) {
+        env.put(variable, CacheReplicationGroupKind.output(ctx, source.cache, "function " + f.name + ", environmentFrom " + variable));
       } else {
         ParameterSpec parameter = ctx.spec().parameters.stream().filter(p -> p.name.equals(source.parameter)).findFirst().orElseThrow();
         env.put(variable, parameter.physicalName(ctx.prefix()));
@@ -153,7 +156,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   /**
    * A zip function has a runtime and a handler (the CRD rule's second line); environmentFrom and
-   * deadLetter must name declared resources; environmentFrom may not shadow a literal variable.
+   * deadLetter must name declared resources (a cache: one of the function's caches); environmentFrom
+   * may not shadow a literal variable.
    * {@code spec} is the effective one, so a runtime inherited from spec.functionDefaults counts.
    */
   @Override
@@ -179,6 +183,14 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
         }
         if (source.parameter != null && spec.parameters.stream().noneMatch(p -> p.name.equals(source.parameter))) {
           problems.add(where + "parameter " + source.parameter + " is not in spec.parameters");
+        }
+        // The function waits only for the caches it names, so an endpoint is known only for those.
+        if (source.cache != null && f.caches.stream().noneMatch(c -> c.name.equals(source.cache.name))) {
+          problems.add(where + "cache " + source.cache.name + " is not in the function's caches");
+        }
+        if (source.cache != null && source.cache.value == FunctionSpec.CacheOutput.Value.readerEndpoint
+            && spec.caches.stream().anyMatch(c -> c.name.equals(source.cache.name) && c.replicas == 0)) {
+          problems.add(where + "cache " + source.cache.name + " has no replicas, so no readerEndpoint");
         }
       });
     }

@@ -91,12 +91,13 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
 
   /**
    * The groups the network brings besides the declared ones, for what it places in its subnets: the
-   * interface endpoints' group, and each data store's, admitting only the functions group on the
-   * store's port. Planned, compared and deleted like declared groups.
+   * interface endpoints' group, and each data store's (database or cache), admitting only the
+   * functions group on the store's port. Planned, compared and deleted like declared groups.
    */
   static List<NetworkSpec.SecurityGroup> generatedGroups(ServerlessServiceSpec spec) {
     List<NetworkSpec.SecurityGroup> groups = new ArrayList<>(VpcEndpointKind.securityGroups(spec));
     groups.addAll(RdsResources.securityGroups(spec));
+    groups.addAll(CacheReplicationGroupKind.securityGroups(spec));
     return groups;
   }
 

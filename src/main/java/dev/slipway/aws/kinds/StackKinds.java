@@ -29,6 +29,8 @@ public final class StackKinds {
           new DbSubnetGroupKind(),
           new DbClusterKind(),
           new DbInstanceKind(),
+          new CacheSubnetGroupKind(),
+          new CacheReplicationGroupKind(),
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),

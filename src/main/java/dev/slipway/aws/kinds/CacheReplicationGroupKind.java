@@ -1,0 +1,279 @@
+package dev.slipway.aws.kinds;
+
+import dev.slipway.api.v1alpha1.CacheSpec;
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.NetworkSpec;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.AwsResourceKind;
+import dev.slipway.aws.Delta;
+import dev.slipway.aws.DesiredResource;
+import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.NotReady;
+import dev.slipway.aws.Planned;
+import dev.slipway.aws.Published;
+import dev.slipway.aws.SlipwayException;
+import dev.slipway.aws.StackContext;
+import dev.slipway.aws.Step;
+import dev.slipway.status.Reasons;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticache.model.Endpoint;
+import software.amazon.awssdk.services.elasticache.model.ModifyReplicationGroupRequest;
+import software.amazon.awssdk.services.elasticache.model.NodeGroup;
+import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
+
+/**
+ * A cache of {@code spec.caches}: an ElastiCache replication group with one shard (cluster mode
+ * disabled), a primary and the declared replicas, in the service's cache subnet group and its own
+ * security group, which admits only the functions group on the cache's port. What
+ * ModifyReplicationGroup changes in place is changed so (node type, snapshot retention, automatic
+ * failover, multi-AZ); engine, port, encryption and the replica count are refused when they differ,
+ * never met by replacing the cache and its data.
+ */
+public final class CacheReplicationGroupKind implements AwsResourceKind<CacheReplicationGroupKind.Desired, CacheReplicationGroupKind.Observed> {
+
+  public static final String KIND = "ElastiCacheReplicationGroup";
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(CacheSubnetGroupKind.KIND, SecurityGroupKind.KIND));
+  /** The longest replication group id ElastiCache takes. */
+  static final int MAX_ID = 40;
+  /** How soon to look again at a cache ElastiCache is creating, modifying or deleting: it takes minutes. */
+  private static final Duration BUSY = Duration.ofSeconds(30);
+  private static final String AVAILABLE = "available";
+  private static final String DELETING = "deleting";
+  private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+  public record Desired(String name, String physicalName, CacheSpec spec, String subnetGroup, String securityGroupId) implements DesiredResource {}
+
+  public record Observed(ReplicationGroup group, Map<String, String> tags) {
+    /** The shard of a cluster-mode-disabled group; null while ElastiCache shows none. */
+    NodeGroup shard() {
+      return group.nodeGroups().isEmpty() ? null : group.nodeGroups().get(0);
+    }
+
+    int replicas() {
+      return Math.max(group.memberClusters().size() - 1, 0);
+    }
+
+    Integer port() {
+      return shard() == null || shard().primaryEndpoint() == null ? null : shard().primaryEndpoint().port();
+    }
+  }
+
+  /** The logical name of a cache's security group in the network. */
+  static String groupName(String cache) {
+    return "cache-" + cache;
+  }
+
+  static String outputKey(String cache, FunctionSpec.CacheOutput.Value value) {
+    return "caches." + cache + "." + value.name();
+  }
+
+  /**
+   * The output a function's environmentFrom asks for, which the cache published before the function
+   * (it waits for the caches it names); ElastiCache showing no reader endpoint is a terminal error.
+   */
+  static String output(StackContext ctx, FunctionSpec.CacheOutput ref, String where) {
+    return ctx.findOutput(outputKey(ref.name, ref.value)).orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC,
+        where + ": cache " + ref.name + " has no " + ref.value + " (ElastiCache shows none)"));
+  }
+
+  @Override
+  public KindInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Planned<Desired, Observed>> plan(StackContext ctx) {
+    if (ctx.spec().network == null) {
+      return List.of();
+    }
+    return ctx.spec().caches.stream().map(c -> {
+      String physical = ElastiCacheResources.name(ctx.physicalName(c.name));
+      String group = groupName(c.name);
+      return new Planned<>(this, c.name, physical, List.of(CacheSubnetGroupKind.key(), Planned.key(SecurityGroupKind.KIND, group)), x -> {
+        if (physical.length() > MAX_ID) {
+          throw SlipwayException.terminal(Reasons.INVALID_SPEC, "cache " + c.name + ": its replication group id " + physical + " is longer than "
+              + MAX_ID + " characters; set a shorter spec.namePrefix or cache name");
+        }
+        return new Desired(c.name, physical, c, x.output(CacheSubnetGroupKind.NAME_OUTPUT), x.output(SecurityGroupKind.idOutput(group)));
+      });
+    }).toList();
+  }
+
+  /** Caches need the network; a function naming caches must be in the functions group, the only one they admit. */
+  @Override
+  public List<String> validate(ServerlessServiceSpec spec) {
+    List<String> problems = new ArrayList<>();
+    if (spec.caches.isEmpty()) {
+      return problems;
+    }
+    if (spec.network == null) {
+      problems.add("spec.caches needs spec.network: a cache lives in the network's private subnets");
+    }
+    for (FunctionSpec f : spec.functions) {
+      if (!f.caches.isEmpty() && (f.vpc == null || !f.vpc.byNetwork())) {
+        problems.add("function " + f.name + " names caches but is not placed by the network (vpc.network: true): only the functions group reaches a cache");
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public Optional<Observed> read(StackContext ctx, Desired d) {
+    return describe(ctx, d.physicalName());
+  }
+
+  /** ReplicationGroupNotFoundFault is absence, for the runtime. */
+  private static Optional<Observed> describe(StackContext ctx, String id) {
+    return ElastiCacheResources.elastiCache(ctx.aws()).describeReplicationGroups(r -> r.replicationGroupId(id)).replicationGroups().stream()
+        .findFirst().map(g -> new Observed(g, ElastiCacheResources.tags(ctx.aws(), g.arn())));
+  }
+
+  /** ElastiCache works for minutes after a create or a change: the cache is NotReady until it is available again. */
+  @Override
+  public Optional<NotReady> readiness(Observed o) {
+    String status = o.group().status();
+    if ("create-failed".equals(status)) {
+      throw SlipwayException.terminal("CacheCreateFailed", "replication group " + o.group().replicationGroupId() + " failed to be created");
+    }
+    return AVAILABLE.equals(status) ? Optional.empty() : Optional.of(NotReady.awaiting("replication group " + o.group().replicationGroupId() + " is " + status, BUSY));
+  }
+
+  /** Everything is set at creation; the response already shows the group (creating), with the tags given. */
+  @Override
+  public Observed create(StackContext ctx, Desired d) {
+    CacheSpec c = d.spec();
+    ReplicationGroup g = ElastiCacheResources.elastiCache(ctx.aws()).createReplicationGroup(r -> r.replicationGroupId(d.physicalName())
+        .replicationGroupDescription("Slipway cache " + d.name() + " of " + ctx.owner())
+        .engine(c.engine.name()).engineVersion(c.engineVersion).cacheNodeType(c.nodeType)
+        .numNodeGroups(1).replicasPerNodeGroup(c.replicas)
+        .automaticFailoverEnabled(c.automaticFailover).multiAZEnabled(c.multiAz)
+        .cacheSubnetGroupName(d.subnetGroup()).securityGroupIds(d.securityGroupId()).port(c.port)
+        .transitEncryptionEnabled(c.transitEncryption).atRestEncryptionEnabled(c.atRestEncryption)
+        .snapshotRetentionLimit(c.snapshotRetentionDays)
+        .tags(ElastiCacheResources.toTags(ctx.tags()))).replicationGroup();
+    return new Observed(g, ctx.tags());
+  }
+
+  /** What ModifyReplicationGroup can change goes in one call; anything else that differs is refused before it. */
+  @Override
+  public List<Step> compare(StackContext ctx, Desired d, Observed o) {
+    CacheSpec c = d.spec();
+    ReplicationGroup g = o.group();
+    // An engine or port ElastiCache does not show (older API answers, no endpoint yet) is not taken for a difference.
+    Delta fixed = Delta.builder()
+        .compare("engine", c.engine.name(), g.engine() == null ? c.engine.name() : g.engine())
+        .compare("port", c.port, o.port() == null ? c.port : o.port())
+        .compare("transitEncryption", c.transitEncryption, Boolean.TRUE.equals(g.transitEncryptionEnabled()))
+        .compare("atRestEncryption", c.atRestEncryption, Boolean.TRUE.equals(g.atRestEncryptionEnabled()))
+        .compare("replicas", c.replicas, o.replicas())
+        .build();
+    if (!fixed.isEmpty()) {
+      throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, "cache " + d.name() + ": " + fixed.describe() + " cannot change on the existing"
+          + " replication group " + g.replicationGroupId() + ", and Slipway does not replace a cache and its data; set the spec back, or"
+          + " declare a new cache under another name and move the clients to it");
+    }
+    Delta change = Delta.builder()
+        .compare("nodeType", c.nodeType, g.cacheNodeType())
+        .compare("snapshotRetentionDays", c.snapshotRetentionDays, g.snapshotRetentionLimit() == null ? 0 : g.snapshotRetentionLimit())
+        .compare("automaticFailover", c.automaticFailover, enabled(g.automaticFailoverAsString()))
+        .compare("multiAz", c.multiAz, enabled(g.multiAZAsString()))
+        .build();
+    if (change.isEmpty()) {
+      return List.of();
+    }
+    ModifyReplicationGroupRequest.Builder modify = ModifyReplicationGroupRequest.builder().replicationGroupId(g.replicationGroupId()).applyImmediately(true);
+    if (change.differsAt("nodeType")) {
+      modify.cacheNodeType(c.nodeType);
+    }
+    if (change.differsAt("snapshotRetentionDays")) {
+      modify.snapshotRetentionLimit(c.snapshotRetentionDays);
+    }
+    if (change.differsAt("automaticFailover")) {
+      modify.automaticFailoverEnabled(c.automaticFailover);
+    }
+    if (change.differsAt("multiAz")) {
+      modify.multiAZEnabled(c.multiAz);
+    }
+    ElastiCacheClient elastiCache = ElastiCacheResources.elastiCache(ctx.aws());
+    return List.of(Step.of(change, () -> elastiCache.modifyReplicationGroup(modify.build())));
+  }
+
+  /** "enabling" counts as enabled: the change is under way. */
+  private static boolean enabled(String status) {
+    return status != null && status.startsWith("enabl");
+  }
+
+  @Override
+  public Map<String, String> tags(Observed o) {
+    return o.tags();
+  }
+
+  @Override
+  public void retag(StackContext ctx, Observed o, Map<String, String> set, Collection<String> remove) {
+    ElastiCacheResources.retag(ctx.aws(), o.group().arn(), set, remove);
+  }
+
+  @Override
+  public Published publish(StackContext ctx, Desired d, Observed o) {
+    NodeGroup shard = o.shard();
+    return Published.of(o.group().arn())
+        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.endpoint), address(shard == null ? null : shard.primaryEndpoint()))
+        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.readerEndpoint), address(shard == null ? null : shard.readerEndpoint()))
+        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.port), o.port() == null ? null : String.valueOf(o.port()))
+        .build();
+  }
+
+  private static String address(Endpoint e) {
+    return e == null ? null : e.address();
+  }
+
+  @Override
+  public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
+    return describe(ctx, resource.physicalName).map(Observed::tags);
+  }
+
+  /**
+   * Deletes the group, after a final snapshot when it keeps snapshots (ElastiCache takes it as part
+   * of the delete); while ElastiCache is still deleting it, the pass waits, since the subnet group
+   * and security group before it in status are in use until it is gone.
+   */
+  @Override
+  public void delete(StackContext ctx, ManagedResource resource) {
+    ElastiCacheClient elastiCache = ElastiCacheResources.elastiCache(ctx.aws());
+    Optional<Observed> found = describe(ctx, resource.physicalName);
+    if (found.isEmpty()) {
+      return;
+    }
+    ReplicationGroup g = found.get().group();
+    if (!DELETING.equals(g.status())) {
+      String snapshot = g.snapshotRetentionLimit() != null && g.snapshotRetentionLimit() > 0
+          ? g.replicationGroupId() + "-final-" + SNAPSHOT_TIME.format(Clock.systemUTC().instant()) : null;
+      elastiCache.deleteReplicationGroup(r -> r.replicationGroupId(g.replicationGroupId()).finalSnapshotIdentifier(snapshot));
+    }
+    if (AwsErrors.unlessNotFound(() -> describe(ctx, resource.physicalName)).flatMap(o -> o).isPresent()) {
+      throw NotReady.awaiting("replication group " + g.replicationGroupId() + " is being deleted", BUSY);
+    }
+  }
+
+  /** The network groups the caches bring: each admits the functions group on the cache's port, nothing else. */
+  static List<NetworkSpec.SecurityGroup> securityGroups(ServerlessServiceSpec spec) {
+    return spec.caches.stream().map(c -> {
+      NetworkSpec.SecurityGroup g = new NetworkSpec.SecurityGroup();
+      g.name = groupName(c.name);
+      g.ingressFrom.add(new NetworkSpec.Ingress(SecurityGroupKind.FUNCTIONS, null, c.port));
+      return g;
+    }).toList();
+  }
+}
