@@ -125,7 +125,7 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
     spec.network.securityGroups.forEach(g -> declared.add(g.name));
     List<String> problems = new ArrayList<>();
     generatedGroups(spec).stream().filter(g -> declared.contains(g.name))
-        .forEach(g -> problems.add("network.securityGroups " + g.name + " is the name of a group Slipway generates (for interface endpoints or a data store); rename it"));
+        .forEach(g -> problems.add("network.securityGroups " + g.name + " is the name of a group Slipway generates (for the interface endpoints, a database or a cache); rename it"));
     for (NetworkSpec.SecurityGroup g : spec.network.securityGroups) {
       for (NetworkSpec.Ingress i : g.ingressFrom) {
         if (g.name.equals(i.group)) {

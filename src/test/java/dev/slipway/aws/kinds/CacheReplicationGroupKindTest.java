@@ -93,7 +93,7 @@ class CacheReplicationGroupKindTest extends KindContractTest {
   void aDeclaredGroupMayNotTakeTheNameOfACachesGroup() {
     stack.spec().network.securityGroups.add(group("cache-sessions"));
 
-    assertThat(new SecurityGroupKind().validate(stack.spec())).contains("network.securityGroups cache-sessions has the name of a group Slipway generates; rename it");
+    assertThat(new SecurityGroupKind().validate(stack.spec())).contains("network.securityGroups cache-sessions is the name of a group Slipway generates (for the interface endpoints, a database or a cache); rename it");
   }
 
   @Test
