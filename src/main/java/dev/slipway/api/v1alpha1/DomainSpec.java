@@ -2,13 +2,14 @@ package dev.slipway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * Custom domain names of the service, in an existing public Route53 hosted zone: an ACM certificate
+ * Custom domain names of the service, in a public Route53 hosted zone, existing or created: an ACM certificate
  * for the zone's apex and {@code *.<zone>} per region that needs one, DNS-validated through the zone,
  * and the names of the APIs on it.
  */
@@ -33,6 +34,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "!has(self.api) || !has(self.webSocket) || self.api != self.webSocket",
     message = "domain.api and domain.webSocket must be different names",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.hostedZoneId) || !self.createHostedZone",
+    message = "domain.hostedZoneId names an existing zone: leave it out when createHostedZone is true",
+    reason = "FieldValueInvalid")
 public class DomainSpec {
 
   @Required
@@ -40,9 +45,18 @@ public class DomainSpec {
   @ValidationRule(value = "self == oldSelf", message = "hostedZone cannot change: its certificates cover its names; remove spec.domain and"
       + " declare it again to move to another zone", reason = "FieldValueForbidden")
   @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
-  @JsonPropertyDescription("Name of an existing public Route53 hosted zone, for example example.com, without the trailing dot. Slipway"
-      + " finds it by name, writes records in it and never creates or deletes it.")
+  @JsonPropertyDescription("Name of the public Route53 hosted zone, for example example.com, without the trailing dot. Slipway"
+      + " finds an existing zone by name and writes records in it, or creates it when createHostedZone is true.")
   public String hostedZone;
+
+  @Default("false")
+  @ValidationRule(value = "self == oldSelf", message = "createHostedZone cannot change: the zone holds the service's records; remove spec.domain"
+      + " and declare it again", reason = "FieldValueForbidden")
+  @JsonPropertyDescription("Whether Slipway creates the public hosted zone (as seed 001's create-hosted-zone does) instead of finding an existing"
+      + " one. The zone is then the service's: tagged, its name servers in output domain.nameServers (set them at the domain's registrar),"
+      + " and under deletionPolicy Delete deleted after the records Slipway wrote in it; a record written by anyone else keeps it, with a"
+      + " HostedZoneNotEmpty condition naming the record. An untagged zone of the name is taken over only with the adopt annotation.")
+  public Boolean createHostedZone = false;
 
   @Size(max = 32)
   @Pattern("^Z[A-Z0-9]{1,31}$")

@@ -67,7 +67,7 @@ public final class CertificateKind implements AwsResourceKind<CertificateKind.De
 
   /** The regional certificate, for the APIs' domain names. */
   public CertificateKind() {
-    this(KindInfo.recordedId(KIND, Set.of()), LOGICAL, ARN_OUTPUT, s -> Domains.regionalNames(s.domain));
+    this(KindInfo.recordedId(KIND, Set.of(HostedZoneKind.KIND)), LOGICAL, ARN_OUTPUT, s -> Domains.regionalNames(s.domain));
   }
 
   private CertificateKind(KindInfo info, String logical, String arnOutput, Predicate<ServerlessServiceSpec> needed) {
@@ -79,7 +79,7 @@ public final class CertificateKind implements AwsResourceKind<CertificateKind.De
 
   /** The us-east-1 certificate of the frontend's distribution ({@code domain.frontend}). */
   public static CertificateKind forCloudFront() {
-    return new CertificateKind(KindInfo.recordedId(CLOUDFRONT_KIND, Set.of()).inRegion(DistributionKind.REGION), CLOUDFRONT_LOGICAL,
+    return new CertificateKind(KindInfo.recordedId(CLOUDFRONT_KIND, Set.of(HostedZoneKind.KIND)).inRegion(DistributionKind.REGION), CLOUDFRONT_LOGICAL,
         CLOUDFRONT_ARN_OUTPUT, s -> s.domain != null && s.domain.frontend != null && s.frontend != null);
   }
 
@@ -116,7 +116,9 @@ public final class CertificateKind implements AwsResourceKind<CertificateKind.De
       return List.of();
     }
     String name = physicalName(ctx);
-    return List.of(new Planned<>(this, logical, name, List.of(), c -> {
+    // Everything of the domain waits for the zone through the certificates, when Slipway creates it.
+    List<String> zone = HostedZoneKind.created(d) ? List.of(HostedZoneKind.key()) : List.of();
+    return List.of(new Planned<>(this, logical, name, zone, c -> {
       // No certificate for a zone whose records Slipway cannot write: the zone is looked up first.
       Domains.zone(c);
       return new Desired(name, d.hostedZone, Domains.certificateNames(d.hostedZone));

@@ -11,8 +11,8 @@ import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 
 /**
- * The service's custom domain: the existing public hosted zone it lives in, found by name (and by id
- * when given) and only read, never created, changed or deleted.
+ * The service's custom domain: the public hosted zone it lives in, either an existing one, found by
+ * name (and by id when given) and only read, or the one {@link HostedZoneKind} creates.
  */
 final class Domains {
 
@@ -49,22 +49,34 @@ final class Domains {
     return tags == null ? Map.of() : new LinkedHashMap<>(tags);
   }
 
-  /** The zone of {@code spec.domain}, read once per reconcile. */
+  /**
+   * The zone of {@code spec.domain}: the one this service created (its id an output, so whatever writes
+   * in it depends on {@link HostedZoneKind}), or the existing one, read once per reconcile.
+   */
   static Zone zone(StackContext ctx) {
     DomainSpec d = ctx.spec().domain;
+    if (HostedZoneKind.created(d)) {
+      return new Zone(ctx.output(HostedZoneKind.ID_OUTPUT), d.hostedZone);
+    }
     return ctx.sharedRead("route53-zone " + d.hostedZone + " " + d.hostedZoneId, () -> find(route53(ctx), d));
   }
 
-  private static Zone find(Route53Client route53, DomainSpec d) {
-    String dotted = d.hostedZone.toLowerCase(Locale.ROOT) + ".";
-    List<HostedZone> named = route53.listHostedZonesByName(r -> r.dnsName(d.hostedZone).maxItems("100")).hostedZones().stream()
+  /** The public zones of this name (Route53 lists by name from there on, so the list is cut at it). */
+  static List<HostedZone> publicZonesNamed(Route53Client route53, String name) {
+    String dotted = name.toLowerCase(Locale.ROOT) + ".";
+    return route53.listHostedZonesByName(r -> r.dnsName(name).maxItems("100")).hostedZones().stream()
         .filter(z -> z.name().equalsIgnoreCase(dotted))
         .filter(z -> z.config() == null || !Boolean.TRUE.equals(z.config().privateZone()))
+        .toList();
+  }
+
+  private static Zone find(Route53Client route53, DomainSpec d) {
+    List<HostedZone> named = publicZonesNamed(route53, d.hostedZone).stream()
         .filter(z -> d.hostedZoneId == null || bareId(z.id()).equals(d.hostedZoneId))
         .toList();
     if (named.isEmpty()) {
       throw SlipwayException.terminal("HostedZoneNotFound", "no public Route53 hosted zone is named " + d.hostedZone
-          + (d.hostedZoneId == null ? "" : " with id " + d.hostedZoneId) + "; Slipway uses an existing zone and never creates one");
+          + (d.hostedZoneId == null ? "" : " with id " + d.hostedZoneId) + "; set domain.createHostedZone for Slipway to create it");
     }
     if (named.size() > 1) {
       throw SlipwayException.terminal("AmbiguousHostedZone", "several public Route53 hosted zones are named " + d.hostedZone

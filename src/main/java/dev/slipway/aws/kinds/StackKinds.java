@@ -41,6 +41,7 @@ public final class StackKinds {
           new EventSourceMappingKind(),
           new CognitoUserPoolKind(),
           new CognitoUserPoolClientKind(),
+          new HostedZoneKind(),
           new CertificateKind(),
           new CertificateValidationKind(),
           new RestApiKind(),

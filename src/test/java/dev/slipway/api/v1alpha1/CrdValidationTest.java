@@ -139,6 +139,25 @@ class CrdValidationTest {
   }
 
   /**
+   * Transition rules: the zone a service created cannot turn into one it merely finds (nor the other
+   * way), since its records are in it; the zone itself cannot change. Both apply on update only.
+   */
+  @Test
+  void aDomainsZoneAndWhetherSlipwayCreatesItCannotChange() {
+    String withDomain = SERVICE.formatted("zone-change", 128, "api") + """
+          domain:
+            hostedZone: %s
+            createHostedZone: %s
+            api: api.%s
+        """;
+    assertApplied(withDomain.formatted("example.com", true, "example.com"));
+
+    assertRejected(withDomain.formatted("example.com", false, "example.com"), "createHostedZone cannot change");
+    assertRejected(withDomain.formatted("example.org", true, "example.org"), "hostedZone cannot change");
+    assertApplied(withDomain.formatted("example.com", true, "example.com"));
+  }
+
+  /**
    * The objects accepted here name code that does not exist; an operator running in this JVM (for
    * the @QuarkusTest classes) would otherwise keep trying to build them for the rest of the run.
    */
