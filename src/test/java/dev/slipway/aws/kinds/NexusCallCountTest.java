@@ -36,7 +36,7 @@ class NexusCallCountTest {
       ApiGateway GetDeployment 1
       ApiGateway GetResources 2
       ApiGateway GetRestApi 2
-      ApiGateway GetRestApis 2
+      ApiGateway GetRestApis 1
       ApiGateway GetStage 2
       ApiGateway PutIntegration 12
       ApiGateway PutIntegrationResponse 3
@@ -47,7 +47,7 @@ class NexusCallCountTest {
       ApiGatewayV2 CreateRoute 3
       ApiGatewayV2 CreateStage 1
       ApiGatewayV2 GetApi 2
-      ApiGatewayV2 GetApis 2
+      ApiGatewayV2 GetApis 1
       ApiGatewayV2 GetIntegrations 2
       ApiGatewayV2 GetRoutes 2
       ApiGatewayV2 GetStage 2
@@ -60,14 +60,12 @@ class NexusCallCountTest {
       CloudFront ListInvalidations 2
       CloudFront ListOriginAccessControls 1
       CloudFront ListTagsForResource 2
-      CloudWatch DescribeAlarms 30
+      CloudWatch DescribeAlarms 1
       CloudWatch GetDashboard 2
-      CloudWatch ListTagsForResource 29
       CloudWatch PutDashboard 1
       CloudWatch PutMetricAlarm 29
       CloudWatchLogs CreateLogGroup 6
-      CloudWatchLogs DescribeLogGroups 13
-      CloudWatchLogs ListTagsForResource 12
+      CloudWatchLogs DescribeLogGroups 1
       CloudWatchLogs PutRetentionPolicy 6
       CognitoIdentityProvider CreateUserPool 1
       CognitoIdentityProvider CreateUserPoolClient 1
@@ -81,25 +79,19 @@ class NexusCallCountTest {
       CognitoIdentityProvider SetUserPoolMfaConfig 1
       CognitoIdentityProvider UpdateUserPoolClient 1
       DynamoDb CreateTable 4
-      DynamoDb DescribeContinuousBackups 2
-      DynamoDb DescribeTable 6
-      DynamoDb DescribeTimeToLive 2
-      DynamoDb ListTagsOfResource 2
+      DynamoDb DescribeTable 4
       DynamoDb UpdateTimeToLive 2
       Iam CreateRole 6
-      Iam GetRole 12
-      Iam GetRolePolicy 6
-      Iam ListAttachedRolePolicies 6
-      Iam ListRolePolicies 6
+      Iam GetRole 6
       Iam PutRolePolicy 6
       Lambda AddPermission 12
       Lambda CreateAlias 6
       Lambda CreateFunction 6
-      Lambda GetAlias 12
-      Lambda GetFunction 18
+      Lambda GetAlias 6
+      Lambda GetFunction 12
       Lambda GetPolicy 6
       Lambda GetProvisionedConcurrencyConfig 6
-      Lambda ListVersionsByFunction 18
+      Lambda ListVersionsByFunction 12
       Lambda PublishVersion 6
       S3 CreateBucket 1
       S3 GetBucketEncryption 2
@@ -146,16 +138,13 @@ class NexusCallCountTest {
       CloudFront ListTagsForResource 1
       CloudWatch DescribeAlarms 1
       CloudWatch GetDashboard 1
-      CloudWatch ListTagsForResource 29
       CloudWatchLogs DescribeLogGroups 1
-      CloudWatchLogs ListTagsForResource 6
       CognitoIdentityProvider DescribeUserPool 1
       CognitoIdentityProvider DescribeUserPoolClient 1
       CognitoIdentityProvider GetUserPoolMfaConfig 1
       DynamoDb DescribeContinuousBackups 4
       DynamoDb DescribeTable 4
       DynamoDb DescribeTimeToLive 4
-      DynamoDb ListTagsOfResource 4
       Iam GetRole 6
       Iam GetRolePolicy 6
       Iam ListAttachedRolePolicies 6
@@ -164,6 +153,7 @@ class NexusCallCountTest {
       Lambda GetFunction 6
       Lambda GetPolicy 6
       Lambda GetProvisionedConcurrencyConfig 6
+      ResourceGroupsTaggingApi GetResources 4
       S3 GetBucketEncryption 1
       S3 GetBucketOwnershipControls 1
       S3 GetBucketPolicy 1
