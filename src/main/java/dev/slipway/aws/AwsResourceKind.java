@@ -48,6 +48,18 @@ public interface AwsResourceKind<D extends DesiredResource, O> {
    */
   List<Step> compare(StackContext ctx, D desired, O observed);
 
+  /**
+   * The resource as {@link #compare}'s steps and the runtime's tag changes leave {@code observed},
+   * when the kind can tell more cheaply than {@link #read}: without reading (the steps' calls
+   * answered, so what they set is what {@code desired} says), or by a narrower read (by the id it now
+   * has, where {@link #read} would search). {@link #readiness} and {@link #publish} then run on it.
+   * Empty, the default, has the runtime read the resource back: for kinds whose changes AWS applies
+   * asynchronously or whose published facts (a version) only a full read tells.
+   */
+  default Optional<O> afterSteps(StackContext ctx, D desired, O observed) {
+    return Optional.empty();
+  }
+
   /** Present while the resource is still becoming ready and must not be changed or relied on. */
   default Optional<NotReady> readiness(O observed) {
     return Optional.empty();

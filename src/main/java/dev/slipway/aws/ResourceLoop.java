@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  * resources run in parallel, and a failure (or a resource still becoming ready) blocks only what
  * depends on it, which status names. For each resource: read (NotFound is absence), create or
  * check ownership, hold while {@link AwsResourceKind#readiness not ready}, run the kind's steps and
- * the tag changes, read back, publish outputs.
+ * the tag changes, read back (unless the kind knows the result, {@link AwsResourceKind#afterSteps}),
+ * publish outputs.
  */
 public final class ResourceLoop {
 
@@ -226,7 +227,8 @@ public final class ResourceLoop {
           action = action == Action.Unchanged ? Action.Updated : action;
         }
         steps.forEach(s -> s.action().run());
-        observed = readBack(ctx, kind, desired, "changed, not readable yet");
+        O before = observed;
+        observed = kind.afterSteps(ctx, desired, before).orElseGet(() -> readBack(ctx, kind, desired, "changed, not readable yet"));
         throwIfNotReady(kind, observed);
       }
       Published published = kind.publish(ctx, desired, observed);

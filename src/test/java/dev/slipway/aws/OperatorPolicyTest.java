@@ -53,6 +53,7 @@ class OperatorPolicyTest {
       Map.entry("iam", "iam"),
       Map.entry("lambda", "lambda"),
       Map.entry("rds", "rds"),
+      Map.entry("resourcegroupstaggingapi", "tag"),
       Map.entry("route53", "route53"),
       Map.entry("s3", "s3"),
       Map.entry("sns", "sns"),

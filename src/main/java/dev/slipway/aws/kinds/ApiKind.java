@@ -117,6 +117,12 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
     return observe(ctx, desired, createBare(ctx, desired));
   }
 
+  /** Read back by the API's id: without a recorded one, {@link #read} would list every API of the region again. */
+  @Override
+  public Optional<O> afterSteps(StackContext ctx, D desired, O observed) {
+    return Optional.of(observe(ctx, desired, id(observed)));
+  }
+
   @Override
   public List<Step> compare(StackContext ctx, D desired, O observed) {
     return changes(ctx, desired, observed);

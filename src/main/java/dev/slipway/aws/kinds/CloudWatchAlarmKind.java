@@ -10,6 +10,7 @@ import dev.slipway.aws.Outputs;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
+import dev.slipway.aws.TaggedResources;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.kinds.ServiceAlarms.Definition;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
 public final class CloudWatchAlarmKind implements AwsResourceKind<CloudWatchAlarmKind.Desired, CloudWatchAlarmKind.Observed> {
 
   public static final String KIND = "CloudWatchAlarm";
+  /** The Resource Groups Tagging API's type of an alarm. */
+  private static final String TAGGING_TYPE = "cloudwatch:alarm";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SnsTopicKind.KIND, WebSocketApiKind.KIND));
 
   /** @param alarmActions the alarm topic's ARN, or nothing */
@@ -79,38 +82,50 @@ public final class CloudWatchAlarmKind implements AwsResourceKind<CloudWatchAlar
     return "alarms " + ctx.region() + " " + ctx.physicalName("");
   }
 
-  /** One DescribeAlarms (by the service's prefix) serves every alarm in a reconcile; tags are read per alarm. */
+  /**
+   * One DescribeAlarms (by the service's prefix) serves every alarm in a reconcile, and one
+   * GetResources the tags of those that carry the service's tag; only an alarm it does not list has
+   * its tags read by itself (DescribeAlarms carries none).
+   */
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    return observe(ctx, d.physicalName());
+    return alarm(ctx, d.physicalName())
+        .map(a -> new Observed(a, TaggedResources.of(ctx, TAGGING_TYPE, a.alarmArn(), () -> tagsOf(ctx, a.alarmArn()))));
   }
 
-  private static Optional<Observed> observe(StackContext ctx, String name) {
+  private static Optional<MetricAlarm> alarm(StackContext ctx, String name) {
     CloudWatchClient cw = ctx.aws().cloudWatch();
     Map<String, MetricAlarm> alarms = ctx.sharedRead(sharedKey(ctx), () -> {
       Map<String, MetricAlarm> byName = new HashMap<>();
       cw.describeAlarmsPaginator(r -> r.alarmNamePrefix(ctx.physicalName(""))).metricAlarms().forEach(a -> byName.put(a.alarmName(), a));
       return byName;
     });
-    return Optional.ofNullable(alarms.get(name)).map(a -> new Observed(a, tagsOf(ctx, a.alarmArn())));
+    return Optional.ofNullable(alarms.get(name));
   }
 
   private static Map<String, String> tagsOf(StackContext ctx, String arn) {
     return ctx.aws().cloudWatch().listTagsForResource(r -> r.resourceARN(arn)).tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
   }
 
+  /** PutMetricAlarm answers nothing, and what it set is the whole alarm: returned as put, not read back. */
   @Override
   public Observed create(StackContext ctx, Desired d) {
     List<Tag> tags = ctx.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-    put(ctx, d, tags);
-    return null;
+    return new Observed(put(ctx, d, tags), ctx.tags());
   }
 
-  /** Tags are taken at creation only (an update ignores them); the runtime's tag step keeps them after. */
-  private static void put(StackContext ctx, Desired d, List<Tag> tags) {
+  /** An update replaces the whole alarm with the desired one, and the tag step sets the service's tags. */
+  @Override
+  public Optional<Observed> afterSteps(StackContext ctx, Desired d, Observed o) {
+    return Optional.of(new Observed(desiredAlarm(d, o.alarm().alarmArn()), ctx.tags()));
+  }
+
+  /** The alarm as {@code d} describes it, with the fields {@link #compare} reads. */
+  private static MetricAlarm desiredAlarm(Desired d, String arn) {
     Definition a = d.alarm();
-    PutMetricAlarmRequest.Builder r = PutMetricAlarmRequest.builder()
+    return MetricAlarm.builder()
         .alarmName(d.physicalName())
+        .alarmArn(arn)
         .alarmDescription(a.description())
         .namespace(a.namespace())
         .metricName(a.metricName())
@@ -124,12 +139,37 @@ public final class CloudWatchAlarmKind implements AwsResourceKind<CloudWatchAlar
         .datapointsToAlarm(a.datapointsToAlarm())
         .treatMissingData(a.treatMissingData().name())
         .actionsEnabled(true)
-        .alarmActions(d.alarmActions());
+        .alarmActions(d.alarmActions())
+        .build();
+  }
+
+  /**
+   * Puts the whole alarm and returns it as put. Tags are taken at creation only (an update ignores
+   * them); the runtime's tag step keeps them after.
+   */
+  private static MetricAlarm put(StackContext ctx, Desired d, List<Tag> tags) {
+    MetricAlarm m = desiredAlarm(d, ctx.scope().arn("cloudwatch", "alarm:" + d.physicalName()));
+    PutMetricAlarmRequest.Builder r = PutMetricAlarmRequest.builder()
+        .alarmName(m.alarmName())
+        .alarmDescription(m.alarmDescription())
+        .namespace(m.namespace())
+        .metricName(m.metricName())
+        .dimensions(m.dimensions())
+        .statistic(m.statisticAsString())
+        .extendedStatistic(m.extendedStatistic())
+        .comparisonOperator(m.comparisonOperatorAsString())
+        .threshold(m.threshold())
+        .period(m.period())
+        .evaluationPeriods(m.evaluationPeriods())
+        .datapointsToAlarm(m.datapointsToAlarm())
+        .treatMissingData(m.treatMissingData())
+        .actionsEnabled(m.actionsEnabled())
+        .alarmActions(m.alarmActions());
     if (!tags.isEmpty()) {
       r.tags(tags);
     }
     ctx.aws().cloudWatch().putMetricAlarm(r.build());
-    ctx.forgetRead(sharedKey(ctx));
+    return m;
   }
 
   @Override
@@ -177,9 +217,10 @@ public final class CloudWatchAlarmKind implements AwsResourceKind<CloudWatchAlar
     return Published.of(o.alarm().alarmArn()).output(arnOutput(d.alarm().name()), o.alarm().alarmArn()).build();
   }
 
+  /** The alarm's own tags, never the shared GetResources: a deletion trusts only the resource. */
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    return observe(ctx, resource.physicalName).map(Observed::tags);
+    return alarm(ctx, resource.physicalName).map(a -> tagsOf(ctx, a.alarmArn()));
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.slipway.aws.Published;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
+import dev.slipway.aws.TaggedResources;
 import dev.slipway.aws.kinds.DesiredTable.Index;
 import dev.slipway.aws.kinds.DesiredTable.Key;
 import dev.slipway.status.Reasons;
@@ -65,6 +66,8 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
   private static final String INDEXES = "globalSecondaryIndexes";
   /** How soon to look again at a table that is still changing. */
   private static final Duration POLL = Duration.ofSeconds(5);
+  /** The Resource Groups Tagging API's type of a table. */
+  private static final String TAGGING_TYPE = "dynamodb:table";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of());
 
   static final List<String> READ_ONLY =
@@ -151,7 +154,21 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     boolean ttlOn = ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING;
     var pitr = db.describeContinuousBackups(r -> r.tableName(name)).continuousBackupsDescription().pointInTimeRecoveryDescription();
     boolean pitrOn = pitr != null && pitr.pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED;
-    return Optional.of(new ObservedTable(table, ttlOn ? ttl.attributeName() : null, pitrOn, tags(db, table.tableArn())));
+    Map<String, String> tags = TaggedResources.of(ctx, TAGGING_TYPE, table.tableArn(), () -> tags(db, table.tableArn()));
+    return Optional.of(new ObservedTable(table, ttlOn ? ttl.attributeName() : null, pitrOn, tags));
+  }
+
+  /**
+   * TTL and point-in-time recovery change beside the table, which stays ACTIVE: the result is known
+   * without reading. After a settling change (throughput, stream, index) the table is UPDATING,
+   * which only a read shows.
+   */
+  @Override
+  public Optional<ObservedTable> afterSteps(StackContext ctx, DesiredTable d, ObservedTable o) {
+    if (!settlingChanges(ctx, d, o, differences(d, o)).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ObservedTable(o.table(), d.ttlAttribute(), d.pointInTimeRecovery(), ctx.tags()));
   }
 
   /** Creates the table with keys, billing, indexes, stream and tags; TTL and backups follow as steps once it is ACTIVE. */

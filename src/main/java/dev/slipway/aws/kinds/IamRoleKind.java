@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPermissionsBoundary;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
@@ -119,6 +120,18 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
           () -> o.attachedPolicyArns().forEach(arn -> iam.detachRolePolicy(r -> r.roleName(name).policyArn(arn)))));
     }
     return steps;
+  }
+
+  /**
+   * What the steps set is the desired policy, trust and nothing else on the role; the role's ARN,
+   * the one thing published, never changes: no read-back (it was 4 reads per role).
+   */
+  @Override
+  public Optional<ObservedRole> afterSteps(StackContext ctx, DesiredRole d, ObservedRole o) {
+    AttachedPermissionsBoundary boundary =
+        d.permissionsBoundary() == null ? null : AttachedPermissionsBoundary.builder().permissionsBoundaryArn(d.permissionsBoundary()).build();
+    Role role = o.role().toBuilder().permissionsBoundary(boundary).build();
+    return Optional.of(new ObservedRole(role, TRUST, ExecutionRolePolicy.parse(d.policy()), List.of(), List.of(), ctx.tags()));
   }
 
   @Override

@@ -23,12 +23,14 @@ import dev.slipway.aws.Outputs;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaVersions.AliasRouting;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.Architecture;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
@@ -295,7 +297,18 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     if (created.state() != State.ACTIVE) {
       throw NotReady.awaiting("function " + name + " is being created", BUSY).recording(uploaded(ctx, d, created.functionArn(), created.codeSha256()));
     }
-    return observe(ctx, d, s.code.describe());
+    // Nothing more to read: a new function has the tags it was given, no alias, concurrency or version yet.
+    return new Observed(configuration(created), ctx.tags(), null, null, null, null, s.code.describe());
+  }
+
+  /** CreateFunction answers with the function's configuration, field for field what GetFunction shows of it. */
+  private static FunctionConfiguration configuration(CreateFunctionResponse created) {
+    FunctionConfiguration.Builder configuration = FunctionConfiguration.builder();
+    Map<String, SdkField<?>> answered = new HashMap<>();
+    created.sdkFields().forEach(f -> answered.put(f.memberName(), f));
+    configuration.sdkFields().stream().filter(f -> answered.containsKey(f.memberName()))
+        .forEach(f -> f.set(configuration, answered.get(f.memberName()).getValueOrDefault(created)));
+    return configuration.build();
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
+import dev.slipway.aws.TaggedResources;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,6 +28,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
 public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired, LogGroupKind.Observed> {
 
   public static final String KIND = "LogGroup";
+  /** The Resource Groups Tagging API's name of the service (its type of a group is log-group, which emulators spell otherwise). */
+  private static final String TAGGING_TYPE = "logs";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of());
   static final List<String> LOGS = List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents");
 
@@ -65,27 +68,42 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
   }
 
   /**
-   * One DescribeLogGroups (by the service's prefix) serves every function's group in a reconcile;
-   * only the tags are read per group. A write drops the shared read, so the read-back sees it.
+   * One DescribeLogGroups (by the service's prefix) serves every function's group in a reconcile,
+   * and one GetResources the tags of those that carry the service's tag; only a group it does not
+   * list has its tags read by itself.
    */
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    CloudWatchLogsClient logs = logs(ctx);
+    return group(ctx, d.physicalName())
+        .map(g -> new Observed(g, TaggedResources.of(ctx, TAGGING_TYPE, taggable(g.arn()), () -> tagsOf(ctx, g))));
+  }
+
+  private static Optional<LogGroup> group(StackContext ctx, String name) {
     Map<String, LogGroup> groups = ctx.sharedRead(sharedKey(ctx), () -> {
       Map<String, LogGroup> byName = new java.util.HashMap<>();
-      logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix(groupPrefix(ctx))).logGroups().forEach(g -> byName.put(g.logGroupName(), g));
+      logs(ctx).describeLogGroupsPaginator(r -> r.logGroupNamePrefix(groupPrefix(ctx))).logGroups().forEach(g -> byName.put(g.logGroupName(), g));
       return byName;
     });
     // The prefix also matches other names that start the same: keep the exact name only.
-    return Optional.ofNullable(groups.get(d.physicalName()))
-        .map(g -> new Observed(g, logs.listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags()));
+    return Optional.ofNullable(groups.get(name));
   }
 
+  private static Map<String, String> tagsOf(StackContext ctx, LogGroup g) {
+    return logs(ctx).listTagsForResource(r -> r.resourceArn(taggable(g.arn()))).tags();
+  }
+
+  /** CreateLogGroup answers nothing: the group is returned as made (no retention yet), not read back. */
   @Override
   public Observed create(StackContext ctx, Desired d) {
     logs(ctx).createLogGroup(r -> r.logGroupName(d.physicalName()).tags(ctx.tags()));
-    ctx.forgetRead(sharedKey(ctx));
-    return null;
+    String arn = ctx.scope().arn("logs", "log-group:" + d.physicalName());
+    return new Observed(LogGroup.builder().logGroupName(d.physicalName()).arn(arn).build(), ctx.tags());
+  }
+
+  /** The one step sets the retention, the tag step the service's tags. */
+  @Override
+  public Optional<Observed> afterSteps(StackContext ctx, Desired d, Observed o) {
+    return Optional.of(new Observed(o.group().toBuilder().retentionInDays(d.retentionDays()).build(), ctx.tags()));
   }
 
   @Override
@@ -94,10 +112,7 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
     Integer retention = o.group().retentionInDays();
     if (retention == null || retention != d.retentionDays()) {
       steps.add(new Step("retentionInDays", d.retentionDays(), retention,
-          () -> {
-            logs(ctx).putRetentionPolicy(r -> r.logGroupName(d.physicalName()).retentionInDays(d.retentionDays()));
-            ctx.forgetRead(sharedKey(ctx));
-          }));
+          () -> logs(ctx).putRetentionPolicy(r -> r.logGroupName(d.physicalName()).retentionInDays(d.retentionDays()))));
     }
     return steps;
   }
@@ -128,10 +143,11 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
     return Published.of(taggable(o.group().arn())).build();
   }
 
+  /** The group's own tags, never the shared GetResources: a deletion trusts only the resource. */
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
-    // The read's one listing of the service's groups serves every deletion; retention plays no part.
-    return read(ctx, new Desired(resource.physicalName, 0)).map(Observed::tags);
+    // The one listing of the service's groups serves every deletion.
+    return group(ctx, resource.physicalName).map(g -> tagsOf(ctx, g));
   }
 
   @Override

@@ -154,11 +154,14 @@ class CloudWatchAlarmKindTest extends KindContractTest {
   }
 
   @Test
-  void oneListingServesEveryAlarmOfTheService() {
+  void oneListingAndOneTagReadServeEveryAlarmOfTheService() {
     stack.settle();
     stack.converge();
 
     assertThat(stack.calls()).filteredOn("DescribeAlarms"::equals).hasSize(1);
+    // The tags of all eight come with one GetResources by the service's tag, none alarm by alarm.
+    assertThat(stack.calls()).filteredOn("GetResources"::equals).hasSize(1);
+    assertThat(stack.recorder.calls()).filteredOn(c -> c.service().equals("CloudWatch")).extracting(c -> c.operation()).doesNotContain("ListTagsForResource");
   }
 
   private static MonitoringSpec.DefaultAlarm override(ServerlessServiceSpec s, String name) {

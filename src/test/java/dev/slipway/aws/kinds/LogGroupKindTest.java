@@ -57,13 +57,14 @@ class LogGroupKindTest extends KindContractTest {
   }
 
   @Test
-  void oneListingServesEveryGroupOfTheService() {
+  void oneListingAndOneTagReadServeEveryGroupOfTheService() {
     stack.settle();
     stack.converge();
 
-    // One listing serves the six groups; only their tags are read one by one.
+    // One listing serves the six groups, and one GetResources by the service's tag their tags.
     assertThat(stack.calls()).filteredOn("DescribeLogGroups"::equals).hasSize(1);
-    assertThat(stack.calls()).filteredOn("ListTagsForResource"::equals).hasSize(6);
+    assertThat(stack.calls()).filteredOn("GetResources"::equals).hasSize(1);
+    assertThat(stack.calls()).doesNotContain("ListTagsForResource");
   }
 
   @Test
