@@ -95,6 +95,15 @@ step "What Slipway built (status.resources) and its outputs (ConfigMap nexus-out
 kubectl get sls nexus -n chat -o go-template='{{range .status.resources}}{{printf "%-16s %-36s %s\n" .kind .physicalName .state}}{{end}}'
 echo
 kubectl get configmap nexus-outputs -n chat -o go-template='{{range $k, $v := .data}}{{$k}} = {{$v}}{{"\n"}}{{end}}'
+step "Where nexus is served (its own zone and certificates) and what watches it"
+kubectl get sls nexus -n chat -o go-template='frontend   {{index .status.outputs "domain.frontendUrl"}}
+REST API   {{index .status.outputs "domain.restApiUrl"}}
+WebSocket  {{index .status.outputs "domain.webSocketUrl"}}
+zone NS    {{index .status.outputs "domain.nameServers"}}   (set these at the registrar)
+dashboard  {{index .status.outputs "dashboardUrl"}}
+'
+echo "alarms:    $(aws cloudwatch describe-alarms --alarm-name-prefix nexus-prod- --query 'length(MetricAlarms)' --output text)," \
+  "all notifying $(kubectl get sls nexus -n chat -o go-template='{{index .status.outputs "topic.alerts.arn"}}')"
 
 # Puts the canary version's Invocations and Errors into CloudWatch every few seconds, as Lambda
 # would for alias traffic (dimension ExecutedVersion), until the release is final.

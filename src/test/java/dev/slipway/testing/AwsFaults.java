@@ -1,5 +1,7 @@
 package dev.slipway.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -41,6 +43,10 @@ import java.util.function.UnaryOperator;
  */
 public final class AwsFaults {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The hosted zone of API Gateway's regional endpoints in us-east-1, where AWS aliases regional domain names. */
+  private static final String API_GATEWAY_US_EAST_1_ZONE = "Z1UJRXOUMOOFQ8";
+
   private static AwsFaults shared;
 
   /** Hop-by-hop and computed headers the JDK client sets itself. */
@@ -53,6 +59,7 @@ public final class AwsFaults {
   private final URI upstream;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private boolean domainTargets;
   private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
   /** Rewrites {@link #clearFaults} keeps: test doubles for what moto answers unlike AWS, for a whole test. */
   private final List<Rewrite> standing = new CopyOnWriteArrayList<>();
@@ -258,6 +265,38 @@ public final class AwsFaults {
     Rewrite r = new Rewrite(match, body, Integer.MAX_VALUE);
     standing.add(r);
     return () -> standing.remove(r);
+  }
+
+  /**
+   * A test double for API Gateway v2 custom domain names, on for the rest of the JVM: moto 5.2.1
+   * answers a domain name's configurations as they were given, without the regional target AWS adds
+   * to each (ApiGatewayDomainName, HostedZoneId), so no alias record could point at a WebSocket API's
+   * domain. The proxy adds them as AWS shows them in us-east-1, the tests' region.
+   */
+  public synchronized void playWebSocketDomainTargets() {
+    if (!domainTargets) {
+      standingRewrite(r -> r.path().startsWith("/v2/domainnames") && !r.path().contains("/apimappings"), AwsFaults::withDomainTargets);
+      domainTargets = true;
+    }
+  }
+
+  private static String withDomainTargets(String body) {
+    try {
+      var json = JSON.readTree(body);
+      var domains = json.has("items") ? json.get("items") : JSON.createArrayNode().add(json);
+      for (var domain : domains) {
+        for (var config : domain.path("domainNameConfigurations")) {
+          if (config instanceof ObjectNode c && !c.has("apiGatewayDomainName")) {
+            String id = Integer.toHexString(domain.path("domainName").asText().hashCode() & 0x7fffffff);
+            c.put("apiGatewayDomainName", "d-" + id + ".execute-api.us-east-1.amazonaws.com");
+            c.put("hostedZoneId", API_GATEWAY_US_EAST_1_ZONE);
+          }
+        }
+      }
+      return JSON.writeValueAsString(json);
+    } catch (IOException e) {
+      return body; // not JSON (an error page): as moto said it
+    }
   }
 
   /**

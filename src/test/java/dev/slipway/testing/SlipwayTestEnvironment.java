@@ -34,6 +34,8 @@ public class SlipwayTestEnvironment implements QuarkusTestResourceLifecycleManag
   public Map<String, String> start() {
     KubeApiServer kube = KubeApiServer.shared();
     AwsFaults faults = AwsFaults.shared();
+    // The operator under test may put a WebSocket API on a custom domain (examples/nexus does).
+    faults.playWebSocketDomainTargets();
     System.setProperty("aws.accessKeyId", "testing");
     System.setProperty("aws.secretAccessKey", "testing");
     System.setProperty("aws.region", AWS_REGION);

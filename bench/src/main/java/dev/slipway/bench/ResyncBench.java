@@ -3,6 +3,7 @@ package dev.slipway.bench;
 import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Adoption;
@@ -143,13 +144,8 @@ public final class ResyncBench {
         Optional.of(moto.endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))) {
       List<Service> services = new ArrayList<>();
       for (int i = 1; i <= n; i++) {
-        ServerlessServiceSpec spec = Serialization.unmarshal(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), ServerlessService.class).getSpec();
         String name = String.format("nexus%02d", i);
-        if (spec.auth != null && spec.auth.domainPrefix != null) {
-          // A hosted-UI domain is unique across AWS: each copy gets its own, as its other names are its own.
-          spec.auth.domainPrefix = name + "-" + spec.auth.domainPrefix;
-        }
-        services.add(new Service(name, spec));
+        services.add(new Service(name, copy(yaml, name)));
       }
       AwsClients aws = factory.forTarget(AwsTarget.of(services.get(0).spec.region, null));
       uploadArtifacts(factory.forTarget(AwsTarget.of(services.get(0).spec.region, null)), services.get(0).spec);
@@ -209,6 +205,26 @@ public final class ResyncBench {
   }
 
   /** The code every function of the spec names and the frontend's site, as real zips in moto's S3. */
+  /**
+   * The spec of {@code yaml} for a copy named {@code name}: its hosted-UI domain (unique across AWS)
+   * and its custom domain names (unique in a region) get the copy's name, as its other names do.
+   */
+  static ServerlessServiceSpec copy(String yaml, String name) {
+    ServerlessServiceSpec spec = Serialization.unmarshal(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), ServerlessService.class).getSpec();
+    if (spec.auth != null && spec.auth.domainPrefix != null) {
+      spec.auth.domainPrefix = name + "-" + spec.auth.domainPrefix;
+    }
+    DomainSpec d = spec.domain;
+    if (d != null) {
+      String zone = d.hostedZone;
+      d.hostedZone = name + "." + zone;
+      d.api = d.api == null ? null : d.api.replace(zone, d.hostedZone);
+      d.webSocket = d.webSocket == null ? null : d.webSocket.replace(zone, d.hostedZone);
+      d.frontend = d.frontend == null ? null : d.frontend.replace(zone, d.hostedZone);
+    }
+    return spec;
+  }
+
   static void uploadArtifacts(AwsClients aws, ServerlessServiceSpec spec) {
     spec.functions.stream().map(f -> f.code.s3).distinct().forEach(s3 -> put(aws, s3.bucket, s3.key));
     if (spec.frontend != null && spec.frontend.source != null) {

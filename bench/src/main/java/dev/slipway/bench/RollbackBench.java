@@ -1,8 +1,6 @@
 package dev.slipway.bench;
 
 import dev.slipway.api.v1alpha1.FunctionStatus;
-import dev.slipway.api.v1alpha1.ServerlessService;
-import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -11,9 +9,7 @@ import dev.slipway.aws.ResourceLoop;
 import dev.slipway.reconciler.ReconcileCapacity;
 import dev.slipway.reconciler.ReconcileCapacity.Lane;
 import dev.slipway.testing.MotoServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,12 +76,8 @@ public final class RollbackBench {
         Optional.of(moto.endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))) {
       List<ResyncBench.Service> services = new ArrayList<>();
       for (int i = 1; i <= o.services(); i++) {
-        ServerlessServiceSpec spec = Serialization.unmarshal(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), ServerlessService.class).getSpec();
         String name = String.format("nexus%02d", i);
-        if (spec.auth != null && spec.auth.domainPrefix != null) {
-          spec.auth.domainPrefix = name + "-" + spec.auth.domainPrefix;
-        }
-        services.add(new ResyncBench.Service(name, spec));
+        services.add(new ResyncBench.Service(name, ResyncBench.copy(yaml, name)));
       }
       AwsClients aws = factory.forTarget(AwsTarget.of(services.get(0).spec.region, null));
       ResyncBench.uploadArtifacts(aws, services.get(0).spec);

@@ -1,6 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
@@ -195,19 +196,36 @@ public final class CertificateValidationKind implements UntaggedKind<Certificate
     return Optional.of(CertificateKind.tagsOf(ctx.inRegion(Domains.regionOf(arn)), arn));
   }
 
-  /** Deletes the records the certificate asks for, as the zone holds them; the runtime deletes them before the certificate. */
+  /**
+   * Deletes the records the certificate asks for, as the zone holds them; the runtime deletes them
+   * before the certificate. ACM asks every certificate of a name in an account for the same record,
+   * so the records the service's other certificate still asks for stay: the APIs' and the
+   * distribution's certificates share theirs, and either may go alone.
+   */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     String zoneId = resource.id.substring(0, resource.id.indexOf(':'));
     String arn = arnOf(resource);
     Route53Client route53 = Domains.route53(ctx);
+    Set<String> shared = siblingRecords(ctx);
     List<Change> changes = new ArrayList<>();
     for (String name : wanted(certificate(ctx, arn)).keySet()) {
-      cname(route53, zoneId, name).ifPresent(rs -> changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(rs).build()));
+      if (!shared.contains(name)) {
+        cname(route53, zoneId, name).ifPresent(rs -> changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(rs).build()));
+      }
     }
     if (!changes.isEmpty()) {
       route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(changes)));
     }
+  }
+
+  /** The records the service's other certificate asks for, while it exists (status names it; ACM still has it). */
+  private Set<String> siblingRecords(StackContext ctx) {
+    CertificateKind sibling = certificate.info().name().equals(CertificateKind.KIND) ? CertificateKind.forCloudFront() : new CertificateKind();
+    return ctx.previous(sibling.info().name(), sibling.logical())
+        .flatMap(r -> AwsErrors.unlessNotFound(() -> certificate(ctx, r.id)))
+        .map(c -> wanted(c).keySet())
+        .orElse(Set.of());
   }
 
   private static String arnOf(ManagedResource resource) {

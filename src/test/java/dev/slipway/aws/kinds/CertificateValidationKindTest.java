@@ -2,7 +2,9 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.v1alpha1.FrontendSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.aws.ResourceLoop.Result;
 import dev.slipway.aws.Tags;
@@ -36,8 +38,7 @@ class CertificateValidationKindTest extends CertificateKindTest {
 
   /** What ACM asks for, read of the certificate: record name to value. */
   private Map<String, String> asked() {
-    return Map.copyOf(certificate().domainValidationOptions().stream()
-        .collect(java.util.stream.Collectors.toMap(v -> Domains.fromRoute53(v.resourceRecord().name()), v -> v.resourceRecord().value(), (a, b) -> a)));
+    return askedOf(arn());
   }
 
   private Optional<ResourceRecordSet> record(String name) {
@@ -53,6 +54,43 @@ class CertificateValidationKindTest extends CertificateKindTest {
     }));
     assertThat(certificate().statusAsString()).isEqualTo("ISSUED");
     assertThat(stack.status(CertificateValidationKind.KIND)).singleElement().satisfies(r -> assertThat(r.id).isEqualTo(zoneId + ":" + arn()));
+  }
+
+  /**
+   * ACM asks every certificate of a name in an account for the same record, so the APIs' and the
+   * distribution's certificates share theirs: dropping one certificate leaves the record the other
+   * needs (for its renewals), and it goes with the last one.
+   */
+  @Test
+  void aRecordBothCertificatesAskForStaysUntilTheLastOneGoes() {
+    ServerlessServiceSpec spec = withDomain();
+    spec.domain.frontend = "www." + ZONE;
+    spec.frontend = new FrontendSpec();
+    try (KindHarness both = new KindHarness(spec, new CertificateKind(), new CertificateValidationKind(), CertificateKind.forCloudFront(),
+        CertificateValidationKind.forCloudFront())) {
+      zoneId = createZone(route53, ZONE); // a harness starts from an empty moto
+      assertThat(both.settle().firstFailure()).as("failure").isEmpty();
+      Map<String, String> regional = askedOf(both.context().output(CertificateKind.ARN_OUTPUT));
+      Map<String, String> cloudFront = askedOf(both.context().output(CertificateKind.CLOUDFRONT_ARN_OUTPUT));
+      assertThat(regional).as("the record both certificates ask for").isEqualTo(cloudFront).isNotEmpty();
+
+      List<ManagedResource> before = both.status();
+      ServerlessServiceSpec apisOnly = KindHarness.copy(spec);
+      apisOnly.domain.frontend = null;
+      assertThat(both.converge(apisOnly).firstFailure()).isEmpty();
+      assertThat(both.deleteDropped(before)).as("delete failures").isEmpty();
+      assertThat(both.events).contains("Deleted: Deleted " + CertificateValidationKind.CLOUDFRONT_KIND + " nexus-prod-cert-cloudfront");
+      regional.keySet().forEach(name -> assertThat(record(name)).as(name + " after the distribution's certificate went").isPresent());
+
+      assertThat(both.delete()).as("delete failures").isEmpty();
+      regional.keySet().forEach(name -> assertThat(record(name)).as(name + " after the last certificate went").isEmpty());
+    }
+  }
+
+  /** What ACM asks for of the certificate {@code arn}: record name to value (the harness's region is CloudFront's, us-east-1). */
+  private Map<String, String> askedOf(String arn) {
+    return Map.copyOf(acm.describeCertificate(r -> r.certificateArn(arn)).certificate().domainValidationOptions().stream()
+        .collect(java.util.stream.Collectors.toMap(v -> Domains.fromRoute53(v.resourceRecord().name()), v -> v.resourceRecord().value(), (a, b) -> a)));
   }
 
   /** While ACM validates, the records are in the zone and the resource waits, naming the certificate. */
