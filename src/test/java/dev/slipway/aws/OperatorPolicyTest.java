@@ -33,6 +33,9 @@ class OperatorPolicyTest {
 
   private static final Path CLASSES = Path.of("target/classes");
   private static final Path POLICY = Path.of("deploy/iam/operator-policy.json");
+  /** What replaces the policy's statement of the same Sid where slipway.iam.permissions-boundary is set. */
+  private static final Path BOUNDARY_STATEMENTS = Path.of("deploy/iam/permissions-boundary-statements.json");
+  private static final String ROLE_STATEMENT = "IamExecutionRolesUnderTheSlipwayPath";
   private static final Pattern CLIENT_METHOD =
       Pattern.compile("Methodref\\s+#\\d+\\.#\\d+\\s+// software/amazon/awssdk/services/([a-z0-9]+)/[A-Za-z0-9]+Client\\.(\\w+):");
   /** Client methods that are not AWS operations. */
@@ -230,6 +233,33 @@ class OperatorPolicyTest {
     }
     assertThat(serviceLinked).as("services whose service-linked role the policy lets AWS create").isEqualTo(SERVICE_LINKED_ROLES.keySet());
     assertThat(statements()).as("no NotAction or NotResource").allSatisfy(s -> assertThat(s.has("NotAction") || s.has("NotResource")).isFalse());
+  }
+
+  @Test
+  void theBoundaryStatementsKeepEveryRoleActionButCreateAndReboundOnlyInsideTheBoundaryAndNeverUnbound() throws Exception {
+    JsonNode role = statements().stream().filter(s -> s.path("Sid").asText().equals(ROLE_STATEMENT)).findFirst().orElseThrow();
+    List<JsonNode> replacement = new ArrayList<>();
+    new ObjectMapper().readTree(Files.readString(BOUNDARY_STATEMENTS)).path("Statement").forEach(replacement::add);
+    Set<String> expected = new TreeSet<>(actionsOf(role));
+    // With a boundary configured the operator never removes one, and must not be able to.
+    expected.remove("iam:DeleteRolePermissionsBoundary");
+
+    Set<String> actions = new TreeSet<>();
+    replacement.forEach(s -> actions.addAll(actionsOf(s)));
+    assertThat(actions).isEqualTo(expected);
+    assertThat(replacement).extracting(s -> s.path("Sid").asText()).contains(ROLE_STATEMENT);
+    for (JsonNode s : replacement) {
+      String sid = s.path("Sid").asText();
+      assertThat(strings(s.get("Resource"))).as(sid + " resources").isEqualTo(strings(role.get("Resource")));
+      if (actionsOf(s).contains("iam:CreateRole") || actionsOf(s).contains("iam:PutRolePermissionsBoundary")) {
+        assertThat(actionsOf(s)).as(sid).containsExactlyInAnyOrder("iam:CreateRole", "iam:PutRolePermissionsBoundary");
+        assertThat(s.path("Condition").size()).as(sid + ": one condition operator").isEqualTo(1);
+        assertThat(s.path("Condition").path("StringEquals").size()).as(sid + ": one key").isEqualTo(1);
+        assertThat(s.path("Condition").path("StringEquals").path("iam:PermissionsBoundary").asText()).as(sid).startsWith("arn:aws:iam::");
+      } else {
+        assertThat(s.has("Condition")).as(sid + ": no condition").isFalse();
+      }
+    }
   }
 
   /** The service of a statement that must create exactly one known service-linked role, for exactly its service, and do nothing else. */
