@@ -157,9 +157,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       // A tenancy change brings it back (TenancyWatch); nothing to retry until then.
       return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events);
     }
-    AwsTarget target = ((TenancyRules.Permitted) permit).target();
+    var permitted = (TenancyRules.Permitted) permit;
+    Optional<String> queues = permitted.bounds().queueRefusal(spec);
+    if (queues.isPresent()) {
+      return refuse(service, old, status, Reasons.NOT_PERMITTED,
+          "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + queues.get(), events);
+    }
 
-    StackContext ctx = context(service, spec, old, target);
+    StackContext ctx = context(service, spec, old, permitted.target());
     StackKinds.warnings(spec).forEach(w -> events.warning(Reasons.WIDE_GRANT, w));
     ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
@@ -363,6 +368,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       backoff.reset(service.getMetadata().getUid());
       return DeleteControl.defaultDelete();
     }
+    // No queue grant needed: deleting a mapping or a role only takes access away.
     StackContext ctx = context(service, FunctionDefaults.resolve(service.getSpec()), status, ((TenancyRules.Permitted) permit).target());
     List<Outcome> failures = loop.deleteAll(ctx, status.resources, StackKinds.byName(), events);
     if (failures.isEmpty()) {

@@ -1,7 +1,11 @@
 package dev.slipway.tenancy;
 
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.EventSourceSpec;
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.SlipwayTenancySpec;
+import dev.slipway.api.v1alpha1.TopicSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,26 +13,29 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What a namespace's CanaryPolicies may read and publish to with the operator's AWS identity, beyond
- * the release's own function and service: CloudWatch namespaces, alarms by name, SNS topics. Without
- * it, one team's policy could read another team's metrics and alarms into its release's status, or
- * publish to any topic of the account (whose subscribers may be another team's functions). The
- * bounds of all tenancies that select a namespace add up, as their internal targets do.
+ * What a namespace's objects may reach beyond their own resources: CloudWatch namespaces, alarms by
+ * name and SNS topics for its CanaryPolicies, SQS queues for its ServerlessServices. Without it, one
+ * team's policy could read another team's metrics and alarms into its release's status, or publish
+ * to any topic of the account (whose subscribers may be another team's functions); and one team's
+ * function could read, or send into, any queue of the account. The bounds of all tenancies that
+ * select a namespace add up, as their internal targets do.
  */
-public record PolicyBounds(List<String> metricNamespaces, List<String> alarmNames, List<String> topicArns) {
+public record PolicyBounds(List<String> metricNamespaces, List<String> alarmNames, List<String> topicArns, List<String> queueArns) {
 
-  /** No tenancy: only the release's own function and service. */
-  public static final PolicyBounds NONE = new PolicyBounds(List.of(), List.of(), List.of());
+  /** No tenancy: only the release's own function and service, and no queue. */
+  public static final PolicyBounds NONE = new PolicyBounds(List.of(), List.of(), List.of(), List.of());
 
   public PolicyBounds {
     metricNamespaces = List.copyOf(metricNamespaces);
     alarmNames = List.copyOf(alarmNames);
     topicArns = List.copyOf(topicArns);
+    queueArns = List.copyOf(queueArns);
   }
 
   static PolicyBounds of(Collection<SlipwayTenancySpec> tenancies) {
     return new PolicyBounds(
-        union(tenancies, t -> t.metricNamespaces), union(tenancies, t -> t.alarmNames), union(tenancies, t -> t.topicArns));
+        union(tenancies, t -> t.metricNamespaces), union(tenancies, t -> t.alarmNames), union(tenancies, t -> t.topicArns),
+        union(tenancies, t -> t.queueArns));
   }
 
   private static List<String> union(Collection<SlipwayTenancySpec> tenancies, Function<SlipwayTenancySpec, List<String>> field) {
@@ -64,6 +71,40 @@ public record PolicyBounds(List<String> metricNamespaces, List<String> alarmName
       refused.add("notifications publish to " + topic + ", which matches none of topicArns " + topicArns);
     }
     return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
+  }
+
+  /**
+   * Why a service of {@code spec} may not name the SQS queues it names, if it may not. Slipway
+   * creates no queue, so each one is someone else's: a mapping would read it and the role would be
+   * granted receiving from or sending to it, and a topic would deliver into it.
+   */
+  public Optional<String> queueRefusal(ServerlessServiceSpec spec) {
+    List<String> refused = new ArrayList<>();
+    for (FunctionSpec f : spec.functions) {
+      for (EventSourceSpec e : f.events) {
+        refuseQueue(refused, "function " + f.name + ", events", e.queueArn);
+        if (e.onFailure != null) {
+          refuseQueue(refused, "function " + f.name + ", events, onFailure", e.onFailure.queueArn);
+        }
+      }
+      if (f.deadLetter != null) {
+        refuseQueue(refused, "function " + f.name + ", deadLetter", f.deadLetter.queueArn);
+      }
+    }
+    for (TopicSpec t : spec.topics) {
+      for (TopicSpec.Subscription sub : t.subscriptions) {
+        if (sub.protocol == TopicSpec.Protocol.sqs) {
+          refuseQueue(refused, "topic " + t.name + ", subscription", sub.endpoint);
+        }
+      }
+    }
+    return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
+  }
+
+  private void refuseQueue(List<String> refused, String where, String queueArn) {
+    if (queueArn != null && !anyMatches(queueArns, queueArn)) {
+      refused.add(where + ": queue " + queueArn + " matches none of queueArns " + queueArns);
+    }
   }
 
   /** A metric of the release's own function: its FunctionName dimension names it (or the placeholder for it). */

@@ -33,6 +33,9 @@ class OperatorPolicyTest {
 
   private static final Path CLASSES = Path.of("target/classes");
   private static final Path POLICY = Path.of("deploy/iam/operator-policy.json");
+  /** What replaces the policy's statement of the same Sid where slipway.iam.permissions-boundary is set. */
+  private static final Path BOUNDARY_STATEMENTS = Path.of("deploy/iam/permissions-boundary-statements.json");
+  private static final String ROLE_STATEMENT = "IamExecutionRolesUnderTheSlipwayPath";
   private static final Pattern CLIENT_METHOD =
       Pattern.compile("Methodref\\s+#\\d+\\.#\\d+\\s+// software/amazon/awssdk/services/([a-z0-9]+)/[A-Za-z0-9]+Client\\.(\\w+):");
   /** Client methods that are not AWS operations. */
@@ -76,8 +79,20 @@ class OperatorPolicyTest {
       Map.entry("s3:PutPublicAccessBlock", List.of("s3:PutBucketPublicAccessBlock")));
 
   private static final List<String> MANAGED_SECRET = List.of("secretsmanager:CreateSecret", "secretsmanager:TagResource");
+  private static final String SERVICE_LINKED_ROLE = "iam:CreateServiceLinkedRole";
+  /** A new database: its managed master secret, and the first one of an account RDS's service-linked role. */
+  private static final List<String> NEW_DATABASE = Stream.concat(MANAGED_SECRET.stream(), Stream.of(SERVICE_LINKED_ROLE)).toList();
 
-  /** What an operation needs besides its own action: the role it hands to Lambda, the key behind a SecureString. */
+  /**
+   * The service-linked roles the first database or cache of an account makes AWS create with the
+   * caller's permissions, by service principal; the only IAM roles outside {@code /slipway/} the
+   * policy may touch, and only to create them.
+   */
+  private static final Map<String, String> SERVICE_LINKED_ROLES = Map.of(
+      "rds.amazonaws.com", "AWSServiceRoleForRDS",
+      "elasticache.amazonaws.com", "AWSServiceRoleForElastiCache");
+
+  /** What an operation needs besides its own action: the role it hands to Lambda, the key behind a SecureString, what AWS creates as the caller. */
   private static final Map<String, List<String>> ALSO = Map.ofEntries(
       Map.entry("lambda:CreateFunction", List.of("iam:PassRole")),
       Map.entry("lambda:UpdateFunctionConfiguration", List.of("iam:PassRole")),
@@ -85,10 +100,14 @@ class OperatorPolicyTest {
       Map.entry("ssm:PutParameter", List.of("kms:Encrypt")),
       Map.entry("ssm:GetParameter", List.of("kms:Decrypt")),
       // ManageMasterUserPassword: RDS makes the master secret with the caller's permissions.
-      Map.entry("rds:CreateDBCluster", MANAGED_SECRET),
-      Map.entry("rds:CreateDBInstance", MANAGED_SECRET),
+      Map.entry("rds:CreateDBCluster", NEW_DATABASE),
+      Map.entry("rds:CreateDBInstance", NEW_DATABASE),
       Map.entry("rds:ModifyDBCluster", MANAGED_SECRET),
       Map.entry("rds:ModifyDBInstance", MANAGED_SECRET),
+      // The first database or cache of an account: AWS creates the service's service-linked role as the caller.
+      Map.entry("rds:RestoreDBClusterFromSnapshot", List.of(SERVICE_LINKED_ROLE)),
+      Map.entry("rds:RestoreDBInstanceFromDBSnapshot", List.of(SERVICE_LINKED_ROLE)),
+      Map.entry("elasticache:CreateReplicationGroup", List.of(SERVICE_LINKED_ROLE)),
       // The final snapshot of a deletion is the caller's snapshot.
       Map.entry("rds:DeleteDBCluster", List.of("rds:CreateDBClusterSnapshot")),
       Map.entry("rds:DeleteDBInstance", List.of("rds:CreateDBSnapshot")));
@@ -196,18 +215,65 @@ class OperatorPolicyTest {
 
   @Test
   void iamIsLimitedToRolesUnderTheSlipwayPathAndPassRoleToLambda() {
+    Set<String> serviceLinked = new TreeSet<>();
     for (JsonNode s : statements()) {
       if (actionsOf(s).stream().noneMatch(a -> a.startsWith("iam:"))) {
         continue;
       }
       assertThat(actionsOf(s)).as(s.path("Sid").asText() + ": IAM apart from other services").allMatch(a -> a.startsWith("iam:"));
+      if (actionsOf(s).contains(SERVICE_LINKED_ROLE)) {
+        serviceLinked.add(serviceLinkedRoleOfOneService(s));
+        continue;
+      }
       assertThat(strings(s.get("Resource"))).as(s.path("Sid").asText() + " resources").containsExactly("arn:aws:iam::*:role/slipway/*");
       if (actionsOf(s).contains("iam:PassRole")) {
         assertThat(actionsOf(s)).as("PassRole in a statement of its own").containsExactly("iam:PassRole");
         assertThat(s.path("Condition").path("StringEquals").path("iam:PassedToService").asText()).isEqualTo("lambda.amazonaws.com");
       }
     }
+    assertThat(serviceLinked).as("services whose service-linked role the policy lets AWS create").isEqualTo(SERVICE_LINKED_ROLES.keySet());
     assertThat(statements()).as("no NotAction or NotResource").allSatisfy(s -> assertThat(s.has("NotAction") || s.has("NotResource")).isFalse());
+  }
+
+  @Test
+  void theBoundaryStatementsKeepEveryRoleActionButCreateAndReboundOnlyInsideTheBoundaryAndNeverUnbound() throws Exception {
+    JsonNode role = statements().stream().filter(s -> s.path("Sid").asText().equals(ROLE_STATEMENT)).findFirst().orElseThrow();
+    List<JsonNode> replacement = new ArrayList<>();
+    new ObjectMapper().readTree(Files.readString(BOUNDARY_STATEMENTS)).path("Statement").forEach(replacement::add);
+    Set<String> expected = new TreeSet<>(actionsOf(role));
+    // With a boundary configured the operator never removes one, and must not be able to.
+    expected.remove("iam:DeleteRolePermissionsBoundary");
+
+    Set<String> actions = new TreeSet<>();
+    replacement.forEach(s -> actions.addAll(actionsOf(s)));
+    assertThat(actions).isEqualTo(expected);
+    assertThat(replacement).extracting(s -> s.path("Sid").asText()).contains(ROLE_STATEMENT);
+    for (JsonNode s : replacement) {
+      String sid = s.path("Sid").asText();
+      assertThat(strings(s.get("Resource"))).as(sid + " resources").isEqualTo(strings(role.get("Resource")));
+      if (actionsOf(s).contains("iam:CreateRole") || actionsOf(s).contains("iam:PutRolePermissionsBoundary")) {
+        assertThat(actionsOf(s)).as(sid).containsExactlyInAnyOrder("iam:CreateRole", "iam:PutRolePermissionsBoundary");
+        assertThat(s.path("Condition").size()).as(sid + ": one condition operator").isEqualTo(1);
+        assertThat(s.path("Condition").path("StringEquals").size()).as(sid + ": one key").isEqualTo(1);
+        assertThat(s.path("Condition").path("StringEquals").path("iam:PermissionsBoundary").asText()).as(sid).startsWith("arn:aws:iam::");
+      } else {
+        assertThat(s.has("Condition")).as(sid + ": no condition").isFalse();
+      }
+    }
+  }
+
+  /** The service of a statement that must create exactly one known service-linked role, for exactly its service, and do nothing else. */
+  private static String serviceLinkedRoleOfOneService(JsonNode s) {
+    String sid = s.path("Sid").asText();
+    assertThat(actionsOf(s)).as(sid + " actions").containsExactly(SERVICE_LINKED_ROLE);
+    JsonNode condition = s.path("Condition");
+    assertThat(condition.size()).as(sid + ": one condition operator").isEqualTo(1);
+    assertThat(condition.path("StringLike").size()).as(sid + ": one StringLike key").isEqualTo(1);
+    String service = condition.path("StringLike").path("iam:AWSServiceName").asText();
+    assertThat(SERVICE_LINKED_ROLES).as(sid + ": iam:AWSServiceName").containsKey(service);
+    assertThat(strings(s.get("Resource"))).as(sid + " resources")
+        .containsExactly("arn:aws:iam::*:role/aws-service-role/" + service + "/" + SERVICE_LINKED_ROLES.get(service));
+    return service;
   }
 
   private static boolean allowed(String action) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.api.v1alpha1.EventSourceSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
@@ -84,6 +85,7 @@ import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole operator ({@code @QuarkusTest}) against a real kube-apiserver and moto: the
@@ -123,6 +125,7 @@ class ServerlessServiceReconcilerTest {
   private static ApiGatewayV2Client apiGatewayV2;
   private static SsmClient ssm;
   private static CloudWatchClient cloudWatch;
+  private static SqsClient sqs;
 
   /** Fixtures and checks as cluster-admin; the operator itself runs as its ServiceAccount. */
   private final KubernetesClient client = KubeApiServer.shared().client();
@@ -144,6 +147,7 @@ class ServerlessServiceReconcilerTest {
     apiGatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
+    sqs = SqsClient.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).build();
     try (S3Client s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(credentials).forcePathStyle(true).build()) {
       Artifacts.upload(s3, BUCKET, KEY, "v1");
       Artifacts.upload(s3, BUCKET, "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
@@ -159,6 +163,7 @@ class ServerlessServiceReconcilerTest {
     apiGatewayV2.close();
     ssm.close();
     cloudWatch.close();
+    sqs.close();
   }
 
   @BeforeEach
@@ -1047,6 +1052,49 @@ class ServerlessServiceReconcilerTest {
     assertThat(dynamo.describeTable(r -> r.tableName("revoked-prod-items")).table().tableName()).isEqualTo("revoked-prod-items");
     assertThat(events("revoked", e -> e.getType().equals("Warning") && e.getReason().equals(Reasons.NOT_PERMITTED)))
         .extracting(Event::getMessage).anyMatch(m -> m.startsWith("AWS resources left in place: "));
+  }
+
+  @Test
+  void aQueueNoTenancyGrantsIsNotPermittedWithoutAnAwsCallUntilTheTenancyAllowsIt() {
+    // Another team's queues: the function would read one and dead-letter into the other.
+    String jobs = sqs.createQueue(r -> r.queueName(ns + "-jobs")).queueUrl();
+    String failed = sqs.createQueue(r -> r.queueName(ns + "-failed")).queueUrl();
+    String jobsArn = "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + ns + "-jobs";
+    String failedArn = "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + ns + "-failed";
+    ServerlessService service = small("queued");
+    FunctionSpec api = function(service, "api");
+    var source = new EventSourceSpec();
+    source.queueArn = jobsArn;
+    api.events.add(source);
+    api.deadLetter = new FunctionSpec.DeadLetter();
+    api.deadLetter.queueArn = failedArn;
+    create(service);
+
+    ServerlessService s = awaitCondition("queued", "Ready", "False", Reasons.NOT_PERMITTED);
+    assertCondition(s, "Reconciling", "False", Reasons.NOT_PERMITTED);
+    assertThat(condition(s, "Ready").getMessage())
+        .contains("function api, events: queue " + jobsArn + " matches none of queueArns []")
+        .contains("function api, deadLetter: queue " + failedArn + " matches none of queueArns []");
+    assertThat(calls("queued")).isEmpty();
+
+    // A grant of one queue is not enough; the tenancy change alone brings the service back each time.
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of(jobsArn));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("queued"), "Ready").getMessage())
+        .doesNotContain("events: queue").contains("function api, deadLetter: queue " + failedArn + " matches none of queueArns [" + jobsArn + "]"));
+    assertThat(calls("queued")).isEmpty();
+
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of("arn:aws:sqs:*:" + ACCOUNT + ":" + ns + "-*"));
+    awaitReady("queued", 1);
+    assertThat(calls("queued")).extracting(Call::operation).contains("CreateEventSourceMapping");
+    // The grants the queues were refused for (moto keeps no DeadLetterConfig to read back).
+    JsonNode policy = ExecutionRolePolicy.parse(iam.getRolePolicy(r -> r.roleName("queued-prod-api").policyName("slipway-execution")).policyDocument());
+    assertThat(statement(policy, "EventSourceQueues").get("Resource").toString()).contains(jobsArn);
+    assertThat(statement(policy, "DeadLetterQueue").get("Resource").toString()).contains(failedArn);
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("queued").delete();
+    await().atMost(CONVERGE).until(() -> get("queued") == null);
+    sqs.deleteQueue(r -> r.queueUrl(jobs));
+    sqs.deleteQueue(r -> r.queueUrl(failed));
   }
 
   // =============================================================================================

@@ -3,8 +3,12 @@ package dev.slipway.tenancy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
+import dev.slipway.api.v1alpha1.EventSourceSpec;
+import dev.slipway.api.v1alpha1.FunctionSpec;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.SlipwayTenancy;
 import dev.slipway.api.v1alpha1.SlipwayTenancySpec;
+import dev.slipway.api.v1alpha1.TopicSpec;
 import dev.slipway.tenancy.TenancyRules.Permitted;
 import dev.slipway.tenancy.TenancyRules.Request;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -15,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What a namespace's CanaryPolicies may read and publish to: {@link PolicyBounds}, and how tenancies add them up. */
+/** What a namespace's CanaryPolicies may read and publish to, and which queues its services may name: {@link PolicyBounds}, and how tenancies add them up. */
 class PolicyBoundsTest {
 
   private static final String FUNCTION = "shop-prod-api";
@@ -70,6 +74,56 @@ class PolicyBoundsTest {
 
     p.notifications.snsTopicArn = "arn:aws:sns:eu-west-1:210987654321:shop-deploys";
     assertThat(bounds.refusal(p, FUNCTION, Set.of())).get().asString().contains("matches none of topicArns [arn:aws:sns:*:123456789012:shop-*]");
+  }
+
+  @Test
+  void withoutAGrantAServiceMayNameNoQueueAndEachQueueItNamesIsRefusedWhereItIsNamed() {
+    ServerlessServiceSpec spec = queues("arn:aws:sqs:us-east-1:123456789012:billing-jobs");
+
+    assertThat(PolicyBounds.NONE.queueRefusal(new ServerlessServiceSpec())).as("no queue").isEmpty();
+    assertThat(PolicyBounds.NONE.queueRefusal(spec)).get().asString()
+        .contains("function worker, events: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs matches none of queueArns []")
+        .contains("function worker, events, onFailure: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs-failed matches none")
+        .contains("function worker, deadLetter: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs-dlq matches none")
+        .contains("topic orders, subscription: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs-fanout matches none")
+        .doesNotContain("billing@example.com")
+        .endsWith("(SlipwayTenancy of the namespace)");
+  }
+
+  @Test
+  void aServiceMayNameTheQueuesTheGrantsMatchByGlobAndNoOther() {
+    var verdict = TenancyRules.decide(List.of(tenancy("a-queues", s -> s.queueArns = List.of("arn:aws:sqs:*:123456789012:shop-*"))), Map.of(),
+        new Request("ServerlessService", "shop", "shop", "us-east-1", null, null));
+    PolicyBounds bounds = ((Permitted) verdict).bounds();
+
+    assertThat(bounds.queueRefusal(queues("arn:aws:sqs:eu-west-1:123456789012:shop-jobs"))).isEmpty();
+    assertThat(bounds.queueRefusal(queues("arn:aws:sqs:eu-west-1:210987654321:shop-jobs"))).get().asString()
+        .contains("queue arn:aws:sqs:eu-west-1:210987654321:shop-jobs matches none of queueArns [arn:aws:sqs:*:123456789012:shop-*]")
+        .contains("queue arn:aws:sqs:eu-west-1:210987654321:shop-jobs-dlq matches none");
+  }
+
+  /** A service naming {@code queue} as an event source, and queues derived from it in each other place a queue can be named. */
+  private static ServerlessServiceSpec queues(String queue) {
+    FunctionSpec worker = new FunctionSpec();
+    worker.name = "worker";
+    EventSourceSpec fromQueue = new EventSourceSpec();
+    fromQueue.queueArn = queue;
+    EventSourceSpec fromStream = new EventSourceSpec();
+    fromStream.table = "orders";
+    fromStream.onFailure = new EventSourceSpec.Destination();
+    fromStream.onFailure.queueArn = queue + "-failed";
+    worker.events = List.of(fromQueue, fromStream);
+    worker.deadLetter = new FunctionSpec.DeadLetter();
+    worker.deadLetter.queueArn = queue + "-dlq";
+    TopicSpec orders = new TopicSpec();
+    orders.name = "orders";
+    orders.subscriptions = List.of(
+        new TopicSpec.Subscription(TopicSpec.Protocol.sqs, queue + "-fanout"),
+        new TopicSpec.Subscription(TopicSpec.Protocol.email, "billing@example.com"));
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.functions = List.of(worker);
+    spec.topics = List.of(orders);
+    return spec;
   }
 
   private static CanaryPolicySpec policy() {

@@ -146,6 +146,25 @@ class TenancyRulesTest {
   }
 
   @Test
+  void theQueueGrantsOfEveryTenancyOfTheNamespaceAddUpAndThereAreNoneByDefault() {
+    var a = tenancy("a", s -> {
+      s.namespaces = List.of("team-a");
+      s.queueArns = List.of("arn:aws:sqs:*:111111111111:team-a-*");
+    });
+    var b = tenancy("b", s -> {
+      s.namespaces = List.of("team-a*");
+      s.queueArns = List.of("arn:aws:sqs:us-east-1:222222222222:shared-events", "arn:aws:sqs:*:111111111111:team-a-*");
+    });
+
+    assertThat(bounds(List.of(), "team-a").queueArns()).isEmpty();
+    assertThat(bounds(List.of(a, b), "team-a").queueArns())
+        .containsExactly("arn:aws:sqs:*:111111111111:team-a-*", "arn:aws:sqs:us-east-1:222222222222:shared-events");
+    assertThat(bounds(List.of(a, b), "team-a-dev").queueArns()).as("selected by b alone")
+        .containsExactly("arn:aws:sqs:us-east-1:222222222222:shared-events", "arn:aws:sqs:*:111111111111:team-a-*");
+    assertThat(bounds(List.of(a, b), "team-b").queueArns()).isEmpty();
+  }
+
+  @Test
   void sessionNamesStayWithinStsLimitsAndUnique() {
     String ns = "n".repeat(63);
     String a = SessionNames.of("LambdaRelease", ns, "release-" + "x".repeat(200) + "-a");
@@ -188,6 +207,12 @@ class TenancyRulesTest {
     Verdict v = TenancyRules.decide(tenancies, Map.of(), r);
     assertThat(v).as("verdict for %s", r).isInstanceOf(Permitted.class);
     return ((Permitted) v).target();
+  }
+
+  private static PolicyBounds bounds(List<SlipwayTenancy> tenancies, String namespace) {
+    Verdict v = TenancyRules.decide(tenancies, Map.of(), sls(namespace, "us-east-1", null));
+    assertThat(v).as("verdict for %s", namespace).isInstanceOf(Permitted.class);
+    return ((Permitted) v).bounds();
   }
 
   private static String refused(List<SlipwayTenancy> tenancies, Request r) {

@@ -41,7 +41,8 @@ public class EventSourceSpec {
   @Pattern("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]{1,80}(\\.fifo)?$")
   @JsonPropertyDescription(
       "ARN of an SQS queue the function reads. The role is granted sqs:ReceiveMessage, DeleteMessage and GetQueueAttributes on exactly"
-          + " this queue. Another queue is another mapping (the old one is deleted).")
+          + " this queue. Another queue is another mapping (the old one is deleted). A SlipwayTenancy of the namespace must allow it"
+          + " (queueArns).")
   public String queueArn;
 
   @Min(1)
@@ -116,7 +117,7 @@ public class EventSourceSpec {
 
     @Size(max = 256)
   @Pattern("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]{1,80}(\\.fifo)?$")
-    @JsonPropertyDescription("ARN of an SQS queue.")
+    @JsonPropertyDescription("ARN of an SQS queue; a SlipwayTenancy of the namespace must allow it (queueArns).")
     public String queueArn;
   }
 }

@@ -309,7 +309,7 @@ public class FunctionSpec {
     public String topic;
 
     @Pattern("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]{1,80}$")
-    @JsonPropertyDescription("ARN of an SQS queue.")
+    @JsonPropertyDescription("ARN of an SQS queue; a SlipwayTenancy of the namespace must allow it (queueArns).")
     public String queueArn;
   }
 

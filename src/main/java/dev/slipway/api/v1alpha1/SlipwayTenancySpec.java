@@ -108,6 +108,19 @@ public class SlipwayTenancySpec {
           + " another topic fails NotPermitted before traffic moves.")
   public List<String> topicArns = new ArrayList<>();
 
+  /**
+   * SQS queues that ServerlessServices of the selected namespaces may name. Slipway creates no queue,
+   * so every queue ARN in a service is another owner's queue its functions would get access to; as
+   * with {@link #topicArns}, none is allowed by default.
+   */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "SQS queue ARNs, or glob patterns (arn:aws:sqs:*:123456789012:team-a-*), that ServerlessServices of the selected"
+          + " namespaces may name: functions[].events[].queueArn and events[].onFailure.queueArn, functions[].deadLetter.queueArn"
+          + " and the endpoint of an sqs subscription of a topic. The function's role is granted access to exactly the"
+          + " queues named. Empty: no queue; a service naming one fails NotPermitted before any AWS call.")
+  public List<String> queueArns = new ArrayList<>();
+
   /** Selects namespaces by labels. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class NamespaceSelector {

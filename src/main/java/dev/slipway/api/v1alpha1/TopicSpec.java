@@ -73,7 +73,8 @@ public class TopicSpec {
     @Required
     @Size(min = 1, max = 2048)
     @JsonPropertyDescription(
-        "The address: an email address, an https URL, an SQS queue ARN, or for lambda the name of a function in spec.functions.")
+        "The address: an email address, an https URL, an SQS queue ARN (one a SlipwayTenancy of the namespace allows in queueArns),"
+            + " or for lambda the name of a function in spec.functions.")
     public String endpoint;
 
     public Subscription() {}
