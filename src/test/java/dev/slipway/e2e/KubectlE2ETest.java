@@ -68,20 +68,10 @@ class KubectlE2ETest {
 
   private static KubeApiServer kube;
   private static KubernetesClient k8s;
-  private static S3Client s3;
-  private static LambdaClient lambda;
-  private static DynamoDbClient dynamo;
-  private static IamClient iam;
-  private static ApiGatewayClient apigateway;
-  private static ApiGatewayV2Client apigatewayV2;
-  private static SnsClient sns;
-  private static SsmClient ssm;
-  private static CloudWatchLogsClient logs;
-  private static CognitoIdentityProviderClient cognito;
-  private static software.amazon.awssdk.services.ec2.Ec2Client ec2;
-  private static CloudWatchClient cloudWatch;
   /** Clients of moto by region: the seeds' examples run in ap-northeast-2, the other stacks of this class in us-east-1. */
   private static final Map<String, Aws> AWS = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The clients of us-east-1, where the other stacks of this class run. */
+  private static Aws aws;
   private static ElastiCacheDouble elastiCache;
   private static AutoCloseable elastiCacheRoute;
 
@@ -89,19 +79,7 @@ class KubectlE2ETest {
   static void peers() {
     kube = KubeApiServer.shared();
     k8s = kube.client();
-    Aws aws = aws(SlipwayTestEnvironment.AWS_REGION);
-    s3 = aws.s3;
-    lambda = aws.lambda;
-    dynamo = aws.dynamo;
-    iam = aws.iam;
-    apigateway = aws.apigateway;
-    apigatewayV2 = aws.apigatewayV2;
-    sns = aws.sns;
-    ssm = aws.ssm;
-    logs = aws.logs;
-    cognito = aws.cognito;
-    ec2 = aws.ec2;
-    cloudWatch = aws.cloudWatch;
+    aws = awsIn(SlipwayTestEnvironment.AWS_REGION);
     // TEST DOUBLE: the operator's ElastiCache calls go through the fault proxy to ElastiCacheDouble,
     // which serves what moto 5.2.1 lacks (a deletion that ends, DeleteCacheSubnetGroup) and passes the rest to moto.
     elastiCache = new ElastiCacheDouble(MotoServer.shared().endpoint());
@@ -117,7 +95,7 @@ class KubectlE2ETest {
     AWS.values().forEach(Aws::close);
   }
 
-  private static Aws aws(String region) {
+  private static Aws awsIn(String region) {
     return AWS.computeIfAbsent(region, Aws::new);
   }
 
@@ -220,12 +198,12 @@ class KubectlE2ETest {
   @Test
   void everyExampleAppliesCleanlyAndItsServicesConverge() throws Exception {
     // The artifacts the examples name must exist before their functions can be created.
-    Artifacts.upload(s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
-    Artifacts.upload(s3, "nexus-artifacts", "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
-    Artifacts.upload(s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
-    Artifacts.upload(s3, "health-artifacts", "health-check/1.0.0.zip", "health-1.0.0");
-    Artifacts.upload(s3, "willbook-artifacts", "api/1.0.0.zip", "willbook-1.0.0");
-    Artifacts.upload(s3, "willbook-artifacts", "frontend/1.0.0.zip", Artifacts.site("1.0.0"));
+    Artifacts.upload(aws.s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
+    Artifacts.upload(aws.s3, "nexus-artifacts", "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
+    Artifacts.upload(aws.s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
+    Artifacts.upload(aws.s3, "health-artifacts", "health-check/1.0.0.zip", "health-1.0.0");
+    Artifacts.upload(aws.s3, "willbook-artifacts", "api/1.0.0.zip", "willbook-1.0.0");
+    Artifacts.upload(aws.s3, "willbook-artifacts", "frontend/1.0.0.zip", Artifacts.site("1.0.0"));
 
     List<Example> examples = examples();
     assertThat(examples).extracting(Example::toString)
@@ -256,13 +234,18 @@ class KubectlE2ETest {
     Map<String, String> willbook = sls("willbook-dev", "willbook").getStatus().outputs;
     assertThat(willbook).containsKeys("network.vpcId", "databases.main.endpoint", "caches.cache.endpoint", "frontend.url", "restApiUrl")
         .containsEntry("caches.cache.port", "6379").containsEntry("parameter.DB_URL.name", "/willbook-dev/DB_URL");
-    Aws seoul = aws("ap-northeast-2");
+    Aws seoul = awsIn("ap-northeast-2");
     assertThat(seoul.ssm.getParameter(r -> r.name("/willbook-dev/DB_URL")).parameter().typeAsString()).isEqualTo("SecureString");
     assertThat(seoul.rds.describeDBInstances(r -> r.dbInstanceIdentifier("willbook-dev-main")).dbInstances().get(0).dbInstanceClass()).isEqualTo("db.t3.micro");
     assertThat(seoul.elastiCache.describeReplicationGroups(r -> r.replicationGroupId("willbook-dev-cache")).replicationGroups().get(0).cacheNodeType())
         .isEqualTo("cache.t3.micro");
     assertThat(seoul.lambda.getFunctionConfiguration(r -> r.functionName("willbook-dev-api").qualifier("dev")).memorySize()).isEqualTo(512);
     List<String> databaseSecrets = List.of(health.get("databases.main.secretArn"), willbook.get("databases.main.secretArn"));
+    assertThat(secretArns(seoul)).as("the managed master secrets, before deletion").containsAll(databaseSecrets);
+    // What the check after deletion looks for is seen while it exists.
+    assertThat(awsNamesWithPrefix("ap-northeast-2", "willbook-dev-")).contains("dbinstance willbook-dev-main", "dbsubnetgroup willbook-dev-main",
+        "cache willbook-dev-cache", "cachesubnetgroup willbook-dev-caches", "bucket willbook-dev-site-123456789012", "parameter willbook-dev-DB_URL");
+    assertThat(awsNamesWithPrefix("ap-northeast-2", "health-dev-")).contains("dbcluster health-dev-main", "dbinstance health-dev-main-writer");
 
     // Argo CD's view of the same objects: its health scripts run against them as kubectl returns them.
     for (String[] s : services) {
@@ -311,7 +294,7 @@ class KubectlE2ETest {
     assertThat(awsNamesWithPrefix("ap-northeast-2", "health-dev-")).as("the health-check stack, its network and database are gone from AWS").isEmpty();
     assertThat(awsNamesWithPrefix("ap-northeast-2", "willbook-dev-")).as("the willbook stack is gone from AWS").isEmpty();
     // RDS deletes the master-user secret it manages with its database; the final snapshot stays, as deletionPolicy Delete says.
-    assertThat(seoul.secrets.listSecretsPaginator().stream().flatMap(page -> page.secretList().stream()).toList()).extracting(s -> s.arn()).doesNotContainAnyElementsOf(databaseSecrets);
+    assertThat(secretArns(seoul)).doesNotContainAnyElementsOf(databaseSecrets);
     assertThat(seoul.rds.describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots()).extracting(s -> s.dbSnapshotIdentifier())
         .anySatisfy(id -> assertThat(id).startsWith("willbook-dev-main-final-"));
   }
@@ -475,7 +458,7 @@ class KubectlE2ETest {
     }
     assertNoHotLoop(ns, "too-long-prefix", longName);
     // Nothing was created for them in AWS.
-    assertThat(lambda.listFunctions().functions()).noneMatch(f -> f.functionName().startsWith(longPrefix) || f.functionName().startsWith(longName));
+    assertThat(aws.lambda.listFunctions().functions()).noneMatch(f -> f.functionName().startsWith(longPrefix) || f.functionName().startsWith(longName));
   }
 
   /** A terminal condition stays put: no status write, no new events, for several resync periods. */
@@ -498,7 +481,7 @@ class KubectlE2ETest {
   void userAndOperatorShareTheObjectByServerSideApplyWithoutFighting() throws Exception {
     String ns = kube.newNamespace("ssa");
     String prefix = "e2e-ssa-" + UUID.randomUUID().toString().substring(0, 6);
-    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Artifacts.upload(aws.s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
     Path file = writeManifest(service("shop", "  namePrefix: " + prefix + "\n", "api", "Delete"));
 
     KubeApiServer.Result first = kubectl("apply", "--server-side", "-n", ns, "-f", file.toString());
@@ -530,7 +513,7 @@ class KubectlE2ETest {
   void clientSideKubectlApplyTwiceIsANoOp() throws Exception {
     String ns = kube.newNamespace("csa");
     String prefix = "e2e-csa-" + UUID.randomUUID().toString().substring(0, 6);
-    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Artifacts.upload(aws.s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
     Path file = writeManifest(service("shop", "  namePrefix: " + prefix + "\n", "api", "Delete"));
 
     KubeApiServer.Result first = kubectl("apply", "-n", ns, "-f", file.toString());
@@ -594,13 +577,13 @@ class KubectlE2ETest {
   void kubectlDeleteOfADeletePolicyServiceWaitsForTheAwsCleanUp() throws Exception {
     String ns = kube.newNamespace("delete");
     String prefix = "e2e-del-" + UUID.randomUUID().toString().substring(0, 6);
-    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Artifacts.upload(aws.s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
     KubeApiServer.Result apply = kube.kubectl(service("doomed", "  namePrefix: " + prefix + "\n", "api", "Delete"), "apply", "-n", ns, "-f", "-");
     assertThat(apply.exitCode()).as(apply.stderr()).isZero();
     awaitReady(ns, "doomed", "True");
     assertThat(sls(ns, "doomed").getMetadata().getFinalizers()).containsExactly(Slipway.FINALIZER);
-    assertThat(lambda.getFunction(g -> g.functionName(prefix + "-api")).configuration().functionName()).isEqualTo(prefix + "-api");
-    assertThat(dynamo.describeTable(d -> d.tableName(prefix + "-items")).table().tableName()).isEqualTo(prefix + "-items");
+    assertThat(aws.lambda.getFunction(g -> g.functionName(prefix + "-api")).configuration().functionName()).isEqualTo(prefix + "-api");
+    assertThat(aws.dynamo.describeTable(d -> d.tableName(prefix + "-items")).table().tableName()).isEqualTo(prefix + "-items");
     assertThat(awsNamesWithPrefix(prefix)).isNotEmpty();
 
     KubeApiServer.Result delete = kubectl("delete", "sls", "doomed", "-n", ns, "--wait", "--timeout=120s");
@@ -610,9 +593,9 @@ class KubectlE2ETest {
     KubeApiServer.Result gone = kubectl("get", "sls", "doomed", "-n", ns);
     assertThat(gone.exitCode()).isNotZero();
     assertThat(gone.stderr()).contains("NotFound");
-    assertThatThrownBy(() -> lambda.getFunction(g -> g.functionName(prefix + "-api")))
+    assertThatThrownBy(() -> aws.lambda.getFunction(g -> g.functionName(prefix + "-api")))
         .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
-    assertThatThrownBy(() -> dynamo.describeTable(d -> d.tableName(prefix + "-items"))).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> aws.dynamo.describeTable(d -> d.tableName(prefix + "-items"))).isInstanceOf(ResourceNotFoundException.class);
     assertThat(awsNamesWithPrefix(prefix)).as("every AWS resource of the service is gone").isEmpty();
   }
 
@@ -623,46 +606,50 @@ class KubectlE2ETest {
 
   /** The same in {@code region} (IAM roles and S3 buckets are global), with the databases and caches. */
   private static List<String> awsNamesWithPrefix(String region, String prefix) {
-    Aws aws = aws(region);
+    Aws in = awsIn(region);
     List<String> names = new ArrayList<>();
-    aws.s3.listBuckets().buckets().forEach(b -> names.add("bucket " + b.name()));
-    aws.lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
-    aws.dynamo.listTablesPaginator().tableNames().forEach(t -> names.add("table " + t));
-    aws.iam.listRolesPaginator().roles().forEach(r -> names.add("role " + r.roleName()));
-    aws.apigateway.getRestApis(r -> r.limit(500)).items().forEach(a -> names.add("restapi " + a.name()));
-    aws.apigatewayV2.getApis(r -> r.maxResults("500")).items().forEach(a -> names.add("websocketapi " + a.name()));
-    aws.sns.listTopicsPaginator().topics().forEach(t -> names.add("topic " + t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)));
+    in.s3.listBuckets().buckets().forEach(b -> names.add("bucket " + b.name()));
+    in.lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
+    in.dynamo.listTablesPaginator().tableNames().forEach(t -> names.add("table " + t));
+    in.iam.listRolesPaginator().roles().forEach(r -> names.add("role " + r.roleName()));
+    in.apigateway.getRestApis(r -> r.limit(500)).items().forEach(a -> names.add("restapi " + a.name()));
+    in.apigatewayV2.getApis(r -> r.maxResults("500")).items().forEach(a -> names.add("websocketapi " + a.name()));
+    in.sns.listTopicsPaginator().topics().forEach(t -> names.add("topic " + t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)));
     // /nexus-prod/key is listed as nexus-prod-key, so one prefix finds every kind.
-    aws.ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
-    aws.logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
+    in.ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
+    in.logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
         .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
-    aws.cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
+    in.cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
     // EC2 resources are known by their Name tag.
     java.util.function.Consumer<List<software.amazon.awssdk.services.ec2.model.Tag>> named = tags -> tags.stream()
         .filter(t -> t.key().equals("Name")).forEach(t -> names.add("ec2 " + t.value()));
-    aws.ec2.describeVpcs().vpcs().forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeSubnets().subnets().forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeInternetGateways().internetGateways().forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeRouteTables().routeTables().forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeSecurityGroups().securityGroups().forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeNatGateways().natGateways().stream().filter(n -> !"deleted".equals(n.stateAsString())).forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeAddresses().addresses().forEach(v -> named.accept(v.tags()));
-    aws.ec2.describeVpcEndpoints().vpcEndpoints().stream().filter(e -> !"deleted".equalsIgnoreCase(e.stateAsString())).forEach(v -> named.accept(v.tags()));
-    aws.cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
+    in.ec2.describeVpcs().vpcs().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeSubnets().subnets().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeInternetGateways().internetGateways().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeRouteTables().routeTables().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeSecurityGroups().securityGroups().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeNatGateways().natGateways().stream().filter(n -> !"deleted".equals(n.stateAsString())).forEach(v -> named.accept(v.tags()));
+    in.ec2.describeAddresses().addresses().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeVpcEndpoints().vpcEndpoints().stream().filter(e -> !"deleted".equalsIgnoreCase(e.stateAsString())).forEach(v -> named.accept(v.tags()));
+    in.cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
     // A service's dashboard is named after the prefix itself, without the dash.
-    aws.cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));
-    aws.rds.describeDBClustersPaginator().dbClusters().forEach(c -> names.add("dbcluster " + c.dbClusterIdentifier()));
-    aws.rds.describeDBInstancesPaginator().dbInstances().forEach(i -> names.add("dbinstance " + i.dbInstanceIdentifier()));
-    aws.rds.describeDBSubnetGroupsPaginator().dbSubnetGroups().forEach(g -> names.add("dbsubnetgroup " + g.dbSubnetGroupName()));
+    in.cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));
+    in.rds.describeDBClustersPaginator().dbClusters().forEach(c -> names.add("dbcluster " + c.dbClusterIdentifier()));
+    in.rds.describeDBInstancesPaginator().dbInstances().forEach(i -> names.add("dbinstance " + i.dbInstanceIdentifier()));
+    in.rds.describeDBSubnetGroupsPaginator().dbSubnetGroups().forEach(g -> names.add("dbsubnetgroup " + g.dbSubnetGroupName()));
     // moto keeps a deleted replication group ("deleting") and cache subnet group listed for ever; asked by
     // name, ElastiCacheDouble answers NotFound for them, as ElastiCache does once a deletion is done.
-    aws.elastiCache.describeReplicationGroupsPaginator().replicationGroups().stream().map(g -> g.replicationGroupId())
-        .filter(id -> id.startsWith(prefix) && exists(() -> aws.elastiCache.describeReplicationGroups(r -> r.replicationGroupId(id))))
+    in.elastiCache.describeReplicationGroupsPaginator().replicationGroups().stream().map(g -> g.replicationGroupId())
+        .filter(id -> id.startsWith(prefix) && exists(() -> in.elastiCache.describeReplicationGroups(r -> r.replicationGroupId(id))))
         .forEach(id -> names.add("cache " + id));
-    aws.elastiCache.describeCacheSubnetGroupsPaginator().cacheSubnetGroups().stream().map(g -> g.cacheSubnetGroupName())
-        .filter(n -> n.startsWith(prefix) && exists(() -> aws.elastiCache.describeCacheSubnetGroups(r -> r.cacheSubnetGroupName(n))))
+    in.elastiCache.describeCacheSubnetGroupsPaginator().cacheSubnetGroups().stream().map(g -> g.cacheSubnetGroupName())
+        .filter(n -> n.startsWith(prefix) && exists(() -> in.elastiCache.describeCacheSubnetGroups(r -> r.cacheSubnetGroupName(n))))
         .forEach(n -> names.add("cachesubnetgroup " + n));
     return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
+  }
+
+  private static List<String> secretArns(Aws in) {
+    return in.secrets.listSecretsPaginator().stream().flatMap(page -> page.secretList().stream()).map(s -> s.arn()).toList();
   }
 
   private static boolean exists(Runnable describe) {
