@@ -9,6 +9,8 @@ import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.testing.Artifacts;
 import dev.slipway.argocd.ArgoCdHealth;
+import dev.slipway.testing.AwsFaults;
+import dev.slipway.testing.ElastiCacheDouble;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.MotoServer;
 import dev.slipway.testing.SlipwayTestEnvironment;
@@ -42,6 +44,11 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticache.model.CacheSubnetGroupNotFoundException;
+import software.amazon.awssdk.services.elasticache.model.ReplicationGroupNotFoundException;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -61,43 +68,80 @@ class KubectlE2ETest {
 
   private static KubeApiServer kube;
   private static KubernetesClient k8s;
-  private static S3Client s3;
-  private static LambdaClient lambda;
-  private static DynamoDbClient dynamo;
-  private static IamClient iam;
-  private static ApiGatewayClient apigateway;
-  private static ApiGatewayV2Client apigatewayV2;
-  private static SnsClient sns;
-  private static SsmClient ssm;
-  private static CloudWatchLogsClient logs;
-  private static CognitoIdentityProviderClient cognito;
-  private static software.amazon.awssdk.services.ec2.Ec2Client ec2;
-  private static CloudWatchClient cloudWatch;
+  /** Clients of moto by region: the seeds' examples run in ap-northeast-2, the other stacks of this class in us-east-1. */
+  private static final Map<String, Aws> AWS = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The clients of us-east-1, where the other stacks of this class run. */
+  private static Aws aws;
+  private static ElastiCacheDouble elastiCache;
+  private static AutoCloseable elastiCacheRoute;
 
   @BeforeAll
   static void peers() {
     kube = KubeApiServer.shared();
     k8s = kube.client();
-    var moto = MotoServer.shared().endpoint();
-    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-    var region = Region.of(SlipwayTestEnvironment.AWS_REGION);
-    s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).forcePathStyle(true).build();
-    lambda = LambdaClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    dynamo = DynamoDbClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    iam = IamClient.builder().endpointOverride(moto).region(Region.AWS_GLOBAL).credentialsProvider(creds).build();
-    apigateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    apigatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    sns = SnsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    cognito = CognitoIdentityProviderClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
-    cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+    aws = awsIn(SlipwayTestEnvironment.AWS_REGION);
+    // TEST DOUBLE: the operator's ElastiCache calls go through the fault proxy to ElastiCacheDouble,
+    // which serves what moto 5.2.1 lacks (a deletion that ends, DeleteCacheSubnetGroup) and passes the rest to moto.
+    elastiCache = new ElastiCacheDouble(MotoServer.shared().endpoint());
+    elastiCacheRoute = AwsFaults.shared().route(AwsFaults.service("elasticache"), elastiCache.endpoint());
   }
 
   @AfterAll
-  static void close() {
-    Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito, cloudWatch, ec2).filter(java.util.Objects::nonNull).forEach(c -> c.close());
+  static void close() throws Exception {
+    if (elastiCacheRoute != null) {
+      elastiCacheRoute.close();
+      elastiCache.close();
+    }
+    AWS.values().forEach(Aws::close);
+  }
+
+  private static Aws awsIn(String region) {
+    return AWS.computeIfAbsent(region, Aws::new);
+  }
+
+  /** The clients the test reads moto with in one region; ElastiCache's through the proxy, so through the double as the operator. */
+  private static final class Aws implements AutoCloseable {
+    final S3Client s3;
+    final LambdaClient lambda;
+    final DynamoDbClient dynamo;
+    final IamClient iam;
+    final ApiGatewayClient apigateway;
+    final ApiGatewayV2Client apigatewayV2;
+    final SnsClient sns;
+    final SsmClient ssm;
+    final CloudWatchLogsClient logs;
+    final CognitoIdentityProviderClient cognito;
+    final software.amazon.awssdk.services.ec2.Ec2Client ec2;
+    final CloudWatchClient cloudWatch;
+    final RdsClient rds;
+    final SecretsManagerClient secrets;
+    final ElastiCacheClient elastiCache;
+
+    Aws(String name) {
+      var moto = MotoServer.shared().endpoint();
+      var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+      var region = Region.of(name);
+      s3 = S3Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).forcePathStyle(true).build();
+      lambda = LambdaClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      dynamo = DynamoDbClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      iam = IamClient.builder().endpointOverride(moto).region(Region.AWS_GLOBAL).credentialsProvider(creds).build();
+      apigateway = ApiGatewayClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      apigatewayV2 = ApiGatewayV2Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      sns = SnsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      ssm = SsmClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      logs = CloudWatchLogsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      cognito = CognitoIdentityProviderClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      ec2 = software.amazon.awssdk.services.ec2.Ec2Client.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      cloudWatch = CloudWatchClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      rds = RdsClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      secrets = SecretsManagerClient.builder().endpointOverride(moto).region(region).credentialsProvider(creds).build();
+      elastiCache = ElastiCacheClient.builder().endpointOverride(AwsFaults.shared().endpoint()).region(region).credentialsProvider(creds).build();
+    }
+
+    @Override
+    public void close() {
+      Stream.of(s3, lambda, dynamo, iam, apigateway, apigatewayV2, sns, ssm, logs, cognito, cloudWatch, ec2, rds, secrets, elastiCache).forEach(c -> c.close());
+    }
   }
 
   // --- CRDs ---------------------------------------------------------------------------------------
@@ -154,13 +198,16 @@ class KubectlE2ETest {
   @Test
   void everyExampleAppliesCleanlyAndItsServicesConverge() throws Exception {
     // The artifacts the examples name must exist before their functions can be created.
-    Artifacts.upload(s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
-    Artifacts.upload(s3, "nexus-artifacts", "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
-    Artifacts.upload(s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
-    Artifacts.upload(s3, "health-artifacts", "health-check/1.0.0.zip", "health-1.0.0");
+    Artifacts.upload(aws.s3, "nexus-artifacts", "backend/1.4.0.zip", "nexus-1.4.0");
+    Artifacts.upload(aws.s3, "nexus-artifacts", "frontend/1.4.0.zip", Artifacts.site("1.4.0"));
+    Artifacts.upload(aws.s3, "todo-artifacts", "api/2.3.0.zip", "todo-2.3.0");
+    Artifacts.upload(aws.s3, "health-artifacts", "health-check/1.0.0.zip", "health-1.0.0");
+    Artifacts.upload(aws.s3, "willbook-artifacts", "api/1.0.0.zip", "willbook-1.0.0");
+    Artifacts.upload(aws.s3, "willbook-artifacts", "frontend/1.0.0.zip", Artifacts.site("1.0.0"));
 
     List<Example> examples = examples();
-    assertThat(examples).extracting(Example::toString).contains("examples/nexus", "examples/todo/overlays/dev");
+    assertThat(examples).extracting(Example::toString)
+        .contains("examples/nexus", "examples/todo/overlays/dev", "examples/health-check/overlays/dev", "examples/willbook/overlays/dev");
     List<String[]> services = new ArrayList<>();
     for (Example example : examples) {
       KubeApiServer.Result apply = kubectl(example.args("apply"));
@@ -175,11 +222,30 @@ class KubectlE2ETest {
         }
       }
     }
-    assertThat(services).hasSize(3);
+    assertThat(services).hasSize(4);
 
     for (String[] s : services) {
       awaitReady(s[0], s[1], "True");
     }
+    // Seed 000's and seed 004's stacks, with what their applications read from the outputs.
+    Map<String, String> health = sls("health-dev", "health").getStatus().outputs;
+    assertThat(health).containsKeys("network.vpcId", "databases.main.endpoint", "databases.main.port");
+    assertThat(health.get("databases.main.secretArn")).startsWith("arn:aws:secretsmanager:ap-northeast-2:");
+    Map<String, String> willbook = sls("willbook-dev", "willbook").getStatus().outputs;
+    assertThat(willbook).containsKeys("network.vpcId", "databases.main.endpoint", "caches.cache.endpoint", "frontend.url", "restApiUrl")
+        .containsEntry("caches.cache.port", "6379").containsEntry("parameter.DB_URL.name", "/willbook-dev/DB_URL");
+    Aws seoul = awsIn("ap-northeast-2");
+    assertThat(seoul.ssm.getParameter(r -> r.name("/willbook-dev/DB_URL")).parameter().typeAsString()).isEqualTo("SecureString");
+    assertThat(seoul.rds.describeDBInstances(r -> r.dbInstanceIdentifier("willbook-dev-main")).dbInstances().get(0).dbInstanceClass()).isEqualTo("db.t3.micro");
+    assertThat(seoul.elastiCache.describeReplicationGroups(r -> r.replicationGroupId("willbook-dev-cache")).replicationGroups().get(0).cacheNodeType())
+        .isEqualTo("cache.t3.micro");
+    assertThat(seoul.lambda.getFunctionConfiguration(r -> r.functionName("willbook-dev-api").qualifier("dev")).memorySize()).isEqualTo(512);
+    List<String> databaseSecrets = List.of(health.get("databases.main.secretArn"), willbook.get("databases.main.secretArn"));
+    assertThat(secretArns(seoul)).as("the managed master secrets, before deletion").containsAll(databaseSecrets);
+    // What the check after deletion looks for is seen while it exists.
+    assertThat(awsNamesWithPrefix("ap-northeast-2", "willbook-dev-")).contains("dbinstance willbook-dev-main", "dbsubnetgroup willbook-dev-main",
+        "cache willbook-dev-cache", "cachesubnetgroup willbook-dev-caches", "bucket willbook-dev-site-123456789012", "parameter willbook-dev-DB_URL");
+    assertThat(awsNamesWithPrefix("ap-northeast-2", "health-dev-")).contains("dbcluster health-dev-main", "dbinstance health-dev-main-writer");
 
     // Argo CD's view of the same objects: its health scripts run against them as kubectl returns them.
     for (String[] s : services) {
@@ -188,6 +254,7 @@ class KubectlE2ETest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(argoCdHealth("canarypolicy", "chat", "ten-percent-thirty-minutes").status()).isEqualTo("Healthy");
       assertThat(argoCdHealth("canarypolicy", "todo-dev", "linear-with-health-check").status()).isEqualTo("Healthy");
+      assertThat(argoCdHealth("canarypolicy", "willbook-dev", "canary-10-percent-30-minutes").status()).isEqualTo("Healthy");
     });
 
     // kubectl get sls prints the columns with real values.
@@ -200,6 +267,10 @@ class KubectlE2ETest {
     assertThat(todo.stdout().split("\\s+")).startsWith("todo", "dev", "us-east-1", "True", "Converged");
 
     // Applying the examples again, once the operator has written status and finalizers, changes nothing.
+    // The pass after the one that turned Ready writes once more: each resource's message goes from "created" to "in sync".
+    for (String[] s : services) {
+      awaitQuiet(s[0], s[1]);
+    }
     for (Example example : examples) {
       String versions = resourceVersions(example);
       KubeApiServer.Result again = kubectl(example.args("apply"));
@@ -220,7 +291,12 @@ class KubectlE2ETest {
     }
     assertThat(awsNamesWithPrefix("nexus-prod-")).as("the nexus stack is gone from AWS").isEmpty();
     assertThat(awsNamesWithPrefix("todo-dev-")).as("the todo stack is gone from AWS").isEmpty();
-    assertThat(awsNamesWithPrefix("health-dev-")).as("the health-check stack and its network are gone from AWS").isEmpty();
+    assertThat(awsNamesWithPrefix("ap-northeast-2", "health-dev-")).as("the health-check stack, its network and database are gone from AWS").isEmpty();
+    assertThat(awsNamesWithPrefix("ap-northeast-2", "willbook-dev-")).as("the willbook stack is gone from AWS").isEmpty();
+    // RDS deletes the master-user secret it manages with its database; the final snapshot stays, as deletionPolicy Delete says.
+    assertThat(secretArns(seoul)).doesNotContainAnyElementsOf(databaseSecrets);
+    assertThat(seoul.rds.describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots()).extracting(s -> s.dbSnapshotIdentifier())
+        .anySatisfy(id -> assertThat(id).startsWith("willbook-dev-main-final-"));
   }
 
   private static String resourceVersions(Example example) {
@@ -281,7 +357,9 @@ class KubectlE2ETest {
         }
       }
     }
-    assertThat(overlays).extracting(Path::toString).contains("examples/todo/overlays/dev", "examples/todo/overlays/prod");
+    assertThat(overlays).extracting(Path::toString).contains("examples/todo/overlays/dev", "examples/todo/overlays/prod",
+        "examples/health-check/overlays/dev", "examples/health-check/overlays/prod",
+        "examples/willbook/overlays/dev", "examples/willbook/overlays/staging", "examples/willbook/overlays/prod");
     for (Path overlay : overlays) {
       // A server-side dry run creates nothing, so the objects' namespace must exist for real.
       assertThat(kubectl("apply", "-f", overlay.resolve("namespace.yaml").toString()).exitCode()).isZero();
@@ -289,9 +367,7 @@ class KubectlE2ETest {
       assertThat(check.exitCode()).as("%s: %s", overlay, check.stderr()).isZero();
       assertThat(check.stderr()).as("%s: no warnings", overlay).isEmpty();
     }
-    String rendered = kubectl("kustomize", "examples/todo/overlays/prod").stdout();
-    ServerlessService prod = k8s.getKubernetesSerialization().unmarshal(java.util.Arrays.stream(rendered.split("\n---\n"))
-        .filter(d -> d.contains("\nkind: ServerlessService\n")).findFirst().orElseThrow(), ServerlessService.class);
+    ServerlessService prod = rendered("examples/todo/overlays/prod");
     assertThat(prod.getMetadata().getNamespace()).isEqualTo("todo-prod");
     assertThat(prod.getSpec().stage).isEqualTo("prod");
     assertThat(prod.getSpec().deletionPolicy).isEqualTo(ServerlessServiceSpec.DeletionPolicy.Retain);
@@ -299,6 +375,32 @@ class KubectlE2ETest {
     assertThat(prod.getSpec().functionDefaults.runtime).as("kept from the base").isNotNull();
     assertThat(prod.getSpec().tags).containsEntry("app", "todo").containsEntry("environment", "prod");
     assertThat(prod.getSpec().functions).hasSize(2);
+
+    // Seed 000: dev's VPC and the cluster at its least, prod's over NAT gateways per zone and scaling further.
+    ServerlessServiceSpec healthDev = rendered("examples/health-check/overlays/dev").getSpec();
+    ServerlessServiceSpec healthProd = rendered("examples/health-check/overlays/prod").getSpec();
+    assertThat(List.of(healthDev.network.cidr, healthDev.network.natGateways.name(), healthProd.network.cidr, healthProd.network.natGateways.name()))
+        .containsExactly("10.1.0.0/16", "Single", "10.0.0.0/16", "PerAZ");
+    assertThat(List.of(healthDev.databases.get(0).serverless.maxCapacity, healthProd.databases.get(0).serverless.maxCapacity)).containsExactly(1.0, 16.0);
+    assertThat(healthProd.databases.get(0).engine.id()).as("kept from the base").isEqualTo("aurora-postgresql");
+    assertThat(healthProd.deletionPolicy).isEqualTo(ServerlessServiceSpec.DeletionPolicy.Retain);
+    // Seed 004's capacity table, and the alias its rollback moves.
+    List<String> capacity = new ArrayList<>();
+    for (String stage : List.of("dev", "staging", "prod")) {
+      ServerlessServiceSpec willbook = rendered("examples/willbook/overlays/" + stage).getSpec();
+      capacity.add(willbook.stage + " " + willbook.databases.get(0).instance.instanceClass + " " + willbook.functionDefaults.memoryMB + " "
+          + willbook.caches.get(0).nodeType + " " + willbook.deletionPolicy);
+    }
+    assertThat(capacity).containsExactly("dev db.t3.micro 512 cache.t3.micro Delete", "staging db.t3.small 1024 cache.t3.micro Delete",
+        "production db.t3.large 2048 cache.m6g.large Retain");
+  }
+
+  /** The ServerlessService an overlay renders to. */
+  private static ServerlessService rendered(String overlay) {
+    KubeApiServer.Result rendered = kubectl("kustomize", overlay);
+    assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
+    return k8s.getKubernetesSerialization().unmarshal(java.util.Arrays.stream(rendered.stdout().split("\n---\n"))
+        .filter(d -> d.contains("\nkind: ServerlessService\n")).findFirst().orElseThrow(), ServerlessService.class);
   }
 
   // --- printer columns ----------------------------------------------------------------------------
@@ -356,7 +458,7 @@ class KubectlE2ETest {
     }
     assertNoHotLoop(ns, "too-long-prefix", longName);
     // Nothing was created for them in AWS.
-    assertThat(lambda.listFunctions().functions()).noneMatch(f -> f.functionName().startsWith(longPrefix) || f.functionName().startsWith(longName));
+    assertThat(aws.lambda.listFunctions().functions()).noneMatch(f -> f.functionName().startsWith(longPrefix) || f.functionName().startsWith(longName));
   }
 
   /** A terminal condition stays put: no status write, no new events, for several resync periods. */
@@ -379,7 +481,7 @@ class KubectlE2ETest {
   void userAndOperatorShareTheObjectByServerSideApplyWithoutFighting() throws Exception {
     String ns = kube.newNamespace("ssa");
     String prefix = "e2e-ssa-" + UUID.randomUUID().toString().substring(0, 6);
-    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Artifacts.upload(aws.s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
     Path file = writeManifest(service("shop", "  namePrefix: " + prefix + "\n", "api", "Delete"));
 
     KubeApiServer.Result first = kubectl("apply", "--server-side", "-n", ns, "-f", file.toString());
@@ -411,7 +513,7 @@ class KubectlE2ETest {
   void clientSideKubectlApplyTwiceIsANoOp() throws Exception {
     String ns = kube.newNamespace("csa");
     String prefix = "e2e-csa-" + UUID.randomUUID().toString().substring(0, 6);
-    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Artifacts.upload(aws.s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
     Path file = writeManifest(service("shop", "  namePrefix: " + prefix + "\n", "api", "Delete"));
 
     KubeApiServer.Result first = kubectl("apply", "-n", ns, "-f", file.toString());
@@ -475,13 +577,13 @@ class KubectlE2ETest {
   void kubectlDeleteOfADeletePolicyServiceWaitsForTheAwsCleanUp() throws Exception {
     String ns = kube.newNamespace("delete");
     String prefix = "e2e-del-" + UUID.randomUUID().toString().substring(0, 6);
-    Artifacts.upload(s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
+    Artifacts.upload(aws.s3, "e2e-artifacts", "api/1.0.0.zip", "e2e-1.0.0");
     KubeApiServer.Result apply = kube.kubectl(service("doomed", "  namePrefix: " + prefix + "\n", "api", "Delete"), "apply", "-n", ns, "-f", "-");
     assertThat(apply.exitCode()).as(apply.stderr()).isZero();
     awaitReady(ns, "doomed", "True");
     assertThat(sls(ns, "doomed").getMetadata().getFinalizers()).containsExactly(Slipway.FINALIZER);
-    assertThat(lambda.getFunction(g -> g.functionName(prefix + "-api")).configuration().functionName()).isEqualTo(prefix + "-api");
-    assertThat(dynamo.describeTable(d -> d.tableName(prefix + "-items")).table().tableName()).isEqualTo(prefix + "-items");
+    assertThat(aws.lambda.getFunction(g -> g.functionName(prefix + "-api")).configuration().functionName()).isEqualTo(prefix + "-api");
+    assertThat(aws.dynamo.describeTable(d -> d.tableName(prefix + "-items")).table().tableName()).isEqualTo(prefix + "-items");
     assertThat(awsNamesWithPrefix(prefix)).isNotEmpty();
 
     KubeApiServer.Result delete = kubectl("delete", "sls", "doomed", "-n", ns, "--wait", "--timeout=120s");
@@ -491,41 +593,72 @@ class KubectlE2ETest {
     KubeApiServer.Result gone = kubectl("get", "sls", "doomed", "-n", ns);
     assertThat(gone.exitCode()).isNotZero();
     assertThat(gone.stderr()).contains("NotFound");
-    assertThatThrownBy(() -> lambda.getFunction(g -> g.functionName(prefix + "-api")))
+    assertThatThrownBy(() -> aws.lambda.getFunction(g -> g.functionName(prefix + "-api")))
         .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
-    assertThatThrownBy(() -> dynamo.describeTable(d -> d.tableName(prefix + "-items"))).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> aws.dynamo.describeTable(d -> d.tableName(prefix + "-items"))).isInstanceOf(ResourceNotFoundException.class);
     assertThat(awsNamesWithPrefix(prefix)).as("every AWS resource of the service is gone").isEmpty();
   }
 
-  /** Names of the resources of every kind in moto (functions, tables, roles, APIs, alarms...) that start with {@code prefix}. */
+  /** Names of the resources of every kind in moto's us-east-1 (functions, tables, roles, APIs, alarms...) that start with {@code prefix}. */
   private static List<String> awsNamesWithPrefix(String prefix) {
+    return awsNamesWithPrefix(SlipwayTestEnvironment.AWS_REGION, prefix);
+  }
+
+  /** The same in {@code region} (IAM roles and S3 buckets are global), with the databases and caches. */
+  private static List<String> awsNamesWithPrefix(String region, String prefix) {
+    Aws in = awsIn(region);
     List<String> names = new ArrayList<>();
-    lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
-    dynamo.listTablesPaginator().tableNames().forEach(t -> names.add("table " + t));
-    iam.listRolesPaginator().roles().forEach(r -> names.add("role " + r.roleName()));
-    apigateway.getRestApis(r -> r.limit(500)).items().forEach(a -> names.add("restapi " + a.name()));
-    apigatewayV2.getApis(r -> r.maxResults("500")).items().forEach(a -> names.add("websocketapi " + a.name()));
-    sns.listTopicsPaginator().topics().forEach(t -> names.add("topic " + t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)));
+    in.s3.listBuckets().buckets().forEach(b -> names.add("bucket " + b.name()));
+    in.lambda.listFunctionsPaginator().functions().forEach(f -> names.add("function " + f.functionName()));
+    in.dynamo.listTablesPaginator().tableNames().forEach(t -> names.add("table " + t));
+    in.iam.listRolesPaginator().roles().forEach(r -> names.add("role " + r.roleName()));
+    in.apigateway.getRestApis(r -> r.limit(500)).items().forEach(a -> names.add("restapi " + a.name()));
+    in.apigatewayV2.getApis(r -> r.maxResults("500")).items().forEach(a -> names.add("websocketapi " + a.name()));
+    in.sns.listTopicsPaginator().topics().forEach(t -> names.add("topic " + t.topicArn().substring(t.topicArn().lastIndexOf(':') + 1)));
     // /nexus-prod/key is listed as nexus-prod-key, so one prefix finds every kind.
-    ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
-    logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
+    in.ssm.describeParametersPaginator().stream().flatMap(page -> page.parameters().stream()).forEach(p -> names.add("parameter " + p.name().substring(1).replaceFirst("/", "-")));
+    in.logs.describeLogGroupsPaginator(r -> r.logGroupNamePrefix("/aws/lambda/")).logGroups()
         .forEach(g -> names.add("loggroup " + g.logGroupName().substring("/aws/lambda/".length())));
-    cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
+    in.cognito.listUserPoolsPaginator(r -> r.maxResults(60)).userPools().forEach(p -> names.add("userpool " + p.name()));
     // EC2 resources are known by their Name tag.
     java.util.function.Consumer<List<software.amazon.awssdk.services.ec2.model.Tag>> named = tags -> tags.stream()
         .filter(t -> t.key().equals("Name")).forEach(t -> names.add("ec2 " + t.value()));
-    ec2.describeVpcs().vpcs().forEach(v -> named.accept(v.tags()));
-    ec2.describeSubnets().subnets().forEach(v -> named.accept(v.tags()));
-    ec2.describeInternetGateways().internetGateways().forEach(v -> named.accept(v.tags()));
-    ec2.describeRouteTables().routeTables().forEach(v -> named.accept(v.tags()));
-    ec2.describeSecurityGroups().securityGroups().forEach(v -> named.accept(v.tags()));
-    ec2.describeNatGateways().natGateways().stream().filter(n -> !"deleted".equals(n.stateAsString())).forEach(v -> named.accept(v.tags()));
-    ec2.describeAddresses().addresses().forEach(v -> named.accept(v.tags()));
-    ec2.describeVpcEndpoints().vpcEndpoints().stream().filter(e -> !"deleted".equalsIgnoreCase(e.stateAsString())).forEach(v -> named.accept(v.tags()));
-    cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
+    in.ec2.describeVpcs().vpcs().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeSubnets().subnets().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeInternetGateways().internetGateways().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeRouteTables().routeTables().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeSecurityGroups().securityGroups().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeNatGateways().natGateways().stream().filter(n -> !"deleted".equals(n.stateAsString())).forEach(v -> named.accept(v.tags()));
+    in.ec2.describeAddresses().addresses().forEach(v -> named.accept(v.tags()));
+    in.ec2.describeVpcEndpoints().vpcEndpoints().stream().filter(e -> !"deleted".equalsIgnoreCase(e.stateAsString())).forEach(v -> named.accept(v.tags()));
+    in.cloudWatch.describeAlarmsPaginator().metricAlarms().forEach(a -> names.add("alarm " + a.alarmName()));
     // A service's dashboard is named after the prefix itself, without the dash.
-    cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));
+    in.cloudWatch.listDashboardsPaginator().dashboardEntries().forEach(d -> names.add("dashboard " + d.dashboardName() + "-"));
+    in.rds.describeDBClustersPaginator().dbClusters().forEach(c -> names.add("dbcluster " + c.dbClusterIdentifier()));
+    in.rds.describeDBInstancesPaginator().dbInstances().forEach(i -> names.add("dbinstance " + i.dbInstanceIdentifier()));
+    in.rds.describeDBSubnetGroupsPaginator().dbSubnetGroups().forEach(g -> names.add("dbsubnetgroup " + g.dbSubnetGroupName()));
+    // moto keeps a deleted replication group ("deleting") and cache subnet group listed for ever; asked by
+    // name, ElastiCacheDouble answers NotFound for them, as ElastiCache does once a deletion is done.
+    in.elastiCache.describeReplicationGroupsPaginator().replicationGroups().stream().map(g -> g.replicationGroupId())
+        .filter(id -> id.startsWith(prefix) && exists(() -> in.elastiCache.describeReplicationGroups(r -> r.replicationGroupId(id))))
+        .forEach(id -> names.add("cache " + id));
+    in.elastiCache.describeCacheSubnetGroupsPaginator().cacheSubnetGroups().stream().map(g -> g.cacheSubnetGroupName())
+        .filter(n -> n.startsWith(prefix) && exists(() -> in.elastiCache.describeCacheSubnetGroups(r -> r.cacheSubnetGroupName(n))))
+        .forEach(n -> names.add("cachesubnetgroup " + n));
     return names.stream().filter(n -> n.substring(n.indexOf(' ') + 1).startsWith(prefix)).toList();
+  }
+
+  private static List<String> secretArns(Aws in) {
+    return in.secrets.listSecretsPaginator().stream().flatMap(page -> page.secretList().stream()).map(s -> s.arn()).toList();
+  }
+
+  private static boolean exists(Runnable describe) {
+    try {
+      describe.run();
+      return true;
+    } catch (ReplicationGroupNotFoundException | CacheSubnetGroupNotFoundException e) {
+      return false;
+    }
   }
 
   // --- helpers ------------------------------------------------------------------------------------

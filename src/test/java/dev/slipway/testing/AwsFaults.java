@@ -65,6 +65,8 @@ public final class AwsFaults {
   private final List<Rewrite> standing = new CopyOnWriteArrayList<>();
   private final List<Request> journal = new CopyOnWriteArrayList<>();
   private final List<Predicate<Request>> fencedAliases = new CopyOnWriteArrayList<>();
+  /** Requests another double serves instead of moto, by what they match; {@link #clearFaults} keeps them. */
+  private final Map<Predicate<Request>, URI> routes = new java.util.concurrent.ConcurrentHashMap<>();
   /** The double's RevisionId of each fenced alias, by its path; absent: never changed through the proxy. */
   private final Map<String, Integer> aliasRevisions = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -300,6 +302,24 @@ public final class AwsFaults {
   }
 
   /**
+   * Sends every matching request that no fault answers to {@code to} instead of moto, until the
+   * returned handle is closed: a test double for what moto lacks (such as {@link ElastiCacheDouble},
+   * which then forwards the rest to moto itself), with the faults and the journal still in front of it.
+   */
+  public AutoCloseable route(Predicate<Request> match, URI to) {
+    routes.put(match, to);
+    return () -> routes.remove(match);
+  }
+
+  /** Requests signed for {@code service} (SigV4's credential scope), for example elasticache. */
+  public static Predicate<Request> service(String service) {
+    return r -> {
+      String authorization = r.header("authorization");
+      return authorization != null && authorization.contains("/" + service + "/aws4_request");
+    };
+  }
+
+  /**
    * Lets matching requests reach moto {@code times} times, so AWS performs them, and then loses the
    * answer: the caller sees HTTP 500 InternalFailure, as when a response is lost on the way back,
    * and the SDK retries a call that has already happened.
@@ -387,7 +407,8 @@ public final class AwsFaults {
         exchange.getResponseBody().write(answer);
         return;
       }
-      URI target = URI.create(upstream + exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
+      URI to = routes.entrySet().stream().filter(e -> e.getKey().test(seen)).map(Map.Entry::getValue).findFirst().orElse(upstream);
+      URI target = URI.create(to + exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
       HttpRequest.Builder forward = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
           .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
       exchange.getRequestHeaders().forEach((name, values) -> {

@@ -20,7 +20,8 @@ import okhttp3.mockwebserver.SocketPolicy;
 
 /**
  * TEST DOUBLE for the ElastiCache operations moto 5.2.1 lacks or only half does, in front of the
- * fault proxy (so faults still apply to what it forwards). moto has no ModifyReplicationGroup and no
+ * fault proxy (so faults still apply to what it forwards), or behind it (routed to by {@link
+ * AwsFaults#route}, forwarding to moto). moto has no ModifyReplicationGroup and no
  * DeleteCacheSubnetGroup, keeps a deleted replication group forever in status "deleting", and
  * ignores DeleteReplicationGroup's FinalSnapshotIdentifier. So the double:
  * <ul>
@@ -52,8 +53,14 @@ public final class ElastiCacheDouble implements AutoCloseable {
   private final Set<String> deletedGroups = ConcurrentHashMap.newKeySet();
   private final Set<String> deletedSubnetGroups = ConcurrentHashMap.newKeySet();
 
+  /** In front of the fault proxy, as the kinds' tests use it. */
   public ElastiCacheDouble() {
-    this.upstream = AwsFaults.shared().endpoint();
+    this(AwsFaults.shared().endpoint());
+  }
+
+  /** Forwarding what it does not serve to {@code upstream}: moto itself when the fault proxy {@link AwsFaults#route routes} to it. */
+  public ElastiCacheDouble(URI upstream) {
+    this.upstream = upstream;
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {

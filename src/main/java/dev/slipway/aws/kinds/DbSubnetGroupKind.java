@@ -61,12 +61,23 @@ public final class DbSubnetGroupKind implements AwsResourceKind<DbSubnetGroupKin
     return plan;
   }
 
-  /** Databases live in the network's private subnets, reached through its functions group. */
+  /**
+   * Databases live in the network's private subnets, reached through its functions group; RDS
+   * refuses a DB subnet group that covers fewer than two zones (DBSubnetGroupDoesNotCoverEnoughAZs).
+   */
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
-    return !spec.databases.isEmpty() && spec.network == null
-        ? List.of("spec.databases needs spec.network: a database lives in the network's private subnets")
-        : List.of();
+    if (spec.databases.isEmpty()) {
+      return List.of();
+    }
+    if (spec.network == null) {
+      return List.of("spec.databases needs spec.network: a database lives in the network's private subnets");
+    }
+    if (spec.network.availabilityZones != null && spec.network.availabilityZones < 2) {
+      return List.of("spec.databases needs network.availabilityZones of at least 2: RDS refuses a DB subnet group whose subnets"
+          + " cover fewer than two zones, even for a database in one zone");
+    }
+    return List.of();
   }
 
   /** The group's name, for the cluster and instance kinds. */

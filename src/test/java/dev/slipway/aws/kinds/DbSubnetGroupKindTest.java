@@ -68,7 +68,9 @@ class DbSubnetGroupKindTest extends KindContractTest {
 
   @Override
   protected List<Invalid> invalidInputs() {
-    return List.of(Invalid.atValidation(s -> s.network = null, "spec.databases needs spec.network"));
+    return List.of(Invalid.atValidation(s -> s.network = null, "spec.databases needs spec.network"),
+        // moto takes a one-zone group; RDS answers DBSubnetGroupDoesNotCoverEnoughAZs.
+        Invalid.atValidation(s -> s.network.availabilityZones = 1, "spec.databases needs network.availabilityZones of at least 2"));
   }
 
   private DBSubnetGroup group(String db) {
