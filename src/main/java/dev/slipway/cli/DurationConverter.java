@@ -19,4 +19,9 @@ final class DurationConverter implements ITypeConverter<Duration> {
       throw new TypeConversionException("'" + text + "' is not a duration such as 90s, 10m, 1h30m or 30d");
     }
   }
+
+  /** As a user writes it: whole days as 30d, anything else as the manifests do. */
+  static String format(Duration d) {
+    return !d.isZero() && d.toSeconds() % 86_400 == 0 ? d.toDays() + "d" : Durations.format(d);
+  }
 }

@@ -34,7 +34,7 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<ReleaseRecord> records = new ReleaseReport(Clock.systemUTC()).history(window.records(cluster), target, window.since);
     if (records.isEmpty()) {
-      out.println("No releases in the last " + Durations.format(window.since) + (target == null ? "" : " for " + target) + ".");
+      out.println("No releases in the last " + DurationConverter.format(window.since) + (target == null ? "" : " for " + target) + ".");
       return KubectlSlipway.OK;
     }
     Table t = window.allNamespaces

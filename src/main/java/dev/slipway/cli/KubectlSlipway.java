@@ -39,6 +39,9 @@ public final class KubectlSlipway {
   public static final int ERROR = 4;
 
   public static void main(String[] args) {
+    // fabric8 logs through SLF4J and the plugin ships no binding: without this, SLF4J's warning that it
+    // found none would precede every command's output.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -1,6 +1,5 @@
 package dev.slipway.cli;
 
-import dev.slipway.api.v1alpha1.Durations;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +26,7 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ReleaseReport.Stats stats = new ReleaseReport(Clock.systemUTC()).stats(window.records(cluster), window.since);
-    out.println("Releases started in the last " + Durations.format(window.since) + ".");
+    out.println("Releases started in the last " + DurationConverter.format(window.since) + ".");
     if (!stats.services().isEmpty()) {
       out.println();
       print(out, "SERVICE", stats.services());

@@ -1,7 +1,6 @@
 package dev.slipway.cli;
 
 import dev.slipway.api.v1alpha1.AnalysisResult;
-import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.HookResult;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
@@ -77,7 +76,7 @@ final class StatusCommand implements Callable<Integer> {
       print(out, release);
       if (!finished(release)) {
         if (watch) {
-          spec.commandLine().getErr().println("error: release " + name + " did not finish within " + Durations.format(timeout));
+          spec.commandLine().getErr().println("error: release " + name + " did not finish within " + DurationConverter.format(timeout));
         }
         return KubectlSlipway.NOT_FINISHED;
       }
@@ -123,7 +122,8 @@ final class StatusCommand implements Callable<Integer> {
     String target = spec.service != null ? spec.service + "/" + spec.function : spec.functionName;
     field(out, "Function", target + (s.function != null && !s.function.equals(target) ? " (" + s.function + ")" : "")
         + (s.alias != null ? ", alias " + s.alias : ""));
-    field(out, "Phase", (s.phase == null ? "Pending" : s.phase.toString()) + (s.reason == null ? "" : " (" + s.reason + ")"));
+    String phase = s.phase == null ? "Pending" : s.phase.toString();
+    field(out, "Phase", phase + (s.reason == null || s.reason.equals(phase) ? "" : " (" + s.reason + ")"));
     field(out, "Step", s.stepLabel);
     if (s.weight != null && s.canaryVersion != null) {
       field(out, "Weights", s.weight + "% version " + s.canaryVersion + (s.stableVersion == null ? ""
