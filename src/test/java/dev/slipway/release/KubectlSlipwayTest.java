@@ -223,14 +223,7 @@ class KubectlSlipwayTest {
     });
   }
 
-  /** A namespace whose SlipwayTenancy lets it release to functions by name in the fixture's region. */
   private String releaseNamespace(String prefix) {
-    String ns = kube.newNamespace(prefix);
-    Tenancies.grant(client, ns, t -> {
-      t.functionNames = List.of("*");
-      t.regions = List.of(ReleaseFixture.REGION);
-    });
-    namespaces.add(ns);
-    return ns;
+    return ReleaseFixture.releaseNamespace(kube, prefix, namespaces);
   }
 }
