@@ -63,7 +63,15 @@ public final class KubectlSlipway {
     if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
       return k.getStatus().getMessage();
     }
-    return e.getMessage() != null ? e.getMessage() : e.toString();
+    String message = e.getMessage() != null ? e.getMessage() : e.toString();
+    // fabric8's own message names only the operation; the root cause says why (no such host, refused, TLS),
+    // often by its class alone.
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root == e ? message
+        : message + " " + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   /** The version Maven packaged, from the jar's manifest. */
