@@ -5,7 +5,7 @@ MVN ?= mvn -B
 SHELL := bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench bench-rollback chaos
+.PHONY: help deps build plugin test crds docs sandbox sandbox-down sandbox-status demo demo-down bench-build bench bench-rollback chaos
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -20,6 +20,13 @@ deps: ## install moto if missing or not the pinned version; build kube-apiserver
 
 build: ## compile and package the operator, regenerating CRDs into target/kubernetes
 	$(MVN) package -DskipTests
+
+plugin: ## build target/kubectl-slipway, the kubectl plugin (copy it onto the PATH), and its krew archive and manifest under target/
+	$(MVN) -q package -DskipTests -Dquarkus.build.skip=true
+	@tar -C target --owner=0 --group=0 --mtime=@0 -cf - kubectl-slipway | gzip -n > target/kubectl-slipway.tar.gz
+	@mkdir -p target/krew
+	@sed "s/sha256: SHA256/sha256: $$(sha256sum target/kubectl-slipway.tar.gz | cut -d" " -f1)/" deploy/krew/slipway.yaml > target/krew/slipway.yaml
+	@echo "plugin: target/kubectl-slipway ($$(du -h target/kubectl-slipway | cut -f1)); krew: target/kubectl-slipway.tar.gz, target/krew/slipway.yaml"
 
 test: deps ## unit and end-to-end tests (real kube-apiserver + etcd, moto), in one Maven run; then the bench must still compile
 	$(MVN) verify

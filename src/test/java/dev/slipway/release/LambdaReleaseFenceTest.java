@@ -69,13 +69,7 @@ class LambdaReleaseFenceTest {
   }
 
   private String releaseNamespace(String prefix) {
-    String ns = kube.newNamespace(prefix);
-    Tenancies.grant(client, ns, t -> {
-      t.functionNames = List.of("*");
-      t.regions = List.of(ReleaseFixture.REGION);
-    });
-    namespaces.add(ns);
-    return ns;
+    return ReleaseFixture.releaseNamespace(kube, prefix, namespaces);
   }
 
   @Test

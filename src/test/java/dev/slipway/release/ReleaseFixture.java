@@ -248,6 +248,20 @@ final class ReleaseFixture implements AutoCloseable {
     return f;
   }
 
+  /**
+   * A new namespace whose SlipwayTenancy lets it release to functions by name in {@link #REGION};
+   * added to {@code granted}, for the test to revoke ({@link dev.slipway.testing.Tenancies#revoke}).
+   */
+  static String releaseNamespace(dev.slipway.testing.KubeApiServer kube, String prefix, List<String> granted) {
+    String ns = kube.newNamespace(prefix);
+    dev.slipway.testing.Tenancies.grant(kube.client(), ns, t -> {
+      t.functionNames = List.of("*");
+      t.regions = List.of(REGION);
+    });
+    granted.add(ns);
+    return ns;
+  }
+
   /** A release of {@code code} to {@code function}'s live alias (a function Slipway does not own). */
   static LambdaRelease release(String ns, String name, String function, CodeSource code, String policy) {
     LambdaRelease r = new LambdaRelease();

@@ -1,0 +1,85 @@
+package dev.slipway.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code kubectl slipway}: watch, gate and steer LambdaReleases from the terminal and read their
+ * history, with the user's own kubeconfig credentials. Nothing here runs before a subcommand does,
+ * so {@code --help} touches neither the network nor the cluster.
+ */
+@Command(
+    name = "kubectl slipway",
+    // --help, --version and the exit codes for every subcommand too.
+    scope = CommandLine.ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = KubectlSlipway.Version.class,
+    description = "Watch, gate and steer Slipway LambdaReleases; release history and stats.",
+    subcommands = {
+        StatusCommand.class, ControlCommands.Promote.class, ControlCommands.Abort.class, ControlCommands.Pause.class,
+        ControlCommands.Resume.class, ControlCommands.Retry.class, HistoryCommand.class, StatsCommand.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:done; for status: the release Succeeded",
+        "1:status: RolledBack, Failed or Superseded; a control: it does not apply in the release's phase (nothing written)",
+        "2:usage error",
+        "3:status: the release has not finished (no --watch, or --timeout ran out)",
+        "4:error: release not found, or the API server refused or could not be reached"})
+public final class KubectlSlipway {
+
+  public static final int OK = 0;
+  /** status: the release ended without its code serving all traffic; a control: not applicable now. */
+  public static final int NOT_SUCCEEDED = 1;
+  public static final int NOT_APPLICABLE = 1;
+  public static final int USAGE = 2;
+  public static final int NOT_FINISHED = 3;
+  public static final int ERROR = 4;
+
+  public static void main(String[] args) {
+    // fabric8 logs through SLF4J and the plugin ships no binding: without this, SLF4J's warning that it
+    // found none would precede every command's output.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs one command line; what it prints goes to {@code out} and {@code err}. Returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new KubectlSlipway());
+    cli.setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("error: " + message(e));
+      return ERROR;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String message(Exception e) {
+    if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+      return k.getStatus().getMessage();
+    }
+    String message = e.getMessage() != null ? e.getMessage() : e.toString();
+    // fabric8's own message names only the operation; the root cause says why (no such host, refused, TLS),
+    // often by its class alone.
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root == e ? message
+        : message + " " + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  /** The version Maven packaged, from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = KubectlSlipway.class.getPackage().getImplementationVersion();
+      return new String[] {"kubectl-slipway " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
