@@ -19,6 +19,7 @@ import dev.slipway.api.v1alpha1.HookResult;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.canary.ReleaseEvent.Kind;
+import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -334,6 +335,7 @@ public final class ReleaseMachine {
       String after = st.phase + " (" + st.reason + ")";
       LambdaReleaseStatus fresh = new LambdaReleaseStatus();
       fresh.observedGeneration = st.observedGeneration;
+      fresh.lastHandledReconcileAt = st.lastHandledReconcileAt;
       fresh.observedAlias = in.observed().toString();
       // The version this release shipped is published already; the stable one is read from the alias again.
       fresh.canaryVersion = st.canaryVersion;
@@ -811,6 +813,17 @@ public final class ReleaseMachine {
       setCondition("Progressing", !finished, reason, message);
       setCondition("Paused", st.phase == Paused || st.phase == AwaitingApproval, reason, message);
       setCondition("Degraded", st.phase == RolledBack || st.phase == Failed || aliasFailed, reason, message);
+      // kstatus: Reconciling while the alias may still move; Stalled once it ended in a way only a
+      // person (a retry, a fix, the alias set by hand) changes, with what needs doing.
+      setCondition(Conditions.RECONCILING, !finished, reason, message);
+      if (finished && aliasFailed) {
+        Condition rollbackFailed = Conditions.find(st.conditions, ROLLBACK_FAILED).orElseThrow();
+        setCondition(Conditions.STALLED, true, rollbackFailed.getReason(), rollbackFailed.getMessage());
+      } else if (finished && (st.phase == RolledBack || st.phase == Failed)) {
+        setCondition(Conditions.STALLED, true, reason, message);
+      } else {
+        Conditions.remove(st.conditions, Conditions.STALLED);
+      }
     }
 
     /** Sets a condition, keeping its lastTransitionTime when its status did not change. */

@@ -92,6 +92,8 @@ class ReleaseMachineTest {
     assertThat(s.analysis.get(4).step).isEqualTo("50% (2/2)");
     assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(s, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(s.conditions).extracting(Condition::getType).doesNotContain("Stalled");
     assertThat(h.publishCalls).isEqualTo(1);
   }
 
@@ -156,6 +158,12 @@ class ReleaseMachineTest {
     assertThat(h.status.consecutiveFailures).isEqualTo(2);
     assertThat(condition(h.status, "Degraded").getStatus()).isEqualTo("True");
     assertThat(condition(h.status, "Ready").getStatus()).isEqualTo("False");
+    // kstatus: Failed (Stalled), not InProgress: only a person's retry or a new release changes it.
+    assertThat(condition(h.status, "Reconciling").getStatus()).isEqualTo("False");
+    Condition stalled = condition(h.status, "Stalled");
+    assertThat(stalled.getStatus()).isEqualTo("True");
+    assertThat(stalled.getReason()).isEqualTo("AnalysisFailed");
+    assertThat(stalled.getMessage()).isEqualTo(h.status.message);
     ReleaseEvent rolledBack = h.events.get(h.events.size() - 1);
     assertThat(rolledBack.kind()).isEqualTo(RolledBack);
     assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
@@ -803,6 +811,9 @@ class ReleaseMachineTest {
         .contains("aws lambda update-alias --function-name nexus-prod-conversation-api --name prod --function-version 1")
         .contains("lambda:UpdateAlias");
     assertThat(condition(st, "Degraded").getStatus()).isEqualTo("True");
+    // Stalled says what a person must do: the RollbackFailed reason and message, not the analysis's.
+    assertThat(condition(st, "Stalled").getReason()).isEqualTo("AccessDenied");
+    assertThat(condition(st, "Stalled").getMessage()).isEqualTo(failed.getMessage());
     assertThat(new ReleaseMachine(h.clock).decide(in.withStatus(st)).action()).isInstanceOf(Action.Done.class);
   }
 
@@ -939,7 +950,8 @@ class ReleaseMachineTest {
     assertThat(progressing.getStatus()).isEqualTo("True");
     assertThat(progressing.getReason()).isEqualTo("StepStarted");
     assertThat(progressing.getLastTransitionTime()).isEqualTo(since);
-    assertThat(h.status.conditions).extracting(Condition::getType).containsExactly("Degraded", "Paused", "Progressing", "Ready");
+    assertThat(h.status.conditions).extracting(Condition::getType).containsExactly("Degraded", "Paused", "Progressing", "Ready", "Reconciling");
+    assertThat(condition(h.status, "Reconciling").getStatus()).isEqualTo("True");
   }
 
   @Test
@@ -986,6 +998,8 @@ class ReleaseMachineTest {
     assertThat(s.startTime).isEqualTo(T0.plusSeconds(320).toString());
     assertThat(s.nextAnalysisTime).isEqualTo(T0.plusSeconds(330).toString());
     assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(s.conditions).extracting(Condition::getType).doesNotContain("Stalled");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("True");
     ReleaseEvent retried = h.events.stream().filter(e -> e.kind() == Retried).findFirst().orElseThrow();
     assertThat(retried.reason()).isEqualTo("Retry");
     assertThat(retried.message()).startsWith("Retry 1 of release conversation-api-1-5-0 after it RolledBack (AnalysisFailed)");

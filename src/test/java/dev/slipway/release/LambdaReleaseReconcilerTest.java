@@ -23,6 +23,7 @@ import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.canary.AliasState;
 import dev.slipway.canary.ReleaseMachine;
 import dev.slipway.testing.AwsFaults;
@@ -284,6 +285,13 @@ class LambdaReleaseReconcilerTest {
       assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
       assertThat(status(ns, "controlled").phase).isEqualTo(ReleasePhase.Paused);
     });
+    // A held release has nothing due, yet a reconcile request wakes it at once (issue 12); it stays held.
+    long generation = client.resources(LambdaRelease.class).inNamespace(ns).withName("controlled").get().getMetadata().getGeneration();
+    kube.kubectl(null, "annotate", "lr", "controlled", "-n", ns, Slipway.RECONCILE_REQUESTED_AT + "=2026-12-04T20:00:00Z");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status(ns, "controlled").lastHandledReconcileAt).isEqualTo("2026-12-04T20:00:00Z"));
+    assertThat(client.resources(LambdaRelease.class).inNamespace(ns).withName("controlled").get().getMetadata().getGeneration()).isEqualTo(generation);
+    assertThat(status(ns, "controlled").phase).isEqualTo(ReleasePhase.Paused);
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
 
     edit(ns, "controlled", r -> r.getSpec().paused = false);
     awaitStep(ns, "controlled", 2);
@@ -504,6 +512,7 @@ class LambdaReleaseReconcilerTest {
     client.resource(release(ns, "flaky", fn, aws.code(fn + "/v2.zip", "v2"), "strict")).create();
     LambdaReleaseStatus rolledBack = awaitFinished(ns, "flaky");
     assertThat(rolledBack.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(condition(rolledBack, "Stalled")).isEqualTo("True");
     failing.close();
     pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
 
@@ -513,6 +522,7 @@ class LambdaReleaseReconcilerTest {
     LambdaReleaseStatus s = awaitFinished(ns, "flaky");
     assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
     assertThat(s.reason).isEqualTo("Completed");
+    assertThat(condition(s, "Stalled")).isNull();
     assertThat(s.stableVersion).isEqualTo("1");
     assertThat(s.canaryVersion).isEqualTo("2");
     assertThat(s.analysis).isNotEmpty().allSatisfy(r -> assertThat(r.verdict).isEqualTo(Verdict.Pass));
@@ -721,6 +731,31 @@ class LambdaReleaseReconcilerTest {
     }));
     // Ten shifts for the linear presets: nine weighted steps, then all traffic.
     assertThat(expected.get(CanaryPolicySpec.Preset.Linear10PercentEvery1Minute).split(" → ")).hasSize(10);
+  }
+
+  // 7 (issue 12): kstatus judges a policy no release can run Failed, until it is fixed
+  @Test
+  void aPolicyTheSchemaAcceptsButNoReleaseCanRunIsStalledUntilItIsFixed() {
+    String ns = kube.newNamespace("rel-stalled-policy");
+    namespaces.add(ns);
+    // The schema's pattern takes the pause; the number does not fit a duration.
+    client.resource(policy(ns, "huge", null, null, 10, "99999999999999999999h")).create();
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      var conditions = client.resources(CanaryPolicy.class).inNamespace(ns).withName("huge").get().getStatus().conditions;
+      assertThat(conditions).anyMatch(c -> c.getType().equals("Valid") && c.getStatus().equals("False") && c.getReason().equals("InvalidPolicy"));
+      assertThat(conditions).anyMatch(c -> c.getType().equals("Stalled") && c.getStatus().equals("True") && c.getReason().equals("InvalidPolicy")
+          && c.getMessage().contains("99999999999999999999"));
+    });
+
+    client.resources(CanaryPolicy.class).inNamespace(ns).withName("huge").edit(p -> {
+      p.getSpec().steps.get(0).pause = "1m";
+      return p;
+    });
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      var conditions = client.resources(CanaryPolicy.class).inNamespace(ns).withName("huge").get().getStatus().conditions;
+      assertThat(conditions).anyMatch(c -> c.getType().equals("Valid") && c.getStatus().equals("True"));
+      assertThat(conditions).extracting(io.fabric8.kubernetes.api.model.Condition::getType).doesNotContain("Stalled");
+    });
   }
 
   // 8
@@ -1024,6 +1059,8 @@ class LambdaReleaseReconcilerTest {
       assertThat(s.reason).as(name).isEqualTo(Reasons.NOT_PERMITTED);
       assertThat(s.message).as(name).contains("LambdaRelease " + ns + "/" + name).contains(expected.get(name));
       assertThat(condition(s, "Degraded")).as(name).isEqualTo("True");
+      assertThat(condition(s, "Stalled")).as(name).isEqualTo("True");
+      assertThat(condition(s, "Reconciling")).as(name).isEqualTo("False");
       assertThat(s.canaryVersion).as(name).isNull();
       awaitEvent(() -> assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason())));
       assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();

@@ -23,5 +23,12 @@ public final class Slipway {
    */
   public static final String ADOPT_ANNOTATION = "slipway.dev/adopt";
 
+  /**
+   * Annotation whose changed value (any string; a timestamp by convention, as {@code date +%s} or
+   * RFC 3339) asks for a reconcile at once, though the generation did not change: Flux's
+   * {@code reconcile.fluxcd.io/requestedAt}. The value handled last is {@code status.lastHandledReconcileAt}.
+   */
+  public static final String RECONCILE_REQUESTED_AT = "slipway.dev/reconcile-requested-at";
+
   private Slipway() {}
 }
