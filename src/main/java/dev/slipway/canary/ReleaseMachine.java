@@ -475,7 +475,16 @@ public final class ReleaseMachine {
         end(RolledBack, "AnalysisFailed", st.consecutiveFailures + " consecutive failed analysis runs: " + describe(failing), failing);
         return Optional.of(finish());
       }
+      // The first failure of a streak warns before the limit rolls back: one announcement per streak, not per run.
+      stamped.stream().filter(r -> r.verdict == Verdict.Fail && failuresOf(r) == 1).findFirst().ifPresent(f ->
+          announce(Kind.CheckFailed, Reasons.CHECK_FAILED, "check failed at " + st.weight + "% (" + st.stepLabel + "), "
+              + failuresOf(f) + " of " + policy().ownFailureLimit(f.metric).orElse(policy().failureLimit()) + " allowed in a row: " + describe(f), f));
       return Optional.empty();
+    }
+
+    /** The failed runs in a row that count against {@code r}'s limit: its own, or the shared one. */
+    private int failuresOf(AnalysisResult r) {
+      return policy().ownFailureLimit(r.metric).isPresent() ? st.checkFailures.getOrDefault(r.metric, 0) : st.consecutiveFailures;
     }
 
     /** Counts the checks that have their own failureLimit; returns the first that exhausted it. */

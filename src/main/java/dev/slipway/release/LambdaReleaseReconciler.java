@@ -831,9 +831,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         ? List.<dev.slipway.canary.notify.Notifier>of()
         : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws(), run.outbound());
     var notifications = new Notifications(channels, registry);
-    for (ReleaseEvent e : transitions) {
+    var meta = release.getMetadata();
+    for (ReleaseEvent machineEvent : transitions) {
+      ReleaseEvent e = machineEvent.withOrigin(
+          UpdateTriggers.annotation(meta, Slipway.COMMIT_ANNOTATION), UpdateTriggers.annotation(meta, Slipway.DEPLOYER_ANNOTATION));
       boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed
-          || e.kind() == ReleaseEvent.Kind.RetryRefused;
+          || e.kind() == ReleaseEvent.Kind.RetryRefused || e.kind() == ReleaseEvent.Kind.CheckFailed;
       // The machine's message already names the failing check and its value.
       if (bad) {
         events.warning(e.reason(), e.message());

@@ -169,6 +169,14 @@ class ReleaseMachineTest {
     assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
     assertThat(rolledBack.failing().value).isEqualTo(0.2);
     assertThat(rolledBack.message()).contains("error-rate = 0.2");
+    // The first failed run warned, once, before the second reached the limit.
+    assertThat(h.events).filteredOn(e -> e.kind() == ReleaseEvent.Kind.CheckFailed).singleElement().satisfies(w -> {
+      assertThat(w.reason()).isEqualTo("CheckFailed");
+      assertThat(w.failing().metric).isEqualTo("error-rate");
+      assertThat(w.message()).contains("1 of 2 allowed in a row").contains("error-rate = 0.2");
+    });
+    assertThat(h.events.indexOf(h.events.stream().filter(e -> e.kind() == ReleaseEvent.Kind.CheckFailed).findFirst().orElseThrow()))
+        .isLessThan(h.events.indexOf(rolledBack));
   }
 
   @Test
@@ -180,6 +188,8 @@ class ReleaseMachineTest {
     h.runToEnd();
 
     assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    // Each streak of failures starts with one warning.
+    assertThat(h.events).filteredOn(e -> e.kind() == ReleaseEvent.Kind.CheckFailed).hasSize(2);
   }
 
   @Test
@@ -1012,7 +1022,7 @@ class ReleaseMachineTest {
     assertThat(h.status.duration).isEqualTo("50s");
     // The version of the first attempt is reused: nothing is published twice.
     assertThat(h.publishCalls).isEqualTo(1);
-    assertThat(h.eventKinds()).containsExactly(Started, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
+    assertThat(h.eventKinds()).containsExactly(Started, ReleaseEvent.Kind.CheckFailed, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
   }
 
   @Test

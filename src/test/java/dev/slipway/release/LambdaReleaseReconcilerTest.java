@@ -1372,7 +1372,7 @@ class LambdaReleaseReconcilerTest {
     return slackMessages.stream().map(body -> {
       try {
         JsonNode n = JSON.readTree(body);
-        return n.get("blocks").get(0).get("text").get("text").asText();
+        return n.get("attachments").get(0).get("blocks").get(0).get("text").get("text").asText();
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

@@ -30,5 +30,14 @@ public final class Slipway {
    */
   public static final String RECONCILE_REQUESTED_AT = "slipway.dev/reconcile-requested-at";
 
+  /**
+   * Annotation of a LambdaRelease (or of the ServerlessService, copied to the releases it creates):
+   * the commit, tag or build being released, named in every notification.
+   */
+  public static final String COMMIT_ANNOTATION = "slipway.dev/commit";
+
+  /** Annotation like {@link #COMMIT_ANNOTATION}: who or what (a person, a CI job) deployed the release. */
+  public static final String DEPLOYER_ANNOTATION = "slipway.dev/deployer";
+
   private Slipway() {}
 }

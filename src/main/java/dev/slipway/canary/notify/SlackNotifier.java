@@ -92,11 +92,16 @@ public final class SlackNotifier implements Notifier {
     }
   }
 
-  /** {@code text} for notifications and old clients, one mrkdwn section for the channel. */
+  /**
+   * {@code text} for notifications and old clients; one mrkdwn section in an attachment whose colour
+   * says the outcome (Slack colours attachments, not top-level blocks).
+   */
   static String payload(ReleaseEvent e) {
     ObjectNode root = JSON.createObjectNode();
     root.put("text", ReleaseMessages.headline(e));
-    ObjectNode section = root.putArray("blocks").addObject();
+    ObjectNode attachment = root.putArray("attachments").addObject();
+    attachment.put("color", ReleaseMessages.colour(e.kind()));
+    ObjectNode section = attachment.putArray("blocks").addObject();
     section.put("type", "section");
     ObjectNode text = section.putObject("text");
     text.put("type", "mrkdwn");
