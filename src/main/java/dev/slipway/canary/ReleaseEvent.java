@@ -44,6 +44,9 @@ public record ReleaseEvent(
     CheckFailed,
     Approved,
     Promoted,
+    /** A rollback decided: the alias is being moved back to the stable version. */
+    RollbackStarted,
+    /** A rollback finished: AWS confirmed the alias on the stable version. */
     RolledBack,
     Failed,
     Superseded,

@@ -712,9 +712,10 @@ public final class ReleaseMachine {
       st.pauseRemaining = null;
       st.finishTime = null;
       transition(reason, message);
+      // A rollback is announced twice: now, as it starts, and once AWS confirms the alias (confirm).
       Kind kind = switch (phase) {
         case Succeeded -> Kind.Promoted;
-        case RolledBack -> Kind.RolledBack;
+        case RolledBack -> Kind.RollbackStarted;
         case Superseded -> Kind.Superseded;
         default -> Kind.Failed;
       };
@@ -749,6 +750,10 @@ public final class ReleaseMachine {
       st.finishTime = now.toString();
       st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
       transition(st.reason, message);
+      if (st.phase == RolledBack && !hasCondition(ROLLBACK_FAILED)) {
+        AnalysisResult failing = Reasons.ANALYSIS_FAILED.equals(st.reason) ? latestWith(Verdict.Fail).orElse(null) : null;
+        announce(Kind.RolledBack, st.reason, message + "; alias " + st.alias + " back on version " + st.stableVersion + " after " + st.duration, failing);
+      }
     }
 
     /** One more refused UpdateAlias of the final phase: wait out the backoff, or give up. */

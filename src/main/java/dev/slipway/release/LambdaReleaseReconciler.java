@@ -835,7 +835,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     for (ReleaseEvent machineEvent : transitions) {
       ReleaseEvent e = machineEvent.withOrigin(
           UpdateTriggers.annotation(meta, Slipway.COMMIT_ANNOTATION), UpdateTriggers.annotation(meta, Slipway.DEPLOYER_ANNOTATION));
-      boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed
+      boolean bad = e.kind() == ReleaseEvent.Kind.RollbackStarted || e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed
           || e.kind() == ReleaseEvent.Kind.RetryRefused || e.kind() == ReleaseEvent.Kind.CheckFailed;
       // The machine's message already names the failing check and its value.
       if (bad) {

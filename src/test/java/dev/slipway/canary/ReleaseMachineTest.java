@@ -164,6 +164,8 @@ class ReleaseMachineTest {
     assertThat(stalled.getStatus()).isEqualTo("True");
     assertThat(stalled.getReason()).isEqualTo("AnalysisFailed");
     assertThat(stalled.getMessage()).isEqualTo(h.status.message);
+    // Two announcements: the rollback starting, and finished once AWS confirmed the alias.
+    assertThat(h.eventKinds()).endsWith(ReleaseEvent.Kind.RollbackStarted, RolledBack);
     ReleaseEvent rolledBack = h.events.get(h.events.size() - 1);
     assertThat(rolledBack.kind()).isEqualTo(RolledBack);
     assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
@@ -720,7 +722,12 @@ class ReleaseMachineTest {
     assertThat(confirmed.action()).isInstanceOf(Action.Done.class);
     assertThat(confirmed.status().phase).isEqualTo(ReleasePhase.RolledBack);
     assertThat(confirmed.status().finishTime).isEqualTo(T0.plusSeconds(22).toString());
-    assertThat(confirmed.events()).isEmpty();
+    // The rollback started before the crash; its end is announced once AWS confirms the alias.
+    assertThat(confirmed.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(RolledBack);
+      assertThat(e.message()).endsWith("alias prod back on version 1 after 22s");
+      assertThat(e.failing().metric).isEqualTo("error-rate");
+    });
   }
 
   /**
@@ -760,11 +767,11 @@ class ReleaseMachineTest {
     assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
     assertThat(d.status().reason).isEqualTo("Deleted");
     assertThat(d.status().finishTime).isNull();
-    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(RolledBack);
+    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(ReleaseEvent.Kind.RollbackStarted);
     Decision done = machine.delete(in.withStatus(d.status()).withObserved(STABLE));
     assertThat(done.action()).isInstanceOf(Action.Done.class);
+    assertThat(done.events()).extracting(ReleaseEvent::kind).containsExactly(RolledBack);
     assertThat(done.status().finishTime).isNotNull();
-    assertThat(done.events()).isEmpty();
   }
 
   @Test
@@ -1022,7 +1029,7 @@ class ReleaseMachineTest {
     assertThat(h.status.duration).isEqualTo("50s");
     // The version of the first attempt is reused: nothing is published twice.
     assertThat(h.publishCalls).isEqualTo(1);
-    assertThat(h.eventKinds()).containsExactly(Started, ReleaseEvent.Kind.CheckFailed, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
+    assertThat(h.eventKinds()).containsExactly(Started, ReleaseEvent.Kind.CheckFailed, ReleaseEvent.Kind.RollbackStarted, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
   }
 
   @Test

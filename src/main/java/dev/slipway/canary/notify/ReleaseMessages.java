@@ -46,6 +46,7 @@ final class ReleaseMessages {
       case CheckFailed -> "check " + (e.failing() == null ? "" : e.failing().metric + " ") + "failed at step " + e.step();
       case Approved -> "approved at step " + e.step();
       case Promoted -> "promoted";
+      case RollbackStarted -> "rolling back";
       case RolledBack -> "rolled back";
       case Failed -> "failed";
       case Superseded -> "superseded";
@@ -65,6 +66,7 @@ final class ReleaseMessages {
       case CheckFailed -> ":warning:";
       case Approved -> ":+1:";
       case Promoted -> ":white_check_mark:";
+      case RollbackStarted -> ":leftwards_arrow_with_hook:";
       case RolledBack -> ":rewind:";
       case Failed -> ":x:";
       case Superseded -> ":fast_forward:";
@@ -78,7 +80,7 @@ final class ReleaseMessages {
   static String colour(ReleaseEvent.Kind k) {
     return switch (k) {
       case Promoted -> "#2eb886";
-      case RolledBack, Failed, RetryRefused -> "#a30200";
+      case RollbackStarted, RolledBack, Failed, RetryRefused -> "#a30200";
       case CheckFailed, Paused, AwaitingApproval -> "#daa038";
       default -> "#439fe0";
     };
