@@ -76,6 +76,7 @@ class LambdaReleaseReconcilerTest {
   private final ReleaseFixture aws = new ReleaseFixture();
   private final MockWebServer slack = new MockWebServer();
   private final List<String> slackMessages = new CopyOnWriteArrayList<>();
+  private final List<String> webhookMessages = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> pumps = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
   @Inject AwsCallRecorder recorder;
@@ -85,7 +86,8 @@ class LambdaReleaseReconcilerTest {
     slack.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        slackMessages.add(request.getBody().readUtf8());
+        // One server for both webhooks: the generic one posts under /webhook.
+        (request.getPath().startsWith("/webhook") ? webhookMessages : slackMessages).add(request.getBody().readUtf8());
         return new MockResponse().setResponseCode(200);
       }
     });
@@ -189,11 +191,19 @@ class LambdaReleaseReconcilerTest {
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
     CanaryPolicy p = policy(ns, "guarded", "10s", 2, 10, "30s", 50, "30s");
     ReleaseFixture.slack(client, p, slack.url("/hook").toString());
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("deploy-hook").withNamespace(ns).endMetadata()
+        .addToStringData("url", slack.url("/webhook?token=t0k3n").toString()).build()).create();
+    p.getSpec().notifications.webhook = new CanaryPolicySpec.Webhook();
+    p.getSpec().notifications.webhook.urlSecretRef = new dev.slipway.api.v1alpha1.SecretKeyRef();
+    p.getSpec().notifications.webhook.urlSecretRef.name = "deploy-hook";
+    p.getSpec().notifications.webhook.urlSecretRef.key = "url";
     client.resource(p).create();
     var aliases = aws.record(fn);
     pumps.add(aws.pumpMetrics(fn, "2", 100, 50));
 
-    client.resource(release(ns, "bad", fn, v2, "guarded")).create();
+    LambdaRelease bad = release(ns, "bad", fn, v2, "guarded");
+    bad.getMetadata().setAnnotations(Map.of(Slipway.COMMIT_ANNOTATION, "9f2c1ab", Slipway.DEPLOYER_ANNOTATION, "ci/nexus#812"));
+    client.resource(bad).create();
 
     LambdaReleaseStatus s = awaitFinished(ns, "bad");
     assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
@@ -221,7 +231,21 @@ class LambdaReleaseReconcilerTest {
     awaitEvent(() -> assertThat(events(ns, "bad")).anyMatch(e -> "Warning".equals(e.getType()) && "AnalysisFailed".equals(e.getReason())
         && e.getMessage().contains("error-rate = 0.5")));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(slackTexts()).anyMatch(t -> t.contains("bad rolled back")
-        && t.contains("Failing check: error-rate = 0.5 (threshold <= 0.05)") && t.contains("Versions: stable 1, canary 2")));
+        && t.contains("Failing check: error-rate = 0.5 (threshold <= 0.05)") && t.contains("Versions: stable 1, canary 2")
+        && t.contains("Commit: 9f2c1ab, deployed by ci/nexus#812")));
+    // The JSON webhook had every announcement, the warning and both halves of the rollback among them, in order.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<JsonNode> docs = new ArrayList<>();
+      for (String m : webhookMessages) {
+        docs.add(JSON.readTree(m));
+      }
+      assertThat(docs).extracting(d -> d.get("event").asText()).containsSubsequence("Started", "CheckFailed", "RollbackStarted", "RolledBack");
+      assertThat(docs).allSatisfy(d -> {
+        assertThat(d.get("release").asText()).isEqualTo("bad");
+        assertThat(d.get("commit").asText()).isEqualTo("9f2c1ab");
+        assertThat(d.get("deployer").asText()).isEqualTo("ci/nexus#812");
+      });
+    });
   }
 
   // 3

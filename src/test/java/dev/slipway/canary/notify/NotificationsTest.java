@@ -104,6 +104,55 @@ class NotificationsTest {
   }
 
   @Test
+  void aWebhookReceivesTheDocumentedJsonEvent() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(204));
+    Notifications n = new Notifications(List.of(new WebhookNotifier(http, receiver.url("/hooks/slipway?token=t0k3n").toString(), LOOPBACK)), registry);
+
+    n.announce(rolledBack());
+
+    RecordedRequest req = receiver.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(req.getMethod()).isEqualTo("POST");
+    assertThat(req.getPath()).isEqualTo("/hooks/slipway?token=t0k3n");
+    assertThat(req.getHeader("Content-Type")).startsWith("application/json");
+    JsonNode body = JSON.readTree(req.getBody().readUtf8());
+    assertThat(body.get("apiVersion").asText()).isEqualTo("slipway.dev/v1");
+    assertThat(body.get("kind").asText()).isEqualTo("ReleaseEvent");
+    assertThat(body.get("event").asText()).isEqualTo("RolledBack");
+    assertThat(body.get("release").asText()).isEqualTo("conversation-api-1-5-0");
+    assertThat(body.get("function").asText()).isEqualTo("nexus-prod-conversation-api");
+    assertThat(body.get("alias").asText()).isEqualTo("prod");
+    assertThat(body.get("stableVersion").asText()).isEqualTo("4");
+    assertThat(body.get("canaryVersion").asText()).isEqualTo("5");
+    assertThat(body.get("weight").asInt()).isEqualTo(10);
+    assertThat(body.get("step").asText()).isEqualTo("1/2");
+    assertThat(body.get("reason").asText()).isEqualTo("AnalysisFailed");
+    assertThat(body.get("commit").asText()).isEqualTo("9f2c1ab");
+    assertThat(body.get("deployer").asText()).isEqualTo("ci/nexus#812");
+    assertThat(body.get("failingCheck").get("metric").asText()).isEqualTo("error-rate");
+    assertThat(body.get("failingCheck").get("value").asDouble()).isEqualTo(0.2);
+    assertThat(body.get("failingCheck").get("threshold").asText()).isEqualTo("<= 0.05");
+    assertThat(body.get("text").asText()).contains("rolled back");
+    assertThat(count("webhook", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void aWebhookOnAnInternalAddressIsRefusedWithoutARequestAndItsFailuresNeverRevealTheUrl() throws IOException {
+    String url = receiver.url("/hooks/slipway?token=t0k3n").toString();
+    assertThatThrownBy(() -> new WebhookNotifier(http, url, OutboundPolicy.publicOnly()).send(rolledBack()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("webhook refused")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0k3n").doesNotContain(String.valueOf(receiver.getPort())));
+    assertThat(receiver.getRequestCount()).isZero();
+
+    receiver.enqueue(new MockResponse().setResponseCode(500));
+    WebhookNotifier allowed = new WebhookNotifier(http, url, LOOPBACK);
+    assertThatThrownBy(() -> allowed.send(rolledBack())).hasMessage("webhook answered 500");
+    assertThatThrownBy(() -> new WebhookNotifier(http, "ftp://hooks.invalid/t0k3n", LOOPBACK))
+        .isInstanceOf(WebhookPost.InvalidWebhookException.class)
+        .hasMessage("webhook URL is not an http(s) URL");
+  }
+
+  @Test
   void snsPublishesSubjectAndDetailsToTheTopic() throws Exception {
     String topic = sns.createTopic(b -> b.name("deploys-" + UUID.randomUUID().toString().substring(0, 8))).topicArn();
     sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(receiver.url("/sns").toString()));
@@ -159,7 +208,7 @@ class NotificationsTest {
     String marker = "marker-" + UUID.randomUUID();
     for (String url : List.of("https://hooks.slack.invalid/services/T0/B0/" + marker + " |{bad}", "file:///" + marker, marker, "https:///" + marker)) {
       assertThatThrownBy(() -> new SlackNotifier(http, url, LOOPBACK)).as(url)
-          .isInstanceOf(SlackNotifier.InvalidWebhookException.class)
+          .isInstanceOf(WebhookPost.InvalidWebhookException.class)
           .satisfies(e -> {
             assertThat(e.getMessage()).startsWith("Slack webhook URL").doesNotContain(marker);
             assertThat(e.getCause()).as("a cause would carry the value").isNull();
