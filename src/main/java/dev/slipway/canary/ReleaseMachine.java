@@ -19,6 +19,7 @@ import dev.slipway.api.v1alpha1.HookResult;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.canary.ReleaseEvent.Kind;
+import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -334,6 +335,7 @@ public final class ReleaseMachine {
       String after = st.phase + " (" + st.reason + ")";
       LambdaReleaseStatus fresh = new LambdaReleaseStatus();
       fresh.observedGeneration = st.observedGeneration;
+      fresh.lastHandledReconcileAt = st.lastHandledReconcileAt;
       fresh.observedAlias = in.observed().toString();
       // The version this release shipped is published already; the stable one is read from the alias again.
       fresh.canaryVersion = st.canaryVersion;
@@ -473,7 +475,16 @@ public final class ReleaseMachine {
         end(RolledBack, "AnalysisFailed", st.consecutiveFailures + " consecutive failed analysis runs: " + describe(failing), failing);
         return Optional.of(finish());
       }
+      // The first failure of a streak warns before the limit rolls back: one announcement per streak, not per run.
+      stamped.stream().filter(r -> r.verdict == Verdict.Fail && failuresOf(r) == 1).findFirst().ifPresent(f ->
+          announce(Kind.CheckFailed, Reasons.CHECK_FAILED, "check failed at " + st.weight + "% (" + st.stepLabel + "), "
+              + failuresOf(f) + " of " + policy().ownFailureLimit(f.metric).orElse(policy().failureLimit()) + " allowed in a row: " + describe(f), f));
       return Optional.empty();
+    }
+
+    /** The failed runs in a row that count against {@code r}'s limit: its own, or the shared one. */
+    private int failuresOf(AnalysisResult r) {
+      return policy().ownFailureLimit(r.metric).isPresent() ? st.checkFailures.getOrDefault(r.metric, 0) : st.consecutiveFailures;
     }
 
     /** Counts the checks that have their own failureLimit; returns the first that exhausted it. */
@@ -701,9 +712,10 @@ public final class ReleaseMachine {
       st.pauseRemaining = null;
       st.finishTime = null;
       transition(reason, message);
+      // A rollback is announced twice: now, as it starts, and once AWS confirms the alias (confirm).
       Kind kind = switch (phase) {
         case Succeeded -> Kind.Promoted;
-        case RolledBack -> Kind.RolledBack;
+        case RolledBack -> Kind.RollbackStarted;
         case Superseded -> Kind.Superseded;
         default -> Kind.Failed;
       };
@@ -738,6 +750,10 @@ public final class ReleaseMachine {
       st.finishTime = now.toString();
       st.duration = Durations.format(positive(Duration.between(Instant.parse(st.startTime), now)));
       transition(st.reason, message);
+      if (st.phase == RolledBack && !hasCondition(ROLLBACK_FAILED)) {
+        AnalysisResult failing = Reasons.ANALYSIS_FAILED.equals(st.reason) ? latestWith(Verdict.Fail).orElse(null) : null;
+        announce(Kind.RolledBack, st.reason, message + "; alias " + st.alias + " back on version " + st.stableVersion + " after " + st.duration, failing);
+      }
     }
 
     /** One more refused UpdateAlias of the final phase: wait out the backoff, or give up. */
@@ -811,6 +827,17 @@ public final class ReleaseMachine {
       setCondition("Progressing", !finished, reason, message);
       setCondition("Paused", st.phase == Paused || st.phase == AwaitingApproval, reason, message);
       setCondition("Degraded", st.phase == RolledBack || st.phase == Failed || aliasFailed, reason, message);
+      // kstatus: Reconciling while the alias may still move; Stalled once it ended in a way only a
+      // person (a retry, a fix, the alias set by hand) changes, with what needs doing.
+      setCondition(Conditions.RECONCILING, !finished, reason, message);
+      if (finished && aliasFailed) {
+        Condition rollbackFailed = Conditions.find(st.conditions, ROLLBACK_FAILED).orElseThrow();
+        setCondition(Conditions.STALLED, true, rollbackFailed.getReason(), rollbackFailed.getMessage());
+      } else if (finished && (st.phase == RolledBack || st.phase == Failed)) {
+        setCondition(Conditions.STALLED, true, reason, message);
+      } else {
+        Conditions.remove(st.conditions, Conditions.STALLED);
+      }
     }
 
     /** Sets a condition, keeping its lastTransitionTime when its status did not change. */

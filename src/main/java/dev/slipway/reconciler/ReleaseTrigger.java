@@ -141,6 +141,7 @@ final class ReleaseTrigger {
         .addToLabels(Slipway.FUNCTION_LABEL, fn.name)
         .addToLabels("app.kubernetes.io/managed-by", "slipway")
         .withOwnerReferences(Owners.controller(service))
+        .withAnnotations(origin(meta))
         .build());
     LambdaReleaseSpec spec = new LambdaReleaseSpec();
     spec.service = meta.getName();
@@ -149,6 +150,15 @@ final class ReleaseTrigger {
     spec.policy = fn.releasePolicy;
     r.setSpec(spec);
     return r;
+  }
+
+  /** The commit and deployer CI wrote on the service: what its releases ship, and who shipped them. */
+  private static Map<String, String> origin(io.fabric8.kubernetes.api.model.ObjectMeta service) {
+    Map<String, String> origin = new java.util.LinkedHashMap<>();
+    for (String a : List.of(Slipway.COMMIT_ANNOTATION, Slipway.DEPLOYER_ANNOTATION)) {
+      Optional.ofNullable(UpdateTriggers.annotation(service, a)).ifPresent(v -> origin.put(a, v));
+    }
+    return origin;
   }
 
   /** {@code <service>-<function>-<hash>}, within the 253 characters of an object name. */

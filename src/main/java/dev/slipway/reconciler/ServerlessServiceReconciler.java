@@ -61,7 +61,8 @@ import org.jboss.logging.Logger;
  */
 // The resync normally comes from rescheduleAfter(resync-period); the maximum interval is the safety
 // net for a reconcile that ended in an unexpected exception once JOSDK's retries ran out.
-// ReconcileTriggers is generation-aware itself and also lets a change of the adopt annotation through.
+// ReconcileTriggers is generation-aware itself and also lets a change of the adopt and
+// reconcile-requested-at annotations through.
 @ControllerConfiguration(
     name = "serverlessservice",
     finalizerName = Slipway.FINALIZER,
@@ -142,6 +143,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     ServerlessServiceStatus status = Statuses.copy(old, ServerlessServiceStatus.class);
     long generation = service.getMetadata().getGeneration();
     status.observedGeneration = generation;
+    // Kept when the annotation goes: it still is the last request handled.
+    Optional.ofNullable(UpdateTriggers.annotation(service.getMetadata(), Slipway.RECONCILE_REQUESTED_AT)).ifPresent(v -> status.lastHandledReconcileAt = v);
 
     // Resolved once: validation, every AWS kind and the release trigger see the same complete functions.
     ServerlessServiceSpec spec = FunctionDefaults.resolve(service.getSpec());
@@ -192,6 +195,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
         Conditions.set(status.conditions, Conditions.RECONCILING, true, progressing ? reason : Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
         Conditions.set(status.conditions, Conditions.DEGRADED, !progressing, progressing ? Reasons.PROGRESSING : reason, progressing ? "" : message, generation, clock);
+        Conditions.remove(status.conditions, Conditions.STALLED);
         next = backoff.next(service.getMetadata().getUid());
       }
     } else if (!result.notReady().isEmpty()) {
@@ -202,6 +206,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       Conditions.set(status.conditions, Conditions.READY, false, Reasons.PROGRESSING, message, generation, clock);
       Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.PROGRESSING, message, generation, clock);
       Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.PROGRESSING, "", generation, clock);
+      Conditions.remove(status.conditions, Conditions.STALLED);
       metrics.reconciled("ServerlessService", Reasons.PROGRESSING);
       next = result.retryAfter().orElse(config.aws().retryInitialDelay());
     } else {
@@ -220,6 +225,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
         Conditions.set(status.conditions, Conditions.READY, true, Reasons.CONVERGED, summary, generation, clock);
         Conditions.set(status.conditions, Conditions.RECONCILING, false, Reasons.CONVERGED, summary, generation, clock);
         Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.CONVERGED, "", generation, clock);
+        Conditions.remove(status.conditions, Conditions.STALLED);
         metrics.reconciled("ServerlessService", Reasons.CONVERGED);
       }
       next = config.resyncPeriod();
@@ -254,13 +260,15 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   }
 
   /**
-   * A spec error or an AWS refusal that retrying cannot fix: reported, and retried only at the
-   * resync period (the user may fix IAM without touching the spec) or when the spec changes.
+   * A spec error or an AWS refusal that retrying cannot fix: reported (Stalled too, for kstatus and
+   * Flux), and retried only at the resync period (the user may fix IAM without touching the spec) or
+   * when the spec changes.
    */
   private void markTerminal(ServerlessServiceStatus status, String reason, String message, long generation) {
     Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
     Conditions.set(status.conditions, Conditions.RECONCILING, false, reason, "not retrying until the spec changes or the next resync", generation, clock);
     Conditions.set(status.conditions, Conditions.DEGRADED, true, reason, message, generation, clock);
+    Conditions.set(status.conditions, Conditions.STALLED, true, reason, message, generation, clock);
   }
 
   private UpdateControl<ServerlessService> finish(
@@ -329,6 +337,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     Conditions.set(status.conditions, Conditions.READY, false, Reasons.INTERNAL_ERROR, message, generation, clock);
     Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
     Conditions.set(status.conditions, Conditions.DEGRADED, true, Reasons.INTERNAL_ERROR, message, generation, clock);
+    Conditions.remove(status.conditions, Conditions.STALLED);
     return ErrorStatusUpdateControl.patchStatus(statusPatch(service, status));
   }
 
@@ -399,6 +408,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     Conditions.set(status.conditions, Conditions.READY, false, Reasons.DELETING, message, generation, clock);
     Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.DELETING, message, generation, clock);
     Conditions.set(status.conditions, Conditions.DEGRADED, false, Reasons.DELETING, message, generation, clock);
+    Conditions.remove(status.conditions, Conditions.STALLED);
     return status;
   }
 
@@ -425,6 +435,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, clock);
     Conditions.set(status.conditions, Conditions.RECONCILING, true, Reasons.RETRYING_AFTER_ERROR, message, generation, clock);
     Conditions.set(status.conditions, Conditions.DEGRADED, true, reason, message, generation, clock);
+    Conditions.remove(status.conditions, Conditions.STALLED);
     return status;
   }
 }

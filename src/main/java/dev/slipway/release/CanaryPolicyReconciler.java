@@ -48,9 +48,12 @@ public class CanaryPolicyReconciler implements Reconciler<CanaryPolicy> {
       status.summary = resolved.plan().summary();
       String checks = resolved.hasMetrics() ? resolved.metrics().size() + " checks every " + dev.slipway.api.v1alpha1.Durations.format(resolved.interval()) : "no analysis";
       Conditions.set(status.conditions, VALID, true, "Valid", status.summary + "; " + checks, generation, clock);
+      Conditions.remove(status.conditions, Conditions.STALLED);
       metrics.reconciled("CanaryPolicy", "Valid");
     } catch (SlipwayException e) {
       Conditions.set(status.conditions, VALID, false, e.reason(), e.getMessage(), generation, clock);
+      // Nothing the operator retries can make it valid: kstatus tools should see Failed, not Current.
+      Conditions.set(status.conditions, Conditions.STALLED, true, e.reason(), e.getMessage(), generation, clock);
       // Once per spec generation, not at every resync.
       if (!Objects.equals(old.observedGeneration, generation)) {
         new KubernetesEvents(client, policy, clock).warning(e.reason(), e.getMessage());

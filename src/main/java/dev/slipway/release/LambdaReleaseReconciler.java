@@ -8,6 +8,7 @@ import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
@@ -32,6 +33,7 @@ import dev.slipway.reconciler.Backoff;
 import dev.slipway.reconciler.KubernetesEvents;
 import dev.slipway.status.Conditions;
 import dev.slipway.reconciler.ReconcileCapacity;
+import dev.slipway.reconciler.UpdateTriggers;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
@@ -40,6 +42,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -72,7 +75,11 @@ import org.jboss.logging.Logger;
  * repeating or skipping a step. One release per alias runs at a time: a newer release for the same
  * alias supersedes a running one, and waits until it has stopped.
  */
-@ControllerConfiguration(name = "lambdarelease")
+// ReleaseTriggers is generation-aware itself and also lets a change of reconcile-requested-at through.
+@ControllerConfiguration(
+    name = "lambdarelease",
+    generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = ReleaseTriggers.class))
 public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Cleaner<LambdaRelease> {
 
   private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
@@ -225,7 +232,28 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(capacity.requeue());
     }
     try (var held = slot.get()) {
-      return AwsCallRecorder.on(owner(release), () -> progressed(release, reconcileRelease(release, context)).update());
+      LambdaRelease handled = requestHandled(release, context);
+      return AwsCallRecorder.on(owner(release), () -> progressed(handled, reconcileRelease(handled, context)).update());
+    }
+  }
+
+  /**
+   * Records a new {@code slipway.dev/reconcile-requested-at} value as handled, before the release is
+   * looked at: one status write only when the value changed, and the release as stored goes on.
+   * On a conflict the release changed meanwhile, and the reconcile its change starts records it.
+   */
+  private LambdaRelease requestHandled(LambdaRelease release, Context<LambdaRelease> context) {
+    String requested = UpdateTriggers.annotation(release.getMetadata(), Slipway.RECONCILE_REQUESTED_AT);
+    LambdaReleaseStatus status = release.getStatus();
+    if (requested == null || status != null && requested.equals(status.lastHandledReconcileAt)) {
+      return release;
+    }
+    LambdaReleaseStatus handled = status == null ? new LambdaReleaseStatus() : JSON.convertValue(status, LambdaReleaseStatus.class);
+    handled.lastHandledReconcileAt = requested;
+    try {
+      return storeStatus(release, handled, context);
+    } catch (StatusConflict conflict) {
+      return release;
     }
   }
 
@@ -803,9 +831,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         ? List.<dev.slipway.canary.notify.Notifier>of()
         : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws(), run.outbound());
     var notifications = new Notifications(channels, registry);
-    for (ReleaseEvent e : transitions) {
-      boolean bad = e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed
-          || e.kind() == ReleaseEvent.Kind.RetryRefused;
+    var meta = release.getMetadata();
+    for (ReleaseEvent machineEvent : transitions) {
+      ReleaseEvent e = machineEvent.withOrigin(
+          UpdateTriggers.annotation(meta, Slipway.COMMIT_ANNOTATION), UpdateTriggers.annotation(meta, Slipway.DEPLOYER_ANNOTATION));
+      boolean bad = e.kind() == ReleaseEvent.Kind.RollbackStarted || e.kind() == ReleaseEvent.Kind.RolledBack || e.kind() == ReleaseEvent.Kind.Failed
+          || e.kind() == ReleaseEvent.Kind.RetryRefused || e.kind() == ReleaseEvent.Kind.CheckFailed;
       // The machine's message already names the failing check and its value.
       if (bad) {
         events.warning(e.reason(), e.message());

@@ -8,16 +8,19 @@ import dev.slipway.canary.notify.Notifier;
 import dev.slipway.net.OutboundPolicy;
 import dev.slipway.canary.notify.SlackNotifier;
 import dev.slipway.canary.notify.SnsNotifier;
+import dev.slipway.canary.notify.WebhookNotifier;
+import dev.slipway.canary.notify.WebhookPost;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The channels a CanaryPolicy names, built per announcement so a rotated Slack Secret is picked up.
- * The webhook URL is read from the Secret and handed to the notifier only: never logged, never put in
+ * The channels a CanaryPolicy names, built per announcement so a rotated Secret is picked up.
+ * A webhook URL (Slack's or a generic one) is read from its Secret and handed to the notifier only: never logged, never put in
  * status or events.
  */
 final class ReleaseNotifiers {
@@ -53,24 +56,34 @@ final class ReleaseNotifiers {
       }
     }
     if (n.slack != null && n.slack.webhookSecretRef != null) {
-      SecretKeyRef ref = n.slack.webhookSecretRef;
-      String source = "Secret " + namespace + "/" + ref.name + " key " + ref.key;
-      try {
-        slackUrl(namespace, ref).ifPresent(url -> out.add(new SlackNotifier(http, url, outbound)));
-      } catch (SlackNotifier.InvalidWebhookException e) {
-        out.add(Notifier.failed("slack", e.getMessage() + " (" + source + ")"));
-      } catch (RuntimeException e) {
-        // Reading the Secret failed (forbidden, API server away); the exception is not about its value.
-        out.add(Notifier.failed("slack", "cannot read " + source + ": " + e.getClass().getSimpleName()));
-      }
+      fromSecret(namespace, n.slack.webhookSecretRef, "slack", url -> new SlackNotifier(http, url, outbound)).ifPresent(out::add);
+    }
+    if (n.webhook != null && n.webhook.urlSecretRef != null) {
+      fromSecret(namespace, n.webhook.urlSecretRef, "webhook", url -> new WebhookNotifier(http, url, outbound)).ifPresent(out::add);
     }
     return out;
   }
 
-  private Optional<String> slackUrl(String namespace, SecretKeyRef ref) {
+  /**
+   * The channel whose URL {@code ref} holds; none when the key is missing (a warning), a failed
+   * channel when the Secret cannot be read or the URL cannot be used, saying so without the URL.
+   */
+  private Optional<Notifier> fromSecret(String namespace, SecretKeyRef ref, String channel, Function<String, Notifier> build) {
+    String source = "Secret " + namespace + "/" + ref.name + " key " + ref.key;
+    try {
+      return url(namespace, ref, channel).map(build);
+    } catch (WebhookPost.InvalidWebhookException e) {
+      return Optional.of(Notifier.failed(channel, e.getMessage() + " (" + source + ")"));
+    } catch (RuntimeException e) {
+      // Reading the Secret failed (forbidden, API server away); the exception is not about its value.
+      return Optional.of(Notifier.failed(channel, "cannot read " + source + ": " + e.getClass().getSimpleName()));
+    }
+  }
+
+  private Optional<String> url(String namespace, SecretKeyRef ref, String channel) {
     Optional<String> url = ref.valueIn(client.secrets().inNamespace(namespace).withName(ref.name).get()).map(String::trim);
     if (url.isEmpty()) {
-      LOG.warnf("Slack notifications skipped: Secret %s/%s has no key %s", namespace, ref.name, ref.key);
+      LOG.warnf("%s notifications skipped: Secret %s/%s has no key %s", channel, namespace, ref.name, ref.key);
     }
     return url;
   }

@@ -17,6 +17,13 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String RECONCILING = "Reconciling";
   public static final String DEGRADED = "Degraded";
+  /**
+   * kstatus's condition for a terminal error (kstatus tools and Flux judge the object Failed): True
+   * with the error's reason and message while it holds, and absent otherwise ("abnormal-true"
+   * polarity, as Flux removes it). Never True together with Reconciling: kstatus reads whichever of
+   * the two comes first.
+   */
+  public static final String STALLED = "Stalled";
 
   private Conditions() {}
 
@@ -37,6 +44,11 @@ public final class Conditions {
             .withLastTransitionTime(since)
             .build();
     existing.ifPresentOrElse(old -> conditions.set(conditions.indexOf(old), c), () -> conditions.add(c));
+  }
+
+  /** Removes the condition of {@code type}: how an abnormal-true condition such as {@link #STALLED} clears. */
+  public static void remove(List<Condition> conditions, String type) {
+    conditions.removeIf(c -> type.equals(c.getType()));
   }
 
   public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -55,6 +55,8 @@ public final class Reasons {
   public static final String RESUMED = "Resumed";
   public static final String AWAITING_ANALYSIS = "AwaitingAnalysis";
   public static final String ANALYSIS_FAILED = "AnalysisFailed";
+  /** Event reason: a check's first failed run in a row, before its failure limit rolls the release back. */
+  public static final String CHECK_FAILED = "CheckFailed";
   public static final String ANALYSIS_INCONCLUSIVE = "AnalysisInconclusive";
   public static final String ABORTED = "Aborted";
   public static final String PROMOTED_BY_USER = "PromotedByUser";

@@ -92,6 +92,8 @@ class ReleaseMachineTest {
     assertThat(s.analysis.get(4).step).isEqualTo("50% (2/2)");
     assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(s, "Progressing").getStatus()).isEqualTo("False");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("False");
+    assertThat(s.conditions).extracting(Condition::getType).doesNotContain("Stalled");
     assertThat(h.publishCalls).isEqualTo(1);
   }
 
@@ -156,11 +158,27 @@ class ReleaseMachineTest {
     assertThat(h.status.consecutiveFailures).isEqualTo(2);
     assertThat(condition(h.status, "Degraded").getStatus()).isEqualTo("True");
     assertThat(condition(h.status, "Ready").getStatus()).isEqualTo("False");
+    // kstatus: Failed (Stalled), not InProgress: only a person's retry or a new release changes it.
+    assertThat(condition(h.status, "Reconciling").getStatus()).isEqualTo("False");
+    Condition stalled = condition(h.status, "Stalled");
+    assertThat(stalled.getStatus()).isEqualTo("True");
+    assertThat(stalled.getReason()).isEqualTo("AnalysisFailed");
+    assertThat(stalled.getMessage()).isEqualTo(h.status.message);
+    // Two announcements: the rollback starting, and finished once AWS confirmed the alias.
+    assertThat(h.eventKinds()).endsWith(ReleaseEvent.Kind.RollbackStarted, RolledBack);
     ReleaseEvent rolledBack = h.events.get(h.events.size() - 1);
     assertThat(rolledBack.kind()).isEqualTo(RolledBack);
     assertThat(rolledBack.failing().metric).isEqualTo("error-rate");
     assertThat(rolledBack.failing().value).isEqualTo(0.2);
     assertThat(rolledBack.message()).contains("error-rate = 0.2");
+    // The first failed run warned, once, before the second reached the limit.
+    assertThat(h.events).filteredOn(e -> e.kind() == ReleaseEvent.Kind.CheckFailed).singleElement().satisfies(w -> {
+      assertThat(w.reason()).isEqualTo("CheckFailed");
+      assertThat(w.failing().metric).isEqualTo("error-rate");
+      assertThat(w.message()).contains("1 of 2 allowed in a row").contains("error-rate = 0.2");
+    });
+    assertThat(h.events.indexOf(h.events.stream().filter(e -> e.kind() == ReleaseEvent.Kind.CheckFailed).findFirst().orElseThrow()))
+        .isLessThan(h.events.indexOf(rolledBack));
   }
 
   @Test
@@ -172,6 +190,8 @@ class ReleaseMachineTest {
     h.runToEnd();
 
     assertThat(h.status.phase).isEqualTo(ReleasePhase.Succeeded);
+    // Each streak of failures starts with one warning.
+    assertThat(h.events).filteredOn(e -> e.kind() == ReleaseEvent.Kind.CheckFailed).hasSize(2);
   }
 
   @Test
@@ -702,7 +722,12 @@ class ReleaseMachineTest {
     assertThat(confirmed.action()).isInstanceOf(Action.Done.class);
     assertThat(confirmed.status().phase).isEqualTo(ReleasePhase.RolledBack);
     assertThat(confirmed.status().finishTime).isEqualTo(T0.plusSeconds(22).toString());
-    assertThat(confirmed.events()).isEmpty();
+    // The rollback started before the crash; its end is announced once AWS confirms the alias.
+    assertThat(confirmed.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(RolledBack);
+      assertThat(e.message()).endsWith("alias prod back on version 1 after 22s");
+      assertThat(e.failing().metric).isEqualTo("error-rate");
+    });
   }
 
   /**
@@ -742,11 +767,11 @@ class ReleaseMachineTest {
     assertThat(d.status().phase).isEqualTo(ReleasePhase.RolledBack);
     assertThat(d.status().reason).isEqualTo("Deleted");
     assertThat(d.status().finishTime).isNull();
-    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(RolledBack);
+    assertThat(d.events()).extracting(ReleaseEvent::kind).containsExactly(ReleaseEvent.Kind.RollbackStarted);
     Decision done = machine.delete(in.withStatus(d.status()).withObserved(STABLE));
     assertThat(done.action()).isInstanceOf(Action.Done.class);
+    assertThat(done.events()).extracting(ReleaseEvent::kind).containsExactly(RolledBack);
     assertThat(done.status().finishTime).isNotNull();
-    assertThat(done.events()).isEmpty();
   }
 
   @Test
@@ -803,6 +828,9 @@ class ReleaseMachineTest {
         .contains("aws lambda update-alias --function-name nexus-prod-conversation-api --name prod --function-version 1")
         .contains("lambda:UpdateAlias");
     assertThat(condition(st, "Degraded").getStatus()).isEqualTo("True");
+    // Stalled says what a person must do: the RollbackFailed reason and message, not the analysis's.
+    assertThat(condition(st, "Stalled").getReason()).isEqualTo("AccessDenied");
+    assertThat(condition(st, "Stalled").getMessage()).isEqualTo(failed.getMessage());
     assertThat(new ReleaseMachine(h.clock).decide(in.withStatus(st)).action()).isInstanceOf(Action.Done.class);
   }
 
@@ -939,7 +967,8 @@ class ReleaseMachineTest {
     assertThat(progressing.getStatus()).isEqualTo("True");
     assertThat(progressing.getReason()).isEqualTo("StepStarted");
     assertThat(progressing.getLastTransitionTime()).isEqualTo(since);
-    assertThat(h.status.conditions).extracting(Condition::getType).containsExactly("Degraded", "Paused", "Progressing", "Ready");
+    assertThat(h.status.conditions).extracting(Condition::getType).containsExactly("Degraded", "Paused", "Progressing", "Ready", "Reconciling");
+    assertThat(condition(h.status, "Reconciling").getStatus()).isEqualTo("True");
   }
 
   @Test
@@ -986,6 +1015,8 @@ class ReleaseMachineTest {
     assertThat(s.startTime).isEqualTo(T0.plusSeconds(320).toString());
     assertThat(s.nextAnalysisTime).isEqualTo(T0.plusSeconds(330).toString());
     assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(s.conditions).extracting(Condition::getType).doesNotContain("Stalled");
+    assertThat(condition(s, "Reconciling").getStatus()).isEqualTo("True");
     ReleaseEvent retried = h.events.stream().filter(e -> e.kind() == Retried).findFirst().orElseThrow();
     assertThat(retried.reason()).isEqualTo("Retry");
     assertThat(retried.message()).startsWith("Retry 1 of release conversation-api-1-5-0 after it RolledBack (AnalysisFailed)");
@@ -998,7 +1029,7 @@ class ReleaseMachineTest {
     assertThat(h.status.duration).isEqualTo("50s");
     // The version of the first attempt is reused: nothing is published twice.
     assertThat(h.publishCalls).isEqualTo(1);
-    assertThat(h.eventKinds()).containsExactly(Started, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
+    assertThat(h.eventKinds()).containsExactly(Started, ReleaseEvent.Kind.CheckFailed, ReleaseEvent.Kind.RollbackStarted, RolledBack, Retried, Started, StepCompleted, StepCompleted, Promoted);
   }
 
   @Test

@@ -24,6 +24,15 @@ class ReconcileTriggersTest {
   }
 
   @Test
+  void aNewReconcileRequestStartsOneThoughTheGenerationStays() {
+    ServerlessService asked = service(1, Map.of(Slipway.RECONCILE_REQUESTED_AT, "2026-12-04T20:00:00Z"));
+
+    assertThat(triggers.accept(asked, service(1, Map.of()))).isTrue();
+    assertThat(triggers.accept(service(1, Map.of(Slipway.RECONCILE_REQUESTED_AT, "2026-12-04T20:05:00Z")), asked)).isTrue();
+    assertThat(triggers.accept(service(1, Map.of(Slipway.RECONCILE_REQUESTED_AT, "2026-12-04T20:00:00Z")), asked)).isFalse();
+  }
+
+  @Test
   void aStatusPatchOrAnotherAnnotationStartsNone() {
     ServerlessService before = service(1, Map.of(Slipway.ADOPT_ANNOTATION, "true"));
     ServerlessService patched = service(1, Map.of(Slipway.ADOPT_ANNOTATION, "true", "note", "x"));

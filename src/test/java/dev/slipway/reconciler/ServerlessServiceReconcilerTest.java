@@ -201,6 +201,7 @@ class ServerlessServiceReconcilerTest {
     assertCondition(s, "Ready", "True", "Converged");
     assertCondition(s, "Reconciling", "False", "Converged");
     assertCondition(s, "Degraded", "False", "Converged");
+    assertThat(status.conditions).extracting(Condition::getType).containsExactly("Ready", "Reconciling", "Degraded");
 
     assertThat(status.resources).hasSize(NEXUS_RESOURCES).allSatisfy(r -> {
       assertThat(r.state).isEqualTo(ManagedResource.State.Ready);
@@ -683,6 +684,9 @@ class ServerlessServiceReconcilerTest {
     assertThat(condition(s, "Ready").getMessage()).contains("longer than 64 characters");
     assertCondition(s, "Degraded", "True", "InvalidSpec");
     assertCondition(s, "Reconciling", "False", "InvalidSpec");
+    // kstatus (Flux, kubectl wait tools): Failed, with the same reason and message, not InProgress.
+    assertCondition(s, "Stalled", "True", "InvalidSpec");
+    assertThat(condition(s, "Stalled").getMessage()).isEqualTo(condition(s, "Ready").getMessage());
     assertThat(s.getStatus().observedGeneration).isEqualTo(1L);
 
     // Over several resync periods: one Warning, and not one AWS call for this service.
@@ -692,6 +696,19 @@ class ServerlessServiceReconcilerTest {
           assertThat(e.getMessage()).contains("a-very-long-prefix-for-this-test-function-with-a-name-of-forty-characters");
         }));
     assertThat(faults.journal()).noneMatch(r -> r.body().contains("a-very-long-prefix-for-this-test") || r.path().contains("a-very-long-prefix-for-this-test"));
+
+    // Nothing is due before the spec changes, yet a reconcile request is handled at once (issue 12).
+    client.resources(ServerlessService.class).inNamespace(ns).withName("toolong").edit(x -> {
+      x.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(Slipway.RECONCILE_REQUESTED_AT, "2026-12-04T20:00:00Z")));
+      return x;
+    });
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(get("toolong").getStatus().lastHandledReconcileAt).isEqualTo("2026-12-04T20:00:00Z"));
+    assertThat(get("toolong").getMetadata().getGeneration()).isEqualTo(1L);
+
+    // The fixed spec converges, and Stalled is gone (abnormal-true: absent when nothing stalls it).
+    long fixed = edit("toolong", x -> x.getSpec().functions.get(0).name = "api");
+    ServerlessService ready = awaitReady("toolong", fixed);
+    assertThat(ready.getStatus().conditions).extracting(Condition::getType).doesNotContain("Stalled");
   }
 
   @Test
@@ -1016,6 +1033,7 @@ class ServerlessServiceReconcilerTest {
     ServerlessService s = awaitCondition("refused", "Ready", "False", Reasons.NOT_PERMITTED);
     assertCondition(s, "Degraded", "True", Reasons.NOT_PERMITTED);
     assertCondition(s, "Reconciling", "False", Reasons.NOT_PERMITTED);
+    assertCondition(s, "Stalled", "True", Reasons.NOT_PERMITTED);
     assertThat(condition(s, "Ready").getMessage())
         .contains("ServerlessService " + ns + "/refused may not assume " + role)
         .contains("no SlipwayTenancy selects namespace " + ns);
@@ -1028,7 +1046,7 @@ class ServerlessServiceReconcilerTest {
 
     // The administrator grants the role: the tenancy change alone, no spec change, brings the service up.
     Tenancies.grant(client, ns, t -> t.roleArns = List.of(role));
-    awaitReady("refused", 1);
+    assertThat(awaitReady("refused", 1).getStatus().conditions).extracting(Condition::getType).doesNotContain("Stalled");
     assertThat(calls("refused")).extracting(Call::operation).contains("AssumeRole", "CreateTable");
   }
 

@@ -23,6 +23,7 @@ import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.canary.AliasState;
 import dev.slipway.canary.ReleaseMachine;
 import dev.slipway.testing.AwsFaults;
@@ -75,6 +76,7 @@ class LambdaReleaseReconcilerTest {
   private final ReleaseFixture aws = new ReleaseFixture();
   private final MockWebServer slack = new MockWebServer();
   private final List<String> slackMessages = new CopyOnWriteArrayList<>();
+  private final List<String> webhookMessages = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> pumps = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
   @Inject AwsCallRecorder recorder;
@@ -84,7 +86,8 @@ class LambdaReleaseReconcilerTest {
     slack.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        slackMessages.add(request.getBody().readUtf8());
+        // One server for both webhooks: the generic one posts under /webhook.
+        (request.getPath().startsWith("/webhook") ? webhookMessages : slackMessages).add(request.getBody().readUtf8());
         return new MockResponse().setResponseCode(200);
       }
     });
@@ -188,11 +191,19 @@ class LambdaReleaseReconcilerTest {
     CodeSource v2 = aws.code(fn + "/v2.zip", "v2");
     CanaryPolicy p = policy(ns, "guarded", "10s", 2, 10, "30s", 50, "30s");
     ReleaseFixture.slack(client, p, slack.url("/hook").toString());
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("deploy-hook").withNamespace(ns).endMetadata()
+        .addToStringData("url", slack.url("/webhook?token=t0k3n").toString()).build()).create();
+    p.getSpec().notifications.webhook = new CanaryPolicySpec.Webhook();
+    p.getSpec().notifications.webhook.urlSecretRef = new dev.slipway.api.v1alpha1.SecretKeyRef();
+    p.getSpec().notifications.webhook.urlSecretRef.name = "deploy-hook";
+    p.getSpec().notifications.webhook.urlSecretRef.key = "url";
     client.resource(p).create();
     var aliases = aws.record(fn);
     pumps.add(aws.pumpMetrics(fn, "2", 100, 50));
 
-    client.resource(release(ns, "bad", fn, v2, "guarded")).create();
+    LambdaRelease bad = release(ns, "bad", fn, v2, "guarded");
+    bad.getMetadata().setAnnotations(Map.of(Slipway.COMMIT_ANNOTATION, "9f2c1ab", Slipway.DEPLOYER_ANNOTATION, "ci/nexus#812"));
+    client.resource(bad).create();
 
     LambdaReleaseStatus s = awaitFinished(ns, "bad");
     assertThat(s.phase).isEqualTo(ReleasePhase.RolledBack);
@@ -220,7 +231,21 @@ class LambdaReleaseReconcilerTest {
     awaitEvent(() -> assertThat(events(ns, "bad")).anyMatch(e -> "Warning".equals(e.getType()) && "AnalysisFailed".equals(e.getReason())
         && e.getMessage().contains("error-rate = 0.5")));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(slackTexts()).anyMatch(t -> t.contains("bad rolled back")
-        && t.contains("Failing check: error-rate = 0.5 (threshold <= 0.05)") && t.contains("Versions: stable 1, canary 2")));
+        && t.contains("Failing check: error-rate = 0.5 (threshold <= 0.05)") && t.contains("Versions: stable 1, canary 2")
+        && t.contains("Commit: 9f2c1ab, deployed by ci/nexus#812")));
+    // The JSON webhook had every announcement, the warning and both halves of the rollback among them, in order.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<JsonNode> docs = new ArrayList<>();
+      for (String m : webhookMessages) {
+        docs.add(JSON.readTree(m));
+      }
+      assertThat(docs).extracting(d -> d.get("event").asText()).containsSubsequence("Started", "CheckFailed", "RollbackStarted", "RolledBack");
+      assertThat(docs).allSatisfy(d -> {
+        assertThat(d.get("release").asText()).isEqualTo("bad");
+        assertThat(d.get("commit").asText()).isEqualTo("9f2c1ab");
+        assertThat(d.get("deployer").asText()).isEqualTo("ci/nexus#812");
+      });
+    });
   }
 
   // 3
@@ -284,6 +309,13 @@ class LambdaReleaseReconcilerTest {
       assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
       assertThat(status(ns, "controlled").phase).isEqualTo(ReleasePhase.Paused);
     });
+    // A held release has nothing due, yet a reconcile request wakes it at once (issue 12); it stays held.
+    long generation = client.resources(LambdaRelease.class).inNamespace(ns).withName("controlled").get().getMetadata().getGeneration();
+    kube.kubectl(null, "annotate", "lr", "controlled", "-n", ns, Slipway.RECONCILE_REQUESTED_AT + "=2026-12-04T20:00:00Z");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status(ns, "controlled").lastHandledReconcileAt).isEqualTo("2026-12-04T20:00:00Z"));
+    assertThat(client.resources(LambdaRelease.class).inNamespace(ns).withName("controlled").get().getMetadata().getGeneration()).isEqualTo(generation);
+    assertThat(status(ns, "controlled").phase).isEqualTo(ReleasePhase.Paused);
+    assertThat(aws.alias(fn)).isEqualTo(AliasState.weighted("1", "2", 10));
 
     edit(ns, "controlled", r -> r.getSpec().paused = false);
     awaitStep(ns, "controlled", 2);
@@ -504,6 +536,7 @@ class LambdaReleaseReconcilerTest {
     client.resource(release(ns, "flaky", fn, aws.code(fn + "/v2.zip", "v2"), "strict")).create();
     LambdaReleaseStatus rolledBack = awaitFinished(ns, "flaky");
     assertThat(rolledBack.phase).isEqualTo(ReleasePhase.RolledBack);
+    assertThat(condition(rolledBack, "Stalled")).isEqualTo("True");
     failing.close();
     pumps.add(aws.pumpMetrics(fn, "2", 100, 0));
 
@@ -513,6 +546,7 @@ class LambdaReleaseReconcilerTest {
     LambdaReleaseStatus s = awaitFinished(ns, "flaky");
     assertThat(s.phase).isEqualTo(ReleasePhase.Succeeded);
     assertThat(s.reason).isEqualTo("Completed");
+    assertThat(condition(s, "Stalled")).isNull();
     assertThat(s.stableVersion).isEqualTo("1");
     assertThat(s.canaryVersion).isEqualTo("2");
     assertThat(s.analysis).isNotEmpty().allSatisfy(r -> assertThat(r.verdict).isEqualTo(Verdict.Pass));
@@ -721,6 +755,31 @@ class LambdaReleaseReconcilerTest {
     }));
     // Ten shifts for the linear presets: nine weighted steps, then all traffic.
     assertThat(expected.get(CanaryPolicySpec.Preset.Linear10PercentEvery1Minute).split(" → ")).hasSize(10);
+  }
+
+  // 7 (issue 12): kstatus judges a policy no release can run Failed, until it is fixed
+  @Test
+  void aPolicyTheSchemaAcceptsButNoReleaseCanRunIsStalledUntilItIsFixed() {
+    String ns = kube.newNamespace("rel-stalled-policy");
+    namespaces.add(ns);
+    // The schema's pattern takes the pause; the number does not fit a duration.
+    client.resource(policy(ns, "huge", null, null, 10, "99999999999999999999h")).create();
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      var conditions = client.resources(CanaryPolicy.class).inNamespace(ns).withName("huge").get().getStatus().conditions;
+      assertThat(conditions).anyMatch(c -> c.getType().equals("Valid") && c.getStatus().equals("False") && c.getReason().equals("InvalidPolicy"));
+      assertThat(conditions).anyMatch(c -> c.getType().equals("Stalled") && c.getStatus().equals("True") && c.getReason().equals("InvalidPolicy")
+          && c.getMessage().contains("99999999999999999999"));
+    });
+
+    client.resources(CanaryPolicy.class).inNamespace(ns).withName("huge").edit(p -> {
+      p.getSpec().steps.get(0).pause = "1m";
+      return p;
+    });
+    await().atMost(RELEASE_TIMEOUT).untilAsserted(() -> {
+      var conditions = client.resources(CanaryPolicy.class).inNamespace(ns).withName("huge").get().getStatus().conditions;
+      assertThat(conditions).anyMatch(c -> c.getType().equals("Valid") && c.getStatus().equals("True"));
+      assertThat(conditions).extracting(io.fabric8.kubernetes.api.model.Condition::getType).doesNotContain("Stalled");
+    });
   }
 
   // 8
@@ -1024,6 +1083,8 @@ class LambdaReleaseReconcilerTest {
       assertThat(s.reason).as(name).isEqualTo(Reasons.NOT_PERMITTED);
       assertThat(s.message).as(name).contains("LambdaRelease " + ns + "/" + name).contains(expected.get(name));
       assertThat(condition(s, "Degraded")).as(name).isEqualTo("True");
+      assertThat(condition(s, "Stalled")).as(name).isEqualTo("True");
+      assertThat(condition(s, "Reconciling")).as(name).isEqualTo("False");
       assertThat(s.canaryVersion).as(name).isNull();
       awaitEvent(() -> assertThat(events(ns, name)).as(name).anyMatch(e -> "Warning".equals(e.getType()) && Reasons.NOT_PERMITTED.equals(e.getReason())));
       assertThat(recorder.callsFor("LambdaRelease/" + ns + "/" + name)).as("AWS calls of %s", name).isEmpty();
@@ -1335,7 +1396,7 @@ class LambdaReleaseReconcilerTest {
     return slackMessages.stream().map(body -> {
       try {
         JsonNode n = JSON.readTree(body);
-        return n.get("blocks").get(0).get("text").get("text").asText();
+        return n.get("attachments").get(0).get("blocks").get(0).get("text").get("text").asText();
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

@@ -374,6 +374,17 @@ public class CanaryPolicySpec {
 
     @JsonPropertyDescription("Slack incoming webhook, its URL read from a Secret.")
     public Slack slack;
+
+    @JsonPropertyDescription("A generic JSON webhook, its URL read from a Secret: each announcement is POSTed as one JSON document"
+        + " (apiVersion slipway.dev/v1, kind ReleaseEvent, event, release, function, alias, versions, weight, step, reason, message,"
+        + " commit, deployer, failingCheck, text); a 2xx answer counts as delivered. Internal addresses only as the tenancy allows.")
+    public Webhook webhook;
+  }
+
+  public static class Webhook {
+    @Required
+    @JsonPropertyDescription("Secret (same namespace) and key holding the webhook URL (it may carry a token).")
+    public SecretKeyRef urlSecretRef;
   }
 
   public static class Slack {

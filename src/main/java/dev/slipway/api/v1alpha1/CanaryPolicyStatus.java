@@ -12,7 +12,7 @@ public class CanaryPolicyStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Valid: whether releases can use this policy, with the reason when not.")
+  @JsonPropertyDescription("Valid: whether releases can use this policy, with the reason when not; Stalled (kstatus), with the same reason, only while it is invalid.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The steps the policy expands to (presets included), e.g. 10%/30m -> 100%.")

@@ -20,6 +20,9 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
+  @JsonPropertyDescription("The value of the annotation slipway.dev/reconcile-requested-at that the operator handled last (a reconcile started after it was set): a tool that sets the annotation waits for this to match.")
+  public String lastHandledReconcileAt;
+
   @JsonPropertyDescription("Pending, Progressing, Paused, AwaitingApproval (held at an approval gate), Verifying (all traffic on the new version, postTraffic hooks running), Succeeded, RolledBack, Failed or Superseded.")
   public ReleasePhase phase;
 
@@ -93,7 +96,7 @@ public class LambdaReleaseStatus {
   @JsonPropertyDescription("The lifecycle hooks of this attempt, in the order they ran: each one's phase, attempts and latest outcome.")
   public List<HookResult> hooks;
 
-  @JsonPropertyDescription("Ready (finished successfully), Progressing, Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval), Degraded, RollbackFailed and RetryRefused (a spec.retry that was not carried out, and why), with reasons.")
+  @JsonPropertyDescription("Ready (finished successfully), Progressing and Reconciling (kstatus: until the final phase is confirmed), Stalled (kstatus: only once the release has finished RolledBack or Failed, or its alias could not be restored), Paused (held by spec.paused, reason PausedBySpec, or at an approval gate, reason AwaitingApproval), Degraded, RollbackFailed and RetryRefused (a spec.retry that was not carried out, and why), with reasons.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The spec.retry value last handled (a retry started, refused or ignored), or the one the release started with. A spec.retry above it asks for a new attempt.")

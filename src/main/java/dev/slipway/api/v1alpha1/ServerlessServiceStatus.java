@@ -14,7 +14,10 @@ public class ServerlessServiceStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, Reconciling and Degraded, each with a CamelCase reason and a message.")
+  @JsonPropertyDescription("The value of the annotation slipway.dev/reconcile-requested-at that the operator handled last (a reconcile started after it was set): a tool that sets the annotation waits for this to match.")
+  public String lastHandledReconcileAt;
+
+  @JsonPropertyDescription("Ready, Reconciling and Degraded, each with a CamelCase reason and a message; Stalled (kstatus) only while a terminal error holds: an invalid spec, a refusal by the tenancy or AWS, a field AWS cannot change, a resource the service does not own.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("One entry per AWS resource, in dependency order.")

@@ -23,5 +23,21 @@ public final class Slipway {
    */
   public static final String ADOPT_ANNOTATION = "slipway.dev/adopt";
 
+  /**
+   * Annotation whose changed value (any string; a timestamp by convention, as {@code date +%s} or
+   * RFC 3339) asks for a reconcile at once, though the generation did not change: Flux's
+   * {@code reconcile.fluxcd.io/requestedAt}. The value handled last is {@code status.lastHandledReconcileAt}.
+   */
+  public static final String RECONCILE_REQUESTED_AT = "slipway.dev/reconcile-requested-at";
+
+  /**
+   * Annotation of a LambdaRelease (or of the ServerlessService, copied to the releases it creates):
+   * the commit, tag or build being released, named in every notification.
+   */
+  public static final String COMMIT_ANNOTATION = "slipway.dev/commit";
+
+  /** Annotation like {@link #COMMIT_ANNOTATION}: who or what (a person, a CI job) deployed the release. */
+  public static final String DEPLOYER_ANNOTATION = "slipway.dev/deployer";
+
   private Slipway() {}
 }

@@ -79,7 +79,7 @@ public class SlipwayTenancySpec {
   @Size(max = 64)
   @JsonPropertyDescription(
       "Internal address ranges (CIDR: 10.20.0.0/16, fd00::/8; or single addresses) that HTTP analysis checks and"
-          + " Slack webhooks of the selected namespaces may reach. By default loopback, link-local (the instance"
+          + " Slack and JSON webhooks of the selected namespaces may reach. By default loopback, link-local (the instance"
           + " metadata service), private and other internal addresses are refused; the host is resolved and every"
           + " address checked at each request.")
   public List<String> internalTargets = new ArrayList<>();

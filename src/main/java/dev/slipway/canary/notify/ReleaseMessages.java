@@ -25,6 +25,9 @@ final class ReleaseMessages {
         .append("Versions: stable ").append(orDash(e.stableVersion())).append(", canary ").append(orDash(e.canaryVersion())).append('\n')
         .append("Weight: ").append(e.weight()).append("% on the canary, step ").append(orDash(e.step())).append('\n')
         .append("Reason: ").append(e.reason()).append(" - ").append(e.message());
+    if (e.commit() != null || e.deployer() != null) {
+      b.append('\n').append("Commit: ").append(orDash(e.commit())).append(", deployed by ").append(orDash(e.deployer()));
+    }
     AnalysisResult f = e.failing();
     if (f != null) {
       b.append('\n').append("Failing check: ").append(f.metric).append(" = ").append(f.value == null ? "no data" : f.value)
@@ -40,8 +43,10 @@ final class ReleaseMessages {
       case Paused -> "paused";
       case Resumed -> "resumed";
       case AwaitingApproval -> "awaiting approval at step " + e.step();
+      case CheckFailed -> "check " + (e.failing() == null ? "" : e.failing().metric + " ") + "failed at step " + e.step();
       case Approved -> "approved at step " + e.step();
       case Promoted -> "promoted";
+      case RollbackStarted -> "rolling back";
       case RolledBack -> "rolled back";
       case Failed -> "failed";
       case Superseded -> "superseded";
@@ -58,14 +63,26 @@ final class ReleaseMessages {
       case Paused -> ":double_vertical_bar:";
       case Resumed -> ":arrow_forward:";
       case AwaitingApproval -> ":raised_hand:";
+      case CheckFailed -> ":warning:";
       case Approved -> ":+1:";
       case Promoted -> ":white_check_mark:";
+      case RollbackStarted -> ":leftwards_arrow_with_hook:";
       case RolledBack -> ":rewind:";
       case Failed -> ":x:";
       case Superseded -> ":fast_forward:";
       case Retried -> ":repeat:";
       case RetryRefused -> ":no_entry:";
       case RetryIgnored -> ":information_source:";
+    };
+  }
+
+  /** Slack's attachment colour: green for a success, red for a rollback or failure, amber for a warning, grey otherwise. */
+  static String colour(ReleaseEvent.Kind k) {
+    return switch (k) {
+      case Promoted -> "#2eb886";
+      case RollbackStarted, RolledBack, Failed, RetryRefused -> "#a30200";
+      case CheckFailed, Paused, AwaitingApproval -> "#daa038";
+      default -> "#439fe0";
     };
   }
 

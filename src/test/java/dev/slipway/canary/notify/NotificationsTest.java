@@ -75,14 +75,81 @@ class NotificationsTest {
     assertThat(req.getHeader("Content-Type")).startsWith("application/json");
     JsonNode body = JSON.readTree(req.getBody().readUtf8());
     assertThat(body.get("text").asText()).isEqualTo(":rewind: conversation-api-1-5-0 rolled back (nexus-prod-conversation-api:prod)");
-    String section = body.get("blocks").get(0).get("text").get("text").asText();
+    // Red for a rollback: the colour is the attachment's, the words its section's.
+    JsonNode attachment = body.get("attachments").get(0);
+    assertThat(attachment.get("color").asText()).isEqualTo("#a30200");
+    String section = attachment.get("blocks").get(0).get("text").get("text").asText();
     assertThat(section)
         .contains("Function: nexus-prod-conversation-api:prod")
         .contains("Versions: stable 4, canary 5")
         .contains("Weight: 10% on the canary, step 1/2")
         .contains("Reason: AnalysisFailed")
-        .contains("Failing check: error-rate = 0.2 (threshold <= 0.05)");
+        .contains("Failing check: error-rate = 0.2 (threshold <= 0.05)")
+        .contains("Commit: 9f2c1ab, deployed by ci/nexus#812");
     assertThat(count("slack", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void slackColoursSayTheOutcome() throws Exception {
+    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/hook").toString(), LOOPBACK)), registry);
+    for (Kind k : List.of(Kind.Promoted, Kind.CheckFailed, Kind.Failed, Kind.StepCompleted)) {
+      receiver.enqueue(new MockResponse().setResponseCode(200));
+      n.announce(new ReleaseEvent(k, "r", "fn", "prod", "1", "2", 10, "1/2", "Reason", "msg", null));
+    }
+    List<String> colours = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      colours.add(JSON.readTree(receiver.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8()).get("attachments").get(0).get("color").asText());
+    }
+    assertThat(colours).containsExactly("#2eb886", "#daa038", "#a30200", "#439fe0");
+  }
+
+  @Test
+  void aWebhookReceivesTheDocumentedJsonEvent() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(204));
+    Notifications n = new Notifications(List.of(new WebhookNotifier(http, receiver.url("/hooks/slipway?token=t0k3n").toString(), LOOPBACK)), registry);
+
+    n.announce(rolledBack());
+
+    RecordedRequest req = receiver.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(req.getMethod()).isEqualTo("POST");
+    assertThat(req.getPath()).isEqualTo("/hooks/slipway?token=t0k3n");
+    assertThat(req.getHeader("Content-Type")).startsWith("application/json");
+    JsonNode body = JSON.readTree(req.getBody().readUtf8());
+    assertThat(body.get("apiVersion").asText()).isEqualTo("slipway.dev/v1");
+    assertThat(body.get("kind").asText()).isEqualTo("ReleaseEvent");
+    assertThat(body.get("event").asText()).isEqualTo("RolledBack");
+    assertThat(body.get("release").asText()).isEqualTo("conversation-api-1-5-0");
+    assertThat(body.get("function").asText()).isEqualTo("nexus-prod-conversation-api");
+    assertThat(body.get("alias").asText()).isEqualTo("prod");
+    assertThat(body.get("stableVersion").asText()).isEqualTo("4");
+    assertThat(body.get("canaryVersion").asText()).isEqualTo("5");
+    assertThat(body.get("weight").asInt()).isEqualTo(10);
+    assertThat(body.get("step").asText()).isEqualTo("1/2");
+    assertThat(body.get("reason").asText()).isEqualTo("AnalysisFailed");
+    assertThat(body.get("commit").asText()).isEqualTo("9f2c1ab");
+    assertThat(body.get("deployer").asText()).isEqualTo("ci/nexus#812");
+    assertThat(body.get("failingCheck").get("metric").asText()).isEqualTo("error-rate");
+    assertThat(body.get("failingCheck").get("value").asDouble()).isEqualTo(0.2);
+    assertThat(body.get("failingCheck").get("threshold").asText()).isEqualTo("<= 0.05");
+    assertThat(body.get("text").asText()).contains("rolled back");
+    assertThat(count("webhook", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void aWebhookOnAnInternalAddressIsRefusedWithoutARequestAndItsFailuresNeverRevealTheUrl() throws IOException {
+    String url = receiver.url("/hooks/slipway?token=t0k3n").toString();
+    assertThatThrownBy(() -> new WebhookNotifier(http, url, OutboundPolicy.publicOnly()).send(rolledBack()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("webhook refused")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0k3n").doesNotContain(String.valueOf(receiver.getPort())));
+    assertThat(receiver.getRequestCount()).isZero();
+
+    receiver.enqueue(new MockResponse().setResponseCode(500));
+    WebhookNotifier allowed = new WebhookNotifier(http, url, LOOPBACK);
+    assertThatThrownBy(() -> allowed.send(rolledBack())).hasMessage("webhook answered 500");
+    assertThatThrownBy(() -> new WebhookNotifier(http, "ftp://hooks.invalid/t0k3n", LOOPBACK))
+        .isInstanceOf(WebhookPost.InvalidWebhookException.class)
+        .hasMessage("webhook URL is not an http(s) URL");
   }
 
   @Test
@@ -101,7 +168,8 @@ class NotificationsTest {
     assertThat(delivered.get("Subject").asText()).isEqualTo("Slipway: nexus-prod-conversation-api:prod release rolled back");
     assertThat(delivered.get("Message").asText())
         .contains("Versions: stable 4, canary 5")
-        .contains("Failing check: error-rate = 0.2");
+        .contains("Failing check: error-rate = 0.2")
+        .contains("Commit: 9f2c1ab, deployed by ci/nexus#812");
     assertThat(count("sns", "ok")).isEqualTo(1);
   }
 
@@ -140,7 +208,7 @@ class NotificationsTest {
     String marker = "marker-" + UUID.randomUUID();
     for (String url : List.of("https://hooks.slack.invalid/services/T0/B0/" + marker + " |{bad}", "file:///" + marker, marker, "https:///" + marker)) {
       assertThatThrownBy(() -> new SlackNotifier(http, url, LOOPBACK)).as(url)
-          .isInstanceOf(SlackNotifier.InvalidWebhookException.class)
+          .isInstanceOf(WebhookPost.InvalidWebhookException.class)
           .satisfies(e -> {
             assertThat(e.getMessage()).startsWith("Slack webhook URL").doesNotContain(marker);
             assertThat(e.getCause()).as("a cause would carry the value").isNull();
@@ -179,7 +247,7 @@ class NotificationsTest {
     for (Kind k : Kind.values()) {
       ReleaseEvent e = new ReleaseEvent(k, "r", "fn", "prod", "1", "2", 10, "1/2", "Reason", "msg", null);
       assertThat(ReleaseMessages.subject(e)).startsWith("Slipway: fn:prod release ").matches("\\p{ASCII}+");
-      assertThat(ReleaseMessages.details(e)).doesNotContain("Failing check");
+      assertThat(ReleaseMessages.details(e)).doesNotContain("Failing check").doesNotContain("Commit");
     }
   }
 
@@ -200,6 +268,6 @@ class NotificationsTest {
     failing.threshold = "<= 0.05";
     failing.verdict = AnalysisResult.Verdict.Fail;
     return new ReleaseEvent(Kind.RolledBack, "conversation-api-1-5-0", "nexus-prod-conversation-api", "prod", "4", "5", 10, "1/2",
-        "AnalysisFailed", "2 consecutive failed analysis runs", failing);
+        "AnalysisFailed", "2 consecutive failed analysis runs", failing).withOrigin("9f2c1ab", "ci/nexus#812");
   }
 }

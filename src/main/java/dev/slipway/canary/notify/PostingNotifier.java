@@ -1,0 +1,31 @@
+package dev.slipway.canary.notify;
+
+import dev.slipway.canary.ReleaseEvent;
+import dev.slipway.net.OutboundPolicy;
+import java.io.IOException;
+import java.net.http.HttpClient;
+
+/** A channel that POSTs one JSON document per announcement to a webhook ({@link WebhookPost}); subclasses shape the document. */
+abstract class PostingNotifier implements Notifier {
+
+  private final String channel;
+  private final WebhookPost webhook;
+
+  /** @throws WebhookPost.InvalidWebhookException (whose message never holds the URL) when the URL is not an http(s) URL */
+  PostingNotifier(String channel, String name, HttpClient http, String url, OutboundPolicy outbound) {
+    this.channel = channel;
+    this.webhook = new WebhookPost(http, url, outbound, name);
+  }
+
+  @Override
+  public final String channel() {
+    return channel;
+  }
+
+  @Override
+  public final void send(ReleaseEvent e) throws IOException, InterruptedException {
+    webhook.post(payload(e));
+  }
+
+  abstract String payload(ReleaseEvent e);
+}
