@@ -112,9 +112,10 @@ class ServerlessServiceReconcilerTest {
    * parameter, 6 roles, 6 functions, the REST and the WebSocket API, the user pool and its client,
    * 29 alarms (28 defaults, one switched off, and one of the service's own), the dashboard, the
    * frontend's bucket, origin access control, distribution, bucket policy and content, and the domain:
-   * its zone, two certificates with their validations, the two API domain names and three alias records.
+   * its zone, two certificates with their validations, the two API domain names and four alias records
+   * (apex, www, api, ws).
    */
-  private static final int NEXUS_RESOURCES = 74;
+  private static final int NEXUS_RESOURCES = 75;
   /** The test profile's resync period (application.properties). */
   private static final Duration RESYNC = Duration.ofSeconds(3);
 
@@ -215,7 +216,7 @@ class ServerlessServiceReconcilerTest {
         Map.entry("S3Bucket", 1L), Map.entry("S3BucketPolicy", 1L), Map.entry("CloudFrontOriginAccessControl", 1L),
         Map.entry("CloudFrontDistribution", 1L), Map.entry("SiteContent", 1L), Map.entry("Route53HostedZone", 1L), Map.entry("AcmCertificate", 1L),
         Map.entry("AcmCertificateValidation", 1L), Map.entry("CloudFrontCertificate", 1L), Map.entry("CloudFrontCertificateValidation", 1L),
-        Map.entry("RestApiDomainName", 1L), Map.entry("WebSocketApiDomainName", 1L), Map.entry("Route53AliasRecord", 3L));
+        Map.entry("RestApiDomainName", 1L), Map.entry("WebSocketApiDomainName", 1L), Map.entry("Route53AliasRecord", 4L));
     assertThat(resource(s, "DynamoDBTable", "conversations").id).isEqualTo("arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/full-prod-conversations");
     assertThat(resource(s, "IAMRole", "prompt-crud").id).isEqualTo("arn:aws:iam::" + ACCOUNT + ":role/slipway/full-prod-prompt-crud");
     assertThat(resource(s, "LambdaFunction", "usage-handler").id).isEqualTo("arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:full-prod-usage-handler");
@@ -1131,6 +1132,7 @@ class ServerlessServiceReconcilerTest {
       DomainSpec d = s.getSpec().domain;
       d.hostedZone = name + "." + d.hostedZone;
       d.frontend = d.hostedZone;
+      d.frontendAliases = new ArrayList<>(List.of("www." + d.hostedZone));
       d.api = "api." + d.hostedZone;
       d.webSocket = "ws." + d.hostedZone;
       return s;

@@ -221,6 +221,7 @@ public final class ResyncBench {
       d.api = d.api == null ? null : d.api.replace(zone, d.hostedZone);
       d.webSocket = d.webSocket == null ? null : d.webSocket.replace(zone, d.hostedZone);
       d.frontend = d.frontend == null ? null : d.frontend.replace(zone, d.hostedZone);
+      d.frontendAliases = d.frontendAliases.stream().map(a -> a.replace(zone, d.hostedZone)).collect(Collectors.toCollection(ArrayList::new));
     }
     return spec;
   }

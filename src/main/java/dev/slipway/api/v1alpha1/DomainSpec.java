@@ -2,6 +2,8 @@ package dev.slipway.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -80,4 +82,10 @@ public class DomainSpec {
   @JsonPropertyDescription("Name of the frontend's CloudFront distribution, for example www.example.com: its alias, served with a us-east-1"
       + " certificate of the zone; needs spec.frontend. Output: domain.frontendUrl.")
   public String frontend;
+
+  @Size(max = 4)
+  @JsonPropertyDescription("More names the frontend's distribution serves beside domain.frontend, for example www.example.com beside the"
+      + " apex (seed 002's certificate covers both); each is an alias of the distribution with its own alias records. Each must be the"
+      + " zone's apex or one label under it and differ from every other name of spec.domain; needs domain.frontend.")
+  public List<String> frontendAliases = new ArrayList<>();
 }

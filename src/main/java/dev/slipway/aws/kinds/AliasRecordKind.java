@@ -2,6 +2,7 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.UntaggedKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
@@ -12,12 +13,16 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
@@ -36,6 +41,7 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
   public static final String KIND = "Route53AliasRecord";
   static final List<RRType> TYPES = List.of(RRType.A, RRType.AAAA);
   static final String FRONTEND = "frontend";
+  private static final Pattern NAME = Pattern.compile("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
   /** The hosted zone every CloudFront distribution's alias target is in. */
   static final String CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(RestApiDomainKind.KIND, WebSocketDomainKind.KIND, DistributionKind.KIND)).ownedByParent();
@@ -61,10 +67,12 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
       plan.add(planned(d.webSocket, WebSocketDomainKind.LOGICAL, Planned.key(WebSocketDomainKind.KIND, WebSocketDomainKind.LOGICAL),
           WebSocketDomainKind.TARGET_OUTPUT, WebSocketDomainKind.ZONE_OUTPUT));
     }
-    if (d != null && d.frontend != null && ctx.spec().frontend != null) {
-      String name = d.frontend;
-      plan.add(new Planned<>(this, FRONTEND, name, List.of(DistributionKind.key()),
-          c -> new Desired(name, Domains.zone(c).id(), c.output(DistributionKind.DOMAIN_OUTPUT), CLOUDFRONT_ZONE)));
+    if (ctx.spec().frontend != null) {
+      for (String name : Domains.frontendNames(d)) {
+        String logical = name.equals(d.frontend) ? FRONTEND : FRONTEND + ":" + name;
+        plan.add(new Planned<>(this, logical, name, List.of(DistributionKind.key()),
+            c -> new Desired(name, Domains.zone(c).id(), c.output(DistributionKind.DOMAIN_OUTPUT), CLOUDFRONT_ZONE)));
+      }
     }
     return plan;
   }
@@ -78,6 +86,30 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
       }
       return new Desired(name, Domains.zone(c).id(), target, targetZone);
     });
+  }
+
+  /** The frontend's extra names, which the schema cannot check against the zone and the other names within its cost budget. */
+  @Override
+  public List<String> validate(ServerlessServiceSpec spec) {
+    DomainSpec d = spec.domain;
+    if (d == null || d.frontendAliases.isEmpty()) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    if (d.frontend == null) {
+      problems.add("domain.frontendAliases needs domain.frontend");
+    }
+    Set<String> taken = new HashSet<>();
+    Stream.of(d.frontend, d.api, d.webSocket).filter(Objects::nonNull).forEach(taken::add);
+    for (String name : d.frontendAliases) {
+      if (name == null || !NAME.matcher(name).matches() || !(name.equals(d.hostedZone) || name.endsWith("." + d.hostedZone)
+          && !name.substring(0, name.length() - d.hostedZone.length() - 1).contains("."))) {
+        problems.add("domain.frontendAliases " + name + " must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)");
+      } else if (!taken.add(name)) {
+        problems.add("domain.frontendAliases " + name + " is already a name of spec.domain");
+      }
+    }
+    return problems;
   }
 
   @Override
@@ -140,7 +172,7 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
     String name = resource.id.substring(resource.id.indexOf(':') + 1);
-    if (FRONTEND.equals(resource.name)) {
+    if (FRONTEND.equals(resource.name) || resource.name.startsWith(FRONTEND + ":")) {
       // The distribution's: found through its status entry, its tags read from CloudFront.
       Optional<ManagedResource> distribution = ctx.previous(DistributionKind.KIND, DistributionKind.LOGICAL);
       return distribution.isEmpty() ? Optional.empty()

@@ -92,7 +92,8 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
       return List.of();
     }
     String name = ctx.physicalName("site");
-    String alias = ctx.spec().domain == null ? null : ctx.spec().domain.frontend;
+    List<String> aliases = Domains.frontendNames(ctx.spec().domain);
+    String alias = aliases.isEmpty() ? null : aliases.get(0);
     List<String> deps = new ArrayList<>(List.of(SiteBucketKind.key(), OriginAccessControlKind.key()));
     if (alias != null) {
       // The certificate must be issued before CloudFront takes it.
@@ -102,7 +103,7 @@ public final class DistributionKind implements AwsResourceKind<DistributionKind.
         c -> new Desired(name, c.output(SiteBucketKind.ORIGIN_OUTPUT), c.output(OriginAccessControlKind.ID_OUTPUT),
             Objects.requireNonNullElse(f.defaultRootObject, "index.html"), !Boolean.FALSE.equals(f.spaFallback),
             (f.priceClass == null ? FrontendSpec.PriceClass.PriceClass_100 : f.priceClass).name(),
-            alias == null ? List.of() : List.of(alias), alias == null ? null : c.output(CertificateKind.CLOUDFRONT_ARN_OUTPUT))));
+            aliases, alias == null ? null : c.output(CertificateKind.CLOUDFRONT_ARN_OUTPUT))));
   }
 
   static CloudFrontClient cloudFront(StackContext ctx) {

@@ -3,6 +3,7 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.DomainSpec;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,16 @@ final class Domains {
   /** Whether the spec declares any name that a regional certificate must cover. */
   static boolean regionalNames(DomainSpec d) {
     return d != null && (d.api != null || d.webSocket != null);
+  }
+
+  /** Every name the frontend's distribution serves: domain.frontend first, then its aliases. */
+  static List<String> frontendNames(DomainSpec d) {
+    if (d == null || d.frontend == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>(List.of(d.frontend));
+    names.addAll(d.frontendAliases);
+    return names;
   }
 
   /** The names a certificate of the zone covers: the apex and one level of subdomains. */

@@ -80,6 +80,51 @@ class FrontendDomainTest {
     assertThat(stack.mutatingCalls()).as("mutating calls of the second pass").isEmpty();
   }
 
+  /**
+   * The apex and www, as seed 002 serves its site: both are the distribution's aliases with their own
+   * records; dropping one takes its records and its alias and leaves the other.
+   */
+  @Test
+  void theApexAndWwwAreBothServedAndEitherCanGo() {
+    String apex = CertificateKindTest.ZONE;
+    stack.spec().domain.frontend = apex;
+    stack.spec().domain.frontendAliases = new java.util.ArrayList<>(java.util.List.of(NAME));
+    assertThat(stack.settle().firstFailure()).isEmpty();
+
+    assertThat(config().aliases().items()).containsExactlyInAnyOrder(apex, NAME);
+    assertThat(stack.context().outputs()).containsEntry(DistributionKind.DOMAIN_URL_OUTPUT, "https://" + apex);
+    assertThat(aliasRecords()).containsExactlyInAnyOrder("A " + apex, "AAAA " + apex, "A " + NAME, "AAAA " + NAME);
+    assertThat(stack.status(AliasRecordKind.KIND)).extracting(r -> r.name).containsExactlyInAnyOrder("frontend", "frontend:" + NAME);
+
+    java.util.List<dev.slipway.api.v1alpha1.ManagedResource> before = stack.status();
+    stack.spec().domain.frontendAliases = new java.util.ArrayList<>();
+    assertThat(stack.settle().firstFailure()).isEmpty();
+    assertThat(stack.deleteDropped(before)).as("delete failures").isEmpty();
+
+    assertThat(config().aliases().items()).containsExactly(apex);
+    assertThat(aliasRecords()).containsExactlyInAnyOrder("A " + apex, "AAAA " + apex);
+  }
+
+  @Test
+  void anAliasOutsideTheCertificateOrTakenTwiceIsRefusedBeforeAnyCall() {
+    ServerlessServiceSpec spec = stack.spec();
+    spec.domain.frontendAliases = new java.util.ArrayList<>(java.util.List.of("a.b." + CertificateKindTest.ZONE, NAME, "www.example.org"));
+
+    assertThat(new AliasRecordKind().validate(spec)).containsExactly(
+        "domain.frontendAliases a.b." + CertificateKindTest.ZONE + " must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)",
+        "domain.frontendAliases " + NAME + " is already a name of spec.domain",
+        "domain.frontendAliases www.example.org must be the hosted zone's apex or one label under it (the certificate covers <zone> and *.<zone>)");
+    spec.domain.frontend = null;
+    spec.domain.frontendAliases = new java.util.ArrayList<>(java.util.List.of(NAME));
+    assertThat(new AliasRecordKind().validate(spec)).containsExactly("domain.frontendAliases needs domain.frontend");
+  }
+
+  /** The zone's alias records, as {@code <type> <name>}. */
+  private java.util.List<String> aliasRecords() {
+    return route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets().stream()
+        .filter(rs -> rs.aliasTarget() != null).map(rs -> rs.typeAsString() + " " + Domains.fromRoute53(rs.name())).toList();
+  }
+
   /** CloudFront refuses a certificate that is not issued: the distribution waits for the validation. */
   @Test
   void theDistributionWaitsForThePendingCertificate() {

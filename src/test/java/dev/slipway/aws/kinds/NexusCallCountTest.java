@@ -106,12 +106,12 @@ class NexusCallCountTest {
       Lambda GetProvisionedConcurrencyConfig 6
       Lambda ListVersionsByFunction 12
       Lambda PublishVersion 6
-      Route53 ChangeResourceRecordSets 4
+      Route53 ChangeResourceRecordSets 5
       Route53 ChangeTagsForResource 1
       Route53 CreateHostedZone 1
       Route53 GetHostedZone 1
       Route53 ListHostedZonesByName 2
-      Route53 ListResourceRecordSets 15
+      Route53 ListResourceRecordSets 19
       Route53 ListTagsForResource 1
       S3 CreateBucket 1
       S3 GetBucketEncryption 2
@@ -181,7 +181,7 @@ class NexusCallCountTest {
       Lambda GetProvisionedConcurrencyConfig 6
       ResourceGroupsTaggingApi GetResources 4
       Route53 GetHostedZone 1
-      Route53 ListResourceRecordSets 8
+      Route53 ListResourceRecordSets 10
       Route53 ListTagsForResource 1
       S3 GetBucketEncryption 1
       S3 GetBucketOwnershipControls 1
