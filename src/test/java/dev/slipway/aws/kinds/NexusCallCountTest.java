@@ -29,11 +29,17 @@ import org.junit.jupiter.api.Test;
  */
 class NexusCallCountTest {
 
-  /** The first converge, every pass until nothing is still becoming ready, by {@code API operation}. */
+  /**
+   * The first converge, every pass until nothing is still becoming ready, by {@code API operation}.
+   * Four counts are ranges, as two resources race: the service's two certificates have one name and,
+   * in this region (CloudFront's), one ACM listing, so each read may or may not see the other already
+   * requested (Acm); and ACM asks both for the same validation record, which each validation writes
+   * unless the other wrote it first (Route53).
+   */
   private static final String FIRST_CONVERGE = """
-      Acm DescribeCertificate 8
+      Acm DescribeCertificate 7-9
       Acm ListCertificates 4
-      Acm ListTagsForCertificate 4
+      Acm ListTagsForCertificate 3-5
       Acm RequestCertificate 2
       ApiGateway CreateBasePathMapping 1
       ApiGateway CreateDeployment 1
@@ -106,12 +112,12 @@ class NexusCallCountTest {
       Lambda GetProvisionedConcurrencyConfig 6
       Lambda ListVersionsByFunction 12
       Lambda PublishVersion 6
-      Route53 ChangeResourceRecordSets 5
+      Route53 ChangeResourceRecordSets 5-6
       Route53 ChangeTagsForResource 1
       Route53 CreateHostedZone 1
       Route53 GetHostedZone 1
       Route53 ListHostedZonesByName 2
-      Route53 ListResourceRecordSets 19
+      Route53 ListResourceRecordSets 19-20
       Route53 ListTagsForResource 1
       S3 CreateBucket 1
       S3 GetBucketEncryption 2
@@ -223,8 +229,8 @@ class NexusCallCountTest {
 
       System.out.printf("first converge: %d calls (%d mutating)%n%s%nresync: %d calls%n%s%n", total(firstConverge),
           firstMutating, table(firstConverge), total(resyncCalls), table(resyncCalls));
-      assertThat(firstConverge).as("first converge").containsExactlyInAnyOrderEntriesOf(parse(FIRST_CONVERGE));
-      assertThat(resyncCalls).as("no-change resync").containsExactlyInAnyOrderEntriesOf(parse(RESYNC));
+      assertPinned("first converge", firstConverge, FIRST_CONVERGE);
+      assertPinned("no-change resync", resyncCalls, RESYNC);
     }
   }
 
@@ -244,13 +250,21 @@ class NexusCallCountTest {
     return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("\n"));
   }
 
-  /** Lines of {@code API operation count}. */
-  private static Map<String, Long> parse(String table) {
-    Map<String, Long> counts = new TreeMap<>();
+  /** Every operation and no other, each as often as pinned (or within its pinned range). */
+  private static void assertPinned(String what, Map<String, Long> counts, String table) {
+    Map<String, long[]> pins = parse(table);
+    assertThat(counts.keySet()).as(what + ": operations").containsExactlyInAnyOrderElementsOf(pins.keySet());
+    pins.forEach((op, range) -> assertThat(counts.get(op)).as(what + ": " + op).isBetween(range[0], range[1]));
+  }
+
+  /** Lines of {@code API operation count} or {@code API operation min-max}. */
+  private static Map<String, long[]> parse(String table) {
+    Map<String, long[]> pins = new TreeMap<>();
     table.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
       int last = l.lastIndexOf(' ');
-      counts.put(l.substring(0, last), Long.parseLong(l.substring(last + 1)));
+      String[] bounds = l.substring(last + 1).split("-");
+      pins.put(l.substring(0, last), new long[] {Long.parseLong(bounds[0]), Long.parseLong(bounds[bounds.length - 1])});
     });
-    return counts;
+    return pins;
   }
 }
