@@ -42,11 +42,14 @@ import io.fabric8.generator.annotation.ValidationRule;
     reason = "FieldValueInvalid")
 public class DomainSpec {
 
+  /** A DNS name of lower-case labels under a top-level domain, without the trailing dot. */
+  public static final String DNS_NAME = "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
+
   @Required
   @Size(min = 3, max = 200)
   @ValidationRule(value = "self == oldSelf", message = "hostedZone cannot change: its certificates cover its names; remove spec.domain and"
       + " declare it again to move to another zone", reason = "FieldValueForbidden")
-  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @Pattern(DomainSpec.DNS_NAME)
   @JsonPropertyDescription("Name of the public Route53 hosted zone, for example example.com, without the trailing dot. Slipway"
       + " finds an existing zone by name and writes records in it, or creates it when createHostedZone is true.")
   public String hostedZone;
@@ -66,19 +69,19 @@ public class DomainSpec {
   public String hostedZoneId;
 
   @Size(min = 3, max = 253)
-  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @Pattern(DomainSpec.DNS_NAME)
   @JsonPropertyDescription("Custom domain name of the REST API (regional endpoint, mapped to its stage at the root path), for example"
       + " api.example.com; needs spec.restApi. Output: domain.restApiUrl.")
   public String api;
 
   @Size(min = 3, max = 253)
-  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @Pattern(DomainSpec.DNS_NAME)
   @JsonPropertyDescription("Custom domain name of the WebSocket API (regional endpoint, mapped to its stage), for example ws.example.com;"
       + " needs spec.webSocketApi. Output: domain.webSocketUrl.")
   public String webSocket;
 
   @Size(min = 3, max = 253)
-  @Pattern("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")
+  @Pattern(DomainSpec.DNS_NAME)
   @JsonPropertyDescription("Name of the frontend's CloudFront distribution, for example www.example.com: its alias, served with a us-east-1"
       + " certificate of the zone; needs spec.frontend. Output: domain.frontendUrl.")
   public String frontend;

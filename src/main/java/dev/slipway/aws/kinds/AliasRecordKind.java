@@ -41,7 +41,7 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
   public static final String KIND = "Route53AliasRecord";
   static final List<RRType> TYPES = List.of(RRType.A, RRType.AAAA);
   static final String FRONTEND = "frontend";
-  private static final Pattern NAME = Pattern.compile("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
+  private static final Pattern NAME = Pattern.compile(DomainSpec.DNS_NAME);
   /** The hosted zone every CloudFront distribution's alias target is in. */
   static final String CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(RestApiDomainKind.KIND, WebSocketDomainKind.KIND, DistributionKind.KIND)).ownedByParent();
