@@ -516,7 +516,7 @@ class LambdaReleaseReconcilerTest {
             .isGreaterThanOrEqualTo(Duration.between(attempts.get(i - 2), attempts.get(i - 1)).minusMillis(500));
       }
       assertThat(Duration.between(attempts.get(0), attempts.get(attempts.size() - 1))).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
-      assertThat(events(ns, "refused")).anyMatch(e -> "Warning".equals(e.getType()) && "RollbackFailed".equals(e.getReason()));
+      awaitEvent(() -> assertThat(events(ns, "refused")).anyMatch(e -> "Warning".equals(e.getType()) && "RollbackFailed".equals(e.getReason())));
     } finally {
       AwsFaults.shared().clearFaults();
     }
