@@ -41,7 +41,7 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
   /** The group of the functions in the network. */
   static final String FUNCTIONS = "functions";
   // A group may depend on the groups its rules admit.
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, ExistingVpcKind.KIND, KIND));
   private static final String DEPENDENCY_VIOLATION = "DependencyViolation";
   /** How often a group awaiting its network interfaces' release is tried again. */
   private static final Duration INTERFACES_RELEASED = Duration.ofMinutes(1);
@@ -112,7 +112,7 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
 
   private Planned<Desired, Observed> planned(StackContext ctx, String name, List<NetworkSpec.Ingress> ingress) {
     String physical = ctx.physicalName(name);
-    List<String> deps = new ArrayList<>(List.of(VpcKind.key()));
+    List<String> deps = new ArrayList<>(List.of(VpcKind.key(ctx.spec().network)));
     ingress.stream().filter(i -> i.group != null).map(i -> Planned.key(KIND, i.group)).distinct().forEach(deps::add);
     return new Planned<>(this, name, physical, deps, c -> {
       SortedSet<Rule> rules = new TreeSet<>();
