@@ -434,8 +434,9 @@ public final class ResourceLoop {
    * Deletes the given status entries, last first (status lists resources in dependency order, so
    * this is the reverse of creation). NotFound counts as deleted. A resource whose tags (or its
    * parent's) do not name this service is not deleted, whatever status says: a Warning event names
-   * it and the service lets go of it; one the spec only referenced is let go of untouched. A deletion AWS is still working on (a distribution being
-   * disabled) stops the pass there, since what comes before it may be what it still uses: that entry
+   * it and the service lets go of it; one the spec only referenced is let go of untouched. A
+   * deletion AWS is still working on (a distribution being disabled) stops the pass there, since
+   * what comes before it may be what it still uses: that entry
    * is NotReady and the ones before it Blocked. Returns the entries that are not deleted yet, with
    * their error or wait.
    */
