@@ -35,7 +35,12 @@ public record KindInfo(String name, Set<String> dependsOn, Identity identity, St
      * The resource cannot carry tags (DNS records, base-path mappings, subscriptions, dashboards): it belongs to the
      * service that owns the resource it is part of, which the kind names in its dependencies.
      */
-    PARENT
+    PARENT,
+    /**
+     * The resource is not Slipway's but one the spec references by id (an existing VPC and its subnets):
+     * read and published, never created, changed, tagged or deleted.
+     */
+    REFERENCED
   }
 
   /** A taggable kind in the service's region, identified by name. */
@@ -51,6 +56,11 @@ public record KindInfo(String name, Set<String> dependsOn, Identity identity, St
   /** The same kind, living in one fixed region whatever the service's region is. */
   public KindInfo inRegion(String fixed) {
     return new KindInfo(name, dependsOn, identity, fixed, ownership);
+  }
+
+  /** The same kind, for resources the spec references and Slipway only reads. */
+  public KindInfo referenced() {
+    return new KindInfo(name, dependsOn, identity, region, Ownership.REFERENCED);
   }
 
   /** The same kind, owned through its parent because it carries no tags. */

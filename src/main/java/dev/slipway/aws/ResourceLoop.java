@@ -210,12 +210,13 @@ public final class ResourceLoop {
       if (action == null) {
         observed = found.get();
         boolean untagged = claim(ctx, kind, observed);
+        boolean referenced = info.ownership() == KindInfo.Ownership.REFERENCED;
         if (untagged) {
           events.normal("Adopted", "Adopted existing " + label + ", which carried no " + Tags.SERVICE + " tag (annotation " + Slipway.ADOPT_ANNOTATION + ")");
-        } else if (!known) {
+        } else if (!known && !referenced) {
           events.normal("Adopted", "Adopted existing " + label);
         }
-        action = known && !untagged ? Action.Unchanged : Action.Adopted;
+        action = (known || referenced) && !untagged ? Action.Unchanged : Action.Adopted;
       }
       throwIfNotReady(kind, observed);
       List<Step> steps = new ArrayList<>(kind.compare(ctx, desired, observed));
@@ -372,7 +373,7 @@ public final class ResourceLoop {
    */
   private static <O> boolean claim(StackContext ctx, AwsResourceKind<?, O> kind, O observed) {
     if (kind.info().ownership() != KindInfo.Ownership.TAG) {
-      return false; // owned through its parent, which was checked when it converged
+      return false; // owned through its parent, which was checked when it converged, or only referenced
     }
     Map<String, String> tags = kind.tags(observed);
     String owner = tags == null ? null : tags.get(Tags.SERVICE);
@@ -433,8 +434,9 @@ public final class ResourceLoop {
    * Deletes the given status entries, last first (status lists resources in dependency order, so
    * this is the reverse of creation). NotFound counts as deleted. A resource whose tags (or its
    * parent's) do not name this service is not deleted, whatever status says: a Warning event names
-   * it and the service lets go of it. A deletion AWS is still working on (a distribution being
-   * disabled) stops the pass there, since what comes before it may be what it still uses: that entry
+   * it and the service lets go of it; one the spec only referenced is let go of untouched. A
+   * deletion AWS is still working on (a distribution being disabled) stops the pass there, since
+   * what comes before it may be what it still uses: that entry
    * is NotReady and the ones before it Blocked. Returns the entries that are not deleted yet, with
    * their error or wait.
    */
@@ -444,6 +446,10 @@ public final class ResourceLoop {
       ManagedResource r = entries.get(i);
       AwsResourceKind<?, ?> kind = kinds.get(r.kind);
       if (kind == null) {
+        continue;
+      }
+      if (kind.info().ownership() == KindInfo.Ownership.REFERENCED) {
+        events.normal("Released", "Left " + r.kind + " " + r.physicalName + " as it is: the spec referenced it, Slipway did not make it");
         continue;
       }
       StackContext regional = kind.info().region() == null ? ctx : ctx.inRegion(kind.info().region());

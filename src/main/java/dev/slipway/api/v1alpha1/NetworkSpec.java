@@ -12,11 +12,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The service's own VPC: subnets across availability zones, an internet gateway and route tables,
- * and security groups declared by what may reach what.
+ * The service's network: its own VPC from a CIDR (subnets across availability zones, an internet
+ * gateway, NAT and route tables), or an existing VPC and private subnets named by id, which Slipway
+ * only reads; in either, security groups declared by what may reach what, and VPC endpoints.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.cidr == oldSelf.cidr", message = "network.cidr is immutable: a VPC's primary CIDR cannot change", reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "has(self.cidr) != has(self.vpcId)",
+    message = "network names either a cidr (a VPC Slipway creates) or a vpcId (an existing VPC it only uses), exactly one",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "has(self.vpcId) == has(self.privateSubnetIds)",
+    message = "network.privateSubnetIds names the subnets of an existing VPC: it goes with vpcId, and vpcId needs it",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.vpcId) || !(has(self.availabilityZones) || has(self.publicSubnets) || has(self.natGateways) || has(self.subnetPrefixLength))",
+    message = "availabilityZones, publicSubnets, natGateways and subnetPrefixLength shape a VPC Slipway creates: an existing one (vpcId) is used as it is",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "has(self.cidr) == has(oldSelf.cidr) && (!has(self.cidr) || self.cidr == oldSelf.cidr)",
+    message = "network.cidr is immutable: a VPC's primary CIDR cannot change",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "has(self.vpcId) == has(oldSelf.vpcId) && (!has(self.vpcId) || self.vpcId == oldSelf.vpcId)",
+    message = "network.vpcId is immutable: the groups and endpoints in the VPC cannot move to another",
+    reason = "FieldValueForbidden")
 @ValidationRule(
     value = "!has(self.securityGroups) || self.securityGroups.all(g, self.securityGroups.exists_one(h, h.name == g.name))",
     message = "security group names must be unique",
@@ -27,11 +47,24 @@ import java.util.List;
     reason = "FieldValueInvalid")
 public class NetworkSpec {
 
-  @Required
   @Size(max = 18)
   @Pattern("^([0-9]{1,3}\\.){3}[0-9]{1,3}/(1[6-9]|2[0-4])$")
-  @JsonPropertyDescription("IPv4 CIDR of the VPC, /16 to /24, for example 10.1.0.0/16. Immutable.")
+  @JsonPropertyDescription("IPv4 CIDR of the VPC Slipway creates, /16 to /24, for example 10.1.0.0/16. Exactly one of cidr and vpcId. Immutable.")
   public String cidr;
+
+  @Size(max = 21)
+  @Pattern("^vpc-[0-9a-f]{8,17}$")
+  @JsonPropertyDescription("The id of an existing VPC to use instead of creating one, with privateSubnetIds. Slipway only reads it and its"
+      + " subnets and route tables: it never creates, changes, tags or deletes them, and leaves them as they are when the service is"
+      + " deleted. What it owns inside (security groups, endpoints, DB and cache subnet groups) it creates and deletes as always."
+      + " Exactly one of cidr and vpcId. Immutable.")
+  public String vpcId;
+
+  @Size(min = 1, max = 6)
+  @JsonPropertyDescription("With vpcId: the existing private subnets (subnet-...) the functions, databases, caches and interface endpoints"
+      + " are placed in, in that VPC, one per zone; databases need two zones. Gateway endpoints go on the route tables serving them"
+      + " (associated, else the VPC's main one). They are private-1, private-2... in the given order.")
+  public List<String> privateSubnetIds;
 
   @Min(1)
   @Max(6)

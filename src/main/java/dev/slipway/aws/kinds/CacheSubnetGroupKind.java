@@ -30,7 +30,7 @@ public final class CacheSubnetGroupKind implements AwsResourceKind<CacheSubnetGr
   static final String NAME = "caches";
   /** The internal output of the group's name, which makes a cache wait for it. */
   static final String NAME_OUTPUT = "caches.subnetGroup.name";
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SubnetKind.KIND));
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SubnetKind.KIND, ExistingSubnetKind.KIND));
 
   public record Desired(String name, String physicalName, List<String> subnetIds) implements DesiredResource {}
 
@@ -56,7 +56,7 @@ public final class CacheSubnetGroupKind implements AwsResourceKind<CacheSubnetGr
     }
     List<String> subnets = SubnetKind.names(ctx.spec().network, false);
     String physical = ElastiCacheResources.name(ctx.physicalName(NAME));
-    return List.of(new Planned<>(this, NAME, physical, subnets.stream().map(s -> Planned.key(SubnetKind.KIND, s)).toList(),
+    return List.of(new Planned<>(this, NAME, physical, subnets.stream().map(s -> SubnetKind.key(ctx.spec().network, s)).toList(),
         c -> new Desired(NAME, physical, subnets.stream().map(s -> c.output(SubnetKind.idOutput(s))).sorted().toList())));
   }
 

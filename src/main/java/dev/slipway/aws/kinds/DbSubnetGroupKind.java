@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.rds.model.Subnet;
 public final class DbSubnetGroupKind implements AwsResourceKind<DbSubnetGroupKind.Desired, DbSubnetGroupKind.Observed> {
 
   public static final String KIND = "DBSubnetGroup";
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SubnetKind.KIND));
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SubnetKind.KIND, ExistingSubnetKind.KIND));
 
   public record Desired(String name, String physicalName, SortedSet<String> subnetIds) implements DesiredResource {}
 
@@ -51,7 +51,7 @@ public final class DbSubnetGroupKind implements AwsResourceKind<DbSubnetGroupKin
       return List.of(); // validate() refuses databases without a network
     }
     List<String> subnets = SubnetKind.names(ctx.spec().network, false);
-    List<String> deps = subnets.stream().map(s -> Planned.key(SubnetKind.KIND, s)).toList();
+    List<String> deps = subnets.stream().map(s -> SubnetKind.key(ctx.spec().network, s)).toList();
     List<Planned<Desired, Observed>> plan = new ArrayList<>();
     for (DatabaseSpec db : ctx.spec().databases) {
       String physical = RdsResources.identifier(ctx, db);
@@ -73,9 +73,9 @@ public final class DbSubnetGroupKind implements AwsResourceKind<DbSubnetGroupKin
     if (spec.network == null) {
       return List.of("spec.databases needs spec.network: a database lives in the network's private subnets");
     }
-    if (spec.network.availabilityZones != null && spec.network.availabilityZones < 2) {
-      return List.of("spec.databases needs network.availabilityZones of at least 2: RDS refuses a DB subnet group whose subnets"
-          + " cover fewer than two zones, even for a database in one zone");
+    if (SubnetKind.names(spec.network, false).size() < 2) {
+      return List.of("spec.databases needs private subnets in at least 2 zones (network.availabilityZones, or two network.privateSubnetIds):"
+          + " RDS refuses a DB subnet group whose subnets cover fewer than two zones, even for a database in one zone");
     }
     return List.of();
   }

@@ -41,11 +41,11 @@ public final class InternetGatewayKind extends Ec2Kind<InternetGatewayKind.Desir
 
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
-    if (ctx.spec().network == null || !Boolean.TRUE.equals(ctx.spec().network.publicSubnets)) {
+    if (ctx.spec().network == null || SubnetKind.names(ctx.spec().network, true).isEmpty()) {
       return List.of();
     }
     String physical = ctx.physicalName("igw");
-    return List.of(new Planned<>(this, NAME, physical, List.of(VpcKind.key()), c -> new Desired(physical, c.output(VpcKind.ID_OUTPUT))));
+    return List.of(new Planned<>(this, NAME, physical, List.of(VpcKind.key(ctx.spec().network)), c -> new Desired(physical, c.output(VpcKind.ID_OUTPUT))));
   }
 
   @Override

@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.lambda.model.State;
 public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionKind.Desired, LambdaFunctionKind.Observed> {
 
   public static final String KIND = "LambdaFunction";
-  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, SecurityGroupKind.KIND,
+  private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, ExistingSubnetKind.KIND, SecurityGroupKind.KIND,
       DbClusterKind.KIND, DbInstanceKind.KIND, CacheReplicationGroupKind.KIND));
   /** How soon to look again at a function Lambda is still creating or updating. */
   private static final Duration BUSY = Duration.ofSeconds(3);
@@ -119,7 +119,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       return List.of();
     }
     List<String> deps = new ArrayList<>();
-    SubnetKind.names(ctx.spec().network, false).forEach(s -> deps.add(Planned.key(SubnetKind.KIND, s)));
+    SubnetKind.names(ctx.spec().network, false).forEach(s -> deps.add(SubnetKind.key(ctx.spec().network, s)));
     deps.add(Planned.key(SecurityGroupKind.KIND, SecurityGroupKind.FUNCTIONS));
     f.caches.forEach(c -> deps.add(Planned.key(CacheReplicationGroupKind.KIND, c.name)));
     return deps;

@@ -51,6 +51,9 @@ public final class NatGatewayKind extends Ec2Kind<NatGatewayKind.Desired, NatGat
 
   /** The NAT gateways the network declares, in zone order. */
   static List<String> names(NetworkSpec network) {
+    if (!VpcKind.created(network)) {
+      return List.of();
+    }
     int count = switch (network.natGateways) {
       case PerAZ -> network.availabilityZones;
       case Single -> 1;

@@ -70,6 +70,11 @@ public final class RouteTableKind extends Ec2Kind<RouteTableKind.Desired, RouteT
     return "network.routeTable." + table + ".id";
   }
 
+  /** The key a private subnet's table dependents declare: this kind's, or, in an existing VPC, the subnet's, which publishes its table. */
+  static String key(NetworkSpec network, String subnet) {
+    return VpcKind.created(network) ? Planned.key(KIND, subnet) : SubnetKind.key(network, subnet);
+  }
+
   public RouteTableKind() {
     super(INFO, "route table", Observed::table, RouteTable::routeTableId, RouteTable::tags);
   }
@@ -77,20 +82,20 @@ public final class RouteTableKind extends Ec2Kind<RouteTableKind.Desired, RouteT
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
     NetworkSpec network = ctx.spec().network;
-    if (network == null) {
+    if (network == null || !VpcKind.created(network)) {
       return List.of();
     }
     List<Planned<Desired, Observed>> plan = new ArrayList<>();
     List<String> publicSubnets = SubnetKind.names(network, true);
     if (!publicSubnets.isEmpty()) {
-      List<String> deps = new ArrayList<>(List.of(VpcKind.key(), InternetGatewayKind.key()));
+      List<String> deps = new ArrayList<>(List.of(VpcKind.key(network), InternetGatewayKind.key()));
       publicSubnets.forEach(s -> deps.add(Planned.key(SubnetKind.KIND, s)));
       plan.add(planned(ctx, PUBLIC, deps, publicSubnets, c -> new TreeMap<>(Map.of(ANYWHERE, c.output(InternetGatewayKind.ID_OUTPUT)))));
     }
     List<String> privateSubnets = SubnetKind.names(network, false);
     for (int zone = 1; zone <= privateSubnets.size(); zone++) {
       String subnet = privateSubnets.get(zone - 1);
-      List<String> deps = new ArrayList<>(List.of(VpcKind.key(), Planned.key(SubnetKind.KIND, subnet)));
+      List<String> deps = new ArrayList<>(List.of(VpcKind.key(network), Planned.key(SubnetKind.KIND, subnet)));
       Optional<String> nat = NatGatewayKind.forZone(network, zone);
       nat.ifPresent(n -> deps.add(Planned.key(NatGatewayKind.KIND, n)));
       plan.add(planned(ctx, subnet, deps, List.of(subnet),

@@ -3,12 +3,15 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
+import dev.slipway.aws.NotReady;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +19,11 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
@@ -35,7 +41,10 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
   /** The group of the functions in the network. */
   static final String FUNCTIONS = "functions";
   // A group may depend on the groups its rules admit.
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, ExistingVpcKind.KIND, KIND));
+  private static final String DEPENDENCY_VIOLATION = "DependencyViolation";
+  /** How often a group awaiting its network interfaces' release is tried again. */
+  private static final Duration INTERFACES_RELEASED = Duration.ofMinutes(1);
 
   /** One inbound rule as EC2 holds it: from a group or from a CIDR, to one port. */
   record Rule(String protocol, int port, String fromGroup, String fromCidr) implements Comparable<Rule> {
@@ -103,7 +112,7 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
 
   private Planned<Desired, Observed> planned(StackContext ctx, String name, List<NetworkSpec.Ingress> ingress) {
     String physical = ctx.physicalName(name);
-    List<String> deps = new ArrayList<>(List.of(VpcKind.key()));
+    List<String> deps = new ArrayList<>(List.of(VpcKind.key(ctx.spec().network)));
     ingress.stream().filter(i -> i.group != null).map(i -> Planned.key(KIND, i.group)).distinct().forEach(deps::add);
     return new Planned<>(this, name, physical, deps, c -> {
       SortedSet<Rule> rules = new TreeSet<>();
@@ -179,9 +188,35 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
     return Published.of(o.group().groupId()).output(idOutput(d.name()), o.group().groupId()).build();
   }
 
-  /** Groups whose rules name this one are deleted before it: they depend on it. */
+  /**
+   * Groups whose rules name this one are deleted before it: they depend on it. A group network
+   * interfaces are still in is not deleted yet but awaited, naming them: Lambda releases the ENIs of a
+   * deleted function or of one moved out of the network only minutes later (up to about 20), and EC2
+   * refuses to delete the group until then (DependencyViolation), which is a wait, not a failure.
+   */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
-    Ec2Resources.ec2(ctx.aws()).deleteSecurityGroup(r -> r.groupId(resource.id));
+    Ec2Client ec2 = Ec2Resources.ec2(ctx.aws());
+    awaitNoInterfaces(ec2, resource.id, "");
+    try {
+      ec2.deleteSecurityGroup(r -> r.groupId(resource.id));
+    } catch (Ec2Exception e) {
+      if (!DEPENDENCY_VIOLATION.equals(AwsErrors.errorCode(e))) {
+        throw e;
+      }
+      String why = " (EC2: " + e.awsErrorDetails().errorMessage() + ")";
+      awaitNoInterfaces(ec2, resource.id, why);
+      throw NotReady.awaiting("security group " + resource.id + " still in use" + why, INTERFACES_RELEASED);
+    }
+  }
+
+  /** NotReady naming the network interfaces still in the group, if any. */
+  private static void awaitNoInterfaces(Ec2Client ec2, String groupId, String why) {
+    List<String> interfaces = ec2.describeNetworkInterfaces(r -> r.filters(Filter.builder().name("group-id").values(groupId).build()))
+        .networkInterfaces().stream().map(NetworkInterface::networkInterfaceId).sorted().toList();
+    if (!interfaces.isEmpty()) {
+      throw NotReady.awaiting("security group " + groupId + " still has network interfaces " + String.join(", ", interfaces)
+          + " (Lambda releases a function's ENIs up to about 20 minutes after it leaves the network)" + why, INTERFACES_RELEASED);
+    }
   }
 }

@@ -19,7 +19,9 @@ public final class StackKinds {
   private static final List<AwsResourceKind<?, ?>> ALL =
       List.of(
           new VpcKind(),
+          new ExistingVpcKind(),
           new SubnetKind(),
+          new ExistingSubnetKind(),
           new InternetGatewayKind(),
           new ElasticIpKind(),
           new NatGatewayKind(),

@@ -42,16 +42,26 @@ public final class SubnetKind extends Ec2Kind<SubnetKind.Desired, SubnetKind.Obs
     return "network.subnet." + subnet + ".id";
   }
 
-  /** The logical names of the private (or public) subnets the network declares, in zone order. */
+  /**
+   * The logical names of the private (or public) subnets the network declares, in zone order; of an
+   * existing VPC, its given private subnets' in the order given, and no public ones.
+   */
   static List<String> names(NetworkSpec network, boolean isPublic) {
-    if (isPublic && !Boolean.TRUE.equals(network.publicSubnets)) {
+    boolean created = VpcKind.created(network);
+    if (isPublic && (!created || !Boolean.TRUE.equals(network.publicSubnets))) {
       return List.of();
     }
     List<String> names = new ArrayList<>();
-    for (int zone = 1; zone <= network.availabilityZones; zone++) {
+    int count = created ? network.availabilityZones : network.privateSubnetIds == null ? 0 : network.privateSubnetIds.size();
+    for (int zone = 1; zone <= count; zone++) {
       names.add((isPublic ? "public-" : "private-") + zone);
     }
     return names;
+  }
+
+  /** The key dependents of a private subnet declare: this kind's, or the existing subnet's. */
+  static String key(NetworkSpec network, String subnet) {
+    return Planned.key(VpcKind.created(network) ? KIND : ExistingSubnetKind.KIND, subnet);
   }
 
   public SubnetKind() {
@@ -61,7 +71,7 @@ public final class SubnetKind extends Ec2Kind<SubnetKind.Desired, SubnetKind.Obs
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
     NetworkSpec network = ctx.spec().network;
-    if (network == null) {
+    if (network == null || !VpcKind.created(network)) {
       return List.of();
     }
     List<Planned<Desired, Observed>> plan = new ArrayList<>();
@@ -72,7 +82,7 @@ public final class SubnetKind extends Ec2Kind<SubnetKind.Desired, SubnetKind.Obs
         int zone = i;
         int block = isPublic ? network.availabilityZones + i : i;
         String physical = ctx.physicalName(name);
-        plan.add(new Planned<>(this, name, physical, List.of(VpcKind.key()),
+        plan.add(new Planned<>(this, name, physical, List.of(VpcKind.key(network)),
             c -> new Desired(name, physical, c.output(VpcKind.ID_OUTPUT), Cidr.parse(network.cidr).block(network.subnetPrefixLength, block),
                 zone(c, zone), isPublic)));
       }
@@ -96,7 +106,7 @@ public final class SubnetKind extends Ec2Kind<SubnetKind.Desired, SubnetKind.Obs
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
     NetworkSpec network = spec.network;
-    if (network == null) {
+    if (network == null || !VpcKind.created(network)) {
       return List.of();
     }
     Cidr vpc = Cidr.parse(network.cidr);

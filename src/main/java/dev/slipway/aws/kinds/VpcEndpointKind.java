@@ -41,7 +41,8 @@ public final class VpcEndpointKind extends Ec2Kind<VpcEndpointKind.Desired, VpcE
   private static final String INTERFACE_SUFFIX = "-interface";
   private static final Duration PENDING = Duration.ofSeconds(20);
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, RouteTableKind.KIND, SubnetKind.KIND, SecurityGroupKind.KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(VpcKind.KIND, RouteTableKind.KIND, SubnetKind.KIND, ExistingVpcKind.KIND,
+      ExistingSubnetKind.KIND, SecurityGroupKind.KIND));
 
   /**
    * @param routeTableIds a gateway endpoint's route tables, empty for an interface endpoint
@@ -95,16 +96,16 @@ public final class VpcEndpointKind extends Ec2Kind<VpcEndpointKind.Desired, VpcE
       return List.of();
     }
     List<String> privateSubnets = SubnetKind.names(network, false);
-    List<String> gatewayDeps = new ArrayList<>(List.of(VpcKind.key()));
-    privateSubnets.forEach(t -> gatewayDeps.add(Planned.key(RouteTableKind.KIND, t)));
+    List<String> gatewayDeps = new ArrayList<>(List.of(VpcKind.key(network)));
+    privateSubnets.forEach(t -> gatewayDeps.add(RouteTableKind.key(network, t)));
     List<Planned<Desired, Observed>> plan = new ArrayList<>();
     network.endpoints.stream().distinct().forEach(e -> {
       String physical = ctx.physicalName(e.name() + "-endpoint");
       plan.add(new Planned<>(this, e.name(), physical, gatewayDeps, c -> new Desired(e.name(), physical, c.output(VpcKind.ID_OUTPUT),
           serviceName(c, e.name()), VpcEndpointType.GATEWAY, ids(c, privateSubnets, RouteTableKind::idOutput), new TreeSet<>(), new TreeSet<>())));
     });
-    List<String> interfaceDeps = new ArrayList<>(List.of(VpcKind.key(), Planned.key(SecurityGroupKind.KIND, GROUP)));
-    privateSubnets.forEach(t -> interfaceDeps.add(Planned.key(SubnetKind.KIND, t)));
+    List<String> interfaceDeps = new ArrayList<>(List.of(VpcKind.key(network), Planned.key(SecurityGroupKind.KIND, GROUP)));
+    privateSubnets.forEach(t -> interfaceDeps.add(SubnetKind.key(network, t)));
     network.interfaceEndpoints.stream().distinct().forEach(service -> {
       String name = service + INTERFACE_SUFFIX;
       String physical = ctx.physicalName(name + "-endpoint");

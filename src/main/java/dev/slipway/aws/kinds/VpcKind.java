@@ -1,6 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Planned;
@@ -36,9 +37,14 @@ public final class VpcKind extends Ec2Kind<VpcKind.Desired, VpcKind.Observed, Vp
   /** The VPC with its two DNS attributes, which DescribeVpcs does not show. */
   public record Observed(Vpc vpc, boolean dnsSupport, boolean dnsHostnames) {}
 
-  /** The key dependents of the VPC declare. */
-  static String key() {
-    return Planned.key(KIND, NAME);
+  /** Whether the network is a VPC Slipway creates from its CIDR, not an existing one named by id. */
+  static boolean created(NetworkSpec network) {
+    return network.vpcId == null;
+  }
+
+  /** The key dependents of the VPC declare: this kind's, or the existing VPC's. */
+  static String key(NetworkSpec network) {
+    return Planned.key(created(network) ? KIND : ExistingVpcKind.KIND, NAME);
   }
 
   public VpcKind() {
@@ -47,7 +53,7 @@ public final class VpcKind extends Ec2Kind<VpcKind.Desired, VpcKind.Observed, Vp
 
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
-    if (ctx.spec().network == null) {
+    if (ctx.spec().network == null || !created(ctx.spec().network)) {
       return List.of();
     }
     String physical = ctx.physicalName("vpc");

@@ -158,6 +158,24 @@ class CrdValidationTest {
   }
 
   /**
+   * An existing VPC by id is accepted with its subnets; on update it cannot change, nor turn into a
+   * VPC Slipway creates (the groups and endpoints in it cannot move).
+   */
+  @Test
+  void anExistingVpcIsAcceptedAndCannotBeSwapped() {
+    String withNetwork = SERVICE.formatted("existing-vpc", 128, "api") + """
+          network:
+        %s
+        """;
+    String existing = "    vpcId: %s\n    privateSubnetIds: [subnet-0a1b2c3d4e5f60718, subnet-1a1b2c3d4e5f60718]";
+    assertApplied(withNetwork.formatted(existing.formatted("vpc-0a1b2c3d4e5f60718")));
+
+    assertRejected(withNetwork.formatted(existing.formatted("vpc-1a1b2c3d4e5f60718")), "network.vpcId is immutable");
+    assertRejected(withNetwork.formatted("    cidr: 10.1.0.0/16"), "network.vpcId is immutable", "network.cidr is immutable");
+    assertApplied(withNetwork.formatted(existing.formatted("vpc-0a1b2c3d4e5f60718")));
+  }
+
+  /**
    * The objects accepted here name code that does not exist; an operator running in this JVM (for
    * the @QuarkusTest classes) would otherwise keep trying to build them for the rest of the run.
    */

@@ -70,7 +70,7 @@ class DbSubnetGroupKindTest extends KindContractTest {
   protected List<Invalid> invalidInputs() {
     return List.of(Invalid.atValidation(s -> s.network = null, "spec.databases needs spec.network"),
         // moto takes a one-zone group; RDS answers DBSubnetGroupDoesNotCoverEnoughAZs.
-        Invalid.atValidation(s -> s.network.availabilityZones = 1, "spec.databases needs network.availabilityZones of at least 2"));
+        Invalid.atValidation(s -> s.network.availabilityZones = 1, "spec.databases needs private subnets in at least 2 zones"));
   }
 
   private DBSubnetGroup group(String db) {

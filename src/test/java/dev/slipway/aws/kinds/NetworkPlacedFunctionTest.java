@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.aws.PolicyStatement;
+import dev.slipway.aws.ResourceLoop;
+import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.ResourceLoop.Result;
+import dev.slipway.aws.Tags;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.lambda.model.VpcConfigResponse;
 
 /** A function with vpc: { network: true } is placed in the service's private subnets and functions group, after them. */
@@ -72,6 +76,36 @@ class NetworkPlacedFunctionTest {
 
     assertThat(ExecutionRolePolicy.document(ctx, scope, stack.spec().functions.get(0))).contains("VpcNetworkInterfaces").contains("ec2:CreateNetworkInterface");
     assertThat(ExecutionRolePolicy.document(ctx, scope, outside)).doesNotContain("ec2:");
+  }
+
+  /**
+   * Deletion under Delete leaves no group of the service behind, nor an ENI in its VPC: the VPC
+   * itself is gone. Lambda's ENIs linger after their function; one left in the functions group (made
+   * here by hand, as moto's Lambda makes none) holds the group as NotReady naming it, not as failed,
+   * and once it is released the next pass deletes the rest.
+   */
+  @Test
+  void deletionLeavesNoGroupBehindAndWaitsForALingeringEni() {
+    stack.settle();
+    String vpc = output("network.vpcId");
+    String group = output("network.securityGroup.functions.id");
+    var ec2 = Ec2Resources.ec2(stack.raw());
+    String eni = ec2.createNetworkInterface(r -> r.subnetId(output("network.subnet.private-1.id")).groups(group)).networkInterface().networkInterfaceId();
+
+    List<Outcome> held = stack.delete();
+
+    assertThat(held).filteredOn(o -> o.action() == ResourceLoop.Action.NotReady).singleElement()
+        .satisfies(o -> assertThat(o.resource().key()).isEqualTo("SecurityGroup/functions"))
+        .satisfies(o -> assertThat(o.notReady().awaited()).contains(group).contains(eni));
+    assertThat(held).allMatch(o -> o.error() == null);
+    ec2.deleteNetworkInterface(r -> r.networkInterfaceId(eni));
+
+    assertThat(stack.delete()).as("delete failures").isEmpty();
+    Filter inVpc = Filter.builder().name("vpc-id").values(vpc).build();
+    assertThat(ec2.describeSecurityGroups(r -> r.filters(Filter.builder().name("tag:" + Tags.SERVICE).values(stack.tags().get(Tags.SERVICE)).build()))
+        .securityGroups()).isEmpty();
+    assertThat(ec2.describeNetworkInterfaces(r -> r.filters(inVpc)).networkInterfaces()).isEmpty();
+    assertThat(ec2.describeVpcs(r -> r.filters(Filter.builder().name("vpc-id").values(vpc).build())).vpcs()).isEmpty();
   }
 
   private String output(String key) {
