@@ -161,10 +161,10 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events);
     }
     var permitted = (TenancyRules.Permitted) permit;
-    Optional<String> queues = permitted.bounds().queueRefusal(spec);
-    if (queues.isPresent()) {
+    Optional<String> beyond = permitted.bounds().serviceRefusal(spec);
+    if (beyond.isPresent()) {
       return refuse(service, old, status, Reasons.NOT_PERMITTED,
-          "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + queues.get(), events);
+          "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + beyond.get(), events);
     }
 
     StackContext ctx = context(service, spec, old, permitted.target());

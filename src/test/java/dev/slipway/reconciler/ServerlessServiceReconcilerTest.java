@@ -1116,6 +1116,49 @@ class ServerlessServiceReconcilerTest {
     sqs.deleteQueue(r -> r.queueUrl(failed));
   }
 
+  @Test
+  void anExtraStatementBeyondTheTenancysGrantsIsNotPermittedWithoutAnAwsCallUntilTheTenancyAllowsIt() {
+    // Another team's table and a role to assume: the tenancy's other grants would mean nothing if a statement could name them.
+    String table = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/" + ns + "-ledger";
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/" + ns + "-auditor";
+    ServerlessService service = small("stated");
+    FunctionSpec api = function(service, "api");
+    api.permissions = new FunctionSpec.Permissions();
+    var read = new FunctionSpec.Statement();
+    read.actions = List.of("dynamodb:GetItem");
+    read.resources = List.of(table);
+    var assume = new FunctionSpec.Statement();
+    assume.actions = List.of("sts:AssumeRole");
+    assume.resources = List.of(role);
+    api.permissions.statements = List.of(read, assume);
+    create(service);
+
+    ServerlessService s = awaitCondition("stated", "Ready", "False", Reasons.NOT_PERMITTED);
+    assertThat(condition(s, "Ready").getMessage())
+        .contains("function api, permissions.statements[0]: resource " + table + " falls within none of policyResources []")
+        .contains("function api, permissions.statements[1]: resource " + role + " falls within none of policyResources []")
+        .contains("function api, permissions.statements[1]: action sts:AssumeRole changes or assumes identities");
+    assertThat(calls("stated")).isEmpty();
+
+    // The resources alone are not enough for an identity action.
+    Tenancies.grant(client, ns, t -> t.policyResources = List.of("arn:aws:*:*:" + ACCOUNT + ":*" + ns + "-*"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("stated"), "Ready").getMessage())
+        .doesNotContain("policyResources").contains("action sts:AssumeRole changes or assumes identities and falls within none of policyActions []"));
+    assertThat(calls("stated")).isEmpty();
+
+    Tenancies.grant(client, ns, t -> {
+      t.policyResources = List.of("arn:aws:*:*:" + ACCOUNT + ":*" + ns + "-*");
+      t.policyActions = List.of("sts:AssumeRole");
+    });
+    awaitReady("stated", 1);
+    JsonNode policy = ExecutionRolePolicy.parse(iam.getRolePolicy(r -> r.roleName("stated-prod-api").policyName("slipway-execution")).policyDocument());
+    assertThat(statement(policy, "Declared0").get("Resource").toString()).contains(table);
+    assertThat(statement(policy, "Declared1").get("Resource").toString()).contains(role);
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("stated").delete();
+    await().atMost(CONVERGE).until(() -> get("stated") == null);
+  }
+
   // =============================================================================================
   // helpers
   // =============================================================================================
