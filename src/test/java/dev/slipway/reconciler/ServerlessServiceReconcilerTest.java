@@ -1159,6 +1159,44 @@ class ServerlessServiceReconcilerTest {
     await().atMost(CONVERGE).until(() -> get("stated") == null);
   }
 
+  @Test
+  void aRevokedQueueGrantDisablesTheServicesMappingOfItUntilTheGrantReturns() {
+    String jobs = sqs.createQueue(r -> r.queueName(ns + "-revoked-jobs")).queueUrl();
+    String jobsArn = "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + ns + "-revoked-jobs";
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of(jobsArn));
+    ServerlessService service = small("consumer");
+    var source = new EventSourceSpec();
+    source.queueArn = jobsArn;
+    function(service, "api").events.add(source);
+    create(service);
+    String uuid = awaitReady("consumer", 1).getStatus().resources.stream()
+        .filter(r -> r.kind.equals("EventSourceMapping")).findFirst().orElseThrow().id;
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Enabled");
+
+    // The administrator takes the queue away: the service stops, and its mapping stops reading the queue.
+    recorder.clear();
+    Tenancies.revoke(client, ns);
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Disabled"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("consumer"), "Ready").getMessage())
+        .contains("function api, events: queue " + jobsArn + " matches none of queueArns []")
+        .contains("event source mappings of queues no longer granted are disabled until the grant returns: consumer-prod-api:prod <- " + jobsArn));
+    assertThat(get("consumer").getStatus().resources).filteredOn(r -> r.kind.equals("EventSourceMapping"))
+        .extracting(r -> r.message).containsExactly("disabled: queue " + jobsArn + " is no longer granted (queueArns of the namespace's SlipwayTenancy)");
+    assertThat(events("consumer", e -> e.getReason().equals(Reasons.QUEUE_REVOKED))).extracting(Event::getMessage)
+        .containsExactly("Disabled event source mapping consumer-prod-api:prod <- " + jobsArn + ": queue " + jobsArn
+            + " is no longer granted to the namespace; it is enabled again when the grant returns");
+    assertThat(mutatingOperations("consumer")).as("nothing else is changed for a refused service").containsOnly("UpdateEventSourceMapping");
+
+    // The grant returns: the converge enables the mapping again.
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of(jobsArn));
+    awaitReady("consumer", 1);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Enabled");
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("consumer").delete();
+    await().atMost(CONVERGE).until(() -> get("consumer") == null);
+    sqs.deleteQueue(r -> r.queueUrl(jobs));
+  }
+
   // =============================================================================================
   // helpers
   // =============================================================================================
