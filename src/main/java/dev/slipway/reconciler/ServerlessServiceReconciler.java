@@ -18,6 +18,7 @@ import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
+import dev.slipway.aws.kinds.EventSourceMappingKind;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.StackKinds;
 import dev.slipway.config.SlipwayConfig;
@@ -161,10 +162,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events);
     }
     var permitted = (TenancyRules.Permitted) permit;
-    Optional<String> queues = permitted.bounds().queueRefusal(spec);
-    if (queues.isPresent()) {
-      return refuse(service, old, status, Reasons.NOT_PERMITTED,
-          "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + queues.get(), events);
+    Optional<String> beyond = permitted.bounds().serviceRefusal(spec);
+    if (beyond.isPresent()) {
+      String message = "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + beyond.get();
+      List<String> stopped = disableRevokedQueues(service, spec, old, status, permitted, events);
+      if (!stopped.isEmpty()) {
+        message += "; event source mappings of queues no longer granted are disabled until the grant returns: " + String.join(", ", stopped);
+      }
+      return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events);
     }
 
     StackContext ctx = context(service, spec, old, permitted.target());
@@ -245,6 +250,38 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     markTerminal(status, reason, message, service.getMetadata().getGeneration());
     metrics.reconciled("ServerlessService", reason);
     return finish(service, old, status, null);
+  }
+
+  /**
+   * A refused service makes no AWS call, except that a queue whose grant was taken away is read no
+   * more: otherwise its mapping would keep consuming the other team's messages for as long as the
+   * service stays refused. The mappings status records for such queues are disabled (the converge
+   * enables them again once the grant returns, as any drift of {@code enabled}); their entries say
+   * so. Returns their physical names.
+   */
+  private List<String> disableRevokedQueues(ServerlessService service, ServerlessServiceSpec spec, ServerlessServiceStatus old,
+      ServerlessServiceStatus status, TenancyRules.Permitted permitted, EventSink events) {
+    List<ManagedResource> revoked = status.resources.stream()
+        .filter(r -> EventSourceMappingKind.queueOf(r).filter(q -> !permitted.bounds().grantsQueue(q)).isPresent())
+        .toList();
+    if (revoked.isEmpty()) {
+      return List.of();
+    }
+    StackContext ctx = context(service, spec, old, permitted.target());
+    for (ManagedResource r : revoked) {
+      String queue = EventSourceMappingKind.queueOf(r).orElseThrow();
+      try {
+        if (EventSourceMappingKind.disable(ctx, r)) {
+          events.warning(Reasons.QUEUE_REVOKED, "Disabled event source mapping " + r.physicalName + ": queue " + queue
+              + " is no longer granted to the namespace; it is enabled again when the grant returns");
+        }
+        r.message = "disabled: queue " + queue + " is no longer granted (queueArns of the namespace's SlipwayTenancy)";
+      } catch (RuntimeException e) {
+        r.message = "not disabled, though queue " + queue + " is no longer granted: " + AwsErrors.message(e);
+        events.warning(AwsErrors.reason(e), "Disabling event source mapping " + r.physicalName + ": " + AwsErrors.message(e));
+      }
+    }
+    return revoked.stream().map(r -> r.physicalName).toList();
   }
 
   /**

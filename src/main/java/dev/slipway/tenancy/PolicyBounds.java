@@ -9,33 +9,43 @@ import dev.slipway.api.v1alpha1.TopicSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * What a namespace's objects may reach beyond their own resources: CloudWatch namespaces, alarms by
- * name and SNS topics for its CanaryPolicies, SQS queues for its ServerlessServices. Without it, one
+ * name and SNS topics for its CanaryPolicies, SQS queues and the resources and identity actions of
+ * extra role statements for its ServerlessServices. Without it, one
  * team's policy could read another team's metrics and alarms into its release's status, or publish
  * to any topic of the account (whose subscribers may be another team's functions); and one team's
- * function could read, or send into, any queue of the account. The bounds of all tenancies that
+ * function could read, or send into, any queue of the account, or be granted anything at all by a
+ * statement of its own. The bounds of all tenancies that
  * select a namespace add up, as their internal targets do.
  */
-public record PolicyBounds(List<String> metricNamespaces, List<String> alarmNames, List<String> topicArns, List<String> queueArns) {
+public record PolicyBounds(
+    List<String> metricNamespaces, List<String> alarmNames, List<String> topicArns, List<String> queueArns,
+    List<String> policyResources, List<String> policyActions) {
 
-  /** No tenancy: only the release's own function and service, and no queue. */
-  public static final PolicyBounds NONE = new PolicyBounds(List.of(), List.of(), List.of(), List.of());
+  /** No tenancy: only the release's own function and service, no queue and no extra statement. */
+  public static final PolicyBounds NONE = new PolicyBounds(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+  /** Services whose actions create, change or assume identities: a statement grants them only where policyActions lists them. */
+  private static final List<String> IDENTITY_SERVICES = List.of("iam", "sts");
 
   public PolicyBounds {
     metricNamespaces = List.copyOf(metricNamespaces);
     alarmNames = List.copyOf(alarmNames);
     topicArns = List.copyOf(topicArns);
     queueArns = List.copyOf(queueArns);
+    policyResources = List.copyOf(policyResources);
+    policyActions = List.copyOf(policyActions);
   }
 
   static PolicyBounds of(Collection<SlipwayTenancySpec> tenancies) {
     return new PolicyBounds(
         union(tenancies, t -> t.metricNamespaces), union(tenancies, t -> t.alarmNames), union(tenancies, t -> t.topicArns),
-        union(tenancies, t -> t.queueArns));
+        union(tenancies, t -> t.queueArns), union(tenancies, t -> t.policyResources), union(tenancies, t -> t.policyActions));
   }
 
   private static List<String> union(Collection<SlipwayTenancySpec> tenancies, Function<SlipwayTenancySpec, List<String>> field) {
@@ -73,12 +83,47 @@ public record PolicyBounds(List<String> metricNamespaces, List<String> alarmName
     return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
   }
 
+  /** Why a service of {@code spec} may not have what it asks for beyond its own resources (queues, extra statements), if it may not. */
+  public Optional<String> serviceRefusal(ServerlessServiceSpec spec) {
+    List<String> refused = new ArrayList<>(queueRefusals(spec));
+    refused.addAll(statementRefusals(spec));
+    return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
+  }
+
   /**
-   * Why a service of {@code spec} may not name the SQS queues it names, if it may not. Slipway
-   * creates no queue, so each one is someone else's: a mapping would read it and the role would be
-   * granted receiving from or sending to it, and a topic would deliver into it.
+   * The extra statements of {@code spec}'s functions that may not be put into their roles, each
+   * resource and action that may not: each resource must fall within policyResources, and each IAM or STS action within
+   * policyActions. (A statement has no NotAction or NotResource: the CRD does not let one say them.)
    */
-  public Optional<String> queueRefusal(ServerlessServiceSpec spec) {
+  private List<String> statementRefusals(ServerlessServiceSpec spec) {
+    List<String> refused = new ArrayList<>();
+    for (FunctionSpec f : spec.functions) {
+      List<FunctionSpec.Statement> statements = f.permissions == null ? List.of() : f.permissions.statements;
+      for (int i = 0; i < statements.size(); i++) {
+        String where = "function " + f.name + ", permissions.statements[" + i + "]";
+        for (String resource : statements.get(i).resources) {
+          if (policyResources.stream().noneMatch(p -> Glob.covers(p, resource))) {
+            refused.add(where + ": resource " + resource + " falls within none of policyResources " + policyResources);
+          }
+        }
+        for (String action : statements.get(i).actions) {
+          String lower = action.toLowerCase(Locale.ROOT);
+          if (IDENTITY_SERVICES.contains(lower.substring(0, Math.max(lower.indexOf(':'), 0)))
+              && policyActions.stream().noneMatch(p -> Glob.covers(p.toLowerCase(Locale.ROOT), lower))) {
+            refused.add(where + ": action " + action + " changes or assumes identities and falls within none of policyActions " + policyActions);
+          }
+        }
+      }
+    }
+    return refused;
+  }
+
+  /**
+   * The SQS queues {@code spec} names but may not, each where it is named. Slipway creates no queue,
+   * so each one is someone else's: a mapping would read it and the role would be granted receiving
+   * from or sending to it, and a topic would deliver into it.
+   */
+  private List<String> queueRefusals(ServerlessServiceSpec spec) {
     List<String> refused = new ArrayList<>();
     for (FunctionSpec f : spec.functions) {
       for (EventSourceSpec e : f.events) {
@@ -98,11 +143,16 @@ public record PolicyBounds(List<String> metricNamespaces, List<String> alarmName
         }
       }
     }
-    return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
+    return refused;
+  }
+
+  /** Whether a service of the namespace may name the queue {@code queueArn}. */
+  public boolean grantsQueue(String queueArn) {
+    return anyMatches(queueArns, queueArn);
   }
 
   private void refuseQueue(List<String> refused, String where, String queueArn) {
-    if (queueArn != null && !anyMatches(queueArns, queueArn)) {
+    if (queueArn != null && !grantsQueue(queueArn)) {
       refused.add(where + ": queue " + queueArn + " matches none of queueArns " + queueArns);
     }
   }

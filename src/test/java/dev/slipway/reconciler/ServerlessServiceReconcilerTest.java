@@ -1116,6 +1116,87 @@ class ServerlessServiceReconcilerTest {
     sqs.deleteQueue(r -> r.queueUrl(failed));
   }
 
+  @Test
+  void anExtraStatementBeyondTheTenancysGrantsIsNotPermittedWithoutAnAwsCallUntilTheTenancyAllowsIt() {
+    // Another team's table and a role to assume: the tenancy's other grants would mean nothing if a statement could name them.
+    String table = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/" + ns + "-ledger";
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/" + ns + "-auditor";
+    ServerlessService service = small("stated");
+    FunctionSpec api = function(service, "api");
+    api.permissions = new FunctionSpec.Permissions();
+    var read = new FunctionSpec.Statement();
+    read.actions = List.of("dynamodb:GetItem");
+    read.resources = List.of(table);
+    var assume = new FunctionSpec.Statement();
+    assume.actions = List.of("sts:AssumeRole");
+    assume.resources = List.of(role);
+    api.permissions.statements = List.of(read, assume);
+    create(service);
+
+    ServerlessService s = awaitCondition("stated", "Ready", "False", Reasons.NOT_PERMITTED);
+    assertThat(condition(s, "Ready").getMessage())
+        .contains("function api, permissions.statements[0]: resource " + table + " falls within none of policyResources []")
+        .contains("function api, permissions.statements[1]: resource " + role + " falls within none of policyResources []")
+        .contains("function api, permissions.statements[1]: action sts:AssumeRole changes or assumes identities");
+    assertThat(calls("stated")).isEmpty();
+
+    // The resources alone are not enough for an identity action.
+    Tenancies.grant(client, ns, t -> t.policyResources = List.of("arn:aws:*:*:" + ACCOUNT + ":*" + ns + "-*"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("stated"), "Ready").getMessage())
+        .doesNotContain("policyResources").contains("action sts:AssumeRole changes or assumes identities and falls within none of policyActions []"));
+    assertThat(calls("stated")).isEmpty();
+
+    Tenancies.grant(client, ns, t -> {
+      t.policyResources = List.of("arn:aws:*:*:" + ACCOUNT + ":*" + ns + "-*");
+      t.policyActions = List.of("sts:AssumeRole");
+    });
+    awaitReady("stated", 1);
+    JsonNode policy = ExecutionRolePolicy.parse(iam.getRolePolicy(r -> r.roleName("stated-prod-api").policyName("slipway-execution")).policyDocument());
+    assertThat(statement(policy, "Declared0").get("Resource").toString()).contains(table);
+    assertThat(statement(policy, "Declared1").get("Resource").toString()).contains(role);
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("stated").delete();
+    await().atMost(CONVERGE).until(() -> get("stated") == null);
+  }
+
+  @Test
+  void aRevokedQueueGrantDisablesTheServicesMappingOfItUntilTheGrantReturns() {
+    String jobs = sqs.createQueue(r -> r.queueName(ns + "-revoked-jobs")).queueUrl();
+    String jobsArn = "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + ns + "-revoked-jobs";
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of(jobsArn));
+    ServerlessService service = small("consumer");
+    var source = new EventSourceSpec();
+    source.queueArn = jobsArn;
+    function(service, "api").events.add(source);
+    create(service);
+    String uuid = awaitReady("consumer", 1).getStatus().resources.stream()
+        .filter(r -> r.kind.equals("EventSourceMapping")).findFirst().orElseThrow().id;
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Enabled");
+
+    // The administrator takes the queue away: the service stops, and its mapping stops reading the queue.
+    recorder.clear();
+    Tenancies.revoke(client, ns);
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Disabled"));
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("consumer"), "Ready").getMessage())
+        .contains("function api, events: queue " + jobsArn + " matches none of queueArns []")
+        .contains("event source mappings of queues no longer granted are disabled until the grant returns: consumer-prod-api:prod <- " + jobsArn));
+    assertThat(get("consumer").getStatus().resources).filteredOn(r -> r.kind.equals("EventSourceMapping"))
+        .extracting(r -> r.message).containsExactly("disabled: queue " + jobsArn + " is no longer granted (queueArns of the namespace's SlipwayTenancy)");
+    assertThat(events("consumer", e -> e.getReason().equals(Reasons.QUEUE_REVOKED))).extracting(Event::getMessage)
+        .containsExactly("Disabled event source mapping consumer-prod-api:prod <- " + jobsArn + ": queue " + jobsArn
+            + " is no longer granted to the namespace; it is enabled again when the grant returns");
+    assertThat(mutatingOperations("consumer")).as("nothing else is changed for a refused service").containsOnly("UpdateEventSourceMapping");
+
+    // The grant returns: the converge enables the mapping again.
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of(jobsArn));
+    awaitReady("consumer", 1);
+    assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Enabled");
+
+    client.resources(ServerlessService.class).inNamespace(ns).withName("consumer").delete();
+    await().atMost(CONVERGE).until(() -> get("consumer") == null);
+    sqs.deleteQueue(r -> r.queueUrl(jobs));
+  }
+
   // =============================================================================================
   // helpers
   // =============================================================================================

@@ -80,8 +80,8 @@ class PolicyBoundsTest {
   void withoutAGrantAServiceMayNameNoQueueAndEachQueueItNamesIsRefusedWhereItIsNamed() {
     ServerlessServiceSpec spec = queues("arn:aws:sqs:us-east-1:123456789012:billing-jobs");
 
-    assertThat(PolicyBounds.NONE.queueRefusal(new ServerlessServiceSpec())).as("no queue").isEmpty();
-    assertThat(PolicyBounds.NONE.queueRefusal(spec)).get().asString()
+    assertThat(PolicyBounds.NONE.serviceRefusal(new ServerlessServiceSpec())).as("no queue").isEmpty();
+    assertThat(PolicyBounds.NONE.serviceRefusal(spec)).get().asString()
         .contains("function worker, events: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs matches none of queueArns []")
         .contains("function worker, events, onFailure: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs-failed matches none")
         .contains("function worker, deadLetter: queue arn:aws:sqs:us-east-1:123456789012:billing-jobs-dlq matches none")
@@ -96,10 +96,67 @@ class PolicyBoundsTest {
         new Request("ServerlessService", "shop", "shop", "us-east-1", null, null));
     PolicyBounds bounds = ((Permitted) verdict).bounds();
 
-    assertThat(bounds.queueRefusal(queues("arn:aws:sqs:eu-west-1:123456789012:shop-jobs"))).isEmpty();
-    assertThat(bounds.queueRefusal(queues("arn:aws:sqs:eu-west-1:210987654321:shop-jobs"))).get().asString()
+    assertThat(bounds.serviceRefusal(queues("arn:aws:sqs:eu-west-1:123456789012:shop-jobs"))).isEmpty();
+    assertThat(bounds.serviceRefusal(queues("arn:aws:sqs:eu-west-1:210987654321:shop-jobs"))).get().asString()
         .contains("queue arn:aws:sqs:eu-west-1:210987654321:shop-jobs matches none of queueArns [arn:aws:sqs:*:123456789012:shop-*]")
         .contains("queue arn:aws:sqs:eu-west-1:210987654321:shop-jobs-dlq matches none");
+  }
+
+  @Test
+  void withoutAGrantNoExtraStatementMayBePutIntoARoleAndEachResourceAndIdentityActionIsNamed() {
+    ServerlessServiceSpec spec = statements(
+        statement(List.of("dynamodb:GetItem"), List.of("arn:aws:dynamodb:us-east-1:123456789012:table/billing-prod-ledger")),
+        statement(List.of("sts:AssumeRole", "IAM:PassRole"), List.of("*")));
+
+    assertThat(PolicyBounds.NONE.serviceRefusal(spec)).get().asString()
+        .contains("function worker, permissions.statements[0]: resource arn:aws:dynamodb:us-east-1:123456789012:table/billing-prod-ledger"
+            + " falls within none of policyResources []")
+        .contains("function worker, permissions.statements[1]: resource * falls within none of policyResources []")
+        .contains("permissions.statements[1]: action sts:AssumeRole changes or assumes identities and falls within none of policyActions []")
+        .contains("permissions.statements[1]: action IAM:PassRole changes or assumes identities")
+        .endsWith("(SlipwayTenancy of the namespace)");
+  }
+
+  @Test
+  void aStatementMayNameOnlyResourcesWhollyWithinTheGrantsAndIdentityActionsOnlyWhereGranted() {
+    var verdict = TenancyRules.decide(List.of(tenancy("a-statements", s -> {
+      s.policyResources = List.of("arn:aws:dynamodb:*:123456789012:table/shop-*", "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/?");
+      s.policyActions = List.of("sts:AssumeRole");
+    })), Map.of(), new Request("ServerlessService", "shop", "shop", "us-east-1", null, null));
+    PolicyBounds bounds = ((Permitted) verdict).bounds();
+
+    assertThat(bounds.serviceRefusal(statements(statement(List.of("dynamodb:*", "sts:assumerole"),
+        List.of("arn:aws:dynamodb:eu-west-1:123456789012:table/shop-orders", "arn:aws:dynamodb:*:123456789012:table/shop-*/index/*",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/a"))))).isEmpty();
+    // A wildcard of the statement reaches past the grant, though the string itself would match it as a name.
+    assertThat(bounds.serviceRefusal(statements(statement(List.of("dynamodb:GetItem"),
+        List.of("arn:aws:dynamodb:*:*:table/shop-orders", "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/*", "*")))))
+        .get().asString()
+        .contains("resource arn:aws:dynamodb:*:*:table/shop-orders falls within none")
+        .contains("resource arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/* falls within none")
+        .contains("resource * falls within none");
+    assertThat(bounds.serviceRefusal(statements(statement(List.of("sts:Assume*", "iam:CreateAccessKey"),
+        List.of("arn:aws:dynamodb:us-east-1:123456789012:table/shop-orders"))))).get().asString()
+        .contains("action sts:Assume* changes or assumes identities and falls within none of policyActions [sts:AssumeRole]")
+        .contains("action iam:CreateAccessKey changes or assumes identities");
+  }
+
+  private static FunctionSpec.Statement statement(List<String> actions, List<String> resources) {
+    FunctionSpec.Statement s = new FunctionSpec.Statement();
+    s.actions = actions;
+    s.resources = resources;
+    return s;
+  }
+
+  /** A service whose one function declares {@code statements}. */
+  private static ServerlessServiceSpec statements(FunctionSpec.Statement... statements) {
+    FunctionSpec worker = new FunctionSpec();
+    worker.name = "worker";
+    worker.permissions = new FunctionSpec.Permissions();
+    worker.permissions.statements = List.of(statements);
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.functions = List.of(worker);
+    return spec;
   }
 
   /** A service naming {@code queue} as an event source, and queues derived from it in each other place a queue can be named. */

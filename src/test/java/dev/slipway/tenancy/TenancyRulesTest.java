@@ -182,6 +182,12 @@ class TenancyRulesTest {
     assertThat(Glob.matches("a?c", "abc")).isTrue();
     assertThat(Glob.matches("a?c", "abbc")).isFalse();
     assertThat(Glob.matches("arn:aws:iam::1:role/x", "arn:aws:iam::1:role/x2")).isFalse();
+    // A value that is itself a glob: covered only when all it stands for matches.
+    assertThat(Glob.covers("a*", "a*b")).isTrue();
+    assertThat(Glob.covers("*b", "*ab")).as("the pattern's * spans the value's").isTrue();
+    assertThat(Glob.covers("a?c", "a*c")).as("one character cannot cover any number").isFalse();
+    assertThat(Glob.covers("a?c", "a?c")).isTrue();
+    assertThat(Glob.covers("a-*", "a*")).isFalse();
     assertThat(Glob.matches("*", "")).isTrue();
   }
 

@@ -121,6 +121,31 @@ public class SlipwayTenancySpec {
           + " queues named. Empty: no queue; a service naming one fails NotPermitted before any AWS call.")
   public List<String> queueArns = new ArrayList<>();
 
+  /**
+   * Resources that the extra statements of the selected namespaces' functions may name. Those
+   * statements are put into execution roles by the operator: without this bound, a namespace could
+   * grant its function any table, queue or secret of the account, whatever else this tenancy grants.
+   */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Resource ARNs, or glob patterns (arn:aws:dynamodb:*:123456789012:table/team-a-*), that the extra statements of"
+          + " the selected namespaces' functions (functions[].permissions.statements[].resources) may name. A resource given"
+          + " with wildcards must fall wholly within a pattern; Resource \"*\" needs the pattern \"*\". Empty: no statement;"
+          + " a service declaring one fails NotPermitted before any AWS call.")
+  public List<String> policyResources = new ArrayList<>();
+
+  /**
+   * IAM and STS actions that those statements may grant. They let a function make or assume other
+   * identities (iam:PassRole, iam:PutRolePolicy, sts:AssumeRole...), so they are refused unless listed.
+   */
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "IAM and STS actions, or glob patterns (sts:AssumeRole, iam:Get*), that the extra statements of the selected"
+          + " namespaces' functions may grant, matched case-insensitively. Those actions let a function create, change or"
+          + " assume other identities, so any other iam: or sts: action is refused (NotPermitted) even on a resource"
+          + " policyResources allows. Other services' actions need no entry here.")
+  public List<String> policyActions = new ArrayList<>();
+
   /** Selects namespaces by labels. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class NamespaceSelector {

@@ -22,6 +22,7 @@ import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
+import dev.slipway.aws.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,6 +61,9 @@ public final class EventSourceMappingKind implements AwsResourceKind<EventSource
   /** The states of a mapping Lambda is done with; any other is a transition. */
   private static final Set<String> SETTLED = Set.of("Enabled", "Disabled");
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What separates the function from the queue in a queue mapping's logical name. */
+  private static final String QUEUE_SOURCE = "/queue:";
 
   static final List<String> QUEUE_READ = List.of("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage");
 
@@ -168,7 +172,7 @@ public final class EventSourceMappingKind implements AwsResourceKind<EventSource
     List<Planned<Desired, Observed>> plan = new ArrayList<>();
     for (FunctionSpec f : ctx.spec().functions) {
       for (EventSourceSpec e : f.events) {
-        String name = f.name + "/" + (e.stream() ? "table:" + e.table : "queue:" + e.queueArn);
+        String name = f.name + (e.stream() ? "/table:" + e.table : QUEUE_SOURCE + e.queueArn);
         List<String> deps = new ArrayList<>(List.of(Planned.key(LambdaFunctionKind.KIND, f.name)));
         if (e.stream()) {
           deps.add(Planned.key(DynamoDbTableKind.KIND, e.table));
@@ -468,6 +472,34 @@ public final class EventSourceMappingKind implements AwsResourceKind<EventSource
     }
     LambdaClient lambda = ctx.aws().lambda();
     return Optional.of(tags(lambda, lambda.getEventSourceMapping(r -> r.uuid(resource.id)).eventSourceMappingArn()));
+  }
+
+  /**
+   * The queue of a status entry of this kind, empty for a stream's mapping: the entry's logical name
+   * is the one {@link #plan} gives it.
+   */
+  public static Optional<String> queueOf(ManagedResource resource) {
+    int at = resource.name == null ? -1 : resource.name.indexOf(QUEUE_SOURCE);
+    return KIND.equals(resource.kind) && at >= 0 ? Optional.of(resource.name.substring(at + QUEUE_SOURCE.length())) : Optional.empty();
+  }
+
+  /**
+   * Stops the mapping a status entry records from reading its source, if it still reads it and its
+   * tags name this service. The next converge enables it again, as it does any drift of
+   * {@code enabled}. Returns whether it was stopped now.
+   */
+  public static boolean disable(StackContext ctx, ManagedResource resource) {
+    if (resource.id == null) {
+      return false;
+    }
+    LambdaClient lambda = ctx.aws().lambda();
+    Optional<EventSourceMappingConfiguration> m = AwsErrors.unlessNotFound(() -> configuration(lambda.getEventSourceMapping(r -> r.uuid(resource.id))));
+    if (m.isEmpty() || "Disabled".equals(m.get().state()) || "Disabling".equals(m.get().state())
+        || !ctx.tags().get(Tags.SERVICE).equals(tags(lambda, m.get().eventSourceMappingArn()).get(Tags.SERVICE))) {
+      return false;
+    }
+    lambda.updateEventSourceMapping(r -> r.uuid(resource.id).enabled(false));
+    return true;
   }
 
   @Override

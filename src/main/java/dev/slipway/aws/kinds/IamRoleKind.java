@@ -99,16 +99,19 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
       steps.add(new Step("assumeRolePolicy", "lambda.amazonaws.com only", "changed",
           () -> iam.updateAssumeRolePolicy(r -> r.roleName(name).policyDocument(ExecutionRolePolicy.TRUST_POLICY))));
     }
-    if (!ExecutionRolePolicy.parse(d.policy()).equals(o.policy())) {
-      steps.add(new Step("inlinePolicy", "generated from spec", o.policy() == null ? "absent" : "changed",
-          () -> iam.putRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME).policyDocument(d.policy()))));
-    }
+    // The boundary before any policy: with one configured, the operator's own IAM policy lets it write
+    // or remove a role's policies only once the role carries it, and a policy put first would be in
+    // force unbounded until then.
     String boundary = o.role().permissionsBoundary() == null ? null : o.role().permissionsBoundary().permissionsBoundaryArn();
     if (!Objects.equals(d.permissionsBoundary(), boundary)) {
       steps.add(new Step("permissionsBoundary", Objects.requireNonNullElse(d.permissionsBoundary(), "none"), Objects.requireNonNullElse(boundary, "none"),
           d.permissionsBoundary() == null
               ? () -> iam.deleteRolePermissionsBoundary(r -> r.roleName(name))
               : () -> iam.putRolePermissionsBoundary(r -> r.roleName(name).permissionsBoundary(d.permissionsBoundary()))));
+    }
+    if (!ExecutionRolePolicy.parse(d.policy()).equals(o.policy())) {
+      steps.add(new Step("inlinePolicy", "generated from spec", o.policy() == null ? "absent" : "changed",
+          () -> iam.putRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME).policyDocument(d.policy()))));
     }
     // Anything else on the role would widen the function's privileges: drift, removed.
     if (!o.otherInlinePolicies().isEmpty()) {

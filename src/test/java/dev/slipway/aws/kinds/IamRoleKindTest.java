@@ -139,6 +139,21 @@ class IamRoleKindTest extends KindContractTest {
     assertSecondPassMutatesNothing();
   }
 
+  @Test
+  void aRoleWithoutTheBoundaryGetsItBeforeItsPolicyIsWritten() {
+    stack.settle();
+    // A role whose boundary went and whose policy changed: the scoped operator policy allows PutRolePolicy only on a bounded role.
+    iam.deleteRolePermissionsBoundary(r -> r.roleName(PROMPT_CRUD));
+    iam.putRolePolicy(r -> r.roleName(PROMPT_CRUD).policyName(IamRoleKind.POLICY_NAME)
+        .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"));
+
+    stack.converge();
+
+    assertThat(stack.mutatingCalls()).containsExactly("PutRolePermissionsBoundary", "PutRolePolicy");
+    assertThat(boundaryOf(PROMPT_CRUD)).isEqualTo(boundary);
+    assertThat(ExecutionRolePolicy.parse(inlinePolicy(PROMPT_CRUD))).isEqualTo(ExecutionRolePolicy.parse(expectedPolicy("prompt-crud")));
+  }
+
   private String boundaryOf(String role) {
     Role r = iam.getRole(g -> g.roleName(role)).role();
     return r.permissionsBoundary() == null ? null : r.permissionsBoundary().permissionsBoundaryArn();
