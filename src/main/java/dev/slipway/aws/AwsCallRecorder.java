@@ -12,7 +12,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Sees every AWS call the operator makes: counts it in Prometheus ({@code slipway_aws_calls_total}
- * by service, operation and outcome) and, only when asked to, keeps the last calls in a bounded log
+ * by service, operation and outcome: {@code ok}, {@code not_found}, {@code throttled} or
+ * {@code error}, as the call ended after the SDK's own retries) and, only when asked to, keeps the last calls in a bounded log
  * that tests and the bench read to prove a reconcile of an unchanged spec makes no mutating call.
  *
  * <p>The operator itself keeps no log ({@code slipway.aws.call-log-size} is 0 by default): at about
@@ -80,8 +81,10 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     // A read that finds nothing is how Slipway learns a resource is absent (e.g. no provisioned
-    // concurrency): counted apart, so dashboards alert on real errors only.
-    record(attributes, true, AwsErrors.isNotFound(context.exception()) ? "not_found" : "error");
+    // concurrency), and throttling is AWS asking to slow down: each counted apart, so dashboards
+    // alert on real errors only and show throttling as what it is.
+    Throwable e = context.exception();
+    record(attributes, true, AwsErrors.isNotFound(e) ? "not_found" : AwsErrors.isThrottling(e) ? "throttled" : "error");
   }
 
   private void record(ExecutionAttributes attributes, boolean failed, String outcome) {

@@ -11,13 +11,19 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 public final class AwsErrors {
 
-  private static final Set<String> RETRYABLE_CODES =
+  /** The codes of services that say "too many requests" without the SDK's own throttling flag. */
+  private static final Set<String> THROTTLING_CODES =
       Set.of(
           "Throttling",
           "ThrottlingException",
           "TooManyRequestsException",
           "RequestLimitExceeded",
           "ProvisionedThroughputExceededException",
+          "EC2ThrottledException");
+
+  /** Retryable besides throttling: a limit for now, an update in progress, a service not answering. */
+  private static final Set<String> RETRYABLE_CODES =
+      Set.of(
           "LimitExceededException",
           "ResourceConflictException",
           "ResourceInUseException",
@@ -25,8 +31,7 @@ public final class AwsErrors {
           "ConcurrentModificationException",
           "ServiceUnavailable",
           "InternalFailure",
-          "RequestTimeout",
-          "EC2ThrottledException");
+          "RequestTimeout");
 
   private AwsErrors() {}
 
@@ -108,6 +113,11 @@ public final class AwsErrors {
     return cause instanceof SdkClientException;
   }
 
+  /** AWS refused the call for its rate (HTTP 429, or a throttling code): retryable, and counted apart in metrics. */
+  public static boolean isThrottling(Throwable t) {
+    return unwrap(t) instanceof AwsServiceException e && (e.isThrottlingException() || THROTTLING_CODES.contains(errorCode(e)));
+  }
+
   /** Whether retrying the same request later may succeed. */
   public static boolean isRetryable(Throwable t) {
     Throwable cause = unwrap(t);
@@ -115,7 +125,7 @@ public final class AwsErrors {
       return !s.terminal();
     }
     if (cause instanceof AwsServiceException e) {
-      return e.statusCode() >= 500 || e.isThrottlingException() || RETRYABLE_CODES.contains(errorCode(e));
+      return e.statusCode() >= 500 || isThrottling(e) || RETRYABLE_CODES.contains(errorCode(e));
     }
     // Connection refused, timeouts, broken streams: the peer may come back.
     return cause instanceof SdkClientException || !(cause instanceof IllegalArgumentException);

@@ -130,7 +130,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     }
     try (var held = slot.get()) {
       // Every AWS call of this reconcile, also those outside the resource loop, is counted for the service.
-      return AwsCallRecorder.on(owner(service), () -> reconcileService(service));
+      return metrics.timed("ServerlessService", () -> AwsCallRecorder.on(owner(service), () -> reconcileService(service)));
     }
   }
 
@@ -394,7 +394,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(capacity.requeue());
     }
     try (var held = slot.get()) {
-      return AwsCallRecorder.on(owner(service), () -> cleanupService(service, context));
+      return metrics.timed("ServerlessService", () -> AwsCallRecorder.on(owner(service), () -> cleanupService(service, context)));
     }
   }
 

@@ -38,6 +38,10 @@ public class CanaryPolicyReconciler implements Reconciler<CanaryPolicy> {
 
   @Override
   public UpdateControl<CanaryPolicy> reconcile(CanaryPolicy policy, Context<CanaryPolicy> context) {
+    return metrics.timed("CanaryPolicy", () -> validate(policy));
+  }
+
+  private UpdateControl<CanaryPolicy> validate(CanaryPolicy policy) {
     CanaryPolicyStatus old = policy.getStatus() == null ? new CanaryPolicyStatus() : policy.getStatus();
     CanaryPolicyStatus status = new CanaryPolicyStatus();
     status.conditions.addAll(old.conditions);

@@ -232,8 +232,26 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       return UpdateControl.<LambdaRelease>noUpdate().rescheduleAfter(capacity.requeue());
     }
     try (var held = slot.get()) {
-      LambdaRelease handled = requestHandled(release, context);
-      return AwsCallRecorder.on(owner(release), () -> progressed(handled, reconcileRelease(handled, context)).update());
+      return metrics.timed("LambdaRelease", () -> {
+        LambdaRelease handled = requestHandled(release, context);
+        // After a restart the series come back from status, before anything is decided.
+        observed(handled, handled.getStatus());
+        Outcome outcome = AwsCallRecorder.on(owner(release), () -> progressed(handled, reconcileRelease(handled, context)));
+        metrics.reconciled("LambdaRelease", outcome.done() ? "Done" : outcome.retrying() ? Reasons.RETRYING_AFTER_ERROR : Reasons.PROGRESSING);
+        return outcome.update();
+      });
+    }
+  }
+
+  /** A running release's phase, and its weight if no shift has set one since the operator started. */
+  private void observed(LambdaRelease release, LambdaReleaseStatus status) {
+    if (status == null || status.phase == null || status.finishTime != null) {
+      return;
+    }
+    OperatorMetrics.ReleaseKey key = key(release);
+    metrics.phase(key, status.phase);
+    if (status.weight != null && status.function != null && !metrics.hasWeight(key)) {
+      metrics.canaryWeight(key, status.function, status.weight);
     }
   }
 
@@ -273,7 +291,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
    */
   @Override
   public DeleteControl cleanup(LambdaRelease release, Context<LambdaRelease> context) {
-    return AwsCallRecorder.on(owner(release), () -> cleanupRelease(release, context));
+    DeleteControl control = metrics.timed("LambdaRelease", () -> AwsCallRecorder.on(owner(release), () -> cleanupRelease(release, context)));
+    if (control.isRemoveFinalizer()) {
+      // Also a release that goes without finishing (its alias abandoned) takes its series with it.
+      metrics.forget(key(release));
+    }
+    return control;
   }
 
   /** How the AWS call log names a release. */
@@ -587,6 +610,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       if (decision.statusChanged() || reconcilerAdded(current.getStatus(), decision.status())) {
         try {
           current = storeStatus(current, decision.status(), context);
+          observed(current, current.getStatus());
         } catch (StatusConflict conflict) {
           LambdaRelease fresh = reread(current);
           if (fresh == null) {
@@ -675,7 +699,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       run.aliasRevision().set(routing.revisionId());
       ProvisionedConcurrency.afterShift(run.clients().lambda(), function, in.alias(), in.status().stableVersion, t);
       // The weight the release reports (100 once promoted), not the alias's additional-version share.
-      metrics.canaryWeight(name(run.release()), function, in.status().weight == null ? t.weight() : in.status().weight);
+      metrics.canaryWeight(key(run.release()), function, in.status().weight == null ? t.weight() : in.status().weight);
       return in.withObserved(observed(routing));
     }
     if (action instanceof Action.RunAnalysis analysis) {
@@ -684,7 +708,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
           run.target().apiName().orElse(null), run.target().apiStage().orElse(null), run.target().serviceAlarms().orElse(null),
           clock.instant(), analysis.window());
       var results = new Analyzer(run.clients().cloudWatch(), http, run.outbound()).run(in.policy().metrics(), ctx);
-      results.stream().filter(r -> r.value != null).forEach(r -> metrics.analysisValue(name(run.release()), r.metric, r.value));
+      results.forEach(r -> metrics.analysis(key(run.release()), r));
       return in.withAnalysis(results);
     }
     if (action instanceof Action.RunHook h) {
@@ -850,7 +874,8 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private void finished(LambdaRelease release) {
     LambdaReleaseStatus s = release.getStatus();
     if (s != null && s.phase != null) {
-      metrics.releaseFinished(name(release), s.phase.name());
+      Duration took = s.startTime == null || s.finishTime == null ? null : Duration.between(Instant.parse(s.startTime), Instant.parse(s.finishTime));
+      metrics.releaseFinished(key(release), s.function == null ? "" : s.function, s.phase, took);
     }
     history.prune(release);
   }
@@ -925,6 +950,10 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   private static AliasState observed(LambdaVersions.AliasRouting routing) {
     return new AliasState(routing.version(), routing.canaryVersion(), routing.canaryVersion() == null ? 0 : routing.canaryPercent());
+  }
+
+  private static OperatorMetrics.ReleaseKey key(LambdaRelease r) {
+    return new OperatorMetrics.ReleaseKey(r.getMetadata().getNamespace(), r.getMetadata().getName());
   }
 
   private static String name(LambdaRelease r) {

@@ -1,7 +1,9 @@
 package dev.slipway.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.testing.AwsFaults;
 import dev.slipway.testing.MotoServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /** Bounded memory: the recorder counts every call, and keeps only as many as it was asked to (moto answers the calls). */
 class AwsCallRecorderTest {
@@ -41,9 +44,31 @@ class AwsCallRecorderTest {
     assertThat(recorder.calls()).isEmpty();
   }
 
+  @Test
+  void aThrottledCallIsCountedAsThrottledNotAsAnError() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AwsCallRecorder recorder = new AwsCallRecorder(registry);
+    AwsFaults faults = AwsFaults.shared();
+    // More 429s than the SDK makes attempts: the call fails throttled.
+    var throttle = faults.throttle(AwsFaults.action("GetCallerIdentity"), 10);
+    try {
+      assertThatThrownBy(() -> callSts(recorder, faults.endpoint(), 1)).isInstanceOf(SdkServiceException.class);
+    } finally {
+      faults.clearFaults();
+    }
+
+    assertThat(throttle.served()).isPositive();
+    assertThat(count(registry, "GetCallerIdentity", "throttled")).isEqualTo(1);
+    assertThat(count(registry, "GetCallerIdentity", "error")).isZero();
+  }
+
   private static List<String> callSts(AwsCallRecorder recorder, int n) {
+    return callSts(recorder, MotoServer.shared().endpoint(), n);
+  }
+
+  private static List<String> callSts(AwsCallRecorder recorder, java.net.URI endpoint, int n) {
     try (AwsClientFactory factory = new AwsClientFactory(
-        Optional.of(MotoServer.shared().endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))) {
+        Optional.of(endpoint), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))) {
       var sts = factory.forTarget(AwsTarget.of("us-east-1", null)).sts();
       return IntStream.range(0, n).mapToObj(i -> sts.getCallerIdentity().account()).toList();
     }
@@ -51,5 +76,9 @@ class AwsCallRecorderTest {
 
   private static double count(SimpleMeterRegistry registry, String operation) {
     return registry.find("slipway.aws.calls").tag("operation", operation).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  private static double count(SimpleMeterRegistry registry, String operation, String outcome) {
+    return registry.find("slipway.aws.calls").tags("operation", operation, "outcome", outcome).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 }
