@@ -194,6 +194,11 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         usesCognito(spec) ? ctx.output(CognitoUserPoolKind.POOL_ARN) : null);
   }
 
+  @Override
+  public List<String> validate(dev.slipway.api.v1alpha1.ServerlessServiceSpec spec) {
+    return spec.restApi == null ? List.of() : stageVariableNames("restApi", spec.restApi.stageVariables);
+  }
+
   static String authorizerName(String userPoolArn) {
     return COGNITO_AUTHORIZER + LambdaInvokePermissions.shortHash(userPoolArn);
   }

@@ -156,6 +156,11 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     return spec.name != null ? spec.name : ctx.physicalName("ws");
   }
 
+  @Override
+  public List<String> validate(dev.slipway.api.v1alpha1.ServerlessServiceSpec spec) {
+    return spec.webSocketApi == null ? List.of() : stageVariableNames("webSocketApi", spec.webSocketApi.stageVariables);
+  }
+
   /** Its access log group, when the stage declares one. */
   @Override
   List<String> otherDependencies(StackContext ctx) {
