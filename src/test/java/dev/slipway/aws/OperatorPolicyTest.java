@@ -97,6 +97,8 @@ class OperatorPolicyTest {
       Map.entry("lambda:CreateFunction", List.of("iam:PassRole")),
       Map.entry("lambda:UpdateFunctionConfiguration", List.of("iam:PassRole")),
       Map.entry("lambda:GetFunction", List.of("lambda:ListTags")),
+      // The account's CloudWatch role is handed to API Gateway.
+      Map.entry("apigateway:UpdateAccount", List.of("iam:PassRole")),
       Map.entry("ssm:PutParameter", List.of("kms:Encrypt")),
       Map.entry("ssm:GetParameter", List.of("kms:Decrypt")),
       // ManageMasterUserPassword: RDS makes the master secret with the caller's permissions.
@@ -213,6 +215,9 @@ class OperatorPolicyTest {
     assertThat(excess).as("actions " + POLICY + " grants that no call needs").isEmpty();
   }
 
+  /** The one role not a function's: API Gateway's CloudWatch Logs role of the account, which may be passed to API Gateway only. */
+  private static final String CLOUDWATCH_ROLE = "arn:aws:iam::*:role/slipway/slipway-apigateway-cloudwatch";
+
   @Test
   void iamIsLimitedToRolesUnderTheSlipwayPathAndPassRoleToLambda() {
     Set<String> serviceLinked = new TreeSet<>();
@@ -223,6 +228,10 @@ class OperatorPolicyTest {
       assertThat(actionsOf(s)).as(s.path("Sid").asText() + ": IAM apart from other services").allMatch(a -> a.startsWith("iam:"));
       if (actionsOf(s).contains(SERVICE_LINKED_ROLE)) {
         serviceLinked.add(serviceLinkedRoleOfOneService(s));
+        continue;
+      }
+      if (strings(s.get("Resource")).equals(List.of(CLOUDWATCH_ROLE))) {
+        cloudWatchRoleStatement(s);
         continue;
       }
       assertThat(strings(s.get("Resource"))).as(s.path("Sid").asText() + " resources").containsExactly("arn:aws:iam::*:role/slipway/*");
@@ -269,6 +278,20 @@ class OperatorPolicyTest {
       } else {
         assertThat(s.has("Condition")).as(sid + ": no condition").isFalse();
       }
+    }
+  }
+
+  /** The CloudWatch role is passed to API Gateway only, and given AWS's push-to-CloudWatch policy only. */
+  private static void cloudWatchRoleStatement(JsonNode s) {
+    String sid = s.path("Sid").asText();
+    assertThat(actionsOf(s)).as(sid + " actions").hasSize(1);
+    assertThat(s.path("Condition").size()).as(sid + ": one condition operator").isEqualTo(1);
+    if (actionsOf(s).contains("iam:PassRole")) {
+      assertThat(s.path("Condition").path("StringEquals").path("iam:PassedToService").asText()).as(sid).isEqualTo("apigateway.amazonaws.com");
+    } else {
+      assertThat(actionsOf(s)).as(sid).containsExactly("iam:AttachRolePolicy");
+      assertThat(s.path("Condition").path("ArnEquals").path("iam:PolicyARN").asText()).as(sid)
+          .isEqualTo("arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
     }
   }
 

@@ -51,6 +51,8 @@ public final class MotoServer {
       // ACM issues a DNS-validated certificate at its first read instead of after a minute; tests that
       // need one pending rewrite its status through AwsFaults.
       builder.environment().put("MOTO_ACM_VALIDATION_WAIT", "0");
+      // AWS's managed policies exist, as in AWS (API Gateway's CloudWatch role attaches one); about 80 ms per reset.
+      builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
       Process p = builder.start();
       MotoServer server = new MotoServer(p, port);
       server.awaitUp(log);

@@ -21,6 +21,9 @@ import java.util.Map;
     reason = "FieldValueInvalid")
 public class RestApiSpec {
 
+  /** The characters API Gateway allows in a stage variable's value. */
+  static final String STAGE_VARIABLE_VALUE = "^[A-Za-z0-9 ._~:/?#&=,-]*$";
+
   @Size(max = 128)
   @JsonPropertyDescription("API name; defaults to <namePrefix>-api.")
   public String name;
@@ -49,7 +52,13 @@ public class RestApiSpec {
   @JsonPropertyDescription("Stage variables (name to value), read by integrations and mapping templates as ${stageVariables.name}."
       + " Names: letters, digits and underscores. When set, the stage has exactly these: a variable added behind Slipway's back is removed. Values are not secret:"
       + " they appear in the stage's configuration and in status messages.")
-  public Map<String, @Size(max = 512) @Pattern("^[A-Za-z0-9 ._~:/?#&=,-]*$") String> stageVariables;
+  public Map<String, @Size(max = 512) @Pattern(STAGE_VARIABLE_VALUE) String> stageVariables;
+
+  @JsonPropertyDescription("Access logging of the stage: one line per request to a log group Slipway creates. REST access logs need the"
+      + " account's API Gateway CloudWatch role: while the account names none, Slipway creates slipway-apigateway-cloudwatch (path"
+      + " /slipway/, AWS's AmazonAPIGatewayPushToCloudWatchLogs policy) and names it; a role the account already names is left as it is."
+      + " That account-wide setting and its role stay when the service is deleted. Absent: none; removing it stops the stage's logging.")
+  public AccessLogSpec accessLog;
 
   @Required
   @Size(min = 1, max = 100)

@@ -33,6 +33,21 @@ public class WebSocketApiSpec {
   @JsonPropertyDescription("How a message picks its route, for example $request.body.action.")
   public String routeSelectionExpression = "$request.body.action";
 
+  @JsonPropertyDescription("Default throttling of the stage's routes.")
+  public RestApiSpec.Throttling throttling;
+
+  @JsonPropertyDescription("CloudWatch metrics per route (detailed metrics, billed per metric) on the stage. Absent: left as AWS has it (off when Slipway creates the stage).")
+  public Boolean detailedMetrics;
+
+  @Size(max = 64)
+  @JsonPropertyDescription("Stage variables (name to value), read by integrations as ${stageVariables.name}. Names: letters, digits and"
+      + " underscores. When set, the stage has exactly these. Values are not secret: they appear in the stage's configuration and in status messages.")
+  public Map<String, @Size(max = 512) @Pattern(RestApiSpec.STAGE_VARIABLE_VALUE) String> stageVariables;
+
+  @JsonPropertyDescription("Access logging of the stage: one line per connect, message and disconnect to a log group Slipway creates."
+      + " Absent: none; removing it stops the stage's logging.")
+  public AccessLogSpec accessLog;
+
   @Required
   @Size(min = 1, max = 64)
   @JsonPropertyDescription("Route key ($connect, $disconnect, $default or a custom action) to the name of a function of this service.")

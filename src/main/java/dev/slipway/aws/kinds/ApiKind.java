@@ -127,4 +127,10 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
   public List<Step> compare(StackContext ctx, D desired, O observed) {
     return changes(ctx, desired, observed);
   }
+
+  /** API Gateway's rule for stage variable names, which the schema cannot check on a map's keys. */
+  static List<String> stageVariableNames(String api, Map<String, String> variables) {
+    return variables == null ? List.of() : variables.keySet().stream().filter(name -> !name.matches("[A-Za-z0-9_]+")).sorted()
+        .map(name -> api + " stage variable " + name + ": names are letters, digits and underscores only").toList();
+  }
 }

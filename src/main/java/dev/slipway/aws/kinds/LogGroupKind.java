@@ -1,5 +1,6 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.api.v1alpha1.AccessLogSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsResourceKind;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
 /**
  * The log group {@code /aws/lambda/<function>} of each function, created before the function so that
  * Lambda never creates it itself with unlimited retention; retention from {@code logRetentionDays}.
- * It offers its function the right to write its own logs, and nothing else.
+ * It offers its function the right to write its own logs, and nothing else. Also the access log
+ * group of each API stage that declares one ({@link ApiAccessLogs}).
  */
 public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired, LogGroupKind.Observed> {
 
@@ -42,13 +44,9 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
     return "/aws/lambda/" + ctx.physicalName(function);
   }
 
-  /** What the names of every function's group of the service start with. */
-  private static String groupPrefix(StackContext ctx) {
-    return "/aws/lambda/" + ctx.physicalName("");
-  }
-
-  private static String sharedKey(StackContext ctx) {
-    return "log groups " + ctx.region() + " " + groupPrefix(ctx);
+  /** What the names of every function's group of the service start with, or of its APIs' access log groups. */
+  private static String groupPrefix(StackContext ctx, String name) {
+    return (name.startsWith(ApiAccessLogs.PREFIX) ? ApiAccessLogs.PREFIX : "/aws/lambda/") + ctx.physicalName("");
   }
 
   private static CloudWatchLogsClient logs(StackContext ctx) {
@@ -62,9 +60,22 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
 
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
-    return ctx.spec().functions.stream()
+    List<Planned<Desired, Observed>> planned = new ArrayList<>(ctx.spec().functions.stream()
         .map(f -> new Planned<>(this, f.name, groupName(ctx, f.name), List.<String>of(), c -> new Desired(groupName(c, f.name), f.logRetentionDays)))
-        .toList();
+        .toList());
+    if (ctx.spec().restApi != null) {
+      accessLog(ctx, ctx.spec().restApi.accessLog, ApiAccessLogs.Api.REST).ifPresent(planned::add);
+    }
+    if (ctx.spec().webSocketApi != null) {
+      accessLog(ctx, ctx.spec().webSocketApi.accessLog, ApiAccessLogs.Api.WEBSOCKET).ifPresent(planned::add);
+    }
+    return planned;
+  }
+
+  /** The group an API stage writes its access log to, when it declares one. */
+  private Optional<Planned<Desired, Observed>> accessLog(StackContext ctx, AccessLogSpec spec, ApiAccessLogs.Api api) {
+    return Optional.ofNullable(spec).map(s -> new Planned<>(this, api.logical, api.groupName(ctx), List.<String>of(),
+        c -> new Desired(api.groupName(c), ApiAccessLogs.retentionDays(s))));
   }
 
   /**
@@ -79,9 +90,10 @@ public final class LogGroupKind implements AwsResourceKind<LogGroupKind.Desired,
   }
 
   private static Optional<LogGroup> group(StackContext ctx, String name) {
-    Map<String, LogGroup> groups = ctx.sharedRead(sharedKey(ctx), () -> {
+    String prefix = groupPrefix(ctx, name);
+    Map<String, LogGroup> groups = ctx.sharedRead("log groups " + ctx.region() + " " + prefix, () -> {
       Map<String, LogGroup> byName = new java.util.HashMap<>();
-      logs(ctx).describeLogGroupsPaginator(r -> r.logGroupNamePrefix(groupPrefix(ctx))).logGroups().forEach(g -> byName.put(g.logGroupName(), g));
+      logs(ctx).describeLogGroupsPaginator(r -> r.logGroupNamePrefix(prefix)).logGroups().forEach(g -> byName.put(g.logGroupName(), g));
       return byName;
     });
     // The prefix also matches other names that start the same: keep the exact name only.

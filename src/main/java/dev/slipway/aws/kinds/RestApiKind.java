@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.apigateway.model.GetStageResponse;
 public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.Observed> {
 
   public static final String KIND = "RestApi";
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND, CognitoUserPoolKind.KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND, CognitoUserPoolKind.KIND, LogGroupKind.KIND));
   /**
    * The authorizers Slipway keeps on an API check tokens of the service's user pool; each is named
    * after its pool, so a new pool gets a new authorizer and the methods move to it before the old
@@ -81,8 +81,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   /** Stage-wide throttling; an absent field is left as AWS has it. */
   record Throttle(Double rateLimit, Integer burstLimit) {}
 
-  /** Stage settings besides throttling; null fields are left as AWS has them. */
-  record StageSettings(Boolean detailedMetrics, Boolean tracing, SortedMap<String, String> variables) {}
+  /** Stage settings besides throttling; null fields are left as AWS has them, but for {@code accessLog}, which is null for none. */
+  record StageSettings(Boolean detailedMetrics, Boolean tracing, SortedMap<String, String> variables, ApiAccessLogs.Settings accessLog) {}
 
   /** The API as the spec wants it, alias ARNs resolved. */
   public record Desired(
@@ -107,7 +107,10 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   /** A resource of the API: its id and its methods by HTTP method. */
   record ObservedResource(String id, Map<String, MethodShape> methods) {}
 
-  /** The API as AWS shows it; {@code stage} is null while there is none. */
+  /**
+   * The API as AWS shows it; {@code stage} is null while there is none. {@code accountRole} is the
+   * account's CloudWatch role, read only when the stage wants access logs (empty for none).
+   */
   public record Observed(
       String apiId,
       String endpointType,
@@ -116,7 +119,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       GetStageResponse stage,
       String deployedFingerprint,
       Set<Grant> grants,
-      Map<String, Authorizer> authorizers) {}
+      Map<String, Authorizer> authorizers,
+      Optional<String> accountRole) {}
 
   @Override
   public KindInfo info() {
@@ -176,7 +180,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     }
     Throttle throttle = spec.throttling == null ? null : new Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit);
     StageSettings settings = new StageSettings(spec.detailedMetrics, spec.tracing,
-        spec.stageVariables == null ? null : new TreeMap<>(spec.stageVariables));
+        spec.stageVariables == null ? null : new TreeMap<>(spec.stageVariables), ApiAccessLogs.settings(ctx, spec.accessLog, ApiAccessLogs.Api.REST));
     return new Desired(
         physicalName(ctx),
         spec.stageName,
@@ -190,6 +194,11 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
         usesCognito(spec) ? ctx.output(CognitoUserPoolKind.POOL_ARN) : null);
   }
 
+  @Override
+  public List<String> validate(dev.slipway.api.v1alpha1.ServerlessServiceSpec spec) {
+    return spec.restApi == null ? List.of() : stageVariableNames("restApi", spec.restApi.stageVariables);
+  }
+
   static String authorizerName(String userPoolArn) {
     return COGNITO_AUTHORIZER + LambdaInvokePermissions.shortHash(userPoolArn);
   }
@@ -201,7 +210,12 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   /** The user pool, when a route checks its tokens. */
   @Override
   List<String> otherDependencies(StackContext ctx) {
-    return usesCognito(ctx.spec().restApi) ? List.of(Planned.key(CognitoUserPoolKind.KIND, CognitoUserPoolKind.LOGICAL)) : List.of();
+    RestApiSpec spec = ctx.spec().restApi;
+    List<String> dependencies = new ArrayList<>(ApiAccessLogs.dependencies(spec.accessLog, ApiAccessLogs.Api.REST));
+    if (usesCognito(spec)) {
+      dependencies.add(Planned.key(CognitoUserPoolKind.KIND, CognitoUserPoolKind.LOGICAL));
+    }
+    return dependencies;
   }
 
   /** The MOCK OPTIONS method answering CORS preflight requests of one path. */
@@ -311,7 +325,9 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
     }
     Set<Grant> grants = permissions(desired.physicalName()).observe(ctx, desired.knownAliases());
     String endpointType = api.endpointConfiguration() == null ? null : api.endpointConfiguration().typesAsStrings().stream().findFirst().orElse(null);
-    return new Observed(apiId, endpointType, api.tags(), resources, stage, fingerprint, grants, authorizers);
+    Optional<String> accountRole = desired.stageSettings().accessLog() == null ? Optional.empty()
+        : Optional.ofNullable(gw.getAccount(r -> {}).cloudwatchRoleArn()).filter(a -> !a.isBlank());
+    return new Observed(apiId, endpointType, api.tags(), resources, stage, fingerprint, grants, authorizers, accountRole);
   }
 
   private static ObservedResource observedResource(Resource r, Map<String, String> authorizerNames) {
@@ -454,6 +470,38 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
           () -> gw.updateStage(r -> r.restApiId(apiId).stageName(desired.stageName()).patchOperations(throttling))));
     }
     steps.addAll(stageSettingChanges(gw, apiId, desired, observed.stage(), all));
+    steps.addAll(accessLogChanges(ctx, gw, apiId, desired, observed));
+    return steps;
+  }
+
+  /**
+   * The stage's access log settings, after the account's CloudWatch role they need (API Gateway
+   * refuses them without one): set when the account names none, never replaced. Removing
+   * {@code accessLog} clears the settings only while they point at Slipway's group.
+   */
+  private static List<Step> accessLogChanges(StackContext ctx, ApiGatewayClient gw, String apiId, Desired desired, Observed observed) {
+    ApiAccessLogs.Settings want = desired.stageSettings().accessLog();
+    var have = observed.stage() == null ? null : observed.stage().accessLogSettings();
+    ApiAccessLogs.Settings current = have == null || have.destinationArn() == null ? null : new ApiAccessLogs.Settings(have.destinationArn(), have.format());
+    java.util.function.Function<List<PatchOperation>, Runnable> update =
+        ops -> () -> gw.updateStage(r -> r.restApiId(apiId).stageName(desired.stageName()).patchOperations(ops));
+    List<Step> steps = new ArrayList<>();
+    if (want == null) {
+      if (current != null && current.destinationArn().equals(ApiAccessLogs.Api.REST.groupArn(ctx))) {
+        steps.add(new Step("stage.accessLog", null, current, update.apply(List.of(PatchOperation.builder().op("remove").path("/accessLogSettings").build()))));
+      }
+      return steps;
+    }
+    if (observed.accountRole().isEmpty()) {
+      steps.add(new Step("account.cloudwatchRoleArn", ApiAccessLogs.CLOUDWATCH_ROLE, null, () -> {
+        String role = ApiAccessLogs.ensureCloudWatchRole(ctx);
+        gw.updateAccount(r -> r.patchOperations(replace("/cloudwatchRoleArn", role)));
+      }));
+    }
+    if (!want.equals(current)) {
+      steps.add(new Step("stage.accessLog", want, current, update.apply(List.of(
+          replace("/accessLogSettings/destinationArn", want.destinationArn()), replace("/accessLogSettings/format", want.format())))));
+    }
     return steps;
   }
 

@@ -20,6 +20,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.apigatewayv2.model.AccessLogSettings;
 import software.amazon.awssdk.services.apigatewayv2.model.Api;
 import software.amazon.awssdk.services.apigatewayv2.model.GetApisResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetAuthorizerResponse;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.apigatewayv2.model.GetStageResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.Integration;
 import software.amazon.awssdk.services.apigatewayv2.model.ProtocolType;
 import software.amazon.awssdk.services.apigatewayv2.model.Route;
+import software.amazon.awssdk.services.apigatewayv2.model.RouteSettings;
+import software.amazon.awssdk.services.apigatewayv2.model.UpdateStageRequest;
 
 /**
  * A WebSocket API (API Gateway v2): per route key an AWS_PROXY integration to the function's stage
@@ -39,7 +42,7 @@ import software.amazon.awssdk.services.apigatewayv2.model.Route;
 public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, WebSocketApiKind.Observed> {
 
   public static final String KIND = "WebSocketApi";
-  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND));
+  private static final KindInfo INFO = KindInfo.recordedId(KIND, Set.of(LambdaFunctionKind.KIND, LogGroupKind.KIND));
   private static final String TARGET = "integrations/";
   private static final String CONNECT = "$connect";
   /** The grant's key and the authorizer's name: one authorizer per API. */
@@ -65,8 +68,16 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
       Map<String, String> tags,
       SortedMap<String, String> routes,
       Authorizer authorizer,
+      StageSettings stageSettings,
       Set<String> knownAliases)
       implements DesiredResource {}
+
+  /**
+   * The stage's settings: null throttle fields, detailed metrics or variables are left as AWS has
+   * them; a null access log means none.
+   */
+  public record StageSettings(RestApiKind.Throttle throttle, Boolean detailedMetrics, SortedMap<String, String> variables,
+      ApiAccessLogs.Settings accessLog) {}
 
   /** The $connect authorizer: the alias it invokes and where the credentials are. */
   public record Authorizer(String aliasArn, List<String> identitySources) {}
@@ -122,6 +133,11 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     spec.routes.forEach((key, function) -> routes.put(key, ctx.output(Outputs.aliasArn(function))));
     Authorizer authorizer = spec.authorizer == null ? null
         : new Authorizer(ctx.output(Outputs.aliasArn(spec.authorizer.function)), List.copyOf(spec.authorizer.identitySources));
+    StageSettings stage = new StageSettings(
+        spec.throttling == null ? null : new RestApiKind.Throttle(spec.throttling.rateLimit, spec.throttling.burstLimit),
+        spec.detailedMetrics,
+        spec.stageVariables == null ? null : new TreeMap<>(spec.stageVariables),
+        ApiAccessLogs.settings(ctx, spec.accessLog, ApiAccessLogs.Api.WEBSOCKET));
     return new Desired(
         physicalName(ctx),
         spec.stageName,
@@ -129,6 +145,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
         ctx.tags(),
         routes,
         authorizer,
+        stage,
         LambdaInvokePermissions.knownAliases(ctx));
   }
 
@@ -137,6 +154,17 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
   String physicalName(StackContext ctx) {
     WebSocketApiSpec spec = ctx.spec().webSocketApi;
     return spec.name != null ? spec.name : ctx.physicalName("ws");
+  }
+
+  @Override
+  public List<String> validate(dev.slipway.api.v1alpha1.ServerlessServiceSpec spec) {
+    return spec.webSocketApi == null ? List.of() : stageVariableNames("webSocketApi", spec.webSocketApi.stageVariables);
+  }
+
+  /** Its access log group, when the stage declares one. */
+  @Override
+  List<String> otherDependencies(StackContext ctx) {
+    return ApiAccessLogs.dependencies(ctx.spec().webSocketApi.accessLog, ApiAccessLogs.Api.WEBSOCKET);
   }
 
   @Override
@@ -269,15 +297,61 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
     }
     steps.addAll(permissions.steps(ctx.aws().lambda(), grants, observed.grants()));
 
+    steps.addAll(stageChanges(ctx, v2, desired, observed));
+    return steps;
+  }
+
+  /** The stage: created with every setting, or each setting that differs updated by itself. */
+  private static List<Step> stageChanges(StackContext ctx, ApiGatewayV2Client v2, Desired desired, Observed observed) {
+    String apiId = observed.apiId();
+    StageSettings want = desired.stageSettings();
     GetStageResponse stage = observed.stage();
+    RouteSettings defaults = routeSettings(want, stage == null ? null : stage.defaultRouteSettings());
     if (stage == null) {
-      steps.add(new Step("stage", desired.stageName(), null,
-          () -> v2.createStage(r -> r.apiId(apiId).stageName(desired.stageName()).autoDeploy(true).tags(desired.tags()))));
-    } else if (!Boolean.TRUE.equals(stage.autoDeploy())) {
-      steps.add(new Step("stage.autoDeploy", true, stage.autoDeploy(),
-          () -> v2.updateStage(r -> r.apiId(apiId).stageName(desired.stageName()).autoDeploy(true))));
+      return List.of(new Step("stage", desired.stageName(), null, () -> v2.createStage(r -> r.apiId(apiId).stageName(desired.stageName())
+          .autoDeploy(true).tags(desired.tags()).defaultRouteSettings(defaults).stageVariables(want.variables())
+          .accessLogSettings(accessLogSettings(want.accessLog())))));
+    }
+    List<Step> steps = new ArrayList<>();
+    Function<java.util.function.Consumer<UpdateStageRequest.Builder>, Runnable> update =
+        change -> () -> v2.updateStage(r -> change.accept(r.apiId(apiId).stageName(desired.stageName())));
+    if (!Boolean.TRUE.equals(stage.autoDeploy())) {
+      steps.add(new Step("stage.autoDeploy", true, stage.autoDeploy(), update.apply(r -> r.autoDeploy(true))));
+    }
+    if (!defaults.equals(stage.defaultRouteSettings())) {
+      steps.add(new Step("stage.defaultRouteSettings", defaults, stage.defaultRouteSettings(), update.apply(r -> r.defaultRouteSettings(defaults))));
+    }
+    if (want.variables() != null && !want.variables().equals(new TreeMap<>(stage.stageVariables()))) {
+      steps.add(new Step("stage.variables", want.variables(), stage.stageVariables(), update.apply(r -> r.stageVariables(want.variables()))));
+    }
+    AccessLogSettings have = stage.accessLogSettings();
+    ApiAccessLogs.Settings current = have == null || have.destinationArn() == null ? null : new ApiAccessLogs.Settings(have.destinationArn(), have.format());
+    if (want.accessLog() != null && !want.accessLog().equals(current)) {
+      steps.add(new Step("stage.accessLog", want.accessLog(), current, update.apply(r -> r.accessLogSettings(accessLogSettings(want.accessLog())))));
+    } else if (want.accessLog() == null && current != null && current.destinationArn().equals(ApiAccessLogs.Api.WEBSOCKET.groupArn(ctx))) {
+      steps.add(new Step("stage.accessLog", null, current,
+          () -> v2.deleteAccessLogSettings(r -> r.apiId(apiId).stageName(desired.stageName()))));
     }
     return steps;
+  }
+
+  /** The stage's default route settings with the declared ones in place of what AWS has. */
+  private static RouteSettings routeSettings(StageSettings want, RouteSettings have) {
+    RouteSettings.Builder b = have == null ? RouteSettings.builder() : have.toBuilder();
+    if (want.detailedMetrics() != null) {
+      b.detailedMetricsEnabled(want.detailedMetrics());
+    }
+    if (want.throttle() != null && want.throttle().rateLimit() != null) {
+      b.throttlingRateLimit(want.throttle().rateLimit());
+    }
+    if (want.throttle() != null && want.throttle().burstLimit() != null) {
+      b.throttlingBurstLimit(want.throttle().burstLimit());
+    }
+    return b.build();
+  }
+
+  private static AccessLogSettings accessLogSettings(ApiAccessLogs.Settings settings) {
+    return settings == null ? null : AccessLogSettings.builder().destinationArn(settings.destinationArn()).format(settings.format()).build();
   }
 
   /**

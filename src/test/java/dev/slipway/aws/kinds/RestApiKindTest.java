@@ -2,6 +2,7 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.v1alpha1.AccessLogSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.RestApiSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
@@ -18,6 +19,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.apigateway.model.PatchOperation;
 import software.amazon.awssdk.services.apigateway.model.Resource;
 import software.amazon.awssdk.services.apigateway.model.RestApi;
@@ -101,10 +103,11 @@ class RestApiKindTest extends KindContractTest {
             () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"))));
   }
 
+  /** A route's function and path uniqueness span the spec and are checked by the reconciler's ServiceValidator, not by the kind. */
   @Override
-  @Test
-  void contractEachInvalidInputIsAClearRefusal() {
-    // A route's function and path uniqueness span the spec and are checked by the reconciler's ServiceValidator, not by the kind.
+  protected List<Invalid> invalidInputs() {
+    return List.of(Invalid.atValidation(s -> s.restApi.stageVariables = Map.of("table-suffix", "prod"),
+        "restApi stage variable table-suffix: names are letters, digits and underscores only"));
   }
 
   /** moto 5.2.1 has no TagResource for REST APIs (404): the other service's API is made by hand, tagged, before Slipway looks. */
@@ -311,6 +314,74 @@ class RestApiKindTest extends KindContractTest {
       assertThat(auth.mutatingCalls()).containsExactly("DeleteMethod", "PutMethod", "PutIntegration", "DeleteAuthorizer", "CreateDeployment");
       assertThat(gw.getAuthorizers(r -> r.restApiId(apiId)).items()).isEmpty();
     }
+  }
+
+  // Issue 10: REST access logs go to a log group of the service, through the account's CloudWatch role.
+  @Test
+  void accessLogsGoToTheServicesGroupAndTheAccountGetsSlipwaysCloudWatchRoleWhileItNamesNone() {
+    ServerlessServiceSpec spec = KindHarness.nexus();
+    spec.restApi.accessLog = new AccessLogSpec();
+    try (KindHarness logged = new KindHarness(spec, new LogGroupKind(), new RestApiKind())) {
+      logged.deployFunctions();
+      assertThat(logged.settle().firstFailure()).as("failure").isEmpty();
+      String group = "/aws/apigateway/" + logged.physicalName("api");
+      var settings = stage(logged).accessLogSettings();
+      assertThat(settings.destinationArn()).isEqualTo("arn:aws:logs:us-east-1:123456789012:log-group:" + group);
+      assertThat(settings.format()).isEqualTo(ApiAccessLogs.REST_FORMAT).contains("$context.requestId", "$context.resourcePath");
+      assertThat(logs(logged).describeLogGroups(r -> r.logGroupNamePrefix(group)).logGroups())
+          .singleElement().satisfies(g -> assertThat(g.retentionInDays()).isEqualTo(30));
+      var iam = logged.raw().iam();
+      var role = iam.getRole(r -> r.roleName(ApiAccessLogs.CLOUDWATCH_ROLE)).role();
+      assertThat(role.path()).isEqualTo("/slipway/");
+      assertThat(role.assumeRolePolicyDocument()).contains("apigateway.amazonaws.com");
+      assertThat(iam.listAttachedRolePolicies(r -> r.roleName(ApiAccessLogs.CLOUDWATCH_ROLE)).attachedPolicies())
+          .extracting(p -> p.policyArn()).containsExactly(ApiAccessLogs.CLOUDWATCH_POLICY);
+      assertThat(logged.raw().apiGateway().getAccount(r -> {}).cloudwatchRoleArn()).isEqualTo(role.arn());
+      logged.settle();
+      assertThat(logged.mutatingCalls()).as("second pass").isEmpty();
+
+      spec.restApi.accessLog.format = "$context.requestId $context.status";
+      logged.settle();
+      assertThat(logged.mutatingCalls()).containsExactly("UpdateStage");
+      assertThat(stage(logged).accessLogSettings().format()).isEqualTo("$context.requestId $context.status");
+
+      spec.restApi.accessLog.retentionDays = 7;
+      logged.settle();
+      assertThat(logged.mutatingCalls()).containsExactly("PutRetentionPolicy");
+
+      spec.restApi.accessLog = null;
+      logged.settle();
+      // The group, no longer declared, is the reconciler's to delete (ServerlessServiceReconciler's dropped resources).
+      assertThat(logged.mutatingCalls()).containsExactly("UpdateStage");
+      assertThat(stage(logged).accessLogSettings()).isNull();
+      assertThat(logged.raw().apiGateway().getAccount(r -> {}).cloudwatchRoleArn()).as("account-wide: kept").isEqualTo(role.arn());
+    }
+  }
+
+  @Test
+  void aCloudWatchRoleTheAccountAlreadyNamesIsNeverReplaced() {
+    ServerlessServiceSpec spec = KindHarness.nexus();
+    spec.restApi.accessLog = new AccessLogSpec();
+    try (KindHarness logged = new KindHarness(spec, new LogGroupKind(), new RestApiKind())) {
+      String platformRole = "arn:aws:iam::123456789012:role/platform/apigateway-logs";
+      logged.raw().apiGateway().updateAccount(r -> r.patchOperations(
+          PatchOperation.builder().op("replace").path("/cloudwatchRoleArn").value(platformRole).build()));
+      logged.deployFunctions();
+      logged.settle();
+
+      assertThat(logged.mutatingCalls()).doesNotContain("UpdateAccount", "CreateRole", "AttachRolePolicy");
+      assertThat(logged.raw().apiGateway().getAccount(r -> {}).cloudwatchRoleArn()).isEqualTo(platformRole);
+      assertThat(stage(logged).accessLogSettings().destinationArn()).endsWith(":log-group:/aws/apigateway/" + logged.physicalName("api"));
+    }
+  }
+
+  private static software.amazon.awssdk.services.apigateway.model.GetStageResponse stage(KindHarness harness) {
+    String apiId = harness.status(RestApiKind.KIND).get(0).id;
+    return harness.raw().apiGateway().getStage(r -> r.restApiId(apiId).stageName("prod"));
+  }
+
+  private static CloudWatchLogsClient logs(KindHarness harness) {
+    return harness.raw().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
   }
 
   @Test

@@ -2,7 +2,10 @@ package dev.slipway.aws.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.v1alpha1.AccessLogSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.WebSocketApiSpec;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.testing.AwsFaults;
@@ -17,7 +20,12 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
+import software.amazon.awssdk.services.apigatewayv2.model.AccessLogSettings;
 import software.amazon.awssdk.services.apigatewayv2.model.Api;
+import software.amazon.awssdk.services.apigatewayv2.model.CreateStageRequest;
+import software.amazon.awssdk.services.apigatewayv2.model.DeleteAccessLogSettingsRequest;
+import software.amazon.awssdk.services.apigatewayv2.model.DeleteAccessLogSettingsResponse;
+import software.amazon.awssdk.services.apigatewayv2.model.GetStageResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.Integration;
 import software.amazon.awssdk.services.apigatewayv2.model.Route;
 import software.amazon.awssdk.services.apigatewayv2.model.UpdateStageRequest;
@@ -25,14 +33,15 @@ import software.amazon.awssdk.services.apigatewayv2.model.UpdateStageResponse;
 
 /**
  * The WebSocket API kind against moto 5.2.1. moto implements the v2 calls this kind makes except
- * UpdateStage (it answers 500), which only runs when an adopted stage does not auto-deploy; that
- * one test stands in for UpdateStage alone. moto also lacks CreateDeployment and GetDeployments
+ * UpdateStage (it answers 500) and DeleteAccessLogSettings, which only run when a stage's settings
+ * change; the tests that change them stand in for those two calls alone, doing in moto what they do. moto also lacks CreateDeployment and GetDeployments
  * for v2 (404): the kind does not need them, its stage auto-deploys.
  */
 class WebSocketApiKindTest extends KindContractTest {
 
   private ApiGatewayV2Client v2;
   private final List<UpdateStageRequest> stageUpdates = new ArrayList<>();
+  private int accessLogDeletions;
 
   @Override
   protected KindHarness harness() {
@@ -76,10 +85,11 @@ class WebSocketApiKindTest extends KindContractTest {
             List.of("UpdateIntegration"), () -> assertThat(routeTargets()).containsEntry("$connect", uri("websocket-connect"))));
   }
 
+  /** A route's function spans the spec and is checked by the reconciler's ServiceValidator, not by the kind. */
   @Override
-  @Test
-  void contractEachInvalidInputIsAClearRefusal() {
-    // A route's function spans the spec and is checked by the reconciler's ServiceValidator, not by the kind.
+  protected List<Invalid> invalidInputs() {
+    return List.of(Invalid.atValidation(s -> s.webSocketApi.stageVariables = Map.of("feature.flags", "chat"),
+        "webSocketApi stage variable feature.flags: names are letters, digits and underscores only"));
   }
 
   @Override
@@ -256,9 +266,73 @@ class WebSocketApiKindTest extends KindContractTest {
     assertThat(stack.mutatingCalls()).isEmpty();
   }
 
+  // Issue 10: the stage's detailed metrics, throttling, variables and access log, made with it and then each changed alone.
+  @Test
+  void theStagesSettingsAreMadeWithItAndEachChangesAlone() {
+    ServerlessServiceSpec spec = KindHarness.nexus();
+    WebSocketApiSpec ws = spec.webSocketApi;
+    ws.detailedMetrics = true;
+    ws.throttling = new dev.slipway.api.v1alpha1.RestApiSpec.Throttling();
+    ws.throttling.rateLimit = 50.0;
+    ws.throttling.burstLimit = 100;
+    ws.stageVariables = new TreeMap<>(Map.of("table", "prod"));
+    ws.accessLog = new AccessLogSpec();
+    try (KindHarness logged = new KindHarness(spec, new LogGroupKind(), new WebSocketApiKind(ctx -> withUpdateStageDouble(ctx.aws().apiGatewayV2())))) {
+      logged.deployFunctions();
+      assertThat(logged.settle().firstFailure()).as("failure").isEmpty();
+      ApiGatewayV2Client raw = logged.raw().apiGatewayV2();
+      String apiId = logged.status(WebSocketApiKind.KIND).get(0).id;
+      java.util.function.Supplier<GetStageResponse> stage = () -> raw.getStage(r -> r.apiId(apiId).stageName("prod"));
+      assertThat(stage.get().defaultRouteSettings()).satisfies(d -> {
+        assertThat(d.detailedMetricsEnabled()).isTrue();
+        assertThat(d.throttlingRateLimit()).isEqualTo(50.0);
+        assertThat(d.throttlingBurstLimit()).isEqualTo(100);
+      });
+      assertThat(stage.get().stageVariables()).containsExactlyEntriesOf(Map.of("table", "prod"));
+      String group = "/aws/apigateway/" + logged.physicalName("ws");
+      assertThat(stage.get().accessLogSettings().destinationArn()).isEqualTo("arn:aws:logs:us-east-1:123456789012:log-group:" + group);
+      assertThat(stage.get().accessLogSettings().format()).isEqualTo(ApiAccessLogs.WEBSOCKET_FORMAT).contains("$context.routeKey");
+      logged.settle();
+      assertThat(logged.mutatingCalls()).as("second pass").isEmpty();
+      assertThat(stageUpdates).isEmpty();
+
+      ws.detailedMetrics = false;
+      logged.settle();
+      assertThat(stageUpdates).singleElement().satisfies(u -> assertThat(u.defaultRouteSettings().detailedMetricsEnabled()).isFalse());
+      assertThat(stage.get().defaultRouteSettings().throttlingRateLimit()).as("the others kept").isEqualTo(50.0);
+
+      stageUpdates.clear();
+      ws.throttling.burstLimit = 20;
+      logged.settle();
+      assertThat(stageUpdates).singleElement().satisfies(u -> assertThat(u.defaultRouteSettings().throttlingBurstLimit()).isEqualTo(20));
+
+      stageUpdates.clear();
+      ws.stageVariables.put("flags", "chat,usage");
+      logged.settle();
+      assertThat(stageUpdates).singleElement().satisfies(u -> assertThat(u.defaultRouteSettings()).as("variables alone").isNull());
+      assertThat(stage.get().stageVariables()).containsExactlyInAnyOrderEntriesOf(Map.of("table", "prod", "flags", "chat,usage"));
+
+      stageUpdates.clear();
+      ws.accessLog.format = "$context.requestId $context.routeKey";
+      logged.settle();
+      assertThat(stageUpdates).singleElement().satisfies(u -> assertThat(u.accessLogSettings().format()).isEqualTo("$context.requestId $context.routeKey"));
+      assertThat(logged.mutatingCalls()).isEmpty();
+
+      stageUpdates.clear();
+      ws.accessLog = null;
+      logged.settle();
+      assertThat(accessLogDeletions).isEqualTo(1);
+      assertThat(stage.get().accessLogSettings()).isNull();
+      assertThat(stageUpdates).isEmpty();
+      logged.settle();
+      assertThat(accessLogDeletions).as("second pass").isEqualTo(1);
+    }
+  }
+
   /**
-   * moto 5.2.1 answers apigatewayv2 UpdateStage with HTTP 500: this client records that one call and
-   * answers it as AWS would; every other call goes to moto.
+   * A test double of moto for two calls: moto 5.2.1 answers apigatewayv2 UpdateStage with HTTP 500
+   * and has no DeleteAccessLogSettings. This client records those calls and does what they do by
+   * making the stage again in moto with the change; every other call goes to moto.
    */
   private ApiGatewayV2Client withUpdateStageDouble(ApiGatewayV2Client real) {
     InvocationHandler handler = (proxy, method, args) -> {
@@ -268,7 +342,26 @@ class WebSocketApiKindTest extends KindContractTest {
       }
       if (method.getName().equals("updateStage") && args[0] instanceof UpdateStageRequest request) {
         stageUpdates.add(request);
+        replaceStage(request.apiId(), request.stageName(), b -> {
+          if (request.autoDeploy() != null) {
+            b.autoDeploy(request.autoDeploy());
+          }
+          if (request.defaultRouteSettings() != null) {
+            b.defaultRouteSettings(request.defaultRouteSettings());
+          }
+          if (request.hasStageVariables()) {
+            b.stageVariables(request.stageVariables());
+          }
+          if (request.accessLogSettings() != null) {
+            b.accessLogSettings(request.accessLogSettings());
+          }
+        });
         return UpdateStageResponse.builder().stageName(request.stageName()).autoDeploy(request.autoDeploy()).build();
+      }
+      if (method.getName().equals("deleteAccessLogSettings") && args[0] instanceof DeleteAccessLogSettingsRequest request) {
+        accessLogDeletions++;
+        replaceStage(request.apiId(), request.stageName(), b -> b.accessLogSettings((AccessLogSettings) null));
+        return DeleteAccessLogSettingsResponse.builder().build();
       }
       try {
         return method.invoke(real, args);
@@ -277,6 +370,17 @@ class WebSocketApiKindTest extends KindContractTest {
       }
     };
     return (ApiGatewayV2Client) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ApiGatewayV2Client.class}, handler);
+  }
+
+  /** What UpdateStage does, done in moto by deleting the stage and making it again as it was but for {@code change}. */
+  private void replaceStage(String apiId, String stageName, java.util.function.Consumer<CreateStageRequest.Builder> change) {
+    // Through the client the recorder does not see: the kind made one call.
+    GetStageResponse was = v2.getStage(r -> r.apiId(apiId).stageName(stageName));
+    CreateStageRequest.Builder again = CreateStageRequest.builder().apiId(apiId).stageName(stageName).autoDeploy(was.autoDeploy())
+        .defaultRouteSettings(was.defaultRouteSettings()).stageVariables(was.stageVariables()).accessLogSettings(was.accessLogSettings()).tags(was.tags());
+    change.accept(again);
+    v2.deleteStage(r -> r.apiId(apiId).stageName(stageName));
+    v2.createStage(again.build());
   }
 
   @Override
