@@ -108,14 +108,23 @@ public record PolicyBounds(
         }
         for (String action : statements.get(i).actions) {
           String lower = action.toLowerCase(Locale.ROOT);
-          if (IDENTITY_SERVICES.contains(lower.substring(0, Math.max(lower.indexOf(':'), 0)))
-              && policyActions.stream().noneMatch(p -> Glob.covers(p.toLowerCase(Locale.ROOT), lower))) {
+          if (reachesIdentities(lower) && policyActions.stream().noneMatch(p -> Glob.covers(p.toLowerCase(Locale.ROOT), lower))) {
             refused.add(where + ": action " + action + " changes or assumes identities and falls within none of policyActions " + policyActions);
           }
         }
       }
     }
     return refused;
+  }
+
+  /**
+   * Whether an action (lower case) can stand for an IAM or STS action: AWS reads wildcards in the
+   * service part too, so {@code *}, {@code *:PassRole} and {@code i?m:CreateRole} reach IAM.
+   */
+  private static boolean reachesIdentities(String action) {
+    int colon = action.indexOf(':');
+    String service = colon < 0 ? action : action.substring(0, colon);
+    return IDENTITY_SERVICES.stream().anyMatch(identity -> Glob.matches(service, identity));
   }
 
   /**

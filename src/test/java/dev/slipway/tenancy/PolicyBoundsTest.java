@@ -141,6 +141,22 @@ class PolicyBoundsTest {
         .contains("action iam:CreateAccessKey changes or assumes identities");
   }
 
+  /** A wildcard in the service part of an action reaches IAM and STS too, as AWS reads it. */
+  @Test
+  void anActionWhoseServiceIsAWildcardCountsAsAnIdentityAction() {
+    var verdict = TenancyRules.decide(List.of(tenancy("any-resource", s -> s.policyResources = List.of("*"))), Map.of(),
+        new Request("ServerlessService", "shop", "shop", "us-east-1", null, null));
+    PolicyBounds bounds = ((Permitted) verdict).bounds();
+
+    assertThat(bounds.serviceRefusal(statements(statement(List.of("*", "*:PassRole", "i?m:CreateRole", "s*:AssumeRole", "dynamodb:*"), List.of("*")))))
+        .get().asString()
+        .contains("action * changes or assumes identities")
+        .contains("action *:PassRole changes or assumes identities")
+        .contains("action i?m:CreateRole changes or assumes identities")
+        .contains("action s*:AssumeRole changes or assumes identities")
+        .doesNotContain("dynamodb:*");
+  }
+
   private static FunctionSpec.Statement statement(List<String> actions, List<String> resources) {
     FunctionSpec.Statement s = new FunctionSpec.Statement();
     s.actions = actions;

@@ -143,7 +143,8 @@ public class SlipwayTenancySpec {
       "IAM and STS actions, or glob patterns (sts:AssumeRole, iam:Get*), that the extra statements of the selected"
           + " namespaces' functions may grant, matched case-insensitively. Those actions let a function create, change or"
           + " assume other identities, so any other iam: or sts: action is refused (NotPermitted) even on a resource"
-          + " policyResources allows. Other services' actions need no entry here.")
+          + " policyResources allows; so is an action whose service part is a wildcard that reaches them (*, *:PassRole)."
+          + " Other services' actions need no entry here.")
   public List<String> policyActions = new ArrayList<>();
 
   /** Selects namespaces by labels. */
