@@ -3,8 +3,6 @@ package dev.slipway.bench;
 import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.api.v1alpha1.DomainSpec;
-import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
@@ -20,7 +18,7 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.StackKinds;
 import dev.slipway.testing.MotoServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.slipway.testing.StackCopies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -145,7 +143,7 @@ public final class ResyncBench {
       List<Service> services = new ArrayList<>();
       for (int i = 1; i <= n; i++) {
         String name = String.format("nexus%02d", i);
-        services.add(new Service(name, copy(yaml, name)));
+        services.add(new Service(name, StackCopies.copy(yaml, name).getSpec()));
       }
       AwsClients aws = factory.forTarget(AwsTarget.of(services.get(0).spec.region, null));
       uploadArtifacts(factory.forTarget(AwsTarget.of(services.get(0).spec.region, null)), services.get(0).spec);
@@ -205,27 +203,6 @@ public final class ResyncBench {
   }
 
   /** The code every function of the spec names and the frontend's site, as real zips in moto's S3. */
-  /**
-   * The spec of {@code yaml} for a copy named {@code name}: its hosted-UI domain (unique across AWS)
-   * and its custom domain names (unique in a region) get the copy's name, as its other names do.
-   */
-  static ServerlessServiceSpec copy(String yaml, String name) {
-    ServerlessServiceSpec spec = Serialization.unmarshal(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), ServerlessService.class).getSpec();
-    if (spec.auth != null && spec.auth.domainPrefix != null) {
-      spec.auth.domainPrefix = name + "-" + spec.auth.domainPrefix;
-    }
-    DomainSpec d = spec.domain;
-    if (d != null) {
-      String zone = d.hostedZone;
-      d.hostedZone = name + "." + zone;
-      d.api = d.api == null ? null : d.api.replace(zone, d.hostedZone);
-      d.webSocket = d.webSocket == null ? null : d.webSocket.replace(zone, d.hostedZone);
-      d.frontend = d.frontend == null ? null : d.frontend.replace(zone, d.hostedZone);
-      d.frontendAliases = d.frontendAliases.stream().map(a -> a.replace(zone, d.hostedZone)).collect(Collectors.toCollection(ArrayList::new));
-    }
-    return spec;
-  }
-
   static void uploadArtifacts(AwsClients aws, ServerlessServiceSpec spec) {
     spec.functions.stream().map(f -> f.code.s3).distinct().forEach(s3 -> put(aws, s3.bucket, s3.key));
     if (spec.frontend != null && spec.frontend.source != null) {

@@ -9,6 +9,7 @@ import dev.slipway.aws.ResourceLoop;
 import dev.slipway.reconciler.ReconcileCapacity;
 import dev.slipway.reconciler.ReconcileCapacity.Lane;
 import dev.slipway.testing.MotoServer;
+import dev.slipway.testing.StackCopies;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ public final class RollbackBench {
       List<ResyncBench.Service> services = new ArrayList<>();
       for (int i = 1; i <= o.services(); i++) {
         String name = String.format("nexus%02d", i);
-        services.add(new ResyncBench.Service(name, ResyncBench.copy(yaml, name)));
+        services.add(new ResyncBench.Service(name, StackCopies.copy(yaml, name).getSpec()));
       }
       AwsClients aws = factory.forTarget(AwsTarget.of(services.get(0).spec.region, null));
       ResyncBench.uploadArtifacts(aws, services.get(0).spec);
