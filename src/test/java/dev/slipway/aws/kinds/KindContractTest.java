@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * recorded id despite a namesake); an untagged one (made by hand) only with the annotation
  * slipway.dev/adopt, and refused untouched without it; a resource tagged for another service is
  * refused; deletion removes it (under Delete; under Retain the reconciler never calls a kind, which
- * ServerlessServiceReconcilerTest checks); each invalid input is a clear refusal.
+ * ServiceDeletionTest checks); each invalid input is a clear refusal.
  *
  * <p>A kind's test extends this class and says what is specific to it: the harness (kinds and
  * spec), the shape to read back, its field edits, drifts and invalid inputs, and the request that

@@ -86,7 +86,7 @@ final class KindHarness implements AutoCloseable {
   final Map<String, String> secrets = new ConcurrentHashMap<>();
   /**
    * The Secrets the service owns (a Cognito client's credential), by name. A stand-in for the cluster,
-   * which the kind tests do not run; ServerlessServiceReconcilerTest writes them to the real API server.
+   * which the kind tests do not run; ServiceInvalidInputTest sees the reconciler write them to the real API server.
    */
   final Map<String, Map<String, String>> ownedSecrets = new ConcurrentHashMap<>();
   private final SecretValues namespaceSecrets = new SecretValues() {
