@@ -15,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Slipway's own Prometheus metrics (AWS calls are counted by the AWS call recorder, notifications
@@ -50,9 +48,6 @@ public class OperatorMetrics {
   private static final Duration[] RECONCILE_BUCKETS = seconds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120);
   /** Releases take seconds (all at once) to hours (long bakes, approval gates). */
   private static final Duration[] RELEASE_BUCKETS = seconds(10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 86400);
-
-  /** One bound of the thresholds the checks print ({@code <= 0.05}, {@code >= 1.0, <= 2.0}, {@code == 200}). */
-  private static final Pattern BOUND = Pattern.compile("(<=|>=|==) (-?[0-9.]+(?:E-?[0-9]+)?)");
 
   private final MeterRegistry registry;
   private final Map<ReleaseKey, Running> running = new ConcurrentHashMap<>();
@@ -146,25 +141,18 @@ public class OperatorMetrics {
     return Optional.ofNullable(running.get(release)).map(r -> r.weightRegistered).orElse(false);
   }
 
-  /** One check's last run: its value (NaN without data), its verdict, and the bounds its threshold names. */
+  /** One check's last run: its value (NaN without data), its verdict, and its bounds. */
   public void analysis(ReleaseKey release, AnalysisResult result) {
     Check check = running(release).checks.computeIfAbsent(result.metric, m -> new Check(release, m));
+    // Bounds first: a scrape that sees this run's verdict sees its thresholds too.
+    if (result.min != null) {
+      check.bound("min", result.min);
+    }
+    if (result.max != null) {
+      check.bound("max", result.max);
+    }
     check.value.set(result.value == null ? Double.NaN : result.value);
     check.verdict.set(result.verdict);
-    if (result.threshold != null) {
-      Matcher m = BOUND.matcher(result.threshold);
-      while (m.find()) {
-        double limit = Double.parseDouble(m.group(2));
-        switch (m.group(1)) {
-          case "<=" -> check.bound("max", limit);
-          case ">=" -> check.bound("min", limit);
-          default -> {
-            check.bound("min", limit);
-            check.bound("max", limit);
-          }
-        }
-      }
-    }
   }
 
   /**

@@ -16,6 +16,12 @@ public class AnalysisResult {
   @JsonPropertyDescription("Threshold the value was judged against, e.g. '<= 0.05'.")
   public String threshold;
 
+  @JsonPropertyDescription("Lowest passing value, as a number; absent when the check has no floor.")
+  public Double min;
+
+  @JsonPropertyDescription("Highest passing value, as a number; absent when the check has no ceiling.")
+  public Double max;
+
   @JsonPropertyDescription("Pass, Fail or Inconclusive.")
   public Verdict verdict;
 

@@ -33,7 +33,7 @@ final class AlarmCheck implements MetricCheck {
 
   @Override
   public AnalysisResult check(AnalysisContext ctx) {
-    String threshold = "0 in ALARM";
+    Bounds threshold = new Bounds(null, 0.0, "0 in ALARM");
     // Resolved at each run: the service's monitoring may have changed since the release started.
     Map<String, String> declared = ctx.serviceAlarms() == null ? Map.of() : ctx.serviceAlarms();
     List<String> undeclared = serviceAlarms.stream().filter(a -> !declared.containsKey(a)).toList();

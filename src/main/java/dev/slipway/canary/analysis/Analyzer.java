@@ -70,7 +70,7 @@ public final class Analyzer {
           ctx -> new CloudWatchStatistics.Query("AWS/Lambda", "Duration", ctx.canaryDimensions(), "p99"), null, max, null);
       // Without minRequests no extra read: a p99 without Duration data is inconclusive already.
       return m.lambdaDurationP99.minRequests == null ? p99
-          : new MinimumSample(m.name, "<= " + max, statistics, "AWS/Lambda", "Invocations", AnalysisContext::canaryDimensions,
+          : new MinimumSample(m.name, Bounds.atMost(max), statistics, "AWS/Lambda", "Invocations", AnalysisContext::canaryDimensions,
               m.lambdaDurationP99.minRequests, p99);
     }
     if (m.cloudWatch != null) {

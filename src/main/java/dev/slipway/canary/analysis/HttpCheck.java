@@ -39,7 +39,7 @@ final class HttpCheck implements MetricCheck {
 
   @Override
   public AnalysisResult check(AnalysisContext ctx) {
-    String threshold = "== " + expectStatus;
+    Bounds threshold = Bounds.exactly(expectStatus);
     try {
       outbound.check(url, "GET " + url);
     } catch (OutboundPolicy.RefusedTarget refused) {

@@ -8,12 +8,17 @@ public interface MetricCheck {
 
   AnalysisResult check(AnalysisContext ctx);
 
-  static AnalysisResult result(String metric, Verdict verdict, Double value, String threshold, String message) {
+  /** A check's result; {@code bounds} null when the check could not run. */
+  static AnalysisResult result(String metric, Verdict verdict, Double value, Bounds bounds, String message) {
     AnalysisResult r = new AnalysisResult();
     r.metric = metric;
     r.verdict = verdict;
     r.value = value;
-    r.threshold = threshold;
+    if (bounds != null) {
+      r.threshold = bounds.text();
+      r.min = bounds.min();
+      r.max = bounds.max();
+    }
     r.message = message;
     return r;
   }

@@ -14,7 +14,7 @@ import java.util.function.Function;
 final class MinimumSample implements MetricCheck {
 
   private final String name;
-  private final String threshold;
+  private final Bounds threshold;
   private final CloudWatchStatistics cw;
   private final String namespace;
   private final String requests;
@@ -23,7 +23,7 @@ final class MinimumSample implements MetricCheck {
   private final MetricCheck check;
 
   MinimumSample(
-      String name, String threshold, CloudWatchStatistics cw, String namespace, String requests,
+      String name, Bounds threshold, CloudWatchStatistics cw, String namespace, String requests,
       Function<AnalysisContext, Map<String, String>> dimensions, Integer minRequests, MetricCheck check) {
     this.name = name;
     this.threshold = threshold;
@@ -41,7 +41,7 @@ final class MinimumSample implements MetricCheck {
   }
 
   /** The inconclusive result of too small a sample, worded the same for every check. */
-  static AnalysisResult tooFew(String name, String threshold, double total, String requests, int minRequests) {
+  static AnalysisResult tooFew(String name, Bounds threshold, double total, String requests, int minRequests) {
     return MetricCheck.result(name, Verdict.Inconclusive, null, threshold,
         String.format("%.0f %s in the window, %d needed for a verdict", total, requests, minRequests));
   }

@@ -38,7 +38,7 @@ final class RatioCheck implements MetricCheck {
 
   @Override
   public AnalysisResult check(AnalysisContext ctx) {
-    String threshold = "<= " + max;
+    Bounds threshold = Bounds.atMost(max);
     Map<String, String> dims = dimensions.apply(ctx);
     if (dims == null) {
       return result(name, Verdict.Inconclusive, null, threshold, "no REST API stage is known for this release");

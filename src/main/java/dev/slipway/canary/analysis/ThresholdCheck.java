@@ -41,7 +41,7 @@ final class ThresholdCheck implements MetricCheck {
   @Override
   public AnalysisResult check(AnalysisContext ctx) {
     CloudWatchStatistics.Query q = query.apply(ctx);
-    String threshold = threshold();
+    Bounds threshold = Bounds.between(min, max);
     var reading = cw.read(q, ctx, periodSeconds);
     if (reading.isEmpty()) {
       return result(name, Verdict.Inconclusive, null, threshold, "no " + q.metricName() + " data in the window");
@@ -54,12 +54,5 @@ final class ThresholdCheck implements MetricCheck {
     }
     boolean fails = (max != null && v > max) || (min != null && v < min);
     return result(name, fails ? Verdict.Fail : Verdict.Pass, v, threshold, q.statistic() + " of " + q.metricName());
-  }
-
-  private String threshold() {
-    if (max != null && min != null) {
-      return ">= " + min + ", <= " + max;
-    }
-    return max != null ? "<= " + max : ">= " + min;
   }
 }

@@ -83,6 +83,8 @@ class AnalyzerMotoTest {
     assertThat(r.verdict).isEqualTo(Verdict.Pass);
     assertThat(r.value).isEqualTo(0.02);
     assertThat(r.threshold).isEqualTo("<= 0.05");
+    assertThat(r.max).isEqualTo(0.05);
+    assertThat(r.min).isNull();
     assertThat(r.message).contains("over 100 requests");
   }
 
@@ -238,6 +240,8 @@ class AnalyzerMotoTest {
     assertThat(pass.value).isEqualTo(3.0);
     assertThat(belowFloor.verdict).isEqualTo(Verdict.Fail);
     assertThat(belowFloor.threshold).isEqualTo(">= 4.0, <= 5.0");
+    assertThat(belowFloor.min).isEqualTo(4.0);
+    assertThat(belowFloor.max).isEqualTo(5.0);
     assertThat(stable.verdict).isEqualTo(Verdict.Fail);
     assertThat(stable.value).isEqualTo(50.0);
   }
@@ -284,6 +288,8 @@ class AnalyzerMotoTest {
     AnalysisResult missing = run(m);
 
     assertThat(ok.verdict).isEqualTo(Verdict.Pass);
+    assertThat(ok.threshold).isEqualTo("0 in ALARM");
+    assertThat(ok.max).isZero();
     assertThat(unknown.verdict).isEqualTo(Verdict.Inconclusive);
     assertThat(unknown.message).contains("INSUFFICIENT_DATA: " + latency);
     assertThat(firing.verdict).isEqualTo(Verdict.Fail);
