@@ -80,7 +80,7 @@ class CacheClientFunctionTest {
     assertThat(ExecutionRolePolicy.document(ctx, scope, api)).doesNotContain("elasticache");
   }
 
-  private static FunctionSpec.EnvironmentSource cacheOutput(FunctionSpec.CacheOutput.Value value) {
+  static FunctionSpec.EnvironmentSource cacheOutput(FunctionSpec.CacheOutput.Value value) {
     FunctionSpec.EnvironmentSource source = new FunctionSpec.EnvironmentSource();
     source.cache = new FunctionSpec.CacheOutput();
     source.cache.name = CacheFixture.CACHE;

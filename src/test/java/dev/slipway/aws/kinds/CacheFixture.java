@@ -31,6 +31,23 @@ final class CacheFixture {
     return spec;
   }
 
+  /** The same service with "sessions" an ElastiCache Serverless cache: 10 GB, 5000 ECPUs a second, a day of snapshots. */
+  static ServerlessServiceSpec serverlessSpec() {
+    ServerlessServiceSpec spec = NetworkFixture.spec();
+    spec.caches.add(serverless(CACHE, 1));
+    return spec;
+  }
+
+  static CacheSpec serverless(String name, int snapshotRetentionDays) {
+    CacheSpec cache = new CacheSpec();
+    cache.name = name;
+    cache.serverless = new CacheSpec.Serverless();
+    cache.serverless.maxDataStorageGb = 10;
+    cache.serverless.maxEcpuPerSecond = 5000;
+    cache.snapshotRetentionDays = snapshotRetentionDays;
+    return cache;
+  }
+
   /** An ElastiCache client of {@code endpoint} whose calls no recorder sees: what a test reads, or does behind Slipway's back. */
   static ElastiCacheClient client(URI endpoint) {
     return ElastiCacheClient.builder().endpointOverride(endpoint).region(Region.of(KindHarness.REGION))
