@@ -4,7 +4,6 @@ import dev.slipway.api.v1alpha1.CacheSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
-import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
@@ -39,8 +38,6 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
 
   public static final String KIND = "ElastiCacheReplicationGroup";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(CacheSubnetGroupKind.KIND, SecurityGroupKind.KIND));
-  private static final String AVAILABLE = "available";
-  private static final String DELETING = "deleting";
 
   public record Desired(String name, String physicalName, CacheSpec spec, String subnetGroup, String securityGroupId) implements DesiredResource {}
 
@@ -109,15 +106,9 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
         .findFirst().map(g -> new Observed(g, ElastiCacheResources.tags(ctx.aws(), g.arn())));
   }
 
-  /** ElastiCache works for minutes after a create or a change: the cache is NotReady until it is available again. */
   @Override
   public Optional<NotReady> readiness(Observed o) {
-    String status = o.group().status();
-    if ("create-failed".equals(status)) {
-      throw SlipwayException.terminal("CacheCreateFailed", "replication group " + o.group().replicationGroupId() + " failed to be created");
-    }
-    return AVAILABLE.equals(status) ? Optional.empty()
-        : Optional.of(NotReady.awaiting("replication group " + o.group().replicationGroupId() + " is " + status, ElastiCacheResources.BUSY));
+    return ElastiCacheResources.readiness("replication group " + o.group().replicationGroupId(), o.group().status());
   }
 
   /** Everything is set at creation; the response already shows the group (creating), with the tags given. */
@@ -151,8 +142,7 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
         .build();
     if (!fixed.isEmpty()) {
       throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, "cache " + d.name() + ": " + fixed.describe() + " cannot change on the existing"
-          + " replication group " + g.replicationGroupId() + ", and Slipway does not replace a cache and its data; set the spec back, or"
-          + " declare a new cache under another name and move the clients to it");
+          + " replication group " + g.replicationGroupId() + ElastiCacheResources.NOT_REPLACED);
     }
     Delta change = Delta.builder()
         .compare("nodeType", c.nodeType, g.cacheNodeType())
@@ -207,25 +197,16 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     return describe(ctx, resource.physicalName).map(Observed::tags);
   }
 
-  /**
-   * Deletes the group, after a final snapshot when it keeps snapshots (ElastiCache takes it as part
-   * of the delete); while ElastiCache is still deleting it, the pass waits, since the subnet group
-   * and security group before it in status are in use until it is gone.
-   */
+  /** Deletes the group, after a final snapshot when it keeps snapshots, and waits until it is gone. */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
-    ElastiCacheClient elastiCache = ElastiCacheResources.elastiCache(ctx.aws());
     Optional<Observed> found = describe(ctx, resource.physicalName);
     if (found.isEmpty()) {
       return;
     }
     ReplicationGroup g = found.get().group();
-    if (!DELETING.equals(g.status())) {
-      String snapshot = ElastiCacheResources.finalSnapshot(g.replicationGroupId(), g.snapshotRetentionLimit());
-      elastiCache.deleteReplicationGroup(r -> r.replicationGroupId(g.replicationGroupId()).finalSnapshotIdentifier(snapshot));
-    }
-    if (AwsErrors.unlessNotFound(() -> describe(ctx, resource.physicalName)).flatMap(o -> o).isPresent()) {
-      throw NotReady.awaiting("replication group " + g.replicationGroupId() + " is being deleted", ElastiCacheResources.BUSY);
-    }
+    ElastiCacheResources.delete("replication group", g.replicationGroupId(), g.status(), g.snapshotRetentionLimit(),
+        snapshot -> ElastiCacheResources.elastiCache(ctx.aws()).deleteReplicationGroup(r -> r.replicationGroupId(g.replicationGroupId()).finalSnapshotIdentifier(snapshot)),
+        () -> describe(ctx, resource.physicalName));
   }
 }

@@ -2,7 +2,6 @@ package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.CacheSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
@@ -40,8 +39,6 @@ public final class CacheServerlessKind implements AwsResourceKind<CacheServerles
   /** Where a serverless cache serves reads from replicas, besides 6379 for everything. */
   static final int READER_PORT = 6380;
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(SubnetKind.KIND, ExistingSubnetKind.KIND, SecurityGroupKind.KIND));
-  private static final String AVAILABLE = "available";
-  private static final String DELETING = "deleting";
 
   public record Desired(String name, String physicalName, CacheSpec spec, List<String> subnetIds, String securityGroupId) implements DesiredResource {}
 
@@ -93,15 +90,9 @@ public final class CacheServerlessKind implements AwsResourceKind<CacheServerles
         .findFirst().map(c -> new Observed(c, ElastiCacheResources.tags(ctx.aws(), c.arn())));
   }
 
-  /** ElastiCache works for minutes after a create or a change: the cache is NotReady until it is available again. */
   @Override
   public Optional<NotReady> readiness(Observed o) {
-    String name = o.cache().serverlessCacheName();
-    if ("create-failed".equals(o.status())) {
-      throw SlipwayException.terminal("CacheCreateFailed", "serverless cache " + name + " failed to be created");
-    }
-    return AVAILABLE.equals(o.status()) ? Optional.empty()
-        : Optional.of(NotReady.awaiting("serverless cache " + name + " is " + o.status(), ElastiCacheResources.BUSY));
+    return ElastiCacheResources.readiness("serverless cache " + o.cache().serverlessCacheName(), o.status());
   }
 
   /** Everything is set at creation; the response already shows the cache (creating), with the tags given. */
@@ -137,8 +128,7 @@ public final class CacheServerlessKind implements AwsResourceKind<CacheServerles
         .build();
     if (!fixed.isEmpty()) {
       throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, "cache " + d.name() + ": " + fixed.describe() + " cannot change on the existing"
-          + " serverless cache " + s.serverlessCacheName() + ", and Slipway does not replace a cache and its data; set the spec back, or"
-          + " declare a new cache under another name and move the clients to it");
+          + " serverless cache " + s.serverlessCacheName() + ElastiCacheResources.NOT_REPLACED);
     }
     Delta change = Delta.builder()
         .compare("serverless.maxDataStorageGb", c.serverless.maxDataStorageGb, o.maxDataStorageGb())
@@ -187,11 +177,7 @@ public final class CacheServerlessKind implements AwsResourceKind<CacheServerles
     return describe(ctx, resource.physicalName).map(Observed::tags);
   }
 
-  /**
-   * Deletes the cache, after a final snapshot when it keeps snapshots (ElastiCache takes it as part
-   * of the delete); while ElastiCache is still deleting it, the pass waits, since its security group
-   * before it in status is in use until it is gone.
-   */
+  /** Deletes the cache, after a final snapshot when it keeps snapshots, and waits until it is gone. */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
     Optional<Observed> found = describe(ctx, resource.physicalName);
@@ -199,12 +185,8 @@ public final class CacheServerlessKind implements AwsResourceKind<CacheServerles
       return;
     }
     ServerlessCache s = found.get().cache();
-    if (!DELETING.equals(found.get().status())) {
-      String snapshot = ElastiCacheResources.finalSnapshot(s.serverlessCacheName(), s.snapshotRetentionLimit());
-      ElastiCacheResources.elastiCache(ctx.aws()).deleteServerlessCache(r -> r.serverlessCacheName(s.serverlessCacheName()).finalSnapshotName(snapshot));
-    }
-    if (AwsErrors.unlessNotFound(() -> describe(ctx, resource.physicalName)).flatMap(o -> o).isPresent()) {
-      throw NotReady.awaiting("serverless cache " + s.serverlessCacheName() + " is being deleted", ElastiCacheResources.BUSY);
-    }
+    ElastiCacheResources.delete("serverless cache", s.serverlessCacheName(), found.get().status(), s.snapshotRetentionLimit(),
+        snapshot -> ElastiCacheResources.elastiCache(ctx.aws()).deleteServerlessCache(r -> r.serverlessCacheName(s.serverlessCacheName()).finalSnapshotName(snapshot)),
+        () -> describe(ctx, resource.physicalName));
   }
 }

@@ -5,6 +5,8 @@ import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.NotReady;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.SlipwayException;
@@ -18,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.Endpoint;
 import software.amazon.awssdk.services.elasticache.model.Tag;
@@ -34,6 +39,10 @@ final class ElastiCacheResources {
   static final int MAX_ID = 40;
   /** How soon to look again at a cache ElastiCache is creating, modifying or deleting: it takes minutes. */
   static final Duration BUSY = Duration.ofSeconds(30);
+
+  /** What a refused change of a cache says: how to get what was asked for without losing the data. */
+  static final String NOT_REPLACED = ", and Slipway does not replace a cache and its data; set the spec back, or declare a new cache under"
+      + " another name and move the clients to it";
 
   private ElastiCacheResources() {}
 
@@ -73,8 +82,7 @@ final class ElastiCacheResources {
     boolean wasNodes = ctx.previous(CacheReplicationGroupKind.KIND, cache.name).isPresent();
     if (cache.nodeBased() ? wasServerless : wasNodes) {
       throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, "cache " + cache.name + " is " + (wasServerless ? "a serverless cache" : "a replication group")
-          + " and cannot become " + (wasServerless ? "a replication group" : "a serverless cache") + ": Slipway does not replace a cache and its data;"
-          + " set the spec back, or declare the new cache under another name and move the clients to it");
+          + " and cannot become " + (wasServerless ? "a replication group" : "a serverless cache") + NOT_REPLACED);
     }
     return physical;
   }
@@ -105,9 +113,30 @@ final class ElastiCacheResources {
     return e == null ? null : e.address();
   }
 
-  /** The final snapshot of a cache deleted under deletionPolicy Delete that keeps snapshots; null when it keeps none. */
-  static String finalSnapshot(String id, Integer retentionDays) {
-    return retentionDays != null && retentionDays > 0 ? DatabaseSettings.finalSnapshot(id, Clock.systemUTC()) : null;
+  /**
+   * ElastiCache works for minutes after a create or a change: {@code what} (the kind and the id of
+   * a cache) is NotReady until it is available again; a failed creation is terminal.
+   */
+  static Optional<NotReady> readiness(String what, String status) {
+    if ("create-failed".equals(status)) {
+      throw SlipwayException.terminal("CacheCreateFailed", what + " failed to be created");
+    }
+    return "available".equals(status) ? Optional.empty() : Optional.of(NotReady.awaiting(what + " is " + status, BUSY));
+  }
+
+  /**
+   * Deletes cache {@code id} ({@code what}: its kind) with {@code delete}, which gets the name of a
+   * final snapshot when the cache keeps snapshots (ElastiCache takes it as part of the delete) and
+   * null otherwise, unless ElastiCache is deleting it already; while {@code describe} still finds
+   * it, the pass waits, since the groups before it in status are in use until it is gone.
+   */
+  static void delete(String what, String id, String status, Integer retentionDays, Consumer<String> delete, Supplier<Optional<?>> describe) {
+    if (!"deleting".equals(status)) {
+      delete.accept(retentionDays != null && retentionDays > 0 ? DatabaseSettings.finalSnapshot(id, Clock.systemUTC()) : null);
+    }
+    if (AwsErrors.unlessNotFound(describe).flatMap(o -> o).isPresent()) {
+      throw NotReady.awaiting(what + " " + id + " is being deleted", BUSY);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.slipway.aws.kinds;
 
-import static dev.slipway.aws.kinds.CacheClientFunctionTest.cacheOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.api.v1alpha1.FunctionSpec;
@@ -23,7 +22,6 @@ class CacheServerlessClientFunctionTest {
   private ElastiCacheDouble elastiCacheDouble;
   private AutoCloseable route;
   private KindHarness stack;
-  private FunctionSpec api;
 
   @BeforeEach
   void up() {
@@ -31,13 +29,7 @@ class CacheServerlessClientFunctionTest {
     route = AwsFaults.shared().route(AwsFaults.service("elasticache"), elastiCacheDouble.endpoint());
     stack = new KindHarness(CacheFixture.serverlessSpec(), new VpcKind(), new SubnetKind(), new SecurityGroupKind(), new CacheServerlessKind(),
         new LambdaFunctionKind());
-    api = stack.addFunction("api", stack.upload("api-1.0.zip", "ok"));
-    api.vpc = new FunctionSpec.VpcConfig();
-    api.vpc.network = true;
-    api.caches.add(new FunctionSpec.NamedRef(CacheFixture.CACHE));
-    api.environmentFrom.put("REDIS_HOST", cacheOutput(FunctionSpec.CacheOutput.Value.endpoint));
-    api.environmentFrom.put("REDIS_READER", cacheOutput(FunctionSpec.CacheOutput.Value.readerEndpoint));
-    api.environmentFrom.put("REDIS_PORT", cacheOutput(FunctionSpec.CacheOutput.Value.port));
+    CacheFixture.client(stack, FunctionSpec.CacheOutput.Value.values());
   }
 
   @AfterEach

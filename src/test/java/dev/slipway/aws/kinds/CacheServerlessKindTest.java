@@ -117,13 +117,7 @@ class CacheServerlessKindTest extends KindContractTest {
   @Test
   void aCacheStillBeingChangedIsNotReadyNamingItsStatus() {
     stack.settle();
-    AwsFaults.shared().rewrite(AwsFaults.operation("DescribeServerlessCaches"), b -> b.replace("<Status>available</Status>", "<Status>modifying</Status>"), 1);
-    Result result;
-    try {
-      result = stack.converge();
-    } finally {
-      AwsFaults.shared().clearFaults();
-    }
+    Result result = CacheFixture.convergeShowing(stack, "DescribeServerlessCaches", "modifying");
 
     Outcome cache = own(result).get(0);
     assertThat(cache.action()).isEqualTo(Action.NotReady);
