@@ -110,8 +110,10 @@ class OperatorPolicyTest {
       Map.entry("rds:RestoreDBClusterFromSnapshot", List.of(SERVICE_LINKED_ROLE)),
       Map.entry("rds:RestoreDBInstanceFromDBSnapshot", List.of(SERVICE_LINKED_ROLE)),
       Map.entry("elasticache:CreateReplicationGroup", List.of(SERVICE_LINKED_ROLE)),
+      Map.entry("elasticache:CreateServerlessCache", List.of(SERVICE_LINKED_ROLE)),
       // The final snapshot of a deletion is the caller's snapshot.
       Map.entry("rds:DeleteDBCluster", List.of("rds:CreateDBClusterSnapshot")),
+      Map.entry("elasticache:DeleteServerlessCache", List.of("elasticache:CreateServerlessCacheSnapshot")),
       Map.entry("rds:DeleteDBInstance", List.of("rds:CreateDBSnapshot")));
 
   private static Set<String> operations;

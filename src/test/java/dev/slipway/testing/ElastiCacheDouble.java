@@ -8,7 +8,9 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,14 @@ import okhttp3.mockwebserver.SocketPolicy;
  *   <li>on DeleteReplicationGroup with FinalSnapshotIdentifier, first asks moto for CreateSnapshot
  *       of that name (what ElastiCache does as part of the delete), then forwards the delete;
  *   <li>after DeleteReplicationGroup or DeleteCacheSubnetGroup answers NotFound for that group, as
- *       ElastiCache does once the deletion is done.
+ *       ElastiCache does once the deletion is done;
+ *   <li>plays ElastiCache Serverless, of which moto has nothing (its CreateServerlessCache is an
+ *       HTTP 500 NotImplementedError): CreateServerlessCache, DescribeServerlessCaches,
+ *       ModifyServerlessCache and DeleteServerlessCache on caches it keeps itself, and the tags of
+ *       their ARNs (ListTagsForResource, AddTagsToResource, RemoveTagsFromResource). A cache is
+ *       "creating" in the create answer, "modifying" in a modify answer and "available" in every
+ *       describe; deleted, it is gone at once, and a FinalSnapshotName is kept in {@link
+ *       #serverlessSnapshots()}.
  * </ul>
  * Every other request goes to moto unchanged.
  */
@@ -52,6 +61,8 @@ public final class ElastiCacheDouble implements AutoCloseable {
   private final Map<String, Map<String, String>> modified = new ConcurrentHashMap<>();
   private final Set<String> deletedGroups = ConcurrentHashMap.newKeySet();
   private final Set<String> deletedSubnetGroups = ConcurrentHashMap.newKeySet();
+  private final Map<String, ServerlessCache> serverlessCaches = new ConcurrentHashMap<>();
+  private final Map<String, String> serverlessSnapshots = new ConcurrentHashMap<>();
 
   /** In front of the fault proxy, as the kinds' tests use it. */
   public ElastiCacheDouble() {
@@ -85,8 +96,16 @@ public final class ElastiCacheDouble implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getPort());
   }
 
+  /** The final snapshots DeleteServerlessCache took: snapshot name to the serverless cache's. */
+  public Map<String, String> serverlessSnapshots() {
+    return Map.copyOf(serverlessSnapshots);
+  }
+
   private MockResponse serve(RecordedRequest request, byte[] body, Map<String, String> form) {
     String action = form.getOrDefault("Action", "");
+    if (action.contains("ServerlessCache") || form.getOrDefault("ResourceName", "").contains(":serverlesscache:")) {
+      return serveServerless(action, form, region(request));
+    }
     String group = form.get("ReplicationGroupId");
     String subnetGroup = form.get("CacheSubnetGroupName");
     switch (action) {
@@ -154,6 +173,149 @@ public final class ElastiCacheDouble implements AutoCloseable {
         return Forwarding.forward(http, upstream, request, body);
       }
     }
+  }
+
+  /** One serverless cache as ElastiCache would keep it. */
+  private static final class ServerlessCache {
+    final String name;
+    final String arn;
+    final String engine;
+    final String majorVersion;
+    final String description;
+    final String address;
+    final List<String> subnetIds;
+    volatile List<String> securityGroupIds;
+    volatile String maxDataStorageGb;
+    volatile String maxEcpuPerSecond;
+    volatile String snapshotRetentionLimit;
+    final Map<String, String> tags = new ConcurrentHashMap<>();
+
+    ServerlessCache(String region, Map<String, String> form) {
+      name = form.get("ServerlessCacheName").toLowerCase(java.util.Locale.ROOT);
+      arn = "arn:aws:elasticache:" + region + ":123456789012:serverlesscache:" + name;
+      engine = form.get("Engine");
+      majorVersion = form.getOrDefault("MajorEngineVersion", engine.equals("valkey") ? "8" : "7");
+      description = form.getOrDefault("Description", "");
+      address = name + "-a1b2c3.serverless." + region + ".cache.amazonaws.com";
+      subnetIds = list(form, "SubnetIds.SubnetId.");
+      modify(form);
+      snapshotRetentionLimit = form.getOrDefault("SnapshotRetentionLimit", "0");
+      tags.putAll(tagsOf(form));
+    }
+
+    void modify(Map<String, String> form) {
+      maxDataStorageGb = form.getOrDefault("CacheUsageLimits.DataStorage.Maximum", maxDataStorageGb);
+      maxEcpuPerSecond = form.getOrDefault("CacheUsageLimits.ECPUPerSecond.Maximum", maxEcpuPerSecond);
+      snapshotRetentionLimit = form.getOrDefault("SnapshotRetentionLimit", snapshotRetentionLimit);
+      List<String> groups = list(form, "SecurityGroupIds.SecurityGroupId.");
+      if (!groups.isEmpty() || securityGroupIds == null) {
+        securityGroupIds = groups;
+      }
+    }
+
+    String xml(String status) {
+      StringBuilder b = new StringBuilder("<ServerlessCacheName>" + name + "</ServerlessCacheName><Description>" + description + "</Description>"
+          + "<Status>" + status + "</Status><Engine>" + engine + "</Engine><MajorEngineVersion>" + majorVersion + "</MajorEngineVersion>"
+          + "<FullEngineVersion>" + majorVersion + ".0</FullEngineVersion><CacheUsageLimits>");
+      if (maxDataStorageGb != null) {
+        b.append("<DataStorage><Maximum>").append(maxDataStorageGb).append("</Maximum><Unit>GB</Unit></DataStorage>");
+      }
+      if (maxEcpuPerSecond != null) {
+        b.append("<ECPUPerSecond><Maximum>").append(maxEcpuPerSecond).append("</Maximum></ECPUPerSecond>");
+      }
+      b.append("</CacheUsageLimits><SecurityGroupIds>");
+      securityGroupIds.forEach(g -> b.append("<SecurityGroupId>").append(g).append("</SecurityGroupId>"));
+      b.append("</SecurityGroupIds><Endpoint><Address>").append(address).append("</Address><Port>6379</Port></Endpoint>")
+          .append("<ReaderEndpoint><Address>").append(address).append("</Address><Port>6380</Port></ReaderEndpoint>")
+          .append("<ARN>").append(arn).append("</ARN><SubnetIds>");
+      subnetIds.forEach(id -> b.append("<SubnetId>").append(id).append("</SubnetId>"));
+      return b.append("</SubnetIds><SnapshotRetentionLimit>").append(snapshotRetentionLimit).append("</SnapshotRetentionLimit>").toString();
+    }
+  }
+
+  private MockResponse serveServerless(String action, Map<String, String> form, String region) {
+    String name = form.containsKey("ServerlessCacheName") ? form.get("ServerlessCacheName").toLowerCase(java.util.Locale.ROOT) : null;
+    String arn = form.get("ResourceName");
+    ServerlessCache cache = name != null ? serverlessCaches.get(name)
+        : arn == null ? null : serverlessCaches.values().stream().filter(c -> c.arn.equals(arn)).findFirst().orElse(null);
+    String missing = name != null ? name : arn;
+    switch (action) {
+      case "CreateServerlessCache" -> {
+        if (cache != null) {
+          return error(400, "ServerlessCacheAlreadyExistsFault", "Serverless cache " + name + " already exists.");
+        }
+        ServerlessCache created = new ServerlessCache(region, form);
+        serverlessCaches.put(created.name, created);
+        return ok(action, "<ServerlessCache>" + created.xml("creating") + "</ServerlessCache>");
+      }
+      case "DescribeServerlessCaches" -> {
+        if (name != null && cache == null) {
+          return serverlessNotFound(name);
+        }
+        StringBuilder b = new StringBuilder("<ServerlessCaches>");
+        (name == null ? serverlessCaches.values() : List.of(cache)).forEach(c -> b.append("<member>").append(c.xml("available")).append("</member>"));
+        return ok(action, b.append("</ServerlessCaches>").toString());
+      }
+      case "ModifyServerlessCache" -> {
+        if (cache == null) {
+          return serverlessNotFound(missing);
+        }
+        cache.modify(form);
+        return ok(action, "<ServerlessCache>" + cache.xml("modifying") + "</ServerlessCache>");
+      }
+      case "DeleteServerlessCache" -> {
+        if (cache == null) {
+          return serverlessNotFound(missing);
+        }
+        String snapshot = form.get("FinalSnapshotName");
+        if (snapshot != null && serverlessSnapshots.putIfAbsent(snapshot, cache.name) != null) {
+          return error(400, "ServerlessCacheSnapshotAlreadyExistsFault", "Serverless cache snapshot " + snapshot + " already exists.");
+        }
+        serverlessCaches.remove(cache.name);
+        return ok(action, "<ServerlessCache>" + cache.xml("deleting") + "</ServerlessCache>");
+      }
+      case "ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource" -> {
+        if (cache == null) {
+          return serverlessNotFound(missing);
+        }
+        cache.tags.putAll(tagsOf(form));
+        list(form, "TagKeys.member.").forEach(cache.tags::remove);
+        StringBuilder b = new StringBuilder("<TagList>");
+        new java.util.TreeMap<>(cache.tags).forEach((k, v) -> b.append("<Tag><Key>").append(k).append("</Key><Value>").append(v).append("</Value></Tag>"));
+        return ok(action, b.append("</TagList>").toString());
+      }
+      default -> {
+        return error(400, "InvalidParameterValue", "ElastiCacheDouble does not play " + action + " for serverless caches");
+      }
+    }
+  }
+
+  private static MockResponse serverlessNotFound(String name) {
+    return error(404, "ServerlessCacheNotFoundFault", "Serverless cache " + name + " not found.");
+  }
+
+  /** The values of a query-protocol list, {@code prefix1}, {@code prefix2}, ... in order. */
+  private static List<String> list(Map<String, String> form, String prefix) {
+    List<String> values = new ArrayList<>();
+    for (int i = 1; form.containsKey(prefix + i); i++) {
+      values.add(form.get(prefix + i));
+    }
+    return values;
+  }
+
+  private static Map<String, String> tagsOf(Map<String, String> form) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (int i = 1; form.containsKey("Tags.Tag." + i + ".Key"); i++) {
+      tags.put(form.get("Tags.Tag." + i + ".Key"), form.getOrDefault("Tags.Tag." + i + ".Value", ""));
+    }
+    return tags;
+  }
+
+  /** The region a request is signed for (SigV4's credential scope). */
+  private static String region(RecordedRequest request) {
+    String authorization = request.getHeader("Authorization");
+    java.util.regex.Matcher m = authorization == null ? null : java.util.regex.Pattern.compile("Credential=[^/]+/[0-9]+/([^/]+)/").matcher(authorization);
+    return m != null && m.find() ? m.group(1) : "us-east-1";
   }
 
   private static MockResponse groupNotFound(String group) {

@@ -3,9 +3,7 @@ package dev.slipway.aws.kinds;
 import dev.slipway.api.v1alpha1.CacheSpec;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.api.v1alpha1.NetworkSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
-import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.Delta;
 import dev.slipway.aws.DesiredResource;
@@ -17,10 +15,6 @@ import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.status.Reasons;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
-import software.amazon.awssdk.services.elasticache.model.Endpoint;
 import software.amazon.awssdk.services.elasticache.model.ModifyReplicationGroupRequest;
 import software.amazon.awssdk.services.elasticache.model.NodeGroup;
 import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
@@ -45,13 +38,6 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
 
   public static final String KIND = "ElastiCacheReplicationGroup";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(CacheSubnetGroupKind.KIND, SecurityGroupKind.KIND));
-  /** The longest replication group id ElastiCache takes. */
-  static final int MAX_ID = 40;
-  /** How soon to look again at a cache ElastiCache is creating, modifying or deleting: it takes minutes. */
-  private static final Duration BUSY = Duration.ofSeconds(30);
-  private static final String AVAILABLE = "available";
-  private static final String DELETING = "deleting";
-  private static final DateTimeFormatter SNAPSHOT_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
   public record Desired(String name, String physicalName, CacheSpec spec, String subnetGroup, String securityGroupId) implements DesiredResource {}
 
@@ -70,24 +56,6 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     }
   }
 
-  /** The logical name of a cache's security group in the network. */
-  static String groupName(String cache) {
-    return "cache-" + cache;
-  }
-
-  static String outputKey(String cache, FunctionSpec.CacheOutput.Value value) {
-    return "caches." + cache + "." + value.name();
-  }
-
-  /**
-   * The output a function's environmentFrom asks for, which the cache published before the function
-   * (it waits for the caches it names); ElastiCache showing no reader endpoint is a terminal error.
-   */
-  static String output(StackContext ctx, FunctionSpec.CacheOutput ref, String where) {
-    return ctx.findOutput(outputKey(ref.name, ref.value)).orElseThrow(() -> SlipwayException.terminal(Reasons.INVALID_SPEC,
-        where + ": cache " + ref.name + " has no " + ref.value + " (ElastiCache shows none)"));
-  }
-
   @Override
   public KindInfo info() {
     return INFO;
@@ -98,20 +66,18 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     if (ctx.spec().network == null) {
       return List.of();
     }
-    return ctx.spec().caches.stream().map(c -> {
+    return ctx.spec().caches.stream().filter(CacheSpec::nodeBased).map(c -> {
       String physical = ElastiCacheResources.name(ctx.physicalName(c.name));
-      String group = groupName(c.name);
-      return new Planned<>(this, c.name, physical, List.of(CacheSubnetGroupKind.key(), Planned.key(SecurityGroupKind.KIND, group)), x -> {
-        if (physical.length() > MAX_ID) {
-          throw SlipwayException.terminal(Reasons.INVALID_SPEC, "cache " + c.name + ": its replication group id " + physical + " is longer than "
-              + MAX_ID + " characters; set a shorter spec.namePrefix or cache name");
-        }
-        return new Desired(c.name, physical, c, x.output(CacheSubnetGroupKind.NAME_OUTPUT), x.output(SecurityGroupKind.idOutput(group)));
-      });
+      return new Planned<>(this, c.name, physical, List.of(CacheSubnetGroupKind.key(), ElastiCacheResources.securityGroupKey(c.name)),
+          x -> new Desired(c.name, ElastiCacheResources.checkedName(x, c, physical, "replication group id"), c,
+              x.output(CacheSubnetGroupKind.NAME_OUTPUT), ElastiCacheResources.securityGroupId(x, c.name)));
     }).toList();
   }
 
-  /** Caches need the network; a function naming caches must be in the functions group, the only one they admit. */
+  /**
+   * Caches need the network; a function naming caches must be in the functions group, the only one
+   * they admit. For every cache of spec.caches, serverless ones too: this kind says it once.
+   */
   @Override
   public List<String> validate(ServerlessServiceSpec spec) {
     List<String> problems = new ArrayList<>();
@@ -140,14 +106,9 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
         .findFirst().map(g -> new Observed(g, ElastiCacheResources.tags(ctx.aws(), g.arn())));
   }
 
-  /** ElastiCache works for minutes after a create or a change: the cache is NotReady until it is available again. */
   @Override
   public Optional<NotReady> readiness(Observed o) {
-    String status = o.group().status();
-    if ("create-failed".equals(status)) {
-      throw SlipwayException.terminal("CacheCreateFailed", "replication group " + o.group().replicationGroupId() + " failed to be created");
-    }
-    return AVAILABLE.equals(status) ? Optional.empty() : Optional.of(NotReady.awaiting("replication group " + o.group().replicationGroupId() + " is " + status, BUSY));
+    return ElastiCacheResources.readiness("replication group " + o.group().replicationGroupId(), o.group().status());
   }
 
   /** Everything is set at creation; the response already shows the group (creating), with the tags given. */
@@ -181,8 +142,7 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
         .build();
     if (!fixed.isEmpty()) {
       throw SlipwayException.terminal(Reasons.IMMUTABLE_FIELD, "cache " + d.name() + ": " + fixed.describe() + " cannot change on the existing"
-          + " replication group " + g.replicationGroupId() + ", and Slipway does not replace a cache and its data; set the spec back, or"
-          + " declare a new cache under another name and move the clients to it");
+          + " replication group " + g.replicationGroupId() + ElastiCacheResources.NOT_REPLACED);
     }
     Delta change = Delta.builder()
         .compare("nodeType", c.nodeType, g.cacheNodeType())
@@ -228,15 +188,8 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
   @Override
   public Published publish(StackContext ctx, Desired d, Observed o) {
     NodeGroup shard = o.shard();
-    return Published.of(o.group().arn())
-        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.endpoint), address(shard == null ? null : shard.primaryEndpoint()))
-        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.readerEndpoint), address(shard == null ? null : shard.readerEndpoint()))
-        .output(outputKey(d.name(), FunctionSpec.CacheOutput.Value.port), o.port() == null ? null : String.valueOf(o.port()))
-        .build();
-  }
-
-  private static String address(Endpoint e) {
-    return e == null ? null : e.address();
+    return ElastiCacheResources.publish(o.group().arn(), d.name(), ElastiCacheResources.address(shard == null ? null : shard.primaryEndpoint()),
+        ElastiCacheResources.address(shard == null ? null : shard.readerEndpoint()), o.port());
   }
 
   @Override
@@ -244,36 +197,16 @@ public final class CacheReplicationGroupKind implements AwsResourceKind<CacheRep
     return describe(ctx, resource.physicalName).map(Observed::tags);
   }
 
-  /**
-   * Deletes the group, after a final snapshot when it keeps snapshots (ElastiCache takes it as part
-   * of the delete); while ElastiCache is still deleting it, the pass waits, since the subnet group
-   * and security group before it in status are in use until it is gone.
-   */
+  /** Deletes the group, after a final snapshot when it keeps snapshots, and waits until it is gone. */
   @Override
   public void delete(StackContext ctx, ManagedResource resource) {
-    ElastiCacheClient elastiCache = ElastiCacheResources.elastiCache(ctx.aws());
     Optional<Observed> found = describe(ctx, resource.physicalName);
     if (found.isEmpty()) {
       return;
     }
     ReplicationGroup g = found.get().group();
-    if (!DELETING.equals(g.status())) {
-      String snapshot = g.snapshotRetentionLimit() != null && g.snapshotRetentionLimit() > 0
-          ? g.replicationGroupId() + "-final-" + SNAPSHOT_TIME.format(Clock.systemUTC().instant()) : null;
-      elastiCache.deleteReplicationGroup(r -> r.replicationGroupId(g.replicationGroupId()).finalSnapshotIdentifier(snapshot));
-    }
-    if (AwsErrors.unlessNotFound(() -> describe(ctx, resource.physicalName)).flatMap(o -> o).isPresent()) {
-      throw NotReady.awaiting("replication group " + g.replicationGroupId() + " is being deleted", BUSY);
-    }
-  }
-
-  /** The network groups the caches bring: each admits the functions group on the cache's port, nothing else. */
-  static List<NetworkSpec.SecurityGroup> securityGroups(ServerlessServiceSpec spec) {
-    return spec.caches.stream().map(c -> {
-      NetworkSpec.SecurityGroup g = new NetworkSpec.SecurityGroup();
-      g.name = groupName(c.name);
-      g.ingressFrom.add(new NetworkSpec.Ingress(SecurityGroupKind.FUNCTIONS, null, c.port));
-      return g;
-    }).toList();
+    ElastiCacheResources.delete("replication group", g.replicationGroupId(), g.status(), g.snapshotRetentionLimit(),
+        snapshot -> ElastiCacheResources.elastiCache(ctx.aws()).deleteReplicationGroup(r -> r.replicationGroupId(g.replicationGroupId()).finalSnapshotIdentifier(snapshot)),
+        () -> describe(ctx, resource.physicalName));
   }
 }

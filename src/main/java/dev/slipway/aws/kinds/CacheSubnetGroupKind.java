@@ -1,5 +1,6 @@
 package dev.slipway.aws.kinds;
 
+import dev.slipway.api.v1alpha1.CacheSpec;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.elasticache.model.CacheSubnetGroup;
 import software.amazon.awssdk.services.elasticache.model.Subnet;
 
 /**
- * The one cache subnet group of a service with caches: {@code <prefix>-caches}, over the network's
+ * The one cache subnet group of a service with caches of nodes (replication groups): {@code <prefix>-caches}, over the network's
  * private subnets, where every cache's nodes are placed. Its subnets follow
  * network.availabilityZones only at creation: a cache's nodes stand in them, so a different set is
  * refused rather than applied under the caches.
@@ -51,13 +52,12 @@ public final class CacheSubnetGroupKind implements AwsResourceKind<CacheSubnetGr
 
   @Override
   public List<Planned<Desired, Observed>> plan(StackContext ctx) {
-    if (ctx.spec().caches.isEmpty() || ctx.spec().network == null) {
+    // Serverless caches take the subnets themselves; only replication groups stand in a subnet group.
+    if (ctx.spec().caches.stream().noneMatch(CacheSpec::nodeBased) || ctx.spec().network == null) {
       return List.of();
     }
-    List<String> subnets = SubnetKind.names(ctx.spec().network, false);
     String physical = ElastiCacheResources.name(ctx.physicalName(NAME));
-    return List.of(new Planned<>(this, NAME, physical, subnets.stream().map(s -> SubnetKind.key(ctx.spec().network, s)).toList(),
-        c -> new Desired(NAME, physical, subnets.stream().map(s -> c.output(SubnetKind.idOutput(s))).sorted().toList())));
+    return List.of(new Planned<>(this, NAME, physical, SubnetKind.privateKeys(ctx.spec().network), c -> new Desired(NAME, physical, SubnetKind.privateIds(c))));
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
 
   public static final String KIND = "LambdaFunction";
   private static final KindInfo INFO = KindInfo.named(KIND, Set.of(IamRoleKind.KIND, LogGroupKind.KIND, SubnetKind.KIND, ExistingSubnetKind.KIND, SecurityGroupKind.KIND,
-      DbClusterKind.KIND, DbInstanceKind.KIND, CacheReplicationGroupKind.KIND));
+      DbClusterKind.KIND, DbInstanceKind.KIND, CacheReplicationGroupKind.KIND, CacheServerlessKind.KIND));
   /** How soon to look again at a function Lambda is still creating or updating. */
   private static final Duration BUSY = Duration.ofSeconds(3);
 
@@ -121,7 +121,8 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     List<String> deps = new ArrayList<>();
     SubnetKind.names(ctx.spec().network, false).forEach(s -> deps.add(SubnetKind.key(ctx.spec().network, s)));
     deps.add(Planned.key(SecurityGroupKind.KIND, SecurityGroupKind.FUNCTIONS));
-    f.caches.forEach(c -> deps.add(Planned.key(CacheReplicationGroupKind.KIND, c.name)));
+    f.caches.forEach(named -> deps.add(ctx.spec().caches.stream().filter(c -> c.name.equals(named.name)).findFirst()
+        .map(ElastiCacheResources::key).orElse(Planned.key(CacheReplicationGroupKind.KIND, named.name))));
     return deps;
   }
 
@@ -147,7 +148,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
       } else if (source.database != null) {
         env.put(variable, ctx.output(RdsResources.output(source.database.name, source.database.value.name())));
       } else if (source.cache != null) {
-        env.put(variable, CacheReplicationGroupKind.output(ctx, source.cache, "function " + f.name + ", environmentFrom " + variable));
+        env.put(variable, ElastiCacheResources.output(ctx, source.cache, "function " + f.name + ", environmentFrom " + variable));
       } else {
         ParameterSpec parameter = ctx.spec().parameters.stream().filter(p -> p.name.equals(source.parameter)).findFirst().orElseThrow();
         env.put(variable, parameter.physicalName(ctx.prefix()));
@@ -191,7 +192,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
           problems.add(where + "cache " + source.cache.name + " is not in the function's caches");
         }
         if (source.cache != null && source.cache.value == FunctionSpec.CacheOutput.Value.readerEndpoint
-            && spec.caches.stream().anyMatch(c -> c.name.equals(source.cache.name) && c.replicas == 0)) {
+            && spec.caches.stream().anyMatch(c -> c.name.equals(source.cache.name) && c.nodeBased() && c.replicas == 0)) {
           problems.add(where + "cache " + source.cache.name + " has no replicas, so no readerEndpoint");
         }
       });

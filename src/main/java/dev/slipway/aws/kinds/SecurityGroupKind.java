@@ -106,7 +106,7 @@ public final class SecurityGroupKind extends Ec2Kind<SecurityGroupKind.Desired, 
   static List<NetworkSpec.SecurityGroup> generatedGroups(ServerlessServiceSpec spec) {
     List<NetworkSpec.SecurityGroup> groups = new ArrayList<>(VpcEndpointKind.securityGroups(spec));
     groups.addAll(RdsResources.securityGroups(spec));
-    groups.addAll(CacheReplicationGroupKind.securityGroups(spec));
+    groups.addAll(ElastiCacheResources.securityGroups(spec));
     return groups;
   }
 

@@ -33,6 +33,7 @@ public final class StackKinds {
           new DbInstanceKind(),
           new CacheSubnetGroupKind(),
           new CacheReplicationGroupKind(),
+          new CacheServerlessKind(),
           new LogGroupKind(),
           new DynamoDbTableKind(),
           new SnsTopicKind(),

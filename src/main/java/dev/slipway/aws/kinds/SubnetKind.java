@@ -64,6 +64,16 @@ public final class SubnetKind extends Ec2Kind<SubnetKind.Desired, SubnetKind.Obs
     return Planned.key(VpcKind.created(network) ? KIND : ExistingSubnetKind.KIND, subnet);
   }
 
+  /** The keys of the network's private subnets, which what stands in them waits for. */
+  static List<String> privateKeys(NetworkSpec network) {
+    return names(network, false).stream().map(s -> key(network, s)).toList();
+  }
+
+  /** The ids of the network's private subnets, sorted, once their kind published them. */
+  static List<String> privateIds(StackContext ctx) {
+    return names(ctx.spec().network, false).stream().map(s -> ctx.output(idOutput(s))).sorted().toList();
+  }
+
   public SubnetKind() {
     super(INFO, "subnet", Observed::subnet, Subnet::subnetId, Subnet::tags);
   }

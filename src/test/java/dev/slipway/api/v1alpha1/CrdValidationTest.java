@@ -176,6 +176,26 @@ class CrdValidationTest {
   }
 
   /**
+   * A serverless cache (the base of the sls-cache-serverless-* manifests of the invalid corpus) is
+   * accepted, with the fields that mean the same for both kinds of cache; a node type is refused.
+   */
+  @Test
+  void aServerlessCacheIsAcceptedWithoutTheFieldsOfNodes() {
+    String withCache = SERVICE.formatted("serverless-cache", 128, "api") + """
+          network: {cidr: 10.1.0.0/16, availabilityZones: 1}
+          caches:
+            - name: sessions
+              engine: redis
+              serverless: {maxDataStorageGb: 10, maxEcpuPerSecond: 5000}
+        %s
+        """;
+    assertApplied(withCache.formatted("      snapshotRetentionDays: 7\n      port: 6379"));
+
+    assertRejected(withCache.formatted("      multiAz: false"), "a serverless cache has no nodeType, replicas, automaticFailover or multiAz");
+    assertRejected(withCache.formatted("      transitEncryption: false"), "always encrypts in transit and at rest");
+  }
+
+  /**
    * The objects accepted here name code that does not exist; an operator running in this JVM (for
    * the @QuarkusTest classes) would otherwise keep trying to build them for the rest of the run.
    */

@@ -27,12 +27,7 @@ class CacheClientFunctionTest {
     elastiCacheDouble = new ElastiCacheDouble();
     stack = new KindHarness(elastiCacheDouble.endpoint(), CacheFixture.spec(), new VpcKind(), new SubnetKind(), new SecurityGroupKind(),
         new CacheSubnetGroupKind(), new CacheReplicationGroupKind(), new LambdaFunctionKind());
-    api = stack.addFunction("api", stack.upload("api-1.0.zip", "ok"));
-    api.vpc = new FunctionSpec.VpcConfig();
-    api.vpc.network = true;
-    api.caches.add(new FunctionSpec.NamedRef(CacheFixture.CACHE));
-    api.environmentFrom.put("REDIS_HOST", cacheOutput(FunctionSpec.CacheOutput.Value.endpoint));
-    api.environmentFrom.put("REDIS_PORT", cacheOutput(FunctionSpec.CacheOutput.Value.port));
+    api = CacheFixture.client(stack, FunctionSpec.CacheOutput.Value.endpoint, FunctionSpec.CacheOutput.Value.port);
   }
 
   @AfterEach
@@ -67,7 +62,7 @@ class CacheClientFunctionTest {
   @Test
   void aReaderEndpointNeedsReplicas() {
     stack.spec().caches.get(0).replicas = 0;
-    api.environmentFrom.put("REDIS_READER", cacheOutput(FunctionSpec.CacheOutput.Value.readerEndpoint));
+    api.environmentFrom.put("REDIS_READER", CacheFixture.output(FunctionSpec.CacheOutput.Value.readerEndpoint));
 
     assertThat(new LambdaFunctionKind().validate(stack.spec())).contains("function api, environmentFrom REDIS_READER: cache sessions has no replicas, so no readerEndpoint");
   }
@@ -78,13 +73,5 @@ class CacheClientFunctionTest {
     StackContext ctx = new StackContext(null, KindHarness.NAMESPACE, KindHarness.SERVICE, stack.spec(), List.of(), List.of());
 
     assertThat(ExecutionRolePolicy.document(ctx, scope, api)).doesNotContain("elasticache");
-  }
-
-  private static FunctionSpec.EnvironmentSource cacheOutput(FunctionSpec.CacheOutput.Value value) {
-    FunctionSpec.EnvironmentSource source = new FunctionSpec.EnvironmentSource();
-    source.cache = new FunctionSpec.CacheOutput();
-    source.cache.name = CacheFixture.CACHE;
-    source.cache.value = value;
-    return source;
   }
 }

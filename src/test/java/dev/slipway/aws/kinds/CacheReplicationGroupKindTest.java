@@ -99,13 +99,7 @@ class CacheReplicationGroupKindTest extends KindContractTest {
   @Test
   void aCacheStillBeingChangedIsNotReadyNamingItsStatus() {
     stack.settle();
-    AwsFaults.shared().rewrite(AwsFaults.operation("DescribeReplicationGroups"), b -> b.replace("<Status>available</Status>", "<Status>modifying</Status>"), 1);
-    Result result;
-    try {
-      result = stack.converge();
-    } finally {
-      AwsFaults.shared().clearFaults();
-    }
+    Result result = CacheFixture.convergeShowing(stack, "DescribeReplicationGroups", "modifying");
 
     Outcome cache = own(result).get(0);
     assertThat(cache.action()).isEqualTo(Action.NotReady);
