@@ -22,11 +22,11 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.apiKeys) || self.apiKeys.all(k, self.apiKeys.exists_one(l, l.name == k.name))",
     message = "API key names must be unique",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.usagePlans) || self.usagePlans.all(p, self.usagePlans.exists_one(q, q.name == p.name))",
     message = "usage plan names must be unique",
-    reason = "FieldValueDuplicate")
+    reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.usagePlans) || self.usagePlans.all(p, !has(p.keys) || p.keys.all(k, has(self.apiKeys) && self.apiKeys.exists(a, a.name == k)))",
     message = "a usage plan's keys must name API keys of restApi.apiKeys",
