@@ -1,13 +1,14 @@
 package dev.slipway.aws;
 
 import dev.slipway.api.v1alpha1.SecretKeyRef;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The Kubernetes Secrets of the reconciled object's namespace, for kinds whose state holds a secret:
- * a SecureString parameter reads its value from one; a Cognito client with a secret writes it into
- * one the service owns. A value goes between its Secret and AWS and nowhere else: kinds name it in
+ * a SecureString parameter reads its value from one; a Cognito client with a secret and an API key
+ * write theirs into one the service owns. A value goes between its Secret and AWS and nowhere else: kinds name it in
  * their steps only as a {@link Delta.Difference#redacted redacted} difference, so it never reaches
  * status, events or logs.
  */
@@ -24,6 +25,18 @@ public interface SecretValues {
    * data}. A Secret of that name that the service does not own is left alone: a terminal error.
    */
   void own(String name, Map<String, String> data);
+
+  /**
+   * The step that writes {@code data} to the Secret {@code name} the service owns when {@code current}
+   * (its data as {@link #owned} read it, empty for none) differs; its one difference names the Secret
+   * and shows no value. Empty when the Secret already holds {@code data}.
+   */
+  default Optional<Step> ownWhenChanged(String name, Map<String, String> data, Map<String, String> current) {
+    if (data.equals(current)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Step(List.of(Delta.Difference.redacted("secret " + name)), () -> own(name, data)));
+  }
 
   /** Deletes the Secret {@code name} if this service owns it. */
   void disown(String name);

@@ -231,6 +231,17 @@ class KubectlE2ETest {
     Map<String, String> health = sls("health-dev", "health").getStatus().outputs;
     assertThat(health).containsKeys("network.vpcId", "databases.main.endpoint", "databases.main.port");
     assertThat(health.get("databases.main.secretArn")).startsWith("arn:aws:secretsmanager:ap-northeast-2:");
+    // The todo dashboard's API key (issue 10): its value in the Secret the service owns and in AWS, in no status or event.
+    ServerlessService todoDev = sls("todo-dev", "todo");
+    var keySecret = k8s.secrets().inNamespace("todo-dev").withName("todo-dashboard-apikey").get();
+    assertThat(keySecret.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(todoDev.getMetadata().getUid()));
+    String keyValue = new String(java.util.Base64.getDecoder().decode(keySecret.getData().get("apiKey")), java.nio.charset.StandardCharsets.UTF_8);
+    String keyId = todoDev.getStatus().outputs.get("apiKey.dashboard.id");
+    assertThat(aws.apigateway.getApiKey(r -> r.apiKey(keyId).includeValue(true)).value()).isEqualTo(keyValue);
+    assertThat(aws.apigateway.getUsagePlanKeys(r -> r.usagePlanId(todoDev.getStatus().outputs.get("usagePlan.dashboard.id"))).items())
+        .extracting(k -> k.id()).containsExactly(keyId);
+    assertThat(k8s.getKubernetesSerialization().asJson(todoDev.getStatus())).doesNotContain(keyValue);
+    assertThat(k8s.v1().events().inNamespace("todo-dev").list().getItems()).noneMatch(e -> String.valueOf(e.getMessage()).contains(keyValue));
     Map<String, String> willbook = sls("willbook-dev", "willbook").getStatus().outputs;
     assertThat(willbook).containsKeys("network.vpcId", "databases.main.endpoint", "caches.cache.endpoint", "frontend.url", "restApiUrl")
         .containsEntry("caches.cache.port", "6379").containsEntry("parameter.DB_URL.name", "/willbook-dev/DB_URL");

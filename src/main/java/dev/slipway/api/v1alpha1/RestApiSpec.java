@@ -19,6 +19,18 @@ import java.util.Map;
     value = "self.routes.all(r, self.routes.exists_one(s, s.path == r.path && s.methods.exists(m, m in r.methods)))",
     message = "a method of a path may be served by one route only (a path may have several routes, each with its own methods)",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.apiKeys) || self.apiKeys.all(k, self.apiKeys.exists_one(l, l.name == k.name))",
+    message = "API key names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.usagePlans) || self.usagePlans.all(p, self.usagePlans.exists_one(q, q.name == p.name))",
+    message = "usage plan names must be unique",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.usagePlans) || self.usagePlans.all(p, !has(p.keys) || p.keys.all(k, has(self.apiKeys) && self.apiKeys.exists(a, a.name == k)))",
+    message = "a usage plan's keys must name API keys of restApi.apiKeys",
+    reason = "FieldValueInvalid")
 public class RestApiSpec {
 
   /** The characters API Gateway allows in a stage variable's value. */
@@ -65,6 +77,19 @@ public class RestApiSpec {
   @JsonPropertyDescription("Routes: a path, its methods and the function that serves them (AWS_PROXY integration to the function's stage alias). One path may have several routes, for example GET /todos served by one function and POST /todos by another.")
   public List<Route> routes = new ArrayList<>();
 
+  /** API keys clients send in the x-api-key header to methods with apiKeyRequired; each is metered by the usage plans that name it. */
+  @Size(max = 50)
+  @JsonPropertyDescription("API keys clients send in the x-api-key header to the routes with apiKeyRequired; a key is accepted only"
+      + " through a usage plan that names it. Each key's value is written to the Kubernetes Secret <service>-<key>-apikey (key"
+      + " apiKey), never to status, events or logs; its id is the output apiKey.<name>.id.")
+  public List<ApiKey> apiKeys = new ArrayList<>();
+
+  /** Usage plans of the API's stage: throttling and a quota for the keys each names. */
+  @Size(max = 20)
+  @JsonPropertyDescription("Usage plans on the API's stage: the throttling and quota each applies to the API keys it names. A plan"
+      + " has exactly the declared stage and keys: another stage or key added to it behind Slipway's back is removed.")
+  public List<UsagePlan> usagePlans = new ArrayList<>();
+
   public enum EndpointType {
     REGIONAL,
     EDGE,
@@ -107,6 +132,11 @@ public class RestApiSpec {
     @JsonPropertyDescription("COGNITO only: OAuth scopes an access token must carry, one of which suffices (for example openid, or a"
         + " resource server's scope); none means an ID token is enough.")
     public List<@Size(max = 256) String> scopes = new ArrayList<>();
+
+    /** Whether callers of the methods must send an API key of one of the stage's usage plans. */
+    @JsonPropertyDescription("Callers of the methods must send, in the x-api-key header, an API key of a usage plan on the stage"
+        + " (restApi.apiKeys, restApi.usagePlans); API Gateway answers 403 otherwise. Default false.")
+    public Boolean apiKeyRequired;
 
     public Route() {}
 
@@ -167,5 +197,90 @@ public class RestApiSpec {
     @Min(0)
     @JsonPropertyDescription("Burst capacity in requests.")
     public Integer burstLimit;
+  }
+
+  /** An API key of the REST API. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ApiKey {
+    /** Logical key name; the key is named {@code <namePrefix>-<name>}. */
+    @Required
+    @Size(max = 40)
+    @Pattern("^[a-z0-9][a-z0-9-]{0,39}$")
+    @JsonPropertyDescription("Logical key name; the API Gateway key is named <namePrefix>-<name>, its value goes to the Kubernetes"
+        + " Secret <service>-<name>-apikey.")
+    public String name;
+
+    /** Whether API Gateway accepts the key. */
+    @JsonPropertyDescription("Whether API Gateway accepts the key; false turns it off without deleting it. Default true.")
+    public Boolean enabled;
+
+    public ApiKey() {}
+
+    public ApiKey(String name) {
+      this.name = name;
+    }
+
+    /** The Kubernetes Secret a key's value is written to. */
+    public static String secretName(String service, String key) {
+      return service + "-" + key + "-apikey";
+    }
+  }
+
+  /** A usage plan on the API's stage. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class UsagePlan {
+    /** Logical plan name; the plan is named {@code <namePrefix>-<name>}. */
+    @Required
+    @Size(max = 40)
+    @Pattern("^[a-z0-9][a-z0-9-]{0,39}$")
+    @JsonPropertyDescription("Logical plan name; the API Gateway usage plan is named <namePrefix>-<name>. Its id is the output usagePlan.<name>.id.")
+    public String name;
+
+    /** Request throttling per key of the plan. */
+    @JsonPropertyDescription("Throttling of each key's requests. Absent: none of the plan's own (the stage's applies).")
+    public Throttling throttle;
+
+    /** How many requests a key of the plan may make per period. */
+    @JsonPropertyDescription("How many requests each key may make in a day, week or month. Absent: no quota.")
+    public Quota quota;
+
+    /** The API keys the plan meters, by their names in restApi.apiKeys. */
+    @Size(max = 50)
+    @JsonPropertyDescription("Names of restApi.apiKeys the plan applies to; a key not named by any plan is refused by methods with apiKeyRequired.")
+    public List<@Size(max = 40) String> keys = new ArrayList<>();
+
+    public UsagePlan() {}
+
+    public UsagePlan(String name, List<String> keys) {
+      this.name = name;
+      this.keys = new ArrayList<>(keys);
+    }
+  }
+
+  /** A usage plan's quota. */
+  public static class Quota {
+    /** Requests per period. */
+    @Required
+    @Min(1)
+    @JsonPropertyDescription("Requests each key may make per period.")
+    public Integer limit;
+
+    /** The period the limit counts over. */
+    @Required
+    @JsonPropertyDescription("The period the limit counts over: DAY, WEEK or MONTH.")
+    public QuotaPeriod period;
+
+    public Quota() {}
+
+    public Quota(int limit, QuotaPeriod period) {
+      this.limit = limit;
+      this.period = period;
+    }
+  }
+
+  public enum QuotaPeriod {
+    DAY,
+    WEEK,
+    MONTH
   }
 }

@@ -170,9 +170,7 @@ public final class CognitoUserPoolClientKind implements UntaggedKind<CognitoUser
     }
     if (c.clientSecret() != null) {
       Map<String, String> credential = Map.of("clientId", c.clientId(), "clientSecret", c.clientSecret());
-      if (!credential.equals(o.secret())) {
-        steps.add(new Step(List.of(Delta.Difference.redacted("secret " + d.secretName())), () -> ctx.secrets().own(d.secretName(), credential)));
-      }
+      ctx.secrets().ownWhenChanged(d.secretName(), credential, o.secret()).ifPresent(steps::add);
     }
     return steps;
   }

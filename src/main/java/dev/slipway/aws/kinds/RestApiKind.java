@@ -69,8 +69,20 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
    * How one method of one path looks; integration responses only matter for the MOCK OPTIONS. The
    * authorizer is named, not identified: its id is known only once it exists.
    */
-  record MethodShape(String authorization, String authorizer, List<String> scopes, String integrationType, String integrationUri,
-      Integer timeoutMillis, SortedMap<String, String> responseParameters, SortedMap<String, String> responseTemplates) {}
+  record MethodShape(String authorization, String authorizer, List<String> scopes, boolean apiKeyRequired, String integrationType, String integrationUri,
+      Integer timeoutMillis, SortedMap<String, String> responseParameters, SortedMap<String, String> responseTemplates) {
+
+    /**
+     * The form the deployment fingerprint hashes: a method without an API key requirement reads as it
+     * did before methods had one, so the deployments of such APIs stay current.
+     */
+    @Override
+    public String toString() {
+      return "MethodShape[authorization=" + authorization + ", authorizer=" + authorizer + ", scopes=" + scopes
+          + (apiKeyRequired ? ", apiKeyRequired=true" : "") + ", integrationType=" + integrationType + ", integrationUri=" + integrationUri
+          + ", timeoutMillis=" + timeoutMillis + ", responseParameters=" + responseParameters + ", responseTemplates=" + responseTemplates + "]";
+    }
+  }
 
   /** API Gateway's integration timeout when none is set. */
   static final int DEFAULT_TIMEOUT_MILLIS = 29000;
@@ -144,14 +156,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
 
   @Override
   public void retag(StackContext ctx, Observed observed, Map<String, String> set, java.util.Collection<String> remove) {
-    ApiGatewayClient gw = ctx.aws().apiGateway();
-    String arn = ApiGatewayArns.of(ctx.region(), "/restapis/" + observed.apiId());
-    if (!remove.isEmpty()) {
-      gw.untagResource(r -> r.resourceArn(arn).tagKeys(remove));
-    }
-    if (!set.isEmpty()) {
-      gw.tagResource(r -> r.resourceArn(arn).tags(set));
-    }
+    ApiGatewayArns.retag(ctx, "/restapis/" + observed.apiId(), set, remove);
   }
 
   /** The desired API of the service; the Lambda kind must have published the alias ARNs. */
@@ -169,7 +174,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       String authorization = cognito ? "COGNITO_USER_POOLS" : route.authorization.name();
       List<String> scopes = route.scopes.stream().sorted().toList();
       for (Method m : route.methods) {
-        byMethod.put(m.name(), new MethodShape(authorization, authorizer, scopes, "AWS_PROXY", uri,
+        byMethod.put(m.name(), new MethodShape(authorization, authorizer, scopes, Boolean.TRUE.equals(route.apiKeyRequired), "AWS_PROXY", uri,
             route.timeoutMillis == null ? DEFAULT_TIMEOUT_MILLIS : route.timeoutMillis, new TreeMap<>(), new TreeMap<>()));
         invokes.add(new Invoke(alias, m.name(), route.path));
       }
@@ -249,7 +254,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
           + ")#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end");
       headers.put(HEADER + "Vary", quote("Origin"));
     }
-    return new MethodShape("NONE", null, List.of(), "MOCK", null, null, headers, templates);
+    return new MethodShape("NONE", null, List.of(), false, "MOCK", null, null, headers, templates);
   }
 
   private static String quote(String value) {
@@ -355,7 +360,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
       List<String> scopes = m.authorizationScopes() == null ? List.of() : m.authorizationScopes().stream().sorted().toList();
       // A proxy integration without a timeout of its own has API Gateway's; a MOCK's does not matter.
       Integer timeout = i == null || "MOCK".equals(i.typeAsString()) ? null : i.timeoutInMillis() == null ? DEFAULT_TIMEOUT_MILLIS : i.timeoutInMillis();
-      methods.put(name, new MethodShape(m.authorizationType(), authorizer, scopes, i == null ? null : i.typeAsString(), i == null ? null : i.uri(), timeout, params, templates));
+      methods.put(name, new MethodShape(m.authorizationType(), authorizer, scopes, Boolean.TRUE.equals(m.apiKeyRequired()), i == null ? null : i.typeAsString(), i == null ? null : i.uri(), timeout, params, templates));
     });
     return new ObservedResource(r.id(), methods);
   }
@@ -544,7 +549,8 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   private static void putMethod(ApiGatewayClient gw, String apiId, String resourceId, String method, MethodShape shape, Map<String, String> authorizerIds) {
     gw.putMethod(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method).authorizationType(shape.authorization())
         .authorizerId(shape.authorizer() == null ? null : authorizerIds.get(shape.authorizer()))
-        .authorizationScopes(shape.scopes().isEmpty() ? null : shape.scopes()));
+        .authorizationScopes(shape.scopes().isEmpty() ? null : shape.scopes())
+        .apiKeyRequired(shape.apiKeyRequired()));
     if (!"MOCK".equals(shape.integrationType())) {
       gw.putIntegration(r -> r.restApiId(apiId).resourceId(resourceId).httpMethod(method)
           .type(shape.integrationType()).integrationHttpMethod("POST").uri(shape.integrationUri()).timeoutInMillis(shape.timeoutMillis()));

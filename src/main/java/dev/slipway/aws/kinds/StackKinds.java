@@ -48,6 +48,8 @@ public final class StackKinds {
           new CertificateKind(),
           new CertificateValidationKind(),
           new RestApiKind(),
+          new ApiKeyKind(),
+          new UsagePlanKind(),
           new WebSocketApiKind(),
           new RestApiDomainKind(),
           new WebSocketDomainKind(),

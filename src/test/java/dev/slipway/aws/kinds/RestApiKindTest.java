@@ -52,6 +52,12 @@ class RestApiKindTest extends KindContractTest {
         new Edit("api", List.of("method", "deployment"), s -> s.restApi.routes.stream().filter(r -> r.path.equals("/usage")).findFirst().orElseThrow().timeoutMillis = 5000,
             List.of("DeleteMethod", "PutMethod", "PutIntegration", "CreateDeployment"),
             () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().timeoutInMillis()).isEqualTo(5000)),
+        // The CORS preflight of the path stays open: browsers send no key with it.
+        new Edit("api", List.of("method", "deployment"), s -> s.restApi.routes.stream().filter(r -> r.path.equals("/usage")).findFirst().orElseThrow().apiKeyRequired = true,
+            List.of("DeleteMethod", "PutMethod", "PutIntegration", "CreateDeployment"), () -> {
+              assertThat(resources().get("/usage").resourceMethods().get("GET").apiKeyRequired()).isTrue();
+              assertThat(resources().get("/usage").resourceMethods().get("OPTIONS").apiKeyRequired()).isFalse();
+            }),
         // After the route edit: moto 5.2.1 drops a stage's method settings when a deployment goes to it (AWS keeps them).
         new Edit("api", List.of("stage.throttling"), s -> s.restApi.throttling = throttling(100.0, 200), List.of("UpdateStage"), () -> {
           var all = gw.getStage(r -> r.restApiId(apiId()).stageName("prod")).methodSettings().get("*/*");
@@ -100,7 +106,15 @@ class RestApiKindTest extends KindContractTest {
         new Drift("api", List.of("method"), () -> gw.putIntegration(r -> r.restApiId(apiId()).resourceId(resources().get("/usage").id()).httpMethod("GET")
                 .type("AWS_PROXY").integrationHttpMethod("POST").uri(uri("prompt-crud"))),
             List.of("DeleteMethod", "PutMethod", "PutIntegration"),
-            () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"))));
+            () -> assertThat(resources().get("/usage").resourceMethods().get("GET").methodIntegration().uri()).isEqualTo(uri("usage-handler"))),
+        // Someone makes GET /prompts want an API key (moto 5.2.1 has no UpdateMethod: the method is put again): the requirement goes.
+        new Drift("api", List.of("method"), () -> {
+          String prompts = resources().get("/prompts").id();
+          gw.deleteMethod(r -> r.restApiId(apiId()).resourceId(prompts).httpMethod("GET"));
+          gw.putMethod(r -> r.restApiId(apiId()).resourceId(prompts).httpMethod("GET").authorizationType("NONE").apiKeyRequired(true));
+          gw.putIntegration(r -> r.restApiId(apiId()).resourceId(prompts).httpMethod("GET").type("AWS_PROXY").integrationHttpMethod("POST").uri(uri("prompt-crud")));
+        }, List.of("DeleteMethod", "PutMethod", "PutIntegration"),
+            () -> assertThat(resources().get("/prompts").resourceMethods().get("GET").apiKeyRequired()).isFalse()));
   }
 
   /** A route's function and path uniqueness span the spec and are checked by the reconciler's ServiceValidator, not by the kind. */
