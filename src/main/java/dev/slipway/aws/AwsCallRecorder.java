@@ -12,8 +12,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Sees every AWS call the operator makes: counts it in Prometheus ({@code slipway_aws_calls_total}
- * by service, operation and outcome: {@code ok}, {@code not_found}, {@code throttled} or
- * {@code error}, as the call ended after the SDK's own retries) and, only when asked to, keeps the last calls in a bounded log
+ * by service, operation and outcome: {@code ok}, {@code not_found}, {@code throttled},
+ * {@code error} or, for a {@link #readOnly} recorder, {@code refused}, as the call ended after the SDK's own retries) and, only when asked to, keeps the last calls in a bounded log
  * that tests and the bench read to prove a reconcile of an unchanged spec makes no mutating call.
  *
  * <p>The operator itself keeps no log ({@code slipway.aws.call-log-size} is 0 by default): at about
@@ -89,6 +89,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     if (readOnly) {
       Call call = new Call(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME), attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), true, OWNER.get());
       if (call.mutating()) {
+        // The SDK reports no failure of a call its interceptors stopped before it was sent: logged here.
+        record(attributes, true, "refused");
         throw new IllegalStateException("read only: refusing to call " + call.service() + " " + call.operation());
       }
     }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slipway.api.v1alpha1.FunctionDefaults;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
-import dev.slipway.api.v1alpha1.ManagedResource;
-import dev.slipway.api.v1alpha1.SecretKeyRef;
 import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec.DeletionPolicy;
@@ -259,26 +257,6 @@ final class DiffCommand implements Callable<Integer> {
    */
   private static SecretValues secrets(KubernetesClient client, ServerlessService service, boolean live) {
     ServiceSecrets secrets = new ServiceSecrets(client, service);
-    return new SecretValues() {
-      @Override
-      public Optional<String> read(SecretKeyRef ref) {
-        return secrets.read(ref);
-      }
-
-      @Override
-      public Optional<Map<String, String>> owned(String name) {
-        return live ? secrets.owned(name) : Optional.empty();
-      }
-
-      @Override
-      public void own(String name, Map<String, String> data) {
-        throw new UnsupportedOperationException("diff writes no Secret");
-      }
-
-      @Override
-      public void disown(String name) {
-        throw new UnsupportedOperationException("diff deletes no Secret");
-      }
-    };
+    return SecretValues.readOnly(secrets::read, name -> live ? secrets.owned(name) : Optional.empty());
   }
 }
