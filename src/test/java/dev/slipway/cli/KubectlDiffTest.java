@@ -154,6 +154,34 @@ class KubectlDiffTest {
     assertThat(client.resources(ServerlessService.class).inNamespace(ns).withName(name).get().getMetadata().getGeneration()).isEqualTo(1);
   }
 
+  @Test
+  void aResourceOfAnotherServiceAtTheNameIsMarkedAndTheDiffFailsWithoutTouchingIt() throws Exception {
+    ns = kube.newNamespace("diff-owned");
+    String name = "do" + UUID.randomUUID().toString().substring(0, 6);
+    String topic = name + "-prod-alerts";
+    try (SnsClient sns = SnsClient.builder().endpointOverride(MotoServer.shared().endpoint()).region(region).credentialsProvider(credentials).build()) {
+      sns.createTopic(r -> r.name(topic).tags(t -> t.key(dev.slipway.aws.Tags.SERVICE).value("other.service")));
+    }
+    // Not in the cluster: no status, so the topic is judged by its tags alone, as a first converge would.
+    Run run = diff(manifest(ns, name, """
+          topics:
+            - name: alerts
+            - name: audit
+          functions:
+            - name: api
+              runtime: python3.12
+              handler: handler.handler
+              code: {s3: {bucket: %s, key: api/1.zip}}
+        """.formatted(BUCKET)));
+    assertThat(run.code()).as(run.toString()).isEqualTo(KubectlSlipway.ERROR);
+    assertThat(run.out().lines()).contains(
+        "! unknown SNSTopic " + topic + "  # OwnedByAnotherService: found at the expected name, but it belongs to ServerlessService other.service"
+            + " (tag slipway.dev/service): set spec.namePrefix to give this service its own names",
+        "+ create SNSTopic " + name + "-prod-audit");
+    assertThat(run.err()).contains("error: the diff could not tell what 1 resource would do (marked !)");
+    assertThat(run.mutating()).isEmpty();
+  }
+
   private static String manifest(String ns, String name, String specBody) {
     return """
         apiVersion: slipway.dev/v1alpha1
