@@ -48,6 +48,15 @@ class KubectlDiffTest {
 
   private static final String BUCKET = "diff-artifacts";
   private static final Duration CONVERGE = Duration.ofSeconds(90);
+  /** The function api of every manifest here, with its code's bucket and its memory. */
+  private static final String API = """
+        functions:
+          - name: api
+            runtime: python3.12
+            handler: handler.handler
+            memoryMB: %2$s
+            code: {s3: {bucket: %1$s, key: api/1.zip}}
+      """;
 
   private final KubeApiServer kube = KubeApiServer.shared();
   private final KubernetesClient client = kube.client();
@@ -80,13 +89,7 @@ class KubectlDiffTest {
           topics:
             - name: alerts
             - name: audit
-          functions:
-            - name: api
-              runtime: python3.12
-              handler: handler.handler
-              memoryMB: 128
-              code: {s3: {bucket: %s, key: api/1.zip}}
-        """.formatted(BUCKET));
+        """ + API.formatted(BUCKET, 128));
     client.resource(Serialization.unmarshal(converged, ServerlessService.class)).create();
     awaitReady(name);
     int resources = client.resources(ServerlessService.class).inNamespace(ns).withName(name).get().getStatus().resources.size();
@@ -108,16 +111,11 @@ class KubectlDiffTest {
               writeCapacity: 5
           topics:
             - name: alerts
-          functions:
-            - name: api
-              runtime: python3.12
-              handler: handler.handler
-              memoryMB: 256
-              code: {s3: {bucket: %1$s, key: api/1.zip}}
+        """ + API.formatted(BUCKET, 256) + """
             - name: worker
               runtime: python3.12
               handler: handler.handler
-              code: {s3: {bucket: %1$s, key: api/1.zip}}
+              code: {s3: {bucket: %s, key: api/1.zip}}
         """.formatted(BUCKET));
     Run changed = diff(edited);
     assertThat(changed.code()).as(changed.toString()).isEqualTo(KubectlSlipway.DIFFERENCES);
@@ -167,12 +165,7 @@ class KubectlDiffTest {
           topics:
             - name: alerts
             - name: audit
-          functions:
-            - name: api
-              runtime: python3.12
-              handler: handler.handler
-              code: {s3: {bucket: %s, key: api/1.zip}}
-        """.formatted(BUCKET)));
+        """ + API.formatted(BUCKET, 128)));
     assertThat(run.code()).as(run.toString()).isEqualTo(KubectlSlipway.ERROR);
     assertThat(run.out().lines()).contains(
         "! unknown SNSTopic " + topic + "  # OwnedByAnotherService: found at the expected name, but it belongs to ServerlessService other.service"
