@@ -12,8 +12,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Sees every AWS call the operator makes: counts it in Prometheus ({@code slipway_aws_calls_total}
- * by service, operation and outcome: {@code ok}, {@code not_found}, {@code throttled} or
- * {@code error}, as the call ended after the SDK's own retries) and, only when asked to, keeps the last calls in a bounded log
+ * by service, operation and outcome: {@code ok}, {@code not_found}, {@code throttled},
+ * {@code error} or, for a {@link #readOnly} recorder, {@code refused}, as the call ended after the SDK's own retries) and, only when asked to, keeps the last calls in a bounded log
  * that tests and the bench read to prove a reconcile of an unchanged spec makes no mutating call.
  *
  * <p>The operator itself keeps no log ({@code slipway.aws.call-log-size} is 0 by default): at about
@@ -47,6 +47,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   private final ArrayDeque<Call> calls;
   private final int capacity;
   private final MeterRegistry registry;
+  /** Whether a mutating call is refused before it is sent ({@link #readOnly}). */
+  private final boolean readOnly;
 
   /** Counts calls in the global registry and keeps no log. */
   public AwsCallRecorder() {
@@ -60,12 +62,38 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   /** Counts calls in {@code registry} and keeps the last {@code capacity} of them (0: none). */
   public AwsCallRecorder(MeterRegistry registry, int capacity) {
+    this(registry, capacity, false);
+  }
+
+  private AwsCallRecorder(MeterRegistry registry, int capacity, boolean readOnly) {
+    this.readOnly = readOnly;
     if (capacity < 0) {
       throw new IllegalArgumentException("capacity must not be negative: " + capacity);
     }
     this.registry = registry;
     this.capacity = capacity;
     this.calls = new ArrayDeque<>(Math.min(capacity, 1024));
+  }
+
+  /**
+   * A recorder that also refuses, before it is sent, every call that is not a read
+   * ({@link Call#mutating}): the guard of {@code kubectl slipway diff}, so that a kind whose read or
+   * compare would write fails the diff instead of changing AWS. The refused call is logged as failed.
+   */
+  public static AwsCallRecorder readOnly(MeterRegistry registry, int capacity) {
+    return new AwsCallRecorder(registry, capacity, true);
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    if (readOnly) {
+      Call call = new Call(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME), attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), true, OWNER.get());
+      if (call.mutating()) {
+        // The SDK reports no failure of a call its interceptors stopped before it was sent: logged here.
+        record(attributes, true, "refused");
+        throw new IllegalStateException("read only: refusing to call " + call.service() + " " + call.operation());
+      }
+    }
   }
 
   /** How many calls the log keeps at most (0: it keeps none). */

@@ -143,13 +143,7 @@ public final class ResourceLoop {
    */
   public Result converge(StackContext ctx, List<Planned<?, ?>> plan, EventSink events) {
     Executor share = new PoolShare(executor, serviceShare);
-    Map<String, Planned<?, ?>> byKey = new LinkedHashMap<>();
-    plan.forEach(p -> {
-      if (byKey.put(p.key(), p) != null) {
-        throw new IllegalArgumentException("planned twice: " + p.key());
-      }
-    });
-    byKey.values().forEach(p -> checkDeclared(p, byKey));
+    Map<String, Planned<?, ?>> byKey = byKey(plan);
     List<Planned<?, ?>> order = DependencyOrder.of(byKey);
     Map<String, CompletableFuture<Outcome>> running = new HashMap<>();
     for (Planned<?, ?> p : order) {
@@ -174,6 +168,18 @@ public final class ResourceLoop {
     return new Result(outcomes);
   }
 
+  /** The plan by key, each resource planned once and depending only on kinds its kind declares. */
+  static Map<String, Planned<?, ?>> byKey(List<Planned<?, ?>> plan) {
+    Map<String, Planned<?, ?>> byKey = new LinkedHashMap<>();
+    plan.forEach(p -> {
+      if (byKey.put(p.key(), p) != null) {
+        throw new IllegalArgumentException("planned twice: " + p.key());
+      }
+    });
+    byKey.values().forEach(p -> checkDeclared(p, byKey));
+    return byKey;
+  }
+
   /** A dependency on a kind the planning kind did not declare is a bug in that kind: fail loudly. */
   private static void checkDeclared(Planned<?, ?> p, Map<String, Planned<?, ?>> byKey) {
     for (String dep : p.dependsOn()) {
@@ -188,11 +194,11 @@ public final class ResourceLoop {
   private <D extends DesiredResource, O> Outcome convergeOne(StackContext base, Planned<D, O> p, EventSink events) {
     AwsResourceKind<D, O> kind = p.kind();
     KindInfo info = kind.info();
-    StackContext ctx = info.region() == null ? base : base.inRegion(info.region());
+    StackContext ctx = regional(base, info);
     String label = info.name() + " " + p.physicalName();
     try {
       D desired = p.desired().apply(ctx);
-      Optional<O> found = AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
+      Optional<O> found = find(ctx, kind, desired);
       boolean known = ctx.previous(info.name(), p.name()).isPresent();
       O observed = null;
       Action action = null;
@@ -219,8 +225,7 @@ public final class ResourceLoop {
         action = (known || referenced) && !untagged ? Action.Unchanged : Action.Adopted;
       }
       throwIfNotReady(kind, observed);
-      List<Step> steps = new ArrayList<>(kind.compare(ctx, desired, observed));
-      tagStep(ctx, kind, observed).ifPresent(steps::add);
+      List<Step> steps = steps(ctx, kind, desired, observed);
       Delta delta = Step.delta(steps);
       if (!steps.isEmpty()) {
         if (action != Action.Created) {
@@ -232,8 +237,7 @@ public final class ResourceLoop {
         observed = kind.afterSteps(ctx, desired, before).orElseGet(() -> readBack(ctx, kind, desired, "changed, not readable yet"));
         throwIfNotReady(kind, observed);
       }
-      Published published = kind.publish(ctx, desired, observed);
-      published.outputs().forEach(o -> base.publish(o.key(), o.value()));
+      Published published = publish(base, ctx, kind, desired, observed);
       String message = switch (action) {
         case Created -> "created";
         case Unchanged, Adopted -> delta.isEmpty() ? "in sync" : "updated " + delta.describe();
@@ -254,6 +258,33 @@ public final class ResourceLoop {
       ManagedResource entry = new ManagedResource(info.name(), p.name(), p.physicalName(), previousId(ctx, p), State.Failed, reason + ": " + message);
       return new Outcome(entry, Action.Failed, Delta.none(), e, null, null, List.of());
     }
+  }
+
+  /** The context a resource of {@code info}'s kind is worked on in: the service's, or the kind's fixed region's. */
+  static StackContext regional(StackContext base, KindInfo info) {
+    return info.region() == null ? base : base.inRegion(info.region());
+  }
+
+  /** The resource as its kind reads it; empty when it does not exist (a NotFound error included). */
+  static <D extends DesiredResource, O> Optional<O> find(StackContext ctx, AwsResourceKind<D, O> kind, D desired) {
+    return AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
+  }
+
+  /**
+   * Every change that brings {@code observed} to {@code desired}, in order: the kind's steps, then
+   * the runtime's tag change. Nothing runs here; a converge runs them, a diff only describes them.
+   */
+  static <D extends DesiredResource, O> List<Step> steps(StackContext ctx, AwsResourceKind<D, O> kind, D desired, O observed) {
+    List<Step> steps = new ArrayList<>(kind.compare(ctx, desired, observed));
+    tagStep(ctx, kind, observed).ifPresent(steps::add);
+    return steps;
+  }
+
+  /** What the resource publishes, its outputs made available to its dependents in {@code base}. */
+  static <D extends DesiredResource, O> Published publish(StackContext base, StackContext ctx, AwsResourceKind<D, O> kind, D desired, O observed) {
+    Published published = kind.publish(ctx, desired, observed);
+    published.outputs().forEach(o -> base.publish(o.key(), o.value()));
+    return published;
   }
 
   /** How many times one pass tries a create whose attempts failed without telling whether they worked. */
@@ -287,7 +318,7 @@ public final class ResourceLoop {
         }
         // A listing shared by this pass was taken before the attempt and cannot show what it made.
         ctx.forgetReads();
-        Optional<O> made = AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o);
+        Optional<O> made = find(ctx, kind, desired);
         if (made.isPresent()) {
           LOG.infof("%s: create attempt %d failed (%s), but it exists: taking what the attempt made", label, attempt, AwsErrors.message(e));
           return new Creation<>(made.get(), ours(ctx, kind, made.get()));
@@ -330,7 +361,7 @@ public final class ResourceLoop {
 
   /** Reads what was just written; AWS services that are eventually consistent may not show it yet. */
   private static <D extends DesiredResource, O> O readBack(StackContext ctx, AwsResourceKind<D, O> kind, D desired, String awaited) {
-    return AwsErrors.unlessNotFound(() -> kind.read(ctx, desired)).flatMap(o -> o)
+    return find(ctx, kind, desired)
         .orElseThrow(() -> NotReady.awaiting(kind.info().name() + " " + desired.physicalName() + " " + awaited, NOT_VISIBLE_YET));
   }
 
@@ -371,7 +402,7 @@ public final class ResourceLoop {
    * converging it changes it to match the spec. A status entry naming it does not count: anyone
    * allowed to patch status could write one. Returns whether it is an untagged one being taken over.
    */
-  private static <O> boolean claim(StackContext ctx, AwsResourceKind<?, O> kind, O observed) {
+  static <O> boolean claim(StackContext ctx, AwsResourceKind<?, O> kind, O observed) {
     if (kind.info().ownership() != KindInfo.Ownership.TAG) {
       return false; // owned through its parent, which was checked when it converged, or only referenced
     }
@@ -393,12 +424,12 @@ public final class ResourceLoop {
         + kind.info().name() + "\" (kind names separated by commas, or \"" + Adoption.EVERY_KIND + "\" for every kind)");
   }
 
-  private static boolean ownedBySelf(StackContext ctx, String owner) {
+  static boolean ownedBySelf(StackContext ctx, String owner) {
     return ctx.tags().get(Tags.SERVICE).equals(owner);
   }
 
   /** Why a resource whose {@link Tags#SERVICE} tag is {@code owner} (null: none) is not this service's. */
-  private static String notOwned(String owner) {
+  static String notOwned(String owner) {
     return owner == null
         ? "it carries no " + Tags.SERVICE + " tag, so it is not this service's"
         : "it belongs to ServerlessService " + owner + " (tag " + Tags.SERVICE + ")";
@@ -430,6 +461,17 @@ public final class ResourceLoop {
     return ctx.previous(p.kind().info().name(), p.name()).map(r -> r.id).orElse(null);
   }
 
+  /** The tags that say whose the resource of a status entry is; empty when nothing of it is left (NotFound included). */
+  static Optional<Map<String, String>> ownerTags(StackContext regional, AwsResourceKind<?, ?> kind, ManagedResource r) {
+    return AwsErrors.unlessNotFound(() -> kind.ownerTags(regional, r)).flatMap(t -> t);
+  }
+
+  /** Why a resource whose owner tags are {@code tags} must not be deleted for this service; empty when it is this service's. */
+  static Optional<String> deletionRefusal(StackContext ctx, Map<String, String> tags) {
+    String owner = tags.get(Tags.SERVICE);
+    return ownedBySelf(ctx, owner) ? Optional.empty() : Optional.of(notOwned(owner));
+  }
+
   /**
    * Deletes the given status entries, last first (status lists resources in dependency order, so
    * this is the reverse of creation). NotFound counts as deleted. A resource whose tags (or its
@@ -452,11 +494,11 @@ public final class ResourceLoop {
         events.normal("Released", "Left " + r.kind + " " + r.physicalName + " as it is: the spec referenced it, Slipway did not make it");
         continue;
       }
-      StackContext regional = kind.info().region() == null ? ctx : ctx.inRegion(kind.info().region());
+      StackContext regional = regional(ctx, kind.info());
       try {
         Optional<String> notOwned = AwsCallRecorder.on(ctx.owner(), () -> {
-          Optional<Map<String, String>> tags = AwsErrors.unlessNotFound(() -> kind.ownerTags(regional, r)).flatMap(t -> t);
-          Optional<String> refusal = tags.filter(t -> !ownedBySelf(ctx, t.get(Tags.SERVICE))).map(t -> notOwned(t.get(Tags.SERVICE)));
+          Optional<Map<String, String>> tags = ownerTags(regional, kind, r);
+          Optional<String> refusal = tags.flatMap(t -> deletionRefusal(ctx, t));
           if (tags.isPresent() && refusal.isEmpty()) {
             AwsErrors.ignoreNotFound(() -> kind.delete(regional, r));
           }

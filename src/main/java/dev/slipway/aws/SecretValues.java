@@ -43,6 +43,12 @@ public interface SecretValues {
 
   /** Secrets that {@code read} serves and none owned: writing one is refused (benches, tests of kinds that only read). */
   static SecretValues readOnly(java.util.function.Function<SecretKeyRef, Optional<String>> read) {
+    return readOnly(read, name -> Optional.empty());
+  }
+
+  /** Secrets that {@code read} and {@code owned} serve, none written ({@code kubectl slipway diff}: the user's view of them). */
+  static SecretValues readOnly(java.util.function.Function<SecretKeyRef, Optional<String>> read,
+      java.util.function.Function<String, Optional<Map<String, String>>> owned) {
     return new SecretValues() {
       @Override
       public Optional<String> read(SecretKeyRef ref) {
@@ -51,7 +57,7 @@ public interface SecretValues {
 
       @Override
       public Optional<Map<String, String>> owned(String name) {
-        return Optional.empty();
+        return owned.apply(name);
       }
 
       @Override

@@ -27,6 +27,15 @@ public record Step(List<Difference> changes, Runnable action) {
     return new Step(changes.differences(), action);
   }
 
+  /**
+   * What the step would change, without running it: {@code memorySize: 128 -> 256, timeout: 3 -> 30}
+   * (a redacted difference names its field only). Events, status and {@code kubectl slipway diff}
+   * show steps this way.
+   */
+  public String describe() {
+    return new Delta(changes).describe();
+  }
+
   /** The field the step changes first, for messages. */
   public String path() {
     return changes.get(0).path();

@@ -16,24 +16,26 @@ import picocli.CommandLine.Command;
     scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = KubectlSlipway.Version.class,
-    description = "Watch, gate and steer Slipway LambdaReleases; release history and stats.",
+    description = "Watch, gate and steer Slipway LambdaReleases; release history and stats; what applying a ServerlessService would change in AWS.",
     subcommands = {
         StatusCommand.class, ControlCommands.Promote.class, ControlCommands.Abort.class, ControlCommands.Pause.class,
         ControlCommands.Resume.class, ControlCommands.Retry.class, HistoryCommand.class, StatsCommand.class,
-        CommandLine.HelpCommand.class},
+        DiffCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done; for status: the release Succeeded",
-        "1:status: RolledBack, Failed or Superseded; a control: it does not apply in the release's phase (nothing written)",
+        "1:status: RolledBack, Failed or Superseded; a control: it does not apply in the release's phase (nothing written); diff: differences",
         "2:usage error",
         "3:status: the release has not finished (no --watch, or --timeout ran out)",
-        "4:error: release not found, or the API server refused or could not be reached"})
+        "4:error: release not found, or the API server (or, for diff, AWS) refused or could not be reached"})
 public final class KubectlSlipway {
 
   public static final int OK = 0;
   /** status: the release ended without its code serving all traffic; a control: not applicable now. */
   public static final int NOT_SUCCEEDED = 1;
   public static final int NOT_APPLICABLE = 1;
+  /** diff: applying the manifest would change AWS (as kubectl diff's 1). */
+  public static final int DIFFERENCES = 1;
   public static final int USAGE = 2;
   public static final int NOT_FINISHED = 3;
   public static final int ERROR = 4;

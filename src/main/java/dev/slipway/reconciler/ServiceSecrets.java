@@ -21,12 +21,12 @@ import java.util.TreeMap;
  * and only when labelled as such, and the Secrets the service owns (a Cognito client's secret),
  * written with an owner reference so Kubernetes deletes them with the service.
  */
-final class ServiceSecrets implements SecretValues {
+public final class ServiceSecrets implements SecretValues {
 
   private final KubernetesClient client;
   private final ServerlessService service;
 
-  ServiceSecrets(KubernetesClient client, ServerlessService service) {
+  public ServiceSecrets(KubernetesClient client, ServerlessService service) {
     this.client = client;
     this.service = service;
   }

@@ -15,13 +15,13 @@ import java.util.Set;
  * names and references between parts of the spec, each kind checking its own), and a second line for those it does, since an API server without CEL (or an object
  * stored before a rule existed) may let them through. Each problem is one readable sentence.
  */
-final class ServiceValidator {
+public final class ServiceValidator {
 
   /** Lambda function names are at most 64 characters. */
   static final int MAX_FUNCTION_NAME = 64;
 
   /** The problems of {@code spec}, the effective spec (spec.functionDefaults applied) of the service {@code serviceName}. */
-  List<String> validate(String serviceName, ServerlessServiceSpec spec) {
+  public List<String> validate(String serviceName, ServerlessServiceSpec spec) {
     List<String> problems = new ArrayList<>();
     if (spec == null || spec.functions == null || spec.functions.isEmpty()) {
       return List.of("spec.functions must name at least one function");

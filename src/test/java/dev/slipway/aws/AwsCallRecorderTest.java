@@ -62,6 +62,20 @@ class AwsCallRecorderTest {
     assertThat(count(registry, "GetCallerIdentity", "error")).isZero();
   }
 
+  @Test
+  void aReadOnlyRecorderRefusesAMutatingCallBeforeItIsSentAndLetsReadsThrough() {
+    AwsCallRecorder recorder = AwsCallRecorder.readOnly(new SimpleMeterRegistry(), 10);
+    String topic = "read-only-" + System.nanoTime();
+    try (AwsClientFactory factory = new AwsClientFactory(
+        Optional.of(MotoServer.shared().endpoint()), recorder, StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))) {
+      var sns = factory.forTarget(AwsTarget.of("us-east-1", null)).sns();
+      assertThatThrownBy(() -> sns.createTopic(r -> r.name(topic))).hasMessageContaining("read only: refusing to call Sns CreateTopic");
+      assertThat(sns.listTopics().topics()).noneSatisfy(t -> assertThat(t.topicArn()).endsWith(":" + topic));
+    }
+    assertThat(recorder.calls()).extracting(AwsCallRecorder.Call::operation).containsExactly("CreateTopic", "ListTopics");
+    assertThat(recorder.mutatingCalls()).singleElement().satisfies(c -> assertThat(c.failed()).isTrue());
+  }
+
   private static List<String> callSts(AwsCallRecorder recorder, int n) {
     return callSts(recorder, MotoServer.shared().endpoint(), n);
   }

@@ -8,6 +8,7 @@ import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.testing.KubeApiServer;
+import dev.slipway.testing.MotoServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -73,6 +74,52 @@ class KubectlSlipwayIT {
     Result missing = run(env, "status", "orders-v3", "-n", ns);
     assertThat(missing.code()).isEqualTo(KubectlSlipway.ERROR);
     assertThat(missing.err()).contains("not found");
+  }
+
+  /**
+   * diff from the packaged plugin: the AWS SDK and the resource kinds are in the jar. A service that
+   * does not exist yet, neither in the cluster nor in AWS (moto): everything to create, found by
+   * reads alone.
+   */
+  @Test
+  void diffOfANewServiceListsEveryResourceToCreateWithOnlyReads() throws Exception {
+    KubeApiServer kube = KubeApiServer.shared();
+    String ns = kube.newNamespace("plugin-diff");
+    String name = "pd" + ns.substring(ns.length() - 6);
+    Path manifest = Files.createTempFile("service", ".yaml");
+    Files.writeString(manifest, """
+        apiVersion: slipway.dev/v1alpha1
+        kind: ServerlessService
+        metadata:
+          name: %s
+        spec:
+          stage: prod
+          region: us-east-1
+          tables:
+            - name: usage
+              partitionKey: {name: id, type: S}
+          topics:
+            - name: alerts
+          functions:
+            - name: api
+              runtime: python3.12
+              handler: handler.handler
+              code: {s3: {bucket: artifacts, key: api/1.zip}}
+        """.formatted(name));
+    Map<String, String> env = Map.of("KUBECONFIG", kube.kubeconfig().toString(), "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing");
+    Result diff = run(env, "diff", "-f", manifest.toString(), "-n", ns, "--endpoint-url", MotoServer.shared().endpoint().toString(), "--show-aws-calls");
+    assertThat(diff.code()).as(diff.err()).isEqualTo(KubectlSlipway.DIFFERENCES);
+    String p = name + "-prod-";
+    assertThat(diff.out().lines()).as(diff.err()).containsExactly(
+        "+ create LogGroup /aws/lambda/" + p + "api",
+        "+ create DynamoDBTable " + p + "usage",
+        "+ create SNSTopic " + p + "alerts",
+        "+ create IAMRole " + p + "api",
+        "+ create LambdaFunction " + p + "api (known after apply)  # depends on IAMRole/api, which would be created",
+        "diff: 5 to create, 0 to update, 0 to delete, 0 in sync");
+    List<String> calls = diff.err().lines().filter(l -> l.startsWith("aws: ")).toList();
+    assertThat(calls).isNotEmpty().allSatisfy(c -> assertThat(c).matches("aws: \\S+ (Get|List|Describe|Head)\\S*( \\(failed\\))?"));
+    assertThat(diff.err().lines().filter(l -> !l.startsWith("aws: "))).as("nothing but the calls").isEmpty();
   }
 
   private record Result(int code, String out, String err) {}

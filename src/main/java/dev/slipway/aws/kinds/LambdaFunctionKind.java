@@ -422,7 +422,7 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   }
 
   /** Whether {@code delta} changes what $LATEST holds, so that a new version must be published. */
-  private static boolean changesVersion(Delta delta) {
+  public static boolean changesVersion(Delta delta) {
     return FunctionSettings.anyDiffers(delta) || delta.differsAt("code") || delta.differsAt("architecture");
   }
 
