@@ -10,13 +10,14 @@ SHELL := bash
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-deps: ## install moto if missing or not the pinned version; build kube-apiserver, kube-controller-manager + kubectl once per machine (pins: hack/versions.env)
+deps: ## install moto if missing or not the pinned version; build kube-apiserver, kube-controller-manager, kubectl and helm once per machine (pins: hack/versions.env)
 	@if [ "$$(python3 -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" != "$(MOTO_VERSION)" ] \
 	    || ! command -v moto_server >/dev/null; then \
 	  echo "deps: installing moto[server]==$(MOTO_VERSION)"; \
 	  python3 -m pip install -q "moto[server]==$(MOTO_VERSION)"; \
 	fi
 	@hack/build-kube.sh >/dev/null
+	@hack/build-helm.sh >/dev/null
 
 build: ## compile and package the operator, regenerating CRDs into target/kubernetes
 	$(MVN) package -DskipTests

@@ -73,9 +73,26 @@ public final class KubeApiServer {
     return shared;
   }
 
+  /**
+   * A server of its own, with neither the CRDs nor the operator's RBAC, for a test that installs
+   * them itself and must not touch the shared server's (the Helm chart); {@link #close()} stops it.
+   */
+  public static KubeApiServer isolated(String name) {
+    return start("-" + name);
+  }
+
+  /** Stops a server from {@link #isolated(String)}. */
+  public void close() {
+    stop();
+  }
+
   private static KubeApiServer start() {
+    return start("");
+  }
+
+  private static KubeApiServer start(String suffix) {
     Path repo = repoRoot();
-    Path dir = repo.resolve("target/kube-api-server-" + ProcessHandle.current().pid());
+    Path dir = repo.resolve("target/kube-api-server-" + ProcessHandle.current().pid() + suffix);
     Result up =
         run(
             repo,
@@ -210,6 +227,28 @@ public final class KubeApiServer {
     command.add(dir.resolve("bin/kubectl").toString());
     command.addAll(List.of(args));
     return run(repo, Map.of("KUBECONFIG", kubeconfig.toString()), stdin, command.toArray(String[]::new));
+  }
+
+  /** Runs the pinned helm ({@code hack/build-helm.sh}, built by {@code make deps}) against this server. */
+  public Result helm(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(helmBinary(repo));
+    command.addAll(List.of(args));
+    return run(repo, Map.of("KUBECONFIG", kubeconfig.toString(), "HELM_CACHE_HOME", dir.resolve("helm/cache").toString(),
+        "HELM_CONFIG_HOME", dir.resolve("helm/config").toString(), "HELM_DATA_HOME", dir.resolve("helm/data").toString()), null, command.toArray(String[]::new));
+  }
+
+  private static String helmPath;
+
+  private static synchronized String helmBinary(Path repo) {
+    if (helmPath == null) {
+      Result found = run(repo, Map.of(), null, "hack/build-helm.sh");
+      if (found.exitCode() != 0) {
+        throw new IllegalStateException("no helm (run `make deps`):\n" + found.stderr());
+      }
+      helmPath = found.stdout().strip();
+    }
+    return helmPath;
   }
 
   private void stop() {
