@@ -9,14 +9,13 @@ import dev.slipway.testing.AwsFaults;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.GetApiKeyResponse;
 import software.amazon.awssdk.services.apigateway.model.PatchOperation;
 
 /** The REST API's keys: partner (enabled) and internal (disabled), their values in the service's Secrets. */
-class ApiKeyKindTest extends KindContractTest {
+class ApiKeyKindTest extends TaggedAtCreationContractTest {
 
   static final String PARTNER_SECRET = "nexus-partner-apikey";
 
@@ -125,7 +124,8 @@ class ApiKeyKindTest extends KindContractTest {
   }
 
   /** Each key deleted and made again by hand with {@code tags} (moto 5.2.1's TagResource takes every API Gateway ARN for a stage's). */
-  private void recreate(Map<String, String> tags) {
+  @Override
+  protected void recreate(Map<String, String> tags) {
     stack.settle();
     for (var entry : stack.status(kind())) {
       GetApiKeyResponse old = gw.getApiKey(r -> r.apiKey(entry.id));
@@ -133,22 +133,6 @@ class ApiKeyKindTest extends KindContractTest {
       entry.id = gw.createApiKey(r -> r.name(old.name()).enabled(old.enabled()).tags(tags)).id();
     }
   }
-
-  @Override
-  protected void madeByHand() {
-    recreate(Map.of());
-    stack.forgetStatus();
-  }
-
-  @Override
-  protected void ownedByAnotherService(String owner) {
-    recreate(Map.of(Tags.SERVICE, owner));
-  }
-
-  @Override
-  @Test
-  @Disabled("moto 5.2.1's TagResource takes every API Gateway ARN for a stage's: adopting cannot tag an API key here")
-  void contractAnUntaggedResourceIsAdoptedWithTheAdoptAnnotation() {}
 
   @Override
   protected Predicate<AwsFaults.Request> createCall() {

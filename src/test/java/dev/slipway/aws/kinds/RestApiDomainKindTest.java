@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.apigateway.model.GetDomainNameResponse;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /** The REST API's custom domain over the nexus REST API and the zone's regional certificate. */
-class RestApiDomainKindTest extends KindContractTest {
+class RestApiDomainKindTest extends TaggedAtCreationContractTest {
 
   static final String NAME = "api." + CertificateKindTest.ZONE;
 
@@ -82,7 +82,8 @@ class RestApiDomainKindTest extends KindContractTest {
   }
 
   /** The domain name recreated by hand with {@code tags} (moto 5.2.1 cannot tag an API Gateway domain name after its creation). */
-  private void recreate(Map<String, String> tags) {
+  @Override
+  protected void recreate(Map<String, String> tags) {
     stack.settle();
     String cert = domain().regionalCertificateArn();
     String api = apiId();
@@ -90,23 +91,6 @@ class RestApiDomainKindTest extends KindContractTest {
     gw.createDomainName(r -> r.domainName(NAME).regionalCertificateArn(cert).endpointConfiguration(e -> e.typesWithStrings("REGIONAL"))
         .securityPolicy("TLS_1_2").tags(tags));
     gw.createBasePathMapping(r -> r.domainName(NAME).restApiId(api).stage("prod"));
-  }
-
-  @Override
-  protected void madeByHand() {
-    recreate(Map.of());
-    stack.forgetStatus();
-  }
-
-  @Override
-  protected void ownedByAnotherService(String owner) {
-    recreate(Map.of(Tags.SERVICE, owner));
-  }
-
-  @Override
-  @Test
-  void contractAnUntaggedResourceIsAdoptedWithTheAdoptAnnotation() {
-    // moto 5.2.1's TagResource takes every API Gateway ARN for a stage's: a domain name cannot be tagged after its creation.
   }
 
   @Override

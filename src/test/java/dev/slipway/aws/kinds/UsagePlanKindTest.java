@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.apigateway.model.ApiStage;
@@ -20,7 +19,7 @@ import software.amazon.awssdk.services.apigateway.model.PatchOperation;
 import software.amazon.awssdk.services.apigateway.model.UsagePlanKey;
 
 /** The usage plan partners on the nexus REST API's stage, metering the partner and internal keys. */
-class UsagePlanKindTest extends KindContractTest {
+class UsagePlanKindTest extends TaggedAtCreationContractTest {
 
   private static final String PLAN = "nexus-prod-partners";
 
@@ -128,7 +127,8 @@ class UsagePlanKindTest extends KindContractTest {
   }
 
   /** The plan deleted and made again by hand with {@code tags} (moto 5.2.1's TagResource takes every API Gateway ARN for a stage's). */
-  private void recreate(Map<String, String> tags) {
+  @Override
+  protected void recreate(Map<String, String> tags) {
     stack.settle();
     GetUsagePlanResponse old = plan();
     List<String> keys = planKeys();
@@ -138,22 +138,6 @@ class UsagePlanKindTest extends KindContractTest {
     keys.forEach(k -> gw.createUsagePlanKey(r -> r.usagePlanId(id).keyId(k).keyType("API_KEY")));
     stack.status(kind()).get(0).id = id;
   }
-
-  @Override
-  protected void madeByHand() {
-    recreate(Map.of());
-    stack.forgetStatus();
-  }
-
-  @Override
-  protected void ownedByAnotherService(String owner) {
-    recreate(Map.of(Tags.SERVICE, owner));
-  }
-
-  @Override
-  @Test
-  @Disabled("moto 5.2.1's TagResource takes every API Gateway ARN for a stage's: adopting cannot tag a usage plan here")
-  void contractAnUntaggedResourceIsAdoptedWithTheAdoptAnnotation() {}
 
   @Override
   protected Predicate<AwsFaults.Request> createCall() {
