@@ -31,6 +31,11 @@ import java.util.Map;
     value = "!has(self.usagePlans) || self.usagePlans.all(p, !has(p.keys) || p.keys.all(k, has(self.apiKeys) && self.apiKeys.exists(a, a.name == k)))",
     message = "a usage plan's keys must name API keys of restApi.apiKeys",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!self.routes.exists(r, has(r.apiKeyRequired) && r.apiKeyRequired)"
+        + " || (has(self.usagePlans) && self.usagePlans.exists(p, has(p.keys) && size(p.keys) > 0))",
+    message = "routes with apiKeyRequired need a usage plan with keys (restApi.usagePlans): without one API Gateway answers 403 to every call",
+    reason = "FieldValueInvalid")
 public class RestApiSpec {
 
   /** The characters API Gateway allows in a stage variable's value. */
