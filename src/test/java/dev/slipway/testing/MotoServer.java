@@ -130,7 +130,8 @@ public final class MotoServer {
     HttpURLConnection c = (HttpURLConnection) endpoint().resolve(path).toURL().openConnection();
     c.setRequestMethod(method);
     c.setConnectTimeout(2000);
-    c.setReadTimeout(10000);
+    // A reset rebuilds every backend of every region: on a loaded machine it took more than 10 s.
+    c.setReadTimeout(60_000);
     return c;
   }
 
