@@ -190,7 +190,8 @@ start_moto() {
   need moto_server "run: make deps"
   local port
   port="$(port_for MOTO_PORT)"
-  spawn moto moto_server -H 127.0.0.1 -p "$port"
+  # AWS's managed policies exist, as in AWS: REST access logs attach one to the account's CloudWatch role.
+  spawn moto env MOTO_IAM_LOAD_MANAGED_POLICIES=true moto_server -H 127.0.0.1 -p "$port"
   wait_until "moto_server" "$LOGS/moto.log" moto 60 curl -fsS "http://127.0.0.1:$port/moto-api/data.json"
   # No docker engine: Lambda functions are stored and versioned, never run.
   curl -fsS -X POST -H 'Content-Type: application/json' -d '{"lambda":{"use_docker":false}}' \

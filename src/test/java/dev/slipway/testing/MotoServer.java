@@ -14,7 +14,9 @@ import java.time.Instant;
 /**
  * The real AWS peer of Slipway's tests: moto in server mode on a free loopback port. One server per
  * JVM (it starts in about a second and tests isolate themselves by resource names); {@link #reset()}
- * wipes its state.
+ * wipes its state. Its IAM holds no AWS managed policies: moto loads all of them into each of IAM's
+ * partitions whenever it builds IAM's backends, which made every reset, and the first calls after it,
+ * about 3 s slower. A test that attaches one uses {@link #withAwsManagedPolicies()}.
  */
 public final class MotoServer {
 
@@ -22,6 +24,7 @@ public final class MotoServer {
   public static final String VERSION = "5.2.1";
 
   private static MotoServer shared;
+  private static MotoServer withManagedPolicies;
 
   private final Process process;
   private final int port;
@@ -34,13 +37,26 @@ public final class MotoServer {
   /** The JVM-wide server, started on first use and stopped when the JVM exits. */
   public static synchronized MotoServer shared() {
     if (shared == null) {
-      shared = start();
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+      shared = started(false);
     }
     return shared;
   }
 
-  private static MotoServer start() {
+  /** A second JVM-wide server, whose IAM holds AWS's managed policies as AWS's does. */
+  public static synchronized MotoServer withAwsManagedPolicies() {
+    if (withManagedPolicies == null) {
+      withManagedPolicies = started(true);
+    }
+    return withManagedPolicies;
+  }
+
+  private static MotoServer started(boolean managedPolicies) {
+    MotoServer server = start(managedPolicies);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+    return server;
+  }
+
+  private static MotoServer start(boolean managedPolicies) {
     int port = freePort();
     try {
       Path log = Files.createTempFile("moto-", ".log");
@@ -51,8 +67,7 @@ public final class MotoServer {
       // ACM issues a DNS-validated certificate at its first read instead of after a minute; tests that
       // need one pending rewrite its status through AwsFaults.
       builder.environment().put("MOTO_ACM_VALIDATION_WAIT", "0");
-      // AWS's managed policies exist, as in AWS (API Gateway's CloudWatch role attaches one); about 80 ms per reset.
-      builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+      builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", Boolean.toString(managedPolicies));
       Process p = builder.start();
       MotoServer server = new MotoServer(p, port);
       server.awaitUp(log);

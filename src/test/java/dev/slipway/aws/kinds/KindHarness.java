@@ -150,11 +150,20 @@ final class KindHarness implements AutoCloseable {
 
   /** The same with the operator talking to {@code endpoint}: moto, or a test double in front of it. */
   KindHarness(URI endpoint, ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
-    MotoServer.shared().reset();
+    this(MotoServer.shared(), endpoint, spec, kinds);
+  }
+
+  /** The same with the operator talking to {@code moto} itself, no fault proxy: a server set up unlike the shared one. */
+  KindHarness(MotoServer moto, ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
+    this(moto, moto.endpoint(), spec, kinds);
+  }
+
+  private KindHarness(MotoServer moto, URI endpoint, ServerlessServiceSpec spec, AwsResourceKind<?, ?>... kinds) {
+    moto.reset();
     this.spec = spec;
     List.of(kinds).forEach(this::use);
     operatorFactory = new AwsClientFactory(Optional.of(endpoint), recorder, DUMMY);
-    rawFactory = new AwsClientFactory(Optional.of(MotoServer.shared().endpoint()), new AwsCallRecorder(new SimpleMeterRegistry()), DUMMY);
+    rawFactory = new AwsClientFactory(Optional.of(moto.endpoint()), new AwsCallRecorder(new SimpleMeterRegistry()), DUMMY);
     operator = operatorFactory.forTarget(AwsTarget.of(REGION, null));
     raw = rawFactory.forTarget(AwsTarget.of(REGION, null));
   }

@@ -11,6 +11,7 @@ import dev.slipway.api.v1alpha1.RestApiSpec.Route;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.ResourceLoop.Action;
 import dev.slipway.testing.AwsFaults;
+import dev.slipway.testing.MotoServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -335,7 +336,8 @@ class RestApiKindTest extends KindContractTest {
   void accessLogsGoToTheServicesGroupAndTheAccountGetsSlipwaysCloudWatchRoleWhileItNamesNone() {
     ServerlessServiceSpec spec = KindHarness.nexus();
     spec.restApi.accessLog = new AccessLogSpec();
-    try (KindHarness logged = new KindHarness(spec, new LogGroupKind(), new RestApiKind())) {
+    // The role is given AWS's push-to-CloudWatch policy, which only a moto holding AWS's managed policies has.
+    try (KindHarness logged = new KindHarness(MotoServer.withAwsManagedPolicies(), spec, new LogGroupKind(), new RestApiKind())) {
       logged.deployFunctions();
       assertThat(logged.settle().firstFailure()).as("failure").isEmpty();
       String group = "/aws/apigateway/" + logged.physicalName("api");
