@@ -1,6 +1,7 @@
 package dev.slipway.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -8,8 +9,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The real AWS peer of Slipway's tests: moto in server mode on a free loopback port. One server per
@@ -60,8 +64,10 @@ public final class MotoServer {
     int port = freePort();
     try {
       Path log = Files.createTempFile("moto-", ".log");
+      List<String> command = new ArrayList<>(motoCommand());
+      command.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
       ProcessBuilder builder =
-          new ProcessBuilder(motoCommand(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       // ACM issues a DNS-validated certificate at its first read instead of after a minute; tests that
@@ -75,13 +81,22 @@ public final class MotoServer {
       server.post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
       return server;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start moto_server (run `make deps`)", e);
+      throw new UncheckedIOException("cannot start moto (run `make deps`)", e);
     }
   }
 
-  private static String motoCommand() {
+  /** {@code MOTO_SERVER} if set, else moto_server's own entry point through moto-server.py (which says why). */
+  private static List<String> motoCommand() throws IOException {
     String fromEnv = System.getenv("MOTO_SERVER");
-    return fromEnv != null && !fromEnv.isBlank() ? fromEnv : "moto_server";
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return List.of(fromEnv);
+    }
+    Path launcher = Files.createTempFile("moto-server-", ".py");
+    launcher.toFile().deleteOnExit();
+    try (InputStream in = MotoServer.class.getResourceAsStream("moto-server.py")) {
+      Files.copy(in, launcher, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return List.of("python3", launcher.toString());
   }
 
   private void awaitUp(Path log) throws IOException {
