@@ -242,6 +242,8 @@ class KubectlE2ETest {
         .extracting(k -> k.id()).containsExactly(keyId);
     assertThat(k8s.getKubernetesSerialization().asJson(todoDev.getStatus())).doesNotContain(keyValue);
     assertThat(k8s.v1().events().inNamespace("todo-dev").list().getItems()).noneMatch(e -> String.valueOf(e.getMessage()).contains(keyValue));
+    // The dev stage's own domain (issue 10): its zone made for it, the API under its name.
+    assertThat(todoDev.getStatus().outputs).containsEntry("domain.restApiUrl", "https://api.dev.todo.example.com").containsKey("domain.nameServers");
     Map<String, String> willbook = sls("willbook-dev", "willbook").getStatus().outputs;
     assertThat(willbook).containsKeys("network.vpcId", "databases.main.endpoint", "caches.cache.endpoint", "frontend.url", "restApiUrl")
         .containsEntry("caches.cache.port", "6379").containsEntry("parameter.DB_URL.name", "/willbook-dev/DB_URL");
@@ -386,6 +388,10 @@ class KubectlE2ETest {
     assertThat(prod.getSpec().functionDefaults.runtime).as("kept from the base").isNotNull();
     assertThat(prod.getSpec().tags).containsEntry("app", "todo").containsEntry("environment", "prod");
     assertThat(prod.getSpec().functions).hasSize(2);
+    // Each stage under its own name: prod in the product's zone, dev in a zone of its own.
+    ServerlessServiceSpec todoDevSpec = rendered("examples/todo/overlays/dev").getSpec();
+    assertThat(List.of(prod.getSpec().domain.api, prod.getSpec().domain.hostedZone, todoDevSpec.domain.api, todoDevSpec.domain.hostedZone))
+        .containsExactly("api.todo.example.com", "todo.example.com", "api.dev.todo.example.com", "dev.todo.example.com");
 
     // Seed 000: dev's VPC and the cluster at its least, prod's over NAT gateways per zone and scaling further.
     ServerlessServiceSpec healthDev = rendered("examples/health-check/overlays/dev").getSpec();
