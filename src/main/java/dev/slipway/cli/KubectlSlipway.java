@@ -16,16 +16,17 @@ import picocli.CommandLine.Command;
     scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = KubectlSlipway.Version.class,
-    description = "Watch, gate and steer Slipway LambdaReleases; release history and stats; what applying a ServerlessService would change in AWS.",
+    description = "Watch, gate, steer and roll back Slipway LambdaReleases; release history and stats; what applying a ServerlessService would change in AWS.",
     subcommands = {
         StatusCommand.class, ControlCommands.Promote.class, ControlCommands.Abort.class, ControlCommands.Pause.class,
-        ControlCommands.Resume.class, ControlCommands.Retry.class, HistoryCommand.class, StatsCommand.class,
+        ControlCommands.Resume.class, ControlCommands.Retry.class, RollbackCommand.class, HistoryCommand.class, StatsCommand.class,
         DiffCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done; for status: the release Succeeded",
-        "1:status: RolledBack, Failed or Superseded; a control: it does not apply in the release's phase (nothing written); diff: differences",
-        "2:usage error",
+        "1:status: RolledBack, Failed or Superseded; a control: it does not apply in the release's phase (nothing written);"
+            + " rollback: a release of the function is in progress (nothing created); diff: differences",
+        "2:usage error; rollback: --to names a release of another function, or one that did not succeed",
         "3:status: the release has not finished (no --watch, or --timeout ran out)",
         "4:error: release not found, or the API server (or, for diff, AWS) refused or could not be reached"})
 public final class KubectlSlipway {
