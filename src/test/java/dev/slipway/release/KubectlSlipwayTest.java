@@ -261,6 +261,9 @@ class KubectlSlipwayTest {
     Run rollback = run("rollback", "--help");
     assertThat(rollback.code()).isZero();
     assertThat(rollback.out()).contains("--to=RELEASE").contains("--all-at-once").contains("4   error: release not found");
+    // Only the subcommand a line names is built in full; help's topic is one.
+    assertThat(run("help", "rollback").out()).as("help TOPIC").contains("--to=RELEASE").contains("Exit codes:");
+    assertThat(run("history", "history", "--help").code()).as("a word twice").isZero();
     assertThat(run("rollback", "fn").err()).as("--to missing").contains("Missing required option: '--to=RELEASE'");
     assertThat(run("status", "x", "--timeout=soon").err()).contains("'soon' is not a duration");
   }
