@@ -12,6 +12,8 @@ import dev.slipway.testing.MotoServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +37,13 @@ class KubectlSlipwayIT {
     Result help = run(Map.of("KUBECONFIG", "/nonexistent/kubeconfig"), "--help");
     assertThat(help.code()).as(help.err()).isZero();
     assertThat(help.out()).contains("Usage: kubectl slipway").contains("Exit codes:");
+    // The file prints the help the build rendered (KubectlSlipway.RENDERED_HELP): it is picocli's, to the byte.
+    StringWriter rendered = new StringWriter();
+    KubectlSlipway.run(new PrintWriter(rendered), new PrintWriter(new StringWriter()), "--help");
+    assertThat(help.out()).isEqualTo(rendered.toString());
+    Result status = run(Map.of("KUBECONFIG", "/nonexistent/kubeconfig"), "status", "--help");
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).contains("Usage: kubectl slipway status").contains("--timeout=DURATION");
 
     KubeApiServer kube = KubeApiServer.shared();
     KubernetesClient client = kube.client();

@@ -180,17 +180,91 @@ class KubectlSlipwayTest {
   }
 
   @Test
+  void rollbackCreatesAReleaseBackToASucceededOneAndRefusesWhatCannotBe() {
+    String ns = releaseNamespace("cli-rollback");
+    String fn = unique("cli-rollback");
+    aws.function(fn, fn + "/v1.zip");
+    LambdaRelease v2 = release(ns, "v2", fn, aws.code(fn + "/v2.zip", "v2"), null);
+    v2.getMetadata().setAnnotations(Map.of(ReleaseRecord.COMMIT, "a1b2c3d"));
+    client.resource(v2).create();
+    ReleaseFixture.awaitFinished(client, ns, "v2");
+    client.resource(release(ns, "v3", fn, aws.code(fn + "/v3.zip", "v3"), null)).create();
+    ReleaseFixture.awaitFinished(client, ns, "v3");
+    client.resource(ReleaseFixture.rollbackTo(ns, "to-nothing", fn, "never-created")).create();
+    ReleaseFixture.awaitFinished(client, ns, "to-nothing");
+    client.resource(policy(ns, "slow", null, null, 10, "120s", 50, "120s")).create();
+    client.resource(release(ns, "v4", fn, aws.code(fn + "/v4.zip", "v4"), "slow")).create();
+    aws.awaitStep(client, ns, "v4", 1);
+
+    Run missing = slipway("rollback", fn, "--to", "no-such-release", "-n", ns);
+    assertThat(missing.code()).as(missing.toString()).isEqualTo(KubectlSlipway.ERROR);
+    assertThat(missing.err()).contains("lambdarelease \"no-such-release\" not found in namespace " + ns);
+    Run other = slipway("rollback", "another-function", "--to", "v2", "-n", ns);
+    assertThat(other.code()).as(other.toString()).isEqualTo(KubectlSlipway.USAGE);
+    assertThat(other.err()).contains("lambdarelease v2 released function " + fn + " (alias live), not another-function");
+    Run running = slipway("rollback", fn, "--to", "v2", "-n", ns);
+    assertThat(running.code()).as(running.toString()).isEqualTo(KubectlSlipway.NOT_APPLICABLE);
+    assertThat(running.err()).contains("rollback does not apply to " + fn + " now: lambdarelease v4 is in progress (Progressing");
+    assertThat(slipway("abort", "v4", "-n", ns).code()).isZero();
+    ReleaseFixture.awaitFinished(client, ns, "v4");
+    Run failed = slipway("rollback", fn, "--to", "to-nothing", "-n", ns);
+    assertThat(failed.code()).as(failed.toString()).isEqualTo(KubectlSlipway.USAGE);
+    assertThat(failed.err()).contains("lambdarelease to-nothing did not succeed: Failed (RollbackTargetNotFound)");
+    Run rolledBack = slipway("rollback", fn, "--to", "v4", "-n", ns);
+    assertThat(rolledBack.code()).as("a release that rolled back").isEqualTo(KubectlSlipway.USAGE);
+    assertThat(slipway("rollback", fn, "--to", "v2", "--all-at-once", "--policy", "slow", "-n", ns).code()).isEqualTo(KubectlSlipway.USAGE);
+    assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems()).as("nothing created").hasSize(4);
+
+    var aliases = aws.record(fn);
+    Run rollback = slipway("rollback", fn, "--to", "v2", "--all-at-once", "-n", ns);
+    assertThat(rollback.code()).as(rollback.toString()).isZero();
+    assertThat(rollback.out()).containsPattern("^lambdarelease.slipway.dev/rollback-to-v2-[a-z0-9]{5} created: function " + fn
+        + " \\(alias live\\) back to version 2 \\(shipped by v2\\), all at once; follow it with: kubectl slipway status ");
+    String name = rollback.out().replaceAll("(?s)^lambdarelease.slipway.dev/(\\S+) created.*", "$1");
+    LambdaRelease created = live(ns, name);
+    assertThat(created.getSpec().rollbackTo).isEqualTo("v2");
+    assertThat(created.getSpec().code).isNull();
+    assertThat(created.getSpec().policy).isNull();
+    assertThat(created.getMetadata().getAnnotations()).containsEntry(ReleaseRecord.COMMIT, "a1b2c3d")
+        .hasEntrySatisfying(ReleaseRecord.DEPLOYER, d -> assertThat(d).endsWith("(kubectl slipway rollback)"));
+    Run done = slipway("status", name, "-n", ns, "--watch", "--timeout=60s");
+    assertThat(done.code()).as(done.toString()).isEqualTo(KubectlSlipway.OK);
+    assertThat(done.out()).contains("Versions:  3 -> 2");
+    assertThat(aliases.sequence()).containsExactly(AliasState.single("3"), AliasState.single("2"));
+
+    Run history = slipway("history", fn, "-n", ns);
+    assertThat(history.code()).as(history.toString()).isZero();
+    assertThat(history.out().lines().toList().get(1))
+        .containsPattern("^" + name + " +- +" + fn + " +3 -> 2 +Succeeded +\\S+ +\\S+Z +\\S+s +a1b2c3d +\\S+ \\(kubectl slipway rollback\\)$");
+
+    // By default through the policy of the function's newest release of new code (v4's), as Argo Rollouts' undo.
+    Run canary = slipway("rollback", fn, "--to", "v3", "--name", "back-to-v3", "-n", ns);
+    assertThat(canary.code()).as(canary.toString()).isZero();
+    assertThat(canary.out()).startsWith("lambdarelease.slipway.dev/back-to-v3 created: function " + fn
+        + " (alias live) back to version 3 (shipped by v3), policy slow;");
+    assertThat(live(ns, "back-to-v3").getSpec().policy).isEqualTo("slow");
+    assertThat(slipway("abort", "back-to-v3", "-n", ns).code()).isZero();
+  }
+
+  @Test
   void helpNamesEveryCommandAndTheExitCodesWithoutACluster() {
     // No kubeconfig at all: --help must not read one, nor reach for a cluster.
     Run help = run("--help");
     assertThat(help.code()).isZero();
-    Stream.of("status", "promote", "abort", "pause", "resume", "retry", "history", "stats")
+    Stream.of("status", "promote", "abort", "pause", "resume", "retry", "rollback", "history", "stats", "diff")
         .forEach(c -> assertThat(help.out()).containsPattern("(?m)^  " + c + " "));
     assertThat(help.out()).contains("Exit codes:").contains("3   status: the release has not finished");
     Run status = run("status", "--help");
     assertThat(status.code()).isZero();
     assertThat(status.out()).contains("--timeout=DURATION").contains("4   release not found");
     assertThat(run("status").code()).as("RELEASE missing").isEqualTo(KubectlSlipway.USAGE);
+    Run rollback = run("rollback", "--help");
+    assertThat(rollback.code()).isZero();
+    assertThat(rollback.out()).contains("--to=RELEASE").contains("--all-at-once").contains("4   error: release not found");
+    // Only the subcommand a line names is built in full; help's topic is one.
+    assertThat(run("help", "rollback").out()).as("help TOPIC").contains("--to=RELEASE").contains("Exit codes:");
+    assertThat(run("history", "history", "--help").code()).as("a word twice").isZero();
+    assertThat(run("rollback", "fn").err()).as("--to missing").contains("Missing required option: '--to=RELEASE'");
     assertThat(run("status", "x", "--timeout=soon").err()).contains("'soon' is not a duration");
   }
 
