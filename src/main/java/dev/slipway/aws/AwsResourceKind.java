@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One kind of AWS resource (a table, a function, a topic...). A kind declares itself in
@@ -95,6 +96,18 @@ public interface AwsResourceKind<D extends DesiredResource, O> {
    * topic it publishes to); the execution role of each function is generated from them.
    */
   default List<PolicyStatement> grants(StackContext ctx, PolicyStatement.Scope scope, FunctionSpec function) {
+    return List.of();
+  }
+
+  /**
+   * Takes back from the resource of a status entry what a queue grant, since revoked, had given it:
+   * {@code revoked} tells the ARNs of the queues the namespace may no longer name. Called for a
+   * service the tenancy refuses (which makes no other AWS call); a kind checks that the resource is
+   * this service's before it changes anything, and changes only what names a revoked queue. The
+   * converge puts it back when the grant returns, as any drift. Returns what was taken back now; the
+   * default has nothing to take back and makes no call.
+   */
+  default List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
     return List.of();
   }
 }

@@ -261,7 +261,7 @@ public final class ResourceLoop {
   }
 
   /** The context a resource of {@code info}'s kind is worked on in: the service's, or the kind's fixed region's. */
-  static StackContext regional(StackContext base, KindInfo info) {
+  public static StackContext regional(StackContext base, KindInfo info) {
     return info.region() == null ? base : base.inRegion(info.region());
   }
 
@@ -424,7 +424,8 @@ public final class ResourceLoop {
         + kind.info().name() + "\" (kind names separated by commas, or \"" + Adoption.EVERY_KIND + "\" for every kind)");
   }
 
-  static boolean ownedBySelf(StackContext ctx, String owner) {
+  /** Whether {@code owner}, the value of a resource's {@link Tags#SERVICE} tag (null: none), names this service. */
+  public static boolean ownedBySelf(StackContext ctx, String owner) {
     return ctx.tags().get(Tags.SERVICE).equals(owner);
   }
 

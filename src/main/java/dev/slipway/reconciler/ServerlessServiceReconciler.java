@@ -12,14 +12,17 @@ import dev.slipway.aws.Adoption;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsErrors;
+import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.AwsTarget;
 import dev.slipway.aws.EventSink;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Outcome;
+import dev.slipway.aws.Revocation;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.EventSourceMappingKind;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
+import dev.slipway.aws.kinds.SnsSubscriptionKind;
 import dev.slipway.aws.kinds.StackKinds;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
@@ -50,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -165,9 +169,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     Optional<String> beyond = permitted.bounds().serviceRefusal(spec);
     if (beyond.isPresent()) {
       String message = "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + beyond.get();
-      List<String> stopped = disableRevokedQueues(service, spec, old, status, permitted, events);
-      if (!stopped.isEmpty()) {
-        message += "; event source mappings of queues no longer granted are disabled until the grant returns: " + String.join(", ", stopped);
+      List<String> revoked = revokeQueues(spec, service, old, status, permitted, events);
+      if (!revoked.isEmpty()) {
+        message += "; what queues no longer granted gave it is taken back until the grant returns: " + String.join(", ", revoked);
       }
       return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events);
     }
@@ -253,35 +257,49 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   }
 
   /**
-   * A refused service makes no AWS call, except that a queue whose grant was taken away is read no
-   * more: otherwise its mapping would keep consuming the other team's messages for as long as the
-   * service stays refused. The mappings status records for such queues are disabled (the converge
-   * enables them again once the grant returns, as any drift of {@code enabled}); their entries say
-   * so. Returns their physical names.
+   * A refused service makes no AWS call, except that what a queue grant, since taken away, gave the
+   * service is taken back: otherwise its mappings would keep consuming the other team's messages, its
+   * topics delivering into the queue and its functions sending failures there (with the roles'
+   * grants to do so) for as long as the service stays refused. Each kind takes back its part
+   * ({@link dev.slipway.aws.AwsResourceKind#revokeQueues}) from the resources status records, if they
+   * are this service's; the converge restores everything once the grant returns, as any drift. Only
+   * a service whose spec or status names a queue no longer granted is looked at. The entries say what
+   * was taken back; returns them, as kind and name.
    */
-  private List<String> disableRevokedQueues(ServerlessService service, ServerlessServiceSpec spec, ServerlessServiceStatus old,
+  private List<String> revokeQueues(ServerlessServiceSpec spec, ServerlessService service, ServerlessServiceStatus old,
       ServerlessServiceStatus status, TenancyRules.Permitted permitted, EventSink events) {
-    List<ManagedResource> revoked = status.resources.stream()
-        .filter(r -> EventSourceMappingKind.queueOf(r).filter(q -> !permitted.bounds().grantsQueue(q)).isPresent())
-        .toList();
-    if (revoked.isEmpty()) {
-      return List.of();
-    }
-    StackContext ctx = context(service, spec, old, permitted.target());
-    for (ManagedResource r : revoked) {
-      String queue = EventSourceMappingKind.queueOf(r).orElseThrow();
-      try {
-        if (EventSourceMappingKind.disable(ctx, r)) {
-          events.warning(Reasons.QUEUE_REVOKED, "Disabled event source mapping " + r.physicalName + ": queue " + queue
-              + " is no longer granted to the namespace; it is enabled again when the grant returns");
+    Predicate<String> revoked = arn -> arn != null && arn.matches("arn:aws[a-z-]*:sqs:.*") && !permitted.bounds().grantsQueue(arn);
+    boolean named = permitted.bounds().refusesAQueue(spec) || status.resources.stream()
+        .anyMatch(r -> EventSourceMappingKind.queueOf(r).or(() -> SnsSubscriptionKind.queueOf(r)).filter(revoked).isPresent());
+    if (named) {
+      StackContext ctx = context(service, spec, old, permitted.target());
+      for (ManagedResource r : status.resources) {
+        AwsResourceKind<?, ?> kind = StackKinds.byName().get(r.kind);
+        if (kind == null) {
+          continue;
         }
-        r.message = "disabled: queue " + queue + " is no longer granted (queueArns of the namespace's SlipwayTenancy)";
-      } catch (RuntimeException e) {
-        r.message = "not disabled, though queue " + queue + " is no longer granted: " + AwsErrors.message(e);
-        events.warning(AwsErrors.reason(e), "Disabling event source mapping " + r.physicalName + ": " + AwsErrors.message(e));
+        try {
+          List<Revocation> taken = kind.revokeQueues(ResourceLoop.regional(ctx, kind.info()), r, revoked);
+          taken.forEach(t -> events.warning(Reasons.QUEUE_REVOKED, t.message()));
+          if (!taken.isEmpty()) {
+            r.message = REVOKED + taken.stream().map(t -> lowerFirst(t.taken()) + " (queue " + t.queue() + ")").collect(Collectors.joining("; "))
+                + ", as the namespace's SlipwayTenancy no longer grants it (queueArns)";
+          }
+        } catch (RuntimeException e) {
+          r.message = "not taken back, though a queue it names is no longer granted: " + AwsErrors.message(e);
+          events.warning(AwsErrors.reason(e), "Taking back revoked queues from " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));
+        }
       }
     }
-    return revoked.stream().map(r -> r.physicalName).toList();
+    // Stable across reconciles, so the condition (and its Warning) changes only with what is taken back.
+    return status.resources.stream().filter(r -> r.message != null && r.message.startsWith(REVOKED)).map(r -> r.kind + " " + r.physicalName).toList();
+  }
+
+  /** What the message of a status entry starts with once a revoked queue grant was taken back from its resource. */
+  private static final String REVOKED = "taken back: ";
+
+  private static String lowerFirst(String s) {
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 
   /**

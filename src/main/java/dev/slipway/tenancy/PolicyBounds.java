@@ -155,6 +155,11 @@ public record PolicyBounds(
     return refused;
   }
 
+  /** Whether {@code spec} names a queue the namespace may not name. */
+  public boolean refusesAQueue(ServerlessServiceSpec spec) {
+    return !queueRefusals(spec).isEmpty();
+  }
+
   /** Whether a service of the namespace may name the queue {@code queueArn}. */
   public boolean grantsQueue(String queueArn) {
     return anyMatches(queueArns, queueArn);

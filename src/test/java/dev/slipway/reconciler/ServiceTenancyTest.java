@@ -232,13 +232,15 @@ class ServiceTenancyTest extends ServiceReconcilerTestBase {
     await().atMost(CONVERGE).untilAsserted(() -> assertThat(lambda.getEventSourceMapping(r -> r.uuid(uuid)).state()).isEqualTo("Disabled"));
     await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("consumer"), "Ready").getMessage())
         .contains("function api, events: queue " + jobsArn + " matches none of queueArns []")
-        .contains("event source mappings of queues no longer granted are disabled until the grant returns: consumer-prod-api:prod <- " + jobsArn));
+        .contains("what queues no longer granted gave it is taken back until the grant returns: ")
+        .contains("IAMRole consumer-prod-api", "EventSourceMapping consumer-prod-api:prod <- " + jobsArn));
     assertThat(get("consumer").getStatus().resources).filteredOn(r -> r.kind.equals("EventSourceMapping"))
-        .extracting(r -> r.message).containsExactly("disabled: queue " + jobsArn + " is no longer granted (queueArns of the namespace's SlipwayTenancy)");
+        .extracting(r -> r.message).containsExactly("taken back: disabled event source mapping consumer-prod-api:prod <- " + jobsArn + " (queue " + jobsArn
+            + "), as the namespace's SlipwayTenancy no longer grants it (queueArns)");
     assertThat(events("consumer", e -> e.getReason().equals(Reasons.QUEUE_REVOKED))).extracting(Event::getMessage)
-        .containsExactly("Disabled event source mapping consumer-prod-api:prod <- " + jobsArn + ": queue " + jobsArn
+        .contains("Disabled event source mapping consumer-prod-api:prod <- " + jobsArn + ": queue " + jobsArn
             + " is no longer granted to the namespace; it is enabled again when the grant returns");
-    assertThat(mutatingOperations("consumer")).as("nothing else is changed for a refused service").containsOnly("UpdateEventSourceMapping");
+    assertThat(mutatingOperations("consumer")).as("nothing else is changed for a refused service").containsOnly("UpdateEventSourceMapping", "PutRolePolicy");
 
     // The grant returns: the converge enables the mapping again.
     Tenancies.grant(client, ns, t -> t.queueArns = List.of(jobsArn));
@@ -249,4 +251,162 @@ class ServiceTenancyTest extends ServiceReconcilerTestBase {
     await().atMost(CONVERGE).until(() -> get("consumer") == null);
     sqs.deleteQueue(r -> r.queueUrl(jobs));
   }
+
+  /**
+   * Everything else a queue grant gave a converged service is taken back with it: (a) the role's
+   * grants on the queues, (b) a topic's subscription delivering into one, (c) a stream mapping's
+   * failure destination and the function's dead-letter queue. Moto 5.2.1 ignores DeadLetterConfig,
+   * so GetFunction answers for the function carry the last one the operator sent, through a TEST
+   * DOUBLE (a standing rewrite of the fault proxy, {@link #playDeadLetterConfig}).
+   */
+  @Test
+  void aRevokedQueueGrantTakesBackTheRolesGrantsTheTopicsSubscriptionAndTheFailureDestinationsUntilTheGrantReturns() throws Exception {
+    String prefix = "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + ns + "-";
+    String jobs = prefix + "jobs";
+    String inbox = prefix + "inbox";
+    String streamFailures = prefix + "stream-failures";
+    String dead = prefix + "dead";
+    List<String> urls = List.of("jobs", "inbox", "stream-failures", "dead").stream()
+        .map(q -> sqs.createQueue(r -> r.queueName(ns + "-" + q)).queueUrl()).toList();
+    Tenancies.grant(client, ns, t -> t.queueArns = List.of(prefix + "*"));
+    ServerlessService service = small("granted");
+    service.getSpec().tables.get(0).streamView = dev.slipway.api.v1alpha1.TableSpec.StreamView.NEW_IMAGE;
+    FunctionSpec api = function(service, "api");
+    var queue = new EventSourceSpec();
+    queue.queueArn = jobs;
+    var stream = new EventSourceSpec();
+    stream.table = "items";
+    stream.onFailure = new EventSourceSpec.Destination();
+    stream.onFailure.queueArn = streamFailures;
+    api.events.addAll(List.of(queue, stream));
+    api.deadLetter = new FunctionSpec.DeadLetter();
+    api.deadLetter.queueArn = dead;
+    var topic = new dev.slipway.api.v1alpha1.TopicSpec();
+    topic.name = "news";
+    var subscription = new dev.slipway.api.v1alpha1.TopicSpec.Subscription();
+    subscription.protocol = dev.slipway.api.v1alpha1.TopicSpec.Protocol.sqs;
+    subscription.endpoint = inbox;
+    topic.subscriptions.add(subscription);
+    service.getSpec().topics.add(topic);
+    try (var deadLetters = playDeadLetterConfig("granted-prod-api")) {
+      create(service);
+      ServerlessService ready = awaitReady("granted", 1);
+      String topicArn = resource(ready, "SNSTopic", "news").id;
+      String streamMapping = resource(ready, "EventSourceMapping", "api/table:items").id;
+      assertThat(rolePolicyResources("granted-prod-api")).contains(jobs, streamFailures, dead);
+      assertThat(sqsEndpoints(topicArn)).containsExactly(inbox);
+      assertThat(onFailure(streamMapping)).isEqualTo(streamFailures);
+      assertThat(deadLetter("granted-prod-api")).isEqualTo(dead);
+
+      recorder.clear();
+      Tenancies.revoke(client, ns);
+      await().atMost(CONVERGE).untilAsserted(() -> assertThat(condition(get("granted"), "Ready").getMessage())
+          .contains("what queues no longer granted gave it is taken back until the grant returns: ")
+          .contains("IAMRole granted-prod-api", "LambdaFunction granted-prod-api", "SNSSubscription ", "EventSourceMapping granted-prod-api:prod <- granted-prod-items stream"));
+      ServerlessService refused = get("granted");
+      assertCondition(refused, "Ready", "False", Reasons.NOT_PERMITTED);
+      // (a) Not one of the queues is left in the role; its other grants (the table, the stream, the logs) stay.
+      assertThat(rolePolicyResources("granted-prod-api")).noneMatch(r -> r.startsWith(prefix)).anyMatch(r -> r.contains(":table/granted-prod-items"));
+      // (b) The topic delivers into the queue no more.
+      assertThat(sqsEndpoints(topicArn)).isEmpty();
+      // (c) Failures of the stream's batches and of the function's invocations go there no more.
+      assertThat(onFailure(streamMapping)).isNull();
+      assertThat(deadLetter("granted-prod-api")).isEmpty();
+      assertThat(events("granted", e -> e.getReason().equals(Reasons.QUEUE_REVOKED))).extracting(Event::getMessage).contains(
+          "Took sqs:SendMessage on the queue out of execution role granted-prod-api (statement DeadLetterQueue): queue " + dead
+              + " is no longer granted to the namespace; it is granted again when the grant returns",
+          "Took sqs:SendMessage on the queue out of execution role granted-prod-api (statement EventSourceFailureQueues): queue " + streamFailures
+              + " is no longer granted to the namespace; it is granted again when the grant returns",
+          "Unsubscribed the queue from topic " + topicArn + ": queue " + inbox + " is no longer granted to the namespace; it is subscribed again when the grant returns",
+          "Removed the failure destination of event source mapping granted-prod-api:prod <- granted-prod-items stream: queue " + streamFailures
+              + " is no longer granted to the namespace; it is set again when the grant returns",
+          "Removed the dead-letter queue of function granted-prod-api ($LATEST): queue " + dead
+              + " is no longer granted to the namespace; it is set again when the grant returns");
+      assertThat(resource(refused, "SNSSubscription", "news/sqs:" + inbox).message).startsWith("taken back: unsubscribed the queue from topic " + topicArn);
+      assertThat(mutatingOperations("granted")).as("nothing but the revocation is changed for a refused service")
+          .containsOnly("PutRolePolicy", "Unsubscribe", "UpdateEventSourceMapping", "UpdateFunctionConfiguration");
+      // Done once: a later pass finds nothing left to take back, and says the same.
+      List<String> mutations = mutatingOperations("granted");
+      int warnings = events("granted", e -> e.getType().equals("Warning")).size();
+      client.resources(ServerlessService.class).inNamespace(ns).withName("granted")
+          .edit(s -> { s.getMetadata().setAnnotations(Map.of(dev.slipway.api.v1alpha1.Slipway.RECONCILE_REQUESTED_AT, "again")); return s; });
+      await().pollDelay(Duration.ofSeconds(2)).atMost(CONVERGE).until(() -> "again".equals(get("granted").getStatus().lastHandledReconcileAt));
+      assertThat(mutatingOperations("granted")).isEqualTo(mutations);
+      assertThat(events("granted", e -> e.getType().equals("Warning"))).hasSize(warnings);
+
+      // The grant returns: the converge puts everything back.
+      Tenancies.grant(client, ns, t -> t.queueArns = List.of(prefix + "*"));
+      awaitReady("granted", 1);
+      assertThat(rolePolicyResources("granted-prod-api")).contains(jobs, streamFailures, dead);
+      assertThat(sqsEndpoints(topicArn)).containsExactly(inbox);
+      assertThat(onFailure(streamMapping)).isEqualTo(streamFailures);
+      assertThat(deadLetter("granted-prod-api")).isEqualTo(dead);
+
+      client.resources(ServerlessService.class).inNamespace(ns).withName("granted").delete();
+      await().atMost(CONVERGE).until(() -> get("granted") == null);
+    } finally {
+      urls.forEach(u -> sqs.deleteQueue(r -> r.queueUrl(u)));
+    }
+  }
+
+  private static List<String> rolePolicyResources(String role) {
+    return resourcesOf(ExecutionRolePolicy.parse(iam.getRolePolicy(r -> r.roleName(role).policyName("slipway-execution")).policyDocument()));
+  }
+
+  private static List<String> sqsEndpoints(String topicArn) {
+    try (var sns = software.amazon.awssdk.services.sns.SnsClient.builder().endpointOverride(dev.slipway.testing.MotoServer.shared().endpoint())
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing"))).build()) {
+      return sns.listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions().stream()
+          .filter(s -> s.protocol().equals("sqs")).map(s -> s.endpoint()).toList();
+    }
+  }
+
+  private static String onFailure(String uuid) {
+    var config = lambda.getEventSourceMapping(r -> r.uuid(uuid)).destinationConfig();
+    return config == null || config.onFailure() == null ? null : config.onFailure().destination();
+  }
+
+  /** The dead-letter target the operator last set on the function: what the double answers ("" once removed). */
+  private String deadLetter(String function) {
+    return faults.requests(r -> deadLetterWrite(r, function)).stream().reduce((a, b) -> b).map(ServiceTenancyTest::deadLetterTarget).orElse(null);
+  }
+
+  /**
+   * TEST DOUBLE for the dead-letter configuration of {@code function}, which moto 5.2.1 neither keeps
+   * nor shows: the proxy's GetFunction answers for it carry the target of the last CreateFunction or
+   * UpdateFunctionConfiguration the operator sent with one, as Lambda would show it.
+   */
+  private AutoCloseable playDeadLetterConfig(String function) {
+    return faults.standingRewrite(AwsFaults.getFunction(function), body -> {
+      String target = deadLetter(function);
+      if (target == null || target.isEmpty()) {
+        return body;
+      }
+      try {
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(body);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("Configuration")).putObject("DeadLetterConfig").put("TargetArn", target);
+        return JSON.writeValueAsString(json);
+      } catch (java.io.IOException | RuntimeException e) {
+        return body; // not a function (an error answer): as moto said it
+      }
+    });
+  }
+
+  private static boolean deadLetterWrite(Request r, String function) {
+    boolean write = (r.method().equals("POST") && r.path().equals("/2015-03-31/functions") && r.bodyContains("\"" + function + "\""))
+        || (r.method().equals("PUT") && r.path().equals("/2015-03-31/functions/" + function + "/configuration"));
+    return write && r.status() < 300 && r.bodyContains("DeadLetterConfig");
+  }
+
+  private static String deadLetterTarget(Request r) {
+    try {
+      return JSON.readTree(r.body()).path("DeadLetterConfig").path("TargetArn").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -20,6 +20,8 @@ import dev.slipway.aws.Outputs;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.Published;
+import dev.slipway.aws.ResourceLoop;
+import dev.slipway.aws.Revocation;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.Tags;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -484,22 +487,44 @@ public final class EventSourceMappingKind implements AwsResourceKind<EventSource
   }
 
   /**
-   * Stops the mapping a status entry records from reading its source, if it still reads it and its
-   * tags name this service. The next converge enables it again, as it does any drift of
-   * {@code enabled}. Returns whether it was stopped now.
+   * A mapping of a revoked queue stops reading it (disabled, not deleted: the converge enables it
+   * again, as it does any drift of {@code enabled}); a stream's mapping whose failure destination is
+   * a revoked queue loses that destination (the converge sets it again). Only a mapping whose tags
+   * name this service is changed.
    */
-  public static boolean disable(StackContext ctx, ManagedResource resource) {
+  @Override
+  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
     if (resource.id == null) {
-      return false;
+      return List.of();
+    }
+    Optional<String> queue = queueOf(resource);
+    if (queue.isPresent() && !revoked.test(queue.get())) {
+      return List.of();
     }
     LambdaClient lambda = ctx.aws().lambda();
     Optional<EventSourceMappingConfiguration> m = AwsErrors.unlessNotFound(() -> configuration(lambda.getEventSourceMapping(r -> r.uuid(resource.id))));
-    if (m.isEmpty() || "Disabled".equals(m.get().state()) || "Disabling".equals(m.get().state())
-        || !ctx.tags().get(Tags.SERVICE).equals(tags(lambda, m.get().eventSourceMappingArn()).get(Tags.SERVICE))) {
-      return false;
+    if (m.isEmpty()) {
+      return List.of();
     }
-    lambda.updateEventSourceMapping(r -> r.uuid(resource.id).enabled(false));
-    return true;
+    if (queue.isPresent()) {
+      if ("Disabled".equals(m.get().state()) || "Disabling".equals(m.get().state()) || !owned(ctx, lambda, m.get())) {
+        return List.of();
+      }
+      lambda.updateEventSourceMapping(r -> r.uuid(resource.id).enabled(false));
+      return List.of(new Revocation(queue.get(), "Disabled event source mapping " + resource.physicalName, "it is enabled again when the grant returns"));
+    }
+    String onFailure = Settings.of(m.get(), true).onFailure();
+    if (onFailure == null || !revoked.test(onFailure) || !owned(ctx, lambda, m.get())) {
+      return List.of();
+    }
+    // An empty OnFailure removes the destination.
+    lambda.updateEventSourceMapping(r -> r.uuid(resource.id).destinationConfig(d -> d.onFailure(f -> f.destination(null))));
+    return List.of(new Revocation(onFailure, "Removed the failure destination of event source mapping " + resource.physicalName,
+        "it is set again when the grant returns"));
+  }
+
+  private static boolean owned(StackContext ctx, LambdaClient lambda, EventSourceMappingConfiguration m) {
+    return ResourceLoop.ownedBySelf(ctx, tags(lambda, m.eventSourceMappingArn()).get(Tags.SERVICE));
   }
 
   @Override

@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class FunctionPermissions {
 
+  /** What the Sid of each declared statement starts with (its index follows). */
+  static final String DECLARED_SID = "Declared";
+
   static final List<String> BEDROCK_INVOKE = List.of("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
   static final List<String> S3_READ = List.of("s3:GetObject");
   static final List<String> S3_WRITE = List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject");
@@ -71,7 +74,7 @@ final class FunctionPermissions {
       }
       for (int i = 0; i < p.statements.size(); i++) {
         FunctionSpec.Statement s = p.statements.get(i);
-        statements.add(new PolicyStatement("Declared" + i, s.actions, s.resources.contains("*") ? null : s.resources));
+        statements.add(new PolicyStatement(DECLARED_SID + i, s.actions, s.resources.contains("*") ? null : s.resources));
       }
     }
     if (function.vpc != null) {

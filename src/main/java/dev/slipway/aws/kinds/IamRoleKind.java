@@ -1,6 +1,8 @@
 package dev.slipway.aws.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.api.v1alpha1.ManagedResource;
 import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
@@ -8,8 +10,11 @@ import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
+import dev.slipway.aws.ResourceLoop;
+import dev.slipway.aws.Revocation;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
+import dev.slipway.aws.Tags;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPermissionsBoundary;
@@ -156,6 +162,56 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
     iam.listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies()
         .forEach(p -> iam.detachRolePolicy(r -> r.roleName(name).policyArn(p.policyArn())));
     iam.deleteRole(r -> r.roleName(name));
+  }
+
+  /**
+   * The grants on revoked queues come out of the inline policy (the statements Slipway generates for
+   * a function's queues: event source, failure destination, dead-letter queue); a statement left with
+   * no resource goes. A declared statement keeps what it names: policyResources bounds it, not
+   * queueArns. Only a role whose tags name this service is changed.
+   */
+  @Override
+  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+    IamClient iam = ctx.aws().iam();
+    String name = resource.physicalName;
+    Optional<JsonNode> policy = AwsErrors.unlessNotFound(() -> iam.getRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)).policyDocument())
+        .map(ExecutionRolePolicy::parse);
+    if (policy.isEmpty() || !policy.get().path("Statement").isArray()) {
+      return List.of();
+    }
+    ObjectNode doc = policy.get().deepCopy();
+    ArrayNode kept = doc.putArray("Statement");
+    List<Revocation> taken = new ArrayList<>();
+    for (JsonNode statement : policy.get().path("Statement")) {
+      String sid = statement.path("Sid").asText();
+      JsonNode resources = statement.path("Resource");
+      List<String> all = strings(resources);
+      List<String> gone = sid.startsWith(FunctionPermissions.DECLARED_SID) ? List.of() : all.stream().filter(revoked).toList();
+      gone.forEach(q -> taken.add(new Revocation(q, "Took " + String.join(", ", strings(statement.path("Action"))) + " on the queue out of execution role "
+          + name + " (statement " + sid + ")", "it is granted again when the grant returns")));
+      if (gone.size() < all.size()) {
+        ObjectNode copy = statement.deepCopy();
+        if (!gone.isEmpty()) {
+          all.stream().filter(r -> !gone.contains(r)).forEach(copy.putArray("Resource")::add);
+        }
+        kept.add(copy);
+      }
+    }
+    if (taken.isEmpty() || !ResourceLoop.ownedBySelf(ctx, tags(iam.getRole(r -> r.roleName(name)).role()).get(Tags.SERVICE))) {
+      return List.of();
+    }
+    iam.putRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME).policyDocument(doc.toString()));
+    return taken;
+  }
+
+  private static List<String> strings(JsonNode node) {
+    List<String> values = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(v -> values.add(v.asText()));
+    } else {
+      values.add(node.asText());
+    }
+    return values;
   }
 
   @Override

@@ -10,6 +10,9 @@ import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.NotReady;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
+import dev.slipway.aws.ResourceLoop;
+import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Tags;
 import dev.slipway.aws.Step;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -527,6 +531,26 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
   @Override
   public Optional<Map<String, String>> ownerTags(StackContext ctx, ManagedResource resource) {
     return Optional.ofNullable(ctx.aws().lambda().getFunction(r -> r.functionName(resource.physicalName)).tags());
+  }
+
+  /**
+   * A dead-letter queue no longer granted is taken out of $LATEST (an empty target removes it); the
+   * converge sets it again when the grant returns. Published versions are immutable and keep theirs,
+   * but without the role's sqs:SendMessage on it (taken back from the role) Lambda cannot deliver to
+   * it. Only a function whose tags name this service is changed.
+   */
+  @Override
+  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+    LambdaClient lambda = ctx.aws().lambda();
+    String name = resource.physicalName;
+    Optional<GetFunctionResponse> function = AwsErrors.unlessNotFound(() -> lambda.getFunction(r -> r.functionName(name)));
+    var deadLetter = function.map(f -> f.configuration().deadLetterConfig()).map(c -> c.targetArn()).filter(revoked);
+    if (deadLetter.isEmpty() || !ResourceLoop.ownedBySelf(ctx, function.get().tags() == null ? null : function.get().tags().get(Tags.SERVICE))) {
+      return List.of();
+    }
+    lambda.updateFunctionConfiguration(r -> r.functionName(name).deadLetterConfig(c -> c.targetArn("")));
+    return List.of(new Revocation(deadLetter.get(), "Removed the dead-letter queue of function " + name + " ($LATEST)",
+        "it is set again when the grant returns"));
   }
 
   /** Aliases first (their provisioned concurrency goes with them), then the function with its versions. */

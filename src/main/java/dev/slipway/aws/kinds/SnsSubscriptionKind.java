@@ -11,6 +11,9 @@ import dev.slipway.aws.KindInfo;
 import dev.slipway.aws.Outputs;
 import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
+import dev.slipway.aws.ResourceLoop;
+import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Tags;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.kinds.LambdaInvokePermissions.Grant;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.sns.model.Subscription;
 
 /**
@@ -152,6 +156,33 @@ public final class SnsSubscriptionKind implements UntaggedKind<SnsSubscriptionKi
       alias.ifPresent(a -> AwsErrors.ignoreNotFound(
           () -> LambdaInvokePermissions.revoke(ctx.aws().lambda(), permissions(topic).observe(ctx, List.of(a)))));
     }
+  }
+
+  /**
+   * An sqs subscription whose endpoint is a queue no longer granted is unsubscribed, if its topic's
+   * tags name this service; the converge subscribes it again when the grant returns.
+   */
+  @Override
+  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+    Optional<String> queue = queueOf(resource).filter(revoked);
+    if (queue.isEmpty() || !confirmed(resource)) {
+      return List.of();
+    }
+    String topicArn = resource.id.substring(0, resource.id.lastIndexOf(':'));
+    Optional<Subscription> found = AwsErrors.unlessNotFound(() -> ctx.aws().sns().listSubscriptionsByTopicPaginator(r -> r.topicArn(topicArn)).subscriptions()
+        .stream().filter(s -> s.protocol().equals(Protocol.sqs.name()) && s.endpoint().equals(queue.get())).findFirst().orElse(null));
+    if (found.isEmpty() || !ResourceLoop.ownedBySelf(ctx, SnsTopicKind.tagsOf(ctx, topicArn).get(Tags.SERVICE))) {
+      return List.of();
+    }
+    ctx.aws().sns().unsubscribe(r -> r.subscriptionArn(found.get().subscriptionArn()));
+    return List.of(new Revocation(queue.get(), "Unsubscribed the queue from topic " + topicArn, "it is subscribed again when the grant returns"));
+  }
+
+  /** The queue of a status entry of an sqs subscription, empty for other protocols and kinds. */
+  public static Optional<String> queueOf(ManagedResource resource) {
+    int slash = resource.name == null ? -1 : resource.name.indexOf('/');
+    return KIND.equals(resource.kind) && slash >= 0 && resource.name.startsWith(Protocol.sqs + ":", slash + 1)
+        ? Optional.of(endpoint(resource)) : Optional.empty();
   }
 
   /** Whether the entry records a subscription ARN: SNS confirmed the subscription. */
