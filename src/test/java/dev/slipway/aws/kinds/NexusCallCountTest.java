@@ -117,7 +117,7 @@ class NexusCallCountTest {
       Route53 CreateHostedZone 1
       Route53 GetHostedZone 1
       Route53 ListHostedZonesByName 2
-      Route53 ListResourceRecordSets 19-20
+      Route53 ListResourceRecordSets 7
       Route53 ListTagsForResource 1
       S3 CreateBucket 1
       S3 GetBucketEncryption 2
@@ -187,7 +187,7 @@ class NexusCallCountTest {
       Lambda GetProvisionedConcurrencyConfig 6
       ResourceGroupsTaggingApi GetResources 4
       Route53 GetHostedZone 1
-      Route53 ListResourceRecordSets 10
+      Route53 ListResourceRecordSets 1
       Route53 ListTagsForResource 1
       S3 GetBucketEncryption 1
       S3 GetBucketOwnershipControls 1
