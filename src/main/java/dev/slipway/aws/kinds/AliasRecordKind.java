@@ -115,7 +115,9 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
     Map<RRType, String> aliases = new TreeMap<>();
-    current(Domains.route53(ctx), d.zoneId(), d.physicalName()).forEach((type, rs) -> aliases.put(type, describe(rs.aliasTarget())));
+    for (RRType type : TYPES) {
+      Domains.record(ctx, d.zoneId(), d.physicalName(), type).ifPresent(rs -> aliases.put(type, describe(rs.aliasTarget())));
+    }
     return aliases.isEmpty() ? Optional.empty() : Optional.of(new Observed(d.zoneId(), d.physicalName(), aliases));
   }
 
@@ -123,9 +125,7 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
   private static Map<RRType, ResourceRecordSet> current(Route53Client route53, String zoneId, String name) {
     Map<RRType, ResourceRecordSet> found = new TreeMap<>();
     for (RRType type : TYPES) {
-      route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(name).startRecordType(type).maxItems("1")).resourceRecordSets().stream()
-          .filter(rs -> rs.type() == type && Domains.fromRoute53(rs.name()).equalsIgnoreCase(name))
-          .findFirst().ifPresent(rs -> found.put(type, rs));
+      Domains.readRecord(route53, zoneId, name, type).ifPresent(rs -> found.put(type, rs));
     }
     return found;
   }
@@ -147,7 +147,11 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
   private static void upsert(StackContext ctx, Desired d, List<RRType> types) {
     List<Change> changes = types.stream().map(type -> Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(rs -> rs.name(d.physicalName()).type(type)
         .aliasTarget(a -> a.dnsName(d.target()).hostedZoneId(d.targetZoneId()).evaluateTargetHealth(false))).build()).toList();
-    Domains.route53(ctx).changeResourceRecordSets(r -> r.hostedZoneId(d.zoneId()).changeBatch(b -> b.changes(changes)));
+    try {
+      Domains.route53(ctx).changeResourceRecordSets(r -> r.hostedZoneId(d.zoneId()).changeBatch(b -> b.changes(changes)));
+    } finally {
+      Domains.forgetRecords(ctx, d.zoneId());
+    }
   }
 
   @Override
@@ -199,6 +203,7 @@ public final class AliasRecordKind implements UntaggedKind<AliasRecordKind.Desir
         .map(rs -> Change.builder().action(ChangeAction.DELETE).resourceRecordSet(rs).build()).toList();
     if (!changes.isEmpty()) {
       route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(changes)));
+      Domains.forgetRecords(ctx, zoneId);
     }
   }
 }

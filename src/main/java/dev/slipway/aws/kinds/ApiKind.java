@@ -1,6 +1,7 @@
 package dev.slipway.aws.kinds;
 
 import dev.slipway.api.v1alpha1.ManagedResource;
+import dev.slipway.aws.AwsErrors;
 import dev.slipway.aws.AwsResourceKind;
 import dev.slipway.aws.DesiredResource;
 import dev.slipway.aws.Planned;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * An API Gateway API (REST or WebSocket): many parts (routes, integrations, grants on function
@@ -75,6 +77,25 @@ abstract class ApiKind<D extends DesiredResource, O> implements AwsResourceKind<
         .map(r -> r.id)
         .filter(id -> nameOf(ctx, id).filter(desired.physicalName()::equals).isPresent());
     return recorded.or(() -> find(ctx, desired.physicalName())).map(id -> observe(ctx, desired, id));
+  }
+
+  /**
+   * The API read by its id for {@link #nameOf}, kept for the {@link #observe} that {@link #read}
+   * makes right after it: a resync reads the API once, not twice. Empty when no such API exists.
+   */
+  <R> Optional<R> readById(StackContext ctx, String id, Supplier<R> read) {
+    return ctx.sharedRead(byIdKey(id), () -> AwsErrors.unlessNotFound(read));
+  }
+
+  /** What {@link #readById} kept, then dropped, so a later observe (after steps) reads afresh. */
+  <R> R takeById(StackContext ctx, String id, Supplier<R> read) {
+    Optional<R> kept = readById(ctx, id, read);
+    ctx.forgetRead(byIdKey(id));
+    return kept.orElseGet(read);
+  }
+
+  private String byIdKey(String id) {
+    return info().name() + " by id " + id;
   }
 
   /** The logical name the stack plan gives this (singleton) kind. */

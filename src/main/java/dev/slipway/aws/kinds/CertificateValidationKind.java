@@ -13,7 +13,6 @@ import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,27 +116,18 @@ public final class CertificateValidationKind implements UntaggedKind<Certificate
   /** Present once the zone holds every record; one missing is written again with the rest. */
   @Override
   public Optional<Observed> read(StackContext ctx, Desired d) {
-    Map<String, String> found = records(Domains.route53(ctx), d.zoneId(), d.records().keySet());
+    Map<String, String> found = new TreeMap<>();
+    for (String name : d.records().keySet()) {
+      Domains.record(ctx, d.zoneId(), name, RRType.CNAME).ifPresent(rs -> found.put(name, value(rs)));
+    }
     if (found.size() < d.records().size()) {
       return Optional.empty();
     }
     return Optional.of(new Observed(d.zoneId(), d.certificateArn(), d.zoneName(), certificate(ctx, d.certificateArn()).status(), found));
   }
 
-  /** The CNAME records of {@code names} the zone holds, name to value. */
-  private static Map<String, String> records(Route53Client route53, String zoneId, Collection<String> names) {
-    Map<String, String> found = new TreeMap<>();
-    for (String name : names) {
-      cname(route53, zoneId, name).ifPresent(rs -> found.put(name, rs.resourceRecords().isEmpty() ? "" : rs.resourceRecords().get(0).value()));
-    }
-    return found;
-  }
-
-  private static Optional<ResourceRecordSet> cname(Route53Client route53, String zoneId, String name) {
-    return route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(name).startRecordType(RRType.CNAME).maxItems("1"))
-        .resourceRecordSets().stream()
-        .filter(rs -> rs.type() == RRType.CNAME && Domains.fromRoute53(rs.name()).equalsIgnoreCase(name))
-        .findFirst();
+  private static String value(ResourceRecordSet rs) {
+    return rs.resourceRecords().isEmpty() ? "" : rs.resourceRecords().get(0).value();
   }
 
   @Override
@@ -150,8 +140,12 @@ public final class CertificateValidationKind implements UntaggedKind<Certificate
     List<Change> changes = new ArrayList<>();
     records.forEach((name, value) -> changes.add(Change.builder().action(ChangeAction.UPSERT)
         .resourceRecordSet(rs -> rs.name(name).type(RRType.CNAME).ttl(TTL).resourceRecords(v -> v.value(value))).build()));
-    Domains.route53(ctx).changeResourceRecordSets(r -> r.hostedZoneId(d.zoneId())
-        .changeBatch(b -> b.comment("ACM validation of " + d.certificateArn()).changes(changes)));
+    try {
+      Domains.route53(ctx).changeResourceRecordSets(r -> r.hostedZoneId(d.zoneId())
+          .changeBatch(b -> b.comment("ACM validation of " + d.certificateArn()).changes(changes)));
+    } finally {
+      Domains.forgetRecords(ctx, d.zoneId());
+    }
   }
 
   /** Pending while ACM validates; a certificate ACM gave up on is a terminal error. */
@@ -211,11 +205,12 @@ public final class CertificateValidationKind implements UntaggedKind<Certificate
     List<Change> changes = new ArrayList<>();
     for (String name : wanted(certificate(ctx, arn)).keySet()) {
       if (!shared.contains(name)) {
-        cname(route53, zoneId, name).ifPresent(rs -> changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(rs).build()));
+        Domains.readRecord(route53, zoneId, name, RRType.CNAME).ifPresent(rs -> changes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(rs).build()));
       }
     }
     if (!changes.isEmpty()) {
       route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(changes)));
+      Domains.forgetRecords(ctx, zoneId);
     }
   }
 

@@ -8,8 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * The service's custom domain: the public hosted zone it lives in, either an existing one, found by
@@ -105,6 +109,47 @@ final class Domains {
   static String fromRoute53(String name) {
     String n = name.replace("\\052", "*");
     return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+  }
+
+  /** The first page of a zone's records, and whether it is the whole zone. */
+  private record ZonePage(List<ResourceRecordSet> sets, boolean complete) {}
+
+  /**
+   * The record set {@code name}/{@code type} of the zone, as this reconcile first read the zone: the
+   * record kinds share one ListResourceRecordSets of the zone's first page (up to 300 record sets, the
+   * most one call returns) instead of one call per record. A record not on that page is read on its
+   * own unless the page was the whole zone (then it is absent). Writers call {@link #forgetRecords}.
+   */
+  static Optional<ResourceRecordSet> record(StackContext ctx, String zoneId, String name, RRType type) {
+    Route53Client route53 = route53(ctx);
+    ZonePage page = ctx.sharedRead(recordsKey(zoneId), () -> {
+      ListResourceRecordSetsResponse r = route53.listResourceRecordSets(q -> q.hostedZoneId(zoneId).maxItems("300"));
+      return new ZonePage(r.resourceRecordSets(), !Boolean.TRUE.equals(r.isTruncated()));
+    });
+    Optional<ResourceRecordSet> found = find(page.sets(), name, type);
+    if (found.isPresent() || page.complete()) {
+      return found;
+    }
+    return readRecord(route53, zoneId, name, type);
+  }
+
+  /** The record set {@code name}/{@code type}, read on its own (Route53 lists from there on). */
+  static Optional<ResourceRecordSet> readRecord(Route53Client route53, String zoneId, String name, RRType type) {
+    return find(route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(name).startRecordType(type).maxItems("1"))
+        .resourceRecordSets(), name, type);
+  }
+
+  private static Optional<ResourceRecordSet> find(List<ResourceRecordSet> sets, String name, RRType type) {
+    return sets.stream().filter(rs -> rs.type() == type && fromRoute53(rs.name()).equalsIgnoreCase(name)).findFirst();
+  }
+
+  /** After a write to the zone: the next {@link #record} reads it again. */
+  static void forgetRecords(StackContext ctx, String zoneId) {
+    ctx.forgetRead(recordsKey(zoneId));
+  }
+
+  private static String recordsKey(String zoneId) {
+    return "route53-records " + zoneId;
   }
 
   /** The region of an ARN. */

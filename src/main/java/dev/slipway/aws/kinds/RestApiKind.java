@@ -268,7 +268,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
 
   @Override
   Optional<String> nameOf(StackContext ctx, String id) {
-    return AwsErrors.unlessNotFound(() -> ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id)).name());
+    return readById(ctx, id, () -> ctx.aws().apiGateway().getRestApi(r -> r.restApiId(id))).map(GetRestApiResponse::name);
   }
 
   @Override
@@ -298,7 +298,7 @@ public final class RestApiKind extends ApiKind<RestApiKind.Desired, RestApiKind.
   @Override
   Observed observe(StackContext ctx, Desired desired, String apiId) {
     ApiGatewayClient gw = ctx.aws().apiGateway();
-    GetRestApiResponse api = gw.getRestApi(r -> r.restApiId(apiId));
+    GetRestApiResponse api = takeById(ctx, apiId, () -> gw.getRestApi(r -> r.restApiId(apiId)));
     List<Resource> items = new ArrayList<>();
     gw.getResourcesPaginator(GetResourcesRequest.builder().restApiId(apiId).embed("methods").limit(500).build()).items().forEach(items::add);
     // Authorizers are read only when something uses or wants one: most APIs have none.

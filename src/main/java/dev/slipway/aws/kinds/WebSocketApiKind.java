@@ -22,6 +22,7 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.apigatewayv2.ApiGatewayV2Client;
 import software.amazon.awssdk.services.apigatewayv2.model.AccessLogSettings;
 import software.amazon.awssdk.services.apigatewayv2.model.Api;
+import software.amazon.awssdk.services.apigatewayv2.model.GetApiResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetApisResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetAuthorizerResponse;
 import software.amazon.awssdk.services.apigatewayv2.model.GetIntegrationsResponse;
@@ -174,7 +175,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
 
   @Override
   Optional<String> nameOf(StackContext ctx, String id) {
-    return AwsErrors.unlessNotFound(() -> client.apply(ctx).getApi(r -> r.apiId(id)).name());
+    return readById(ctx, id, () -> client.apply(ctx).getApi(r -> r.apiId(id))).map(GetApiResponse::name);
   }
 
   @Override
@@ -197,7 +198,7 @@ public final class WebSocketApiKind extends ApiKind<WebSocketApiKind.Desired, We
   @Override
   Observed observe(StackContext ctx, Desired desired, String apiId) {
     ApiGatewayV2Client v2 = client.apply(ctx);
-    var api = v2.getApi(r -> r.apiId(apiId));
+    var api = takeById(ctx, apiId, () -> v2.getApi(r -> r.apiId(apiId)));
     Map<String, Route> routes = new TreeMap<>();
     paged(t -> v2.getRoutes(r -> r.apiId(apiId).nextToken(t)), GetRoutesResponse::items, GetRoutesResponse::nextToken)
         .forEach(r -> routes.put(r.routeKey(), r));

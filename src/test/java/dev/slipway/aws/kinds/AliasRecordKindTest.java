@@ -39,7 +39,7 @@ class AliasRecordKindTest extends KindContractTest {
   }
 
   private Optional<ResourceRecordSet> record(RRType type) {
-    return route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets().stream()
+    return route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(NAME)).resourceRecordSets().stream()
         .filter(rs -> rs.type() == type && Domains.fromRoute53(rs.name()).equals(NAME)).findFirst();
   }
 
@@ -146,6 +146,33 @@ class AliasRecordKindTest extends KindContractTest {
     assertThat(record(RRType.A)).isEmpty();
     assertThat(record(RRType.AAAA)).isEmpty();
     assertThat(route53.getHostedZone(r -> r.id(zoneId)).hostedZone().name()).isEqualTo(CertificateKindTest.ZONE + ".");
+  }
+
+  /**
+   * A zone of more than one page (300 record sets) before the service's names: the shared listing of
+   * the zone's first page does not hold them, so each is read on its own, and drift is still seen.
+   */
+  @Test
+  void aZoneLargerThanOnePageIsReadRecordByRecord() {
+    stack.settle();
+    List<software.amazon.awssdk.services.route53.model.Change> others = java.util.stream.IntStream.range(0, 310)
+        .mapToObj(i -> software.amazon.awssdk.services.route53.model.Change.builder().action("UPSERT")
+            .resourceRecordSet(rs -> rs.name(String.format("aa%03d.%s", i, CertificateKindTest.ZONE)).type(RRType.TXT).ttl(300L)
+                .resourceRecords(v -> v.value("\"other\"")))
+            .build())
+        .toList();
+    route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(others)));
+    stack.clearCalls();
+
+    assertThat(stack.converge().outcomes()).allSatisfy(o -> assertThat(o.action().name()).isEqualTo("Unchanged"));
+    assertThat(stack.mutatingCalls()).isEmpty();
+    // The zone's first page, then A and AAAA each on its own.
+    assertThat(stack.recorder.calls()).filteredOn(c -> c.operation().equals("ListResourceRecordSets")).hasSizeGreaterThanOrEqualTo(3);
+
+    route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(c -> c
+        .action("DELETE").resourceRecordSet(record(RRType.AAAA).orElseThrow()))));
+    stack.settle();
+    assertDeclaredShape();
   }
 
   /** Route53 ChangeResourceRecordSets of the alias records (the certificate's validation records go through it too). */
