@@ -102,8 +102,11 @@ class ServiceDeletionTest extends ServiceReconcilerTestBase {
     for (int i = 1; i < attempts.size(); i++) {
       gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
     }
-    assertThat(gaps).as("milliseconds between attempts").allSatisfy(g -> assertThat(g).isGreaterThan(800));
-    assertThat(gaps.get(gaps.size() - 1)).isGreaterThan(gaps.get(0) + 1500);
+    // A busy operator may try later than scheduled, never sooner: each gap is held to its least only.
+    List<Long> least = List.of(800L, 1800L, 3600L);
+    for (int i = 0; i < least.size(); i++) {
+      assertThat(gaps.get(i)).as("milliseconds before attempt %d (all: %s)", i + 2, gaps).isGreaterThan(least.get(i));
+    }
     assertThat(s.getMetadata().getFinalizers()).contains(Slipway.FINALIZER);
 
     // Deleted by someone who may: already gone counts as done, and the object goes.
