@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * One kind of AWS resource (a table, a function, a topic...). A kind declares itself in
@@ -100,14 +99,14 @@ public interface AwsResourceKind<D extends DesiredResource, O> {
   }
 
   /**
-   * Takes back from the resource of a status entry what a queue grant, since revoked, had given it:
-   * {@code revoked} tells the ARNs of the queues the namespace may no longer name. Called for a
-   * service the tenancy refuses (which makes no other AWS call); a kind checks that the resource is
-   * this service's before it changes anything, and changes only what names a revoked queue. The
-   * converge puts it back when the grant returns, as any drift. Returns what was taken back now; the
-   * default has nothing to take back and makes no call.
+   * Takes back from the resource of a status entry what a tenancy grant, since revoked, had given it:
+   * {@code revoked} tells the queues the namespace may no longer name and the role statements it may
+   * no longer hold. Called for a service the tenancy refuses (which makes no other AWS call); a kind
+   * checks that the resource is this service's before it changes anything, and changes only what the
+   * revoked grant covered. The converge puts it back when the grant returns, as any drift. Returns
+   * what was taken back now; the default has nothing to take back and makes no call.
    */
-  default List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+  default List<Revocation> revoke(StackContext ctx, ManagedResource resource, Revoked revoked) {
     return List.of();
   }
 }

@@ -18,6 +18,7 @@ import dev.slipway.aws.EventSink;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.ResourceLoop.Outcome;
 import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Revoked;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.kinds.EventSourceMappingKind;
@@ -28,6 +29,7 @@ import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
+import dev.slipway.tenancy.PolicyBounds;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -53,7 +55,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -169,9 +170,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     Optional<String> beyond = permitted.bounds().serviceRefusal(spec);
     if (beyond.isPresent()) {
       String message = "ServerlessService " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName() + " is not permitted: " + beyond.get();
-      List<String> revoked = revokeQueues(spec, service, old, status, permitted, events);
+      List<String> revoked = revoke(spec, service, old, status, permitted, events);
       if (!revoked.isEmpty()) {
-        message += "; what queues no longer granted gave it is taken back until the grant returns: " + String.join(", ", revoked);
+        message += "; what grants since revoked gave it is taken back until they return: " + String.join(", ", revoked);
       }
       return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events);
     }
@@ -257,20 +258,32 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   }
 
   /**
-   * A refused service makes no AWS call, except that what a queue grant, since taken away, gave the
+   * A refused service makes no AWS call, except that what a tenancy grant, since taken away, gave the
    * service is taken back: otherwise its mappings would keep consuming the other team's messages, its
-   * topics delivering into the queue and its functions sending failures there (with the roles'
-   * grants to do so) for as long as the service stays refused. Each kind takes back its part
-   * ({@link dev.slipway.aws.AwsResourceKind#revokeQueues}) from the resources status records, if they
-   * are this service's; the converge restores everything once the grant returns, as any drift. Only
-   * a service whose spec or status names a queue no longer granted is looked at. The entries say what
-   * was taken back; returns them, as kind and name.
+   * topics delivering into the queue, its functions sending failures there and its roles holding
+   * statements on what the namespace may no longer reach, for as long as the service stays refused.
+   * Each kind takes back its part ({@link dev.slipway.aws.AwsResourceKind#revoke}) from the resources
+   * status records, if they are this service's; the converge restores everything once the grant
+   * returns, as any drift. Only a service whose spec or status names a queue no longer granted, or
+   * whose spec declares a statement no longer allowed, is looked at. The entries say what was taken
+   * back; returns them, as kind and name.
    */
-  private List<String> revokeQueues(ServerlessServiceSpec spec, ServerlessService service, ServerlessServiceStatus old,
+  private List<String> revoke(ServerlessServiceSpec spec, ServerlessService service, ServerlessServiceStatus old,
       ServerlessServiceStatus status, TenancyRules.Permitted permitted, EventSink events) {
-    Predicate<String> revoked = arn -> arn != null && arn.matches("arn:aws[a-z-]*:sqs:.*") && !permitted.bounds().grantsQueue(arn);
-    boolean named = permitted.bounds().refusesAQueue(spec) || status.resources.stream()
-        .anyMatch(r -> EventSourceMappingKind.queueOf(r).or(() -> SnsSubscriptionKind.queueOf(r)).filter(revoked).isPresent());
+    PolicyBounds bounds = permitted.bounds();
+    Revoked revoked = new Revoked() {
+      @Override
+      public boolean queue(String arn) {
+        return arn != null && arn.matches("arn:aws[a-z-]*:sqs:.*") && !bounds.grantsQueue(arn);
+      }
+
+      @Override
+      public List<String> statement(List<String> actions, List<String> resources) {
+        return bounds.statementBeyond(actions, resources);
+      }
+    };
+    boolean named = bounds.refusesAQueue(spec) || bounds.refusesAStatement(spec) || status.resources.stream()
+        .anyMatch(r -> EventSourceMappingKind.queueOf(r).or(() -> SnsSubscriptionKind.queueOf(r)).filter(revoked::queue).isPresent());
     if (named) {
       StackContext ctx = context(service, spec, old, permitted.target());
       for (ManagedResource r : status.resources) {
@@ -279,15 +292,16 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
           continue;
         }
         try {
-          List<Revocation> taken = kind.revokeQueues(ResourceLoop.regional(ctx, kind.info()), r, revoked);
-          taken.forEach(t -> events.warning(Reasons.QUEUE_REVOKED, t.message()));
+          List<Revocation> taken = kind.revoke(ResourceLoop.regional(ctx, kind.info()), r, revoked);
+          taken.forEach(t -> events.warning(Reasons.GRANT_REVOKED, t.message()));
           if (!taken.isEmpty()) {
-            r.message = REVOKED + taken.stream().map(t -> lowerFirst(t.taken()) + " (queue " + t.queue() + ")").collect(Collectors.joining("; "))
-                + ", as the namespace's SlipwayTenancy no longer grants it (queueArns)";
+            r.message = REVOKED + taken.stream().map(t -> lowerFirst(t.taken()) + " (" + t.grant() + ")").collect(Collectors.joining("; "))
+                + ", as the namespace's SlipwayTenancy no longer grants it ("
+                + taken.stream().map(Revocation::bound).distinct().collect(Collectors.joining(", ")) + ")";
           }
         } catch (RuntimeException e) {
-          r.message = "not taken back, though a queue it names is no longer granted: " + AwsErrors.message(e);
-          events.warning(AwsErrors.reason(e), "Taking back revoked queues from " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));
+          r.message = "not taken back, though the tenancy no longer grants what it names: " + AwsErrors.message(e);
+          events.warning(AwsErrors.reason(e), "Taking back revoked grants from " + r.kind + " " + r.physicalName + ": " + AwsErrors.message(e));
         }
       }
     }

@@ -35,8 +35,8 @@ public final class Reasons {
    * namespace: terminal, and no AWS call is made for it until a tenancy (or the spec) changes.
    */
   public static final String NOT_PERMITTED = "NotPermitted";
-  /** A queue's grant was revoked: the service's event source mapping of it was disabled, until the grant returns. */
-  public static final String QUEUE_REVOKED = "QueueRevoked";
+  /** A tenancy grant was revoked (a queue, a role statement's reach): what it gave the service was taken back, until the grant returns. */
+  public static final String GRANT_REVOKED = "GrantRevoked";
   /** A lifecycle hook the tenancy does not let the release invoke: it was not called. */
   public static final String HOOK_NOT_PERMITTED = "HookNotPermitted";
   /** A pre-traffic hook failed: the release failed before any weight was set. */

@@ -92,29 +92,55 @@ public record PolicyBounds(
 
   /**
    * The extra statements of {@code spec}'s functions that may not be put into their roles, each
-   * resource and action that may not: each resource must fall within policyResources, and each IAM or STS action within
-   * policyActions. (A statement has no NotAction or NotResource: the CRD does not let one say them.)
+   * resource and action that may not (see {@link #beyond}).
    */
   private List<String> statementRefusals(ServerlessServiceSpec spec) {
     List<String> refused = new ArrayList<>();
     for (FunctionSpec f : spec.functions) {
       List<FunctionSpec.Statement> statements = f.permissions == null ? List.of() : f.permissions.statements;
       for (int i = 0; i < statements.size(); i++) {
-        String where = "function " + f.name + ", permissions.statements[" + i + "]";
-        for (String resource : statements.get(i).resources) {
-          if (policyResources.stream().noneMatch(p -> Glob.covers(p, resource))) {
-            refused.add(where + ": resource " + resource + " falls within none of policyResources " + policyResources);
-          }
-        }
-        for (String action : statements.get(i).actions) {
-          String lower = action.toLowerCase(Locale.ROOT);
-          if (reachesIdentities(lower) && policyActions.stream().noneMatch(p -> Glob.covers(p.toLowerCase(Locale.ROOT), lower))) {
-            refused.add(where + ": action " + action + " changes or assumes identities and falls within none of policyActions " + policyActions);
-          }
-        }
+        String where = "function " + f.name + ", permissions.statements[" + i + "]: ";
+        beyond(statements.get(i).actions, statements.get(i).resources).forEach(b -> refused.add(where + b.message()));
       }
     }
     return refused;
+  }
+
+  /** Whether {@code spec} declares a role statement the namespace may not have. */
+  public boolean refusesAStatement(ServerlessServiceSpec spec) {
+    return !statementRefusals(spec).isEmpty();
+  }
+
+  /**
+   * The fields of the tenancy ({@code policyResources}, {@code policyActions}) a role statement of
+   * {@code actions} on {@code resources} falls outside; empty when the namespace may have it.
+   */
+  public List<String> statementBeyond(List<String> actions, List<String> resources) {
+    return beyond(actions, resources).stream().map(Beyond::field).distinct().toList();
+  }
+
+  /** One resource or action of a statement the tenancy does not allow, and the field that would have to. */
+  private record Beyond(String field, String message) {}
+
+  /**
+   * What of a statement the tenancy does not allow: each resource must fall within policyResources,
+   * and each IAM or STS action within policyActions. (A statement has no NotAction or NotResource:
+   * the CRD does not let one say them.)
+   */
+  private List<Beyond> beyond(List<String> actions, List<String> resources) {
+    List<Beyond> beyond = new ArrayList<>();
+    for (String resource : resources) {
+      if (policyResources.stream().noneMatch(p -> Glob.covers(p, resource))) {
+        beyond.add(new Beyond("policyResources", "resource " + resource + " falls within none of policyResources " + policyResources));
+      }
+    }
+    for (String action : actions) {
+      String lower = action.toLowerCase(Locale.ROOT);
+      if (reachesIdentities(lower) && policyActions.stream().noneMatch(p -> Glob.covers(p.toLowerCase(Locale.ROOT), lower))) {
+        beyond.add(new Beyond("policyActions", "action " + action + " changes or assumes identities and falls within none of policyActions " + policyActions));
+      }
+    }
+    return beyond;
   }
 
   /**

@@ -141,6 +141,21 @@ class PolicyBoundsTest {
         .contains("action iam:CreateAccessKey changes or assumes identities");
   }
 
+  /** What a role already holds is judged as a declared statement is: by the fields it reaches beyond. */
+  @Test
+  void aRoleStatementIsBeyondTheFieldsItsResourcesAndIdentityActionsFallOutside() {
+    var verdict = TenancyRules.decide(List.of(tenancy("a-statements", s -> s.policyResources = List.of("arn:aws:dynamodb:*:123456789012:table/shop-*"))),
+        Map.of(), new Request("ServerlessService", "shop", "shop", "us-east-1", null, null));
+    PolicyBounds bounds = ((Permitted) verdict).bounds();
+    String orders = "arn:aws:dynamodb:us-east-1:123456789012:table/shop-orders";
+
+    assertThat(bounds.statementBeyond(List.of("dynamodb:GetItem"), List.of(orders))).isEmpty();
+    assertThat(bounds.statementBeyond(List.of("dynamodb:GetItem"), List.of(orders, "*"))).containsExactly("policyResources");
+    assertThat(bounds.statementBeyond(List.of("dynamodb:GetItem", "iam:PassRole"), List.of(orders))).containsExactly("policyActions");
+    assertThat(bounds.statementBeyond(List.of("sts:AssumeRole"), List.of("arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b")))
+        .containsExactly("policyResources", "policyActions");
+  }
+
   /** A wildcard in the service part of an action reaches IAM and STS too, as AWS reads it. */
   @Test
   void anActionWhoseServiceIsAWildcardCountsAsAnIdentityAction() {

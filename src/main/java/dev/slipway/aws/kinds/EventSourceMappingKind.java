@@ -22,6 +22,7 @@ import dev.slipway.aws.PolicyStatement;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Revoked;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.Tags;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
@@ -493,12 +493,12 @@ public final class EventSourceMappingKind implements AwsResourceKind<EventSource
    * name this service is changed.
    */
   @Override
-  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+  public List<Revocation> revoke(StackContext ctx, ManagedResource resource, Revoked revoked) {
     if (resource.id == null) {
       return List.of();
     }
     Optional<String> queue = queueOf(resource);
-    if (queue.isPresent() && !revoked.test(queue.get())) {
+    if (queue.isPresent() && !revoked.queue(queue.get())) {
       return List.of();
     }
     LambdaClient lambda = ctx.aws().lambda();
@@ -511,15 +511,15 @@ public final class EventSourceMappingKind implements AwsResourceKind<EventSource
         return List.of();
       }
       lambda.updateEventSourceMapping(r -> r.uuid(resource.id).enabled(false));
-      return List.of(new Revocation(queue.get(), "Disabled event source mapping " + resource.physicalName, "it is enabled again when the grant returns"));
+      return List.of(Revocation.ofQueue(queue.get(), "Disabled event source mapping " + resource.physicalName, "it is enabled again when the grant returns"));
     }
     String onFailure = Settings.of(m.get(), true).onFailure();
-    if (onFailure == null || !revoked.test(onFailure) || !owned(ctx, lambda, m.get())) {
+    if (onFailure == null || !revoked.queue(onFailure) || !owned(ctx, lambda, m.get())) {
       return List.of();
     }
     // An empty OnFailure removes the destination.
     lambda.updateEventSourceMapping(r -> r.uuid(resource.id).destinationConfig(d -> d.onFailure(f -> f.destination(null))));
-    return List.of(new Revocation(onFailure, "Removed the failure destination of event source mapping " + resource.physicalName,
+    return List.of(Revocation.ofQueue(onFailure, "Removed the failure destination of event source mapping " + resource.physicalName,
         "it is set again when the grant returns"));
   }
 

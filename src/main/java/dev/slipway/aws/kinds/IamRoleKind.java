@@ -12,6 +12,7 @@ import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Revoked;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
 import dev.slipway.aws.Tags;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPermissionsBoundary;
@@ -167,11 +167,12 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
   /**
    * The grants on revoked queues come out of the inline policy (the statements Slipway generates for
    * a function's queues: event source, failure destination, dead-letter queue); a statement left with
-   * no resource goes. A declared statement keeps what it names: policyResources bounds it, not
-   * queueArns. Only a role whose tags name this service is changed.
+   * no resource goes. A declared statement the tenancy no longer allows (a resource outside
+   * policyResources, an identity action outside policyActions) goes whole: cut down, it would grant
+   * something its author never wrote. Only a role whose tags name this service is changed.
    */
   @Override
-  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+  public List<Revocation> revoke(StackContext ctx, ManagedResource resource, Revoked revoked) {
     IamClient iam = ctx.aws().iam();
     String name = resource.physicalName;
     Optional<JsonNode> policy = AwsErrors.unlessNotFound(() -> iam.getRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)).policyDocument())
@@ -184,10 +185,20 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
     List<Revocation> taken = new ArrayList<>();
     for (JsonNode statement : policy.get().path("Statement")) {
       String sid = statement.path("Sid").asText();
-      JsonNode resources = statement.path("Resource");
-      List<String> all = strings(resources);
-      List<String> gone = sid.startsWith(FunctionPermissions.DECLARED_SID) ? List.of() : all.stream().filter(revoked).toList();
-      gone.forEach(q -> taken.add(new Revocation(q, "Took " + String.join(", ", strings(statement.path("Action"))) + " on the queue out of execution role "
+      List<String> actions = strings(statement.path("Action"));
+      List<String> all = statement.has("Resource") ? strings(statement.path("Resource")) : List.of("*");
+      if (sid.startsWith(FunctionPermissions.DECLARED_SID)) {
+        List<String> beyond = revoked.statement(actions, all);
+        if (beyond.isEmpty()) {
+          kept.add(statement);
+        } else {
+          taken.add(new Revocation(String.join(", ", actions) + " on " + String.join(", ", all), String.join(", ", beyond),
+              "Took declared statement " + sid + " out of execution role " + name, "it is put back when the grant returns"));
+        }
+        continue;
+      }
+      List<String> gone = all.stream().filter(revoked::queue).toList();
+      gone.forEach(q -> taken.add(Revocation.ofQueue(q, "Took " + String.join(", ", actions) + " on the queue out of execution role "
           + name + " (statement " + sid + ")", "it is granted again when the grant returns")));
       if (gone.size() < all.size()) {
         ObjectNode copy = statement.deepCopy();

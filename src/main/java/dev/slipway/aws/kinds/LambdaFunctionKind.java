@@ -12,6 +12,7 @@ import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Revoked;
 import dev.slipway.aws.Tags;
 import dev.slipway.aws.Step;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -540,16 +540,16 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
    * it. Only a function whose tags name this service is changed.
    */
   @Override
-  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
+  public List<Revocation> revoke(StackContext ctx, ManagedResource resource, Revoked revoked) {
     LambdaClient lambda = ctx.aws().lambda();
     String name = resource.physicalName;
     Optional<GetFunctionResponse> function = AwsErrors.unlessNotFound(() -> lambda.getFunction(r -> r.functionName(name)));
-    var deadLetter = function.map(f -> f.configuration().deadLetterConfig()).map(c -> c.targetArn()).filter(revoked);
+    var deadLetter = function.map(f -> f.configuration().deadLetterConfig()).map(c -> c.targetArn()).filter(revoked::queue);
     if (deadLetter.isEmpty() || !ResourceLoop.ownedBySelf(ctx, function.get().tags() == null ? null : function.get().tags().get(Tags.SERVICE))) {
       return List.of();
     }
     lambda.updateFunctionConfiguration(r -> r.functionName(name).deadLetterConfig(c -> c.targetArn("")));
-    return List.of(new Revocation(deadLetter.get(), "Removed the dead-letter queue of function " + name + " ($LATEST)",
+    return List.of(Revocation.ofQueue(deadLetter.get(), "Removed the dead-letter queue of function " + name + " ($LATEST)",
         "it is set again when the grant returns"));
   }
 

@@ -13,6 +13,7 @@ import dev.slipway.aws.Planned;
 import dev.slipway.aws.Published;
 import dev.slipway.aws.ResourceLoop;
 import dev.slipway.aws.Revocation;
+import dev.slipway.aws.Revoked;
 import dev.slipway.aws.Tags;
 import dev.slipway.aws.StackContext;
 import dev.slipway.aws.Step;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import software.amazon.awssdk.services.sns.model.Subscription;
 
 /**
@@ -163,8 +163,8 @@ public final class SnsSubscriptionKind implements UntaggedKind<SnsSubscriptionKi
    * tags name this service; the converge subscribes it again when the grant returns.
    */
   @Override
-  public List<Revocation> revokeQueues(StackContext ctx, ManagedResource resource, Predicate<String> revoked) {
-    Optional<String> queue = queueOf(resource).filter(revoked);
+  public List<Revocation> revoke(StackContext ctx, ManagedResource resource, Revoked revoked) {
+    Optional<String> queue = queueOf(resource).filter(revoked::queue);
     if (queue.isEmpty() || !confirmed(resource)) {
       return List.of();
     }
@@ -175,7 +175,7 @@ public final class SnsSubscriptionKind implements UntaggedKind<SnsSubscriptionKi
       return List.of();
     }
     ctx.aws().sns().unsubscribe(r -> r.subscriptionArn(found.get().subscriptionArn()));
-    return List.of(new Revocation(queue.get(), "Unsubscribed the queue from topic " + topicArn, "it is subscribed again when the grant returns"));
+    return List.of(Revocation.ofQueue(queue.get(), "Unsubscribed the queue from topic " + topicArn, "it is subscribed again when the grant returns"));
   }
 
   /** The queue of a status entry of an sqs subscription, empty for other protocols and kinds. */
