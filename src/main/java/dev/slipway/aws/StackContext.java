@@ -32,6 +32,8 @@ public final class StackContext {
   private final Optional<String> permissionsBoundary;
   /** Null except in the context a create runs in ({@link #forCreate}). */
   private final String clientToken;
+  /** Whether what the spec leaves at its default is read too ({@link #checksDefaults}). */
+  private final boolean checksDefaults;
 
   public StackContext(
       AwsClients aws,
@@ -74,15 +76,17 @@ public final class StackContext {
     this.adoption = adoption;
     this.permissionsBoundary = permissionsBoundary;
     this.clientToken = null;
+    this.checksDefaults = true;
   }
 
   /** The same reconcile seen from another region: same names, tags, previous status and outputs. */
   private StackContext(StackContext of, AwsClients aws) {
-    this(of, aws, null);
+    this(of, aws, null, of.checksDefaults);
   }
 
-  private StackContext(StackContext of, AwsClients aws, String clientToken) {
+  private StackContext(StackContext of, AwsClients aws, String clientToken, boolean checksDefaults) {
     this.clientToken = clientToken;
+    this.checksDefaults = checksDefaults;
     this.aws = aws;
     this.namespace = of.namespace;
     this.serviceName = of.serviceName;
@@ -110,7 +114,26 @@ public final class StackContext {
    */
   public StackContext forCreate(String clientToken) {
     // No clients at all: a runtime test whose kinds keep their resources in memory.
-    return new StackContext(this, aws == null ? null : aws.withoutRetries(), clientToken);
+    return new StackContext(this, aws == null ? null : aws.withoutRetries(), clientToken, checksDefaults);
+  }
+
+  /**
+   * This context for a resync that trusts what the spec leaves at its default to be as the last
+   * check found it ({@link #checksDefaults}).
+   */
+  public StackContext trustingDefaults() {
+    return new StackContext(this, aws, clientToken, false);
+  }
+
+  /**
+   * Whether kinds read what the spec leaves at its default (no TTL, no point-in-time recovery, no
+   * provisioned concurrency, no role policy besides Slipway's), to undo a hand-made change of it.
+   * True unless the reconciler asked otherwise: every field the spec sets is read on every pass, and
+   * a default left unread is taken to hold. A kind that reads less under false still reads what it
+   * needs to publish and to find drift of every field the spec sets.
+   */
+  public boolean checksDefaults() {
+    return checksDefaults;
   }
 
   /**

@@ -14,6 +14,15 @@ public interface SlipwayConfig {
   @WithDefault("10m")
   Duration resyncPeriod();
 
+  /**
+   * How often a resync of a converged service also reads what its spec leaves at its default (no TTL,
+   * point-in-time recovery, provisioned concurrency, role policy besides Slipway's), to undo a change
+   * made by hand; the resyncs in between read only what the spec sets. A spec change, a service that
+   * is not Ready and the first reconcile after this period always check. 0 checks on every resync.
+   */
+  @WithDefault("1h")
+  Duration defaultsCheckPeriod();
+
   Aws aws();
 
   Releases releases();

@@ -48,6 +48,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -177,7 +179,11 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events);
     }
 
+    boolean checkDefaults = defaultsDue(old, generation);
     StackContext ctx = context(service, spec, old, permitted.target());
+    if (!checkDefaults) {
+      ctx = ctx.trustingDefaults();
+    }
     StackKinds.warnings(spec).forEach(w -> events.warning(Reasons.WIDE_GRANT, w));
     ResourceLoop.Result result = loop.converge(ctx, StackKinds.plan(ctx), events);
     List<ManagedResource> resources = new ArrayList<>(result.resources());
@@ -221,6 +227,9 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       next = result.retryAfter().orElse(config.aws().retryInitialDelay());
     } else {
       backoff.reset(service.getMetadata().getUid());
+      if (checkDefaults) {
+        status.defaultsCheckedAt = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+      }
       Optional<String> conflict = outputsConfigMap.apply(service, status.outputs);
       if (conflict.isPresent()) {
         // AWS is in sync, but applications would mount someone else's data: not Ready. Looked at
@@ -241,6 +250,25 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       next = config.resyncPeriod();
     }
     return finish(service, old, status, next);
+  }
+
+  /**
+   * Whether this converge reads what the spec leaves at its default too: unless the service was
+   * Ready for this very spec and the last such check is younger than the period. A default changed
+   * by hand is undone within that period, not at the next resync; everything the spec sets still is
+   * compared on every pass.
+   */
+  private boolean defaultsDue(ServerlessServiceStatus old, long generation) {
+    boolean steady = old.observedGeneration != null && old.observedGeneration == generation
+        && Conditions.find(old.conditions, Conditions.READY).filter(c -> "True".equals(c.getStatus())).isPresent();
+    if (!steady || old.defaultsCheckedAt == null || config.defaultsCheckPeriod().isZero()) {
+      return true;
+    }
+    try {
+      return !Instant.parse(old.defaultsCheckedAt).plus(config.defaultsCheckPeriod()).isAfter(Instant.now(clock));
+    } catch (java.time.DateTimeException e) {
+      return true; // written by hand: check, and write a good one
+    }
   }
 
   /**

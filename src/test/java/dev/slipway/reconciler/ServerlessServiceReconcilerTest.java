@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -248,8 +249,42 @@ class ServerlessServiceReconcilerTest extends ServiceReconcilerTestBase {
     assertThat(calls("idem")).filteredOn(Call::mutating).isEmpty();
     // The APIs are read by the id status recorded, not found by listing every API of the region.
     assertThat(calls("idem")).extracting(Call::operation).doesNotContain("GetRestApis", "GetApis");
-    // moto 5.2.1 does not implement GetProvisionedConcurrencyConfig (404, read as "none"): the only failing read.
-    assertThat(calls("idem")).filteredOn(Call::failed).extracting(Call::operation).containsOnly("GetProvisionedConcurrencyConfig");
+    // What the spec leaves at its default was checked by the converge; these resyncs trust it.
+    assertThat(calls("idem")).extracting(Call::operation)
+        .doesNotContain("ListRolePolicies", "ListAttachedRolePolicies", "DescribeContinuousBackups", "GetProvisionedConcurrencyConfig");
+    assertThat(calls("idem")).filteredOn(Call::failed).isEmpty();
     assertThat(get("idem").getMetadata().getResourceVersion()).as("no status write when nothing changed").isEqualTo(resourceVersion);
+  }
+
+  /**
+   * What the spec leaves at its default is checked by the converge and then once per
+   * slipway.defaults-check-period (an hour), not at every resync: a policy attached by hand to an
+   * execution role stays until that check, which detaches it. The period is moved by dating the last
+   * check back, as if the hour had passed.
+   */
+  @Test
+  void aDefaultChangedByHandIsUndoneAtTheNextCheckOfTheDefaultsNotAtEveryResync() {
+    create(small("defaults"));
+    String checked = awaitReady("defaults", 1).getStatus().defaultsCheckedAt;
+    assertThat(checked).isNotNull();
+    String role = "defaults-prod-api";
+    String managed = iam.createPolicy(r -> r.policyName(ns + "-attached-by-hand")
+        .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"*\"}]}")).policy().arn();
+    iam.attachRolePolicy(r -> r.roleName(role).policyArn(managed));
+
+    recorder.clear();
+    await().atMost(CONVERGE).until(() -> calls("defaults").stream().filter(c -> c.operation().equals("GetRole")).count() >= 2);
+    assertThat(calls("defaults")).extracting(Call::operation).doesNotContain("ListAttachedRolePolicies");
+    assertThat(iam.listAttachedRolePolicies(r -> r.roleName(role)).attachedPolicies()).extracting(p -> p.policyArn()).containsExactly(managed);
+    assertThat(get("defaults").getStatus().defaultsCheckedAt).isEqualTo(checked);
+
+    String hourAgo = Instant.now().minus(Duration.ofMinutes(61)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    client.resources(ServerlessService.class).inNamespace(ns).withName("defaults").editStatus(s -> {
+      s.getStatus().defaultsCheckedAt = hourAgo;
+      return s;
+    });
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(iam.listAttachedRolePolicies(r -> r.roleName(role)).attachedPolicies()).isEmpty());
+    await().atMost(CONVERGE).untilAsserted(() -> assertThat(Instant.parse(get("defaults").getStatus().defaultsCheckedAt)).isAfter(Instant.parse(hourAgo)));
+    assertThat(events("defaults", e -> e.getReason().equals("Updated"))).extracting(Event::getMessage).anyMatch(m -> m.contains("attachedPolicies"));
   }
 }

@@ -298,6 +298,11 @@ class LambdaReleaseRestartTest {
       }
 
       @Override
+      public Duration defaultsCheckPeriod() {
+        return Duration.ofHours(1);
+      }
+
+      @Override
       public Aws aws() {
         return new Aws() {
           @Override

@@ -17,6 +17,11 @@ public class ServerlessServiceStatus {
   @JsonPropertyDescription("The value of the annotation slipway.dev/reconcile-requested-at that the operator handled last (a reconcile started after it was set): a tool that sets the annotation waits for this to match.")
   public String lastHandledReconcileAt;
 
+  @JsonPropertyDescription("When a converge last read what the spec leaves at its default (no TTL, point-in-time recovery,"
+      + " provisioned concurrency or role policy besides Slipway's) and found it so or put it back (RFC 3339). Resyncs in between"
+      + " read only what the spec sets; the operator's slipway.defaults-check-period says how often.")
+  public String defaultsCheckedAt;
+
   @JsonPropertyDescription("Ready, Reconciling and Degraded, each with a CamelCase reason and a message; Stalled (kstatus) only while a terminal error holds: an invalid spec, a refusal by the tenancy or AWS, a field AWS cannot change, a resource the service does not own.")
   public List<Condition> conditions = new ArrayList<>();
 

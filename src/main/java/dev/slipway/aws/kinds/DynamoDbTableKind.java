@@ -150,12 +150,23 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     if (table.tableStatus() == TableStatus.DELETING) {
       throw NotReady.awaiting("table " + name + " is being deleted; it is created again once it is gone", POLL);
     }
-    TimeToLiveDescription ttl = db.describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
-    boolean ttlOn = ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING;
-    var pitr = db.describeContinuousBackups(r -> r.tableName(name)).continuousBackupsDescription().pointInTimeRecoveryDescription();
-    boolean pitrOn = pitr != null && pitr.pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED;
+    // TTL and backups the spec leaves off are taken to be off by a resync that trusts defaults.
+    String ttl = desired.ttlAttribute() == null && !ctx.checksDefaults() ? null : ttlAttribute(db, name);
+    boolean pitrOn = !desired.pointInTimeRecovery() && !ctx.checksDefaults() ? false : pointInTimeRecovery(db, name);
     Map<String, String> tags = TaggedResources.of(ctx, TAGGING_TYPE, table.tableArn(), () -> tags(db, table.tableArn()));
-    return Optional.of(new ObservedTable(table, ttlOn ? ttl.attributeName() : null, pitrOn, tags));
+    return Optional.of(new ObservedTable(table, ttl, pitrOn, tags));
+  }
+
+  /** The attribute TTL is on for (or being turned on for), null when off. */
+  private static String ttlAttribute(DynamoDbClient db, String name) {
+    TimeToLiveDescription ttl = db.describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
+    boolean on = ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING;
+    return on ? ttl.attributeName() : null;
+  }
+
+  private static boolean pointInTimeRecovery(DynamoDbClient db, String name) {
+    var pitr = db.describeContinuousBackups(r -> r.tableName(name)).continuousBackupsDescription().pointInTimeRecoveryDescription();
+    return pitr != null && pitr.pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED;
   }
 
   /**

@@ -75,10 +75,11 @@ public final class IamRoleKind implements AwsResourceKind<DesiredRole, IamRoleKi
     JsonNode policy = AwsErrors.unlessNotFound(() -> iam.getRolePolicy(r -> r.roleName(name).policyName(POLICY_NAME)).policyDocument())
         .map(ExecutionRolePolicy::parse)
         .orElse(null);
-    List<String> others =
-        iam.listRolePoliciesPaginator(r -> r.roleName(name)).policyNames().stream().filter(p -> !p.equals(POLICY_NAME)).sorted().toList();
-    List<String> attached =
-        iam.listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies().stream().map(AttachedPolicy::policyArn).sorted().toList();
+    // The spec gives a role no other policy: a resync that trusts defaults takes that to hold.
+    List<String> others = !ctx.checksDefaults() ? List.of()
+        : iam.listRolePoliciesPaginator(r -> r.roleName(name)).policyNames().stream().filter(p -> !p.equals(POLICY_NAME)).sorted().toList();
+    List<String> attached = !ctx.checksDefaults() ? List.of()
+        : iam.listAttachedRolePoliciesPaginator(r -> r.roleName(name)).attachedPolicies().stream().map(AttachedPolicy::policyArn).sorted().toList();
     return Optional.of(new ObservedRole(role, ExecutionRolePolicy.parse(role.assumeRolePolicyDocument()), policy, others, attached, tags(role)));
   }
 

@@ -239,7 +239,9 @@ public final class LambdaFunctionKind implements AwsResourceKind<LambdaFunctionK
     GetFunctionResponse f = lambda.getFunction(r -> r.functionName(d.physicalName()));
     LambdaVersions versions = new LambdaVersions(lambda);
     AliasRouting alias = versions.readAlias(d.physicalName(), ctx.stage()).orElse(null);
-    Integer provisioned = alias == null ? null : provisionedConcurrency(lambda, d.physicalName(), ctx.stage());
+    // Provisioned concurrency the spec leaves off is taken to be off by a resync that trusts defaults.
+    boolean readProvisioned = alias != null && (d.spec().provisionedConcurrency != null || ctx.checksDefaults());
+    Integer provisioned = readProvisioned ? provisionedConcurrency(lambda, d.physicalName(), ctx.stage()) : null;
     FunctionConfiguration c = f.configuration();
     Optional<FunctionStatus> before = ctx.previousFunction(d.name());
     String publishedVersion;

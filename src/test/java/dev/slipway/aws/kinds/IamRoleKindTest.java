@@ -102,6 +102,31 @@ class IamRoleKindTest extends KindContractTest {
     assertThat(stack.context().aws().accountId()).isEqualTo("123456789012");
   }
 
+  /**
+   * Between checks of the spec's defaults a resync reads the role and Slipway's policy, not the list
+   * of others: a policy attached by hand stays until the next check, which detaches it; a change of
+   * Slipway's own policy is found by either.
+   */
+  @Test
+  void aResyncTrustingDefaultsFindsTheInlinePolicysDriftAndLeavesAnAttachedPolicyToTheNextCheck() {
+    stack.settle();
+    String managed = managedPolicy("attached-by-hand", "sqs:*");
+    iam.attachRolePolicy(r -> r.roleName(PROMPT_CRUD).policyArn(managed));
+    iam.putRolePolicy(r -> r.roleName(PROMPT_CRUD).policyName(IamRoleKind.POLICY_NAME)
+        .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"dynamodb:*\",\"Resource\":\"*\"}]}"));
+
+    stack.resyncTrustingDefaults();
+
+    assertThat(stack.calls()).doesNotContain("ListRolePolicies", "ListAttachedRolePolicies");
+    assertThat(stack.mutatingCalls()).containsExactly("PutRolePolicy");
+    assertThat(iam.listAttachedRolePolicies(r -> r.roleName(PROMPT_CRUD)).attachedPolicies()).extracting(p -> p.policyArn()).containsExactly(managed);
+
+    stack.converge();
+
+    assertThat(stack.mutatingCalls()).containsExactly("DetachRolePolicy");
+    assertThat(iam.listAttachedRolePolicies(r -> r.roleName(PROMPT_CRUD)).attachedPolicies()).isEmpty();
+  }
+
   @Test
   void theAccountIsAskedOfStsOnceAndNeverAgain() {
     stack.settle();

@@ -264,6 +264,17 @@ final class KindHarness implements AutoCloseable {
     return pass();
   }
 
+  /** A resync between checks of the spec's defaults, as the reconciler makes most of them ({@link StackContext#trustingDefaults}). */
+  Result resyncTrustingDefaults() {
+    clear();
+    trustDefaults = true;
+    try {
+      return pass();
+    } finally {
+      trustDefaults = false;
+    }
+  }
+
   /** {@link #converge()} over {@code next}, which becomes the spec. */
   Result converge(ServerlessServiceSpec next) {
     spec = next;
@@ -299,7 +310,7 @@ final class KindHarness implements AutoCloseable {
   }
 
   private Result pass() {
-    last = context(operator);
+    last = trustDefaults ? context(operator).trustingDefaults() : context(operator);
     List<Planned<?, ?>> plan = new ArrayList<>();
     kinds.values().forEach(k -> plan.addAll(k.plan(last)));
     Result result = loop.converge(last, plan, recordingEvents);
@@ -323,6 +334,9 @@ final class KindHarness implements AutoCloseable {
   }
 
   /** A context as a reconcile builds it from the last status, with the outputs of kinds outside the plan. */
+  /** Whether the pass under way trusts the spec's defaults. */
+  private boolean trustDefaults;
+
   private StackContext context(AwsClients clients) {
     // The reconciler resolves spec.functionDefaults once, before any kind sees the spec.
     StackContext ctx = new StackContext(clients, NAMESPACE, SERVICE, FunctionDefaults.resolve(spec), status, functions, namespaceSecrets,

@@ -206,6 +206,19 @@ class NexusCallCountTest {
       Ssm ListTagsForResource 1
       """;
 
+  /**
+   * What a no-change resync between checks of the spec's defaults does not read, of {@link #RESYNC}:
+   * the other policies of each role, and TTL, backups and provisioned concurrency where the spec
+   * leaves them off.
+   */
+  private static final String UNREAD_DEFAULTS = """
+      DynamoDb DescribeContinuousBackups 4
+      DynamoDb DescribeTimeToLive 2
+      Iam ListAttachedRolePolicies 6
+      Iam ListRolePolicies 6
+      Lambda GetProvisionedConcurrencyConfig 6
+      """;
+
   @Test
   void theNexusStacksFirstConvergeAndANoChangeResyncMakeThePinnedCalls() throws IOException {
     ServerlessServiceSpec spec = Serialization.unmarshal(Files.readString(Path.of("examples/nexus/20-serverlessservice.yaml")), ServerlessService.class).getSpec();
@@ -232,6 +245,15 @@ class NexusCallCountTest {
           firstMutating, table(firstConverge), total(resyncCalls), table(resyncCalls));
       assertPinned("first converge", firstConverge, FIRST_CONVERGE);
       assertPinned("no-change resync", resyncCalls, RESYNC);
+
+      Result trusting = stack.resyncTrustingDefaults();
+      assertThat(trusting.outcomes()).allSatisfy(o -> assertThat(o.action()).as(describe(o)).isEqualTo(Action.Unchanged));
+      assertThat(stack.mutatingCalls()).isEmpty();
+      Map<String, Long> unread = new TreeMap<>(resyncCalls);
+      byOperation(stack.recorder.calls()).forEach((op, n) -> unread.merge(op, -n, Long::sum));
+      unread.values().removeIf(n -> n == 0);
+      System.out.printf("resync trusting defaults: %d calls; not read:%n%s%n", total(resyncCalls) - total(unread), table(unread));
+      assertPinned("reads a resync trusting defaults leaves out", unread, UNREAD_DEFAULTS);
     }
   }
 
