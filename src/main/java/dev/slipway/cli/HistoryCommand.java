@@ -1,6 +1,9 @@
 package dev.slipway.cli;
 
 import dev.slipway.api.v1alpha1.Durations;
+import dev.slipway.history.ReleaseRecord;
+import dev.slipway.history.ReleaseReport;
+import dev.slipway.history.Since;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -10,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The releases of a namespace (or all), newest first: the LambdaRelease objects are the history. */
 @Command(name = "history", description = {
@@ -34,7 +37,7 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<ReleaseRecord> records = new ReleaseReport(Clock.systemUTC()).history(window.records(cluster), target, window.since);
     if (records.isEmpty()) {
-      out.println("No releases in the last " + DurationConverter.format(window.since) + (target == null ? "" : " for " + target) + ".");
+      out.println("No releases in the last " + Since.format(window.since) + (target == null ? "" : " for " + target) + ".");
       return KubectlSlipway.OK;
     }
     Table t = window.allNamespaces
