@@ -369,6 +369,11 @@ class LambdaReleaseRestartTest {
           public int analysisHistory() {
             return 20;
           }
+
+          @Override
+          public Duration retention() {
+            return Duration.ofDays(90);
+          }
         };
       }
 
