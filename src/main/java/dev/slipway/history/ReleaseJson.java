@@ -1,5 +1,7 @@
 package dev.slipway.history;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.api.v1alpha1.ReleasePhase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,6 +37,23 @@ public final class ReleaseJson {
     m.put("commit", r.commit());
     m.put("deployer", r.deployer());
     return m;
+  }
+
+  /** The record {@link #release} wrote. */
+  public static ReleaseRecord record(JsonNode n) {
+    return new ReleaseRecord(
+        text(n, "namespace"), text(n, "name"), text(n, "service"), text(n, "function"), text(n, "physicalFunction"),
+        n.hasNonNull("phase") ? ReleasePhase.valueOf(n.get("phase").asText()) : null, text(n, "reason"),
+        instant(n, "startTime"), instant(n, "finishTime"), text(n, "stableVersion"), text(n, "canaryVersion"),
+        text(n, "commit"), text(n, "deployer"));
+  }
+
+  private static String text(JsonNode n, String field) {
+    return n.hasNonNull(field) ? n.get(field).asText() : null;
+  }
+
+  private static Instant instant(JsonNode n, String field) {
+    return n.hasNonNull(field) ? Instant.parse(n.get(field).asText()) : null;
   }
 
   /** A namespace's releases of a window, newest first. */

@@ -51,6 +51,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -101,7 +102,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final ReleaseNotifiers notifiers;
   private final ReleaseHistory history;
   private final ReleaseHooks hooks;
-  private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+  private volatile InformerEventSource<LambdaRelease, LambdaRelease> releases;
   /** Services by namespace and name, to find the alias a service release moves without an API call. */
   private InformerEventSource<ServerlessService, LambdaRelease> services;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
@@ -161,6 +162,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     sources.add(releases);
     sources.add(services);
     return sources;
+  }
+
+  /** The namespace's releases as the informer has them, empty until it has synced (a reader then lists them itself). */
+  public Optional<List<LambdaRelease>> cached(String namespace) {
+    InformerEventSource<LambdaRelease, LambdaRelease> cache = releases;
+    return cache != null && cache.getStatus() == Status.HEALTHY ? Optional.of(cache.list(namespace, r -> true).toList()) : Optional.empty();
   }
 
   private Set<ResourceID> runningReleasesOf(ServerlessService service) {
