@@ -1,8 +1,12 @@
 package dev.slipway.cli;
 
 import dev.slipway.api.v1alpha1.Durations;
+import dev.slipway.history.ReleaseRecord;
+import dev.slipway.history.ReleaseReport;
+import dev.slipway.history.Since;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -10,10 +14,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The releases of a namespace (or all), newest first: the LambdaRelease objects are the history. */
 @Command(name = "history", description = {
@@ -34,7 +38,7 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<ReleaseRecord> records = new ReleaseReport(Clock.systemUTC()).history(window.records(cluster), target, window.since);
     if (records.isEmpty()) {
-      out.println("No releases in the last " + DurationConverter.format(window.since) + (target == null ? "" : " for " + target) + ".");
+      out.println("No releases in the last " + Since.format(window.since) + (target == null ? "" : " for " + target) + ".");
       return KubectlSlipway.OK;
     }
     Table t = window.allNamespaces
@@ -72,7 +76,21 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = {"-A", "--all-namespaces"}, description = "Releases of every namespace.")
     boolean allNamespaces;
 
+    @Option(names = "--server", paramLabel = "URL", description = {
+        "Read the releases from the operator's history API at URL (its port 8080, e.g. through kubectl port-forward)"
+            + " instead of the API server, for a user allowed to list them who cannot reach the API server."})
+    URI server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token for --server (default: the kubeconfig context's token).")
+    String token;
+
     List<ReleaseRecord> records(ClusterOptions cluster) {
+      if (server != null) {
+        if (allNamespaces) {
+          throw new IllegalArgumentException("--server reads one namespace at a time: drop -A");
+        }
+        return HistoryServer.releases(server, cluster.namespace(), since, token != null ? token : cluster.config().getOauthToken());
+      }
       try (KubernetesClient client = cluster.client()) {
         return Releases.list(client, allNamespaces ? null : cluster.namespace()).stream().map(ReleaseRecord::of).toList();
       }

@@ -1,5 +1,7 @@
 package dev.slipway.cli;
 
+import dev.slipway.history.ReleaseReport;
+import dev.slipway.history.Since;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,8 +11,8 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Seed 003's deployment report from the LambdaReleases: per service, per function and in total. */
 @Command(name = "stats", description = {
@@ -26,7 +28,7 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ReleaseReport.Stats stats = new ReleaseReport(Clock.systemUTC()).stats(window.records(cluster), window.since);
-    out.println("Releases started in the last " + DurationConverter.format(window.since) + ".");
+    out.println("Releases started in the last " + Since.format(window.since) + ".");
     if (!stats.services().isEmpty()) {
       out.println();
       print(out, "SERVICE", stats.services());

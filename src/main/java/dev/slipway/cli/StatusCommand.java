@@ -5,6 +5,7 @@ import dev.slipway.api.v1alpha1.HookResult;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.history.Since;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -14,10 +15,10 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Where a release stands, once or until it finishes; the exit code says how it ended, so CI can gate on it. */
 @Command(
@@ -76,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
       print(out, release);
       if (!finished(release)) {
         if (watch) {
-          spec.commandLine().getErr().println("error: release " + name + " did not finish within " + DurationConverter.format(timeout));
+          spec.commandLine().getErr().println("error: release " + name + " did not finish within " + Since.format(timeout));
         }
         return KubectlSlipway.NOT_FINISHED;
       }

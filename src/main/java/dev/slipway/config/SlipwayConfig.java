@@ -114,6 +114,13 @@ public interface SlipwayConfig {
     @WithDefault("10")
     int historyLimit();
 
+    /**
+     * How long a finished LambdaRelease is kept: older ones are deleted, whoever created them (the
+     * count limit above prunes only those a ServerlessService created). 0 keeps them for ever.
+     */
+    @WithDefault("90d")
+    Duration retention();
+
     /** Analysis results kept in a release's status. */
     @WithDefault("20")
     int analysisHistory();

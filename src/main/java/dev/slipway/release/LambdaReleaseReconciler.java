@@ -5,11 +5,11 @@ import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicySpec;
 import dev.slipway.api.v1alpha1.Durations;
 import dev.slipway.api.v1alpha1.LambdaRelease;
-import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
-import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.aws.AwsClients;
@@ -31,9 +31,9 @@ import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.net.OutboundPolicy;
 import dev.slipway.reconciler.Backoff;
 import dev.slipway.reconciler.KubernetesEvents;
-import dev.slipway.status.Conditions;
 import dev.slipway.reconciler.ReconcileCapacity;
 import dev.slipway.reconciler.UpdateTriggers;
+import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
@@ -51,6 +51,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -101,7 +102,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private final ReleaseNotifiers notifiers;
   private final ReleaseHistory history;
   private final ReleaseHooks hooks;
-  private InformerEventSource<LambdaRelease, LambdaRelease> releases;
+  private volatile InformerEventSource<LambdaRelease, LambdaRelease> releases;
   /** Services by namespace and name, to find the alias a service release moves without an API call. */
   private InformerEventSource<ServerlessService, LambdaRelease> services;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
@@ -128,7 +129,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     this.metrics = metrics;
     this.registry = registry;
     this.notifiers = new ReleaseNotifiers(client, aws, http);
-    this.history = new ReleaseHistory(client, config.releases().historyLimit());
+    this.history = new ReleaseHistory(client, config.releases().historyLimit(), config.releases().retention(), clock);
     this.hooks = new ReleaseHooks(client, http, tenancy::decide);
     this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
   }
@@ -161,6 +162,12 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     sources.add(releases);
     sources.add(services);
     return sources;
+  }
+
+  /** The namespace's releases as the informer has them, empty until it has synced (a reader then lists them itself). */
+  public Optional<List<LambdaRelease>> cached(String namespace) {
+    InformerEventSource<LambdaRelease, LambdaRelease> cache = releases;
+    return cache != null && cache.getStatus() == Status.HEALTHY ? Optional.of(cache.list(namespace, r -> true).toList()) : Optional.empty();
   }
 
   private Set<ResourceID> runningReleasesOf(ServerlessService service) {
@@ -390,7 +397,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     LambdaReleaseStatus status = release.getStatus();
     boolean finished = status != null && status.phase != null && status.phase.isFinal() && status.finishTime != null;
     if (finished && !ReleaseMachine.retryAsked(ReleaseInput.Controls.of(release.getSpec()), status)) {
-      return Outcome.DONE;
+      return kept(release);
     }
     var events = new KubernetesEvents(client, release, clock);
     ReleaseMachine machine = machine();
@@ -634,7 +641,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       }
       if (action instanceof Action.Done) {
         finished(current);
-        return Outcome.DONE;
+        return kept(current);
       }
       if (run == null) {
         // A failed or superseded release whose alias still needs setting, with no usable target: retry.
@@ -878,6 +885,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
       metrics.releaseFinished(key(release), s.function == null ? "" : s.function, s.phase, took);
     }
     history.prune(release);
+  }
+
+  /** A finished release stays in the history until its retention runs out: then it is deleted, and looked at no more. */
+  private Outcome kept(LambdaRelease finished) {
+    return history.expire(finished).map(left -> new Outcome(true, left)).orElse(Outcome.DONE);
   }
 
   /** A retryable AWS failure: back off exponentially (retry-initial-delay doubling up to retry-max-delay), as the README promises. */

@@ -119,6 +119,9 @@ class RbacTest {
     needed.addAll(all("", "configmaps", TENANT, "get", "create", "patch"));
     needed.addAll(all("", "secrets", TENANT, "get", "create", "patch", "delete"));
     needed.add(Access.of("create", "", "events", TENANT));
+    // The history API's reviews of its callers.
+    needed.add(Access.of("create", "authentication.k8s.io", "tokenreviews", ""));
+    needed.add(Access.of("create", "authorization.k8s.io", "subjectaccessreviews", ""));
     // Leader election.
     needed.add(Access.of("create", "coordination.k8s.io", "leases", OPERATOR_NS));
     needed.add(Access.of("get", "coordination.k8s.io", "leases", OPERATOR_NS).named(LEASE));
@@ -153,6 +156,7 @@ class RbacTest {
     // Nothing else at all.
     excess.add(Access.of("list", "", "pods", ""));
     excess.add(Access.of("create", "", "serviceaccounts/token", OPERATOR_NS));
+    excess.add(Access.of("create", "authorization.k8s.io", "localsubjectaccessreviews", TENANT));
     excess.add(Access.of("create", "rbac.authorization.k8s.io", "clusterrolebindings", ""));
     excess.add(Access.of("create", "apiextensions.k8s.io", "customresourcedefinitions", ""));
 

@@ -13,7 +13,7 @@ import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.canary.AliasState;
 import dev.slipway.cli.KubectlSlipway;
-import dev.slipway.cli.ReleaseRecord;
+import dev.slipway.history.ReleaseRecord;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.SlipwayTestEnvironment;
 import dev.slipway.testing.Tenancies;

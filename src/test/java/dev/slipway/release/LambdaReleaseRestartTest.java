@@ -374,6 +374,11 @@ class LambdaReleaseRestartTest {
           public int analysisHistory() {
             return 20;
           }
+
+          @Override
+          public Duration retention() {
+            return Duration.ofDays(90);
+          }
         };
       }
 

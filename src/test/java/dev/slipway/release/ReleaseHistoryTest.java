@@ -13,6 +13,10 @@ import dev.slipway.testing.KubeApiServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +39,34 @@ class ReleaseHistoryTest {
     LambdaRelease byUser = finished(ns, "api-by-hand", "2026-11-20T10:00:00Z", null);
     finished(ns, "other-function", "2026-11-19T10:00:00Z", ownerUid);
 
-    new ReleaseHistory(client, 2).prune(client.resources(LambdaRelease.class).inNamespace(ns).withName("api-v4").get());
+    new ReleaseHistory(client, 2, Duration.ofDays(90), Clock.systemUTC()).prune(client.resources(LambdaRelease.class).inNamespace(ns).withName("api-v4").get());
 
     assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems())
         .extracting(r -> r.getMetadata().getName())
         .containsExactlyInAnyOrder("api-v4", "api-v3", byUser.getMetadata().getName(), "other-function");
+  }
+
+  @Test
+  void aReleaseFinishedLongerAgoThanTheRetentionIsDeletedWhoeverCreatedItAndAYoungerOneIsKeptUntilThen() {
+    String ns = kube.newNamespace("retention");
+    String ownerUid = owner(ns).getMetadata().getUid();
+    Instant now = Instant.parse("2026-12-07T12:00:00Z");
+    ReleaseHistory history = new ReleaseHistory(client, 10, Duration.ofDays(90), Clock.fixed(now, ZoneOffset.UTC));
+    LambdaRelease oldByUser = finished(ns, "api-by-hand", now.minus(Duration.ofDays(91)).toString(), null);
+    LambdaRelease oldByService = finished(ns, "api-v1", now.minus(Duration.ofDays(90)).toString(), ownerUid);
+    LambdaRelease young = finished(ns, "api-v2", now.minus(Duration.ofDays(89)).toString(), ownerUid);
+
+    assertThat(history.expire(oldByUser)).isEmpty();
+    assertThat(history.expire(oldByService)).isEmpty();
+    assertThat(history.expire(young)).contains(Duration.ofDays(1));
+    assertThat(client.resources(LambdaRelease.class).inNamespace(ns).list().getItems())
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("api-v2");
+
+    // Without a retention nothing is deleted by age, and nothing is due.
+    assertThat(new ReleaseHistory(client, 10, Duration.ZERO, Clock.fixed(now.plus(Duration.ofDays(400)), ZoneOffset.UTC)).expire(young))
+        .isEmpty();
+    assertThat(client.resources(LambdaRelease.class).inNamespace(ns).withName("api-v2").get()).isNotNull();
   }
 
   /** The service {@code shop}, labelled so that no operator reconciles it. */

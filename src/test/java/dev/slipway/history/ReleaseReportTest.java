@@ -1,4 +1,4 @@
-package dev.slipway.cli;
+package dev.slipway.history;
 
 import static dev.slipway.api.v1alpha1.ReleasePhase.Failed;
 import static dev.slipway.api.v1alpha1.ReleasePhase.Progressing;

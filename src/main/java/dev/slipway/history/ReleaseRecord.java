@@ -1,4 +1,4 @@
-package dev.slipway.cli;
+package dev.slipway.history;
 
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseSpec;
@@ -55,6 +55,11 @@ public record ReleaseRecord(
   /** Whether TARGET of {@code history TARGET} names this release: its service, function, or physical function. */
   public boolean matches(String target) {
     return target.equals(service) || target.equals(function) || target.equals(physical);
+  }
+
+  /** Whether {@code name} names this release's function: its name in the service, service/function, or its physical name. */
+  public boolean ofFunction(String name) {
+    return name.equals(function) || name.equals(functionKey()) || name.equals(physical);
   }
 
   /** The function as the stats group it: service/function for a service's, else the function's name. */

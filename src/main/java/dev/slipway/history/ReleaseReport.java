@@ -1,4 +1,4 @@
-package dev.slipway.cli;
+package dev.slipway.history;
 
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import java.time.Clock;
@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * History and stats over release records (seed 003's deployment history and report: total,
@@ -28,17 +29,22 @@ public final class ReleaseReport {
 
   /** The releases of the last {@code since} (by start, or creation if not started) that {@code target} names (null: all), newest first. */
   public List<ReleaseRecord> history(List<ReleaseRecord> all, String target, Duration since) {
+    return matching(all, r -> target == null || r.matches(target), since);
+  }
+
+  /** The releases of the last {@code since} (by start, or creation if not started) that {@code which} accepts, newest first. */
+  public List<ReleaseRecord> matching(List<ReleaseRecord> all, Predicate<ReleaseRecord> which, Duration since) {
     Instant from = clock.instant().minus(since);
     return all.stream()
         .filter(r -> r.at() != null && !r.at().isBefore(from))
-        .filter(r -> target == null || r.matches(target))
+        .filter(which)
         .sorted(Comparator.comparing(ReleaseRecord::at).reversed().thenComparing(ReleaseRecord::name))
         .toList();
   }
 
   /** Stats of the releases of the last {@code since}: one row per service, one per function, and the total. */
   public Stats stats(List<ReleaseRecord> all, Duration since) {
-    List<ReleaseRecord> window = history(all, null, since);
+    List<ReleaseRecord> window = matching(all, r -> true, since);
     return new Stats(
         rows(window.stream().filter(r -> r.service() != null).toList(), r -> r.namespace() + "/" + r.service()),
         rows(window, r -> r.namespace() + "/" + r.functionKey()),
