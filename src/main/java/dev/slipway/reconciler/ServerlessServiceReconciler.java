@@ -24,6 +24,7 @@ import dev.slipway.aws.kinds.EventSourceMappingKind;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.SnsSubscriptionKind;
 import dev.slipway.aws.kinds.StackKinds;
+import dev.slipway.config.Shard;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
@@ -32,18 +33,19 @@ import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +76,7 @@ import org.jboss.logging.Logger;
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = ReconcileTriggers.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, Cleaner<ServerlessService> {
+public class ServerlessServiceReconciler implements ConfigurableReconciler<ServerlessService>, Cleaner<ServerlessService> {
 
   private static final Logger LOG = Logger.getLogger(ServerlessServiceReconciler.class);
 
@@ -89,6 +91,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ReleaseTrigger releases;
   private final ReconcileCapacity capacity;
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
+  private final Shard shard;
   /** Consecutive retryable failures per object uid. */
   private final Backoff backoff;
 
@@ -111,6 +114,13 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.outputsConfigMap = new OutputsConfigMap(client);
     this.releases = new ReleaseTrigger(client);
     this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
+    this.shard = Shard.of(config);
+  }
+
+  /** Only the shard's services: one relabelled away leaves the informer without a cleanup (see {@link Shard}). */
+  @Override
+  public void updateConfigurationFrom(ControllerConfigurationOverrider<ServerlessService> configuration) {
+    shard.narrow(configuration);
   }
 
   /**
