@@ -132,7 +132,7 @@ final class ReleaseTrigger {
   private static final Comparator<LambdaRelease> NEWEST =
       Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp()).thenComparing(r -> r.getMetadata().getName());
 
-  private static LambdaRelease release(ServerlessService service, FunctionSpec fn, String name) {
+  static LambdaRelease release(ServerlessService service, FunctionSpec fn, String name) {
     var meta = service.getMetadata();
     LambdaRelease r = new LambdaRelease();
     r.setMetadata(new ObjectMetaBuilder()
