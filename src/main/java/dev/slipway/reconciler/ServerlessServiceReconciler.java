@@ -43,6 +43,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
@@ -76,7 +77,8 @@ import org.jboss.logging.Logger;
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = ReconcileTriggers.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-public class ServerlessServiceReconciler implements ConfigurableReconciler<ServerlessService>, Cleaner<ServerlessService> {
+// Reconciler named as well: plain JOSDK (a hand-built operator) reads the resource type from it.
+public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, ConfigurableReconciler<ServerlessService>, Cleaner<ServerlessService> {
 
   private static final Logger LOG = Logger.getLogger(ServerlessServiceReconciler.class);
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
@@ -25,7 +26,8 @@ import java.util.Objects;
  * up when it is applied rather than when a release needs it.
  */
 @ControllerConfiguration(name = "canarypolicy")
-public class CanaryPolicyReconciler implements ConfigurableReconciler<CanaryPolicy> {
+// Reconciler named as well: plain JOSDK (a hand-built operator) reads the resource type from it.
+public class CanaryPolicyReconciler implements Reconciler<CanaryPolicy>, ConfigurableReconciler<CanaryPolicy> {
 
   static final String VALID = "Valid";
 

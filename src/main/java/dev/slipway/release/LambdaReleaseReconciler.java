@@ -50,6 +50,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -81,7 +82,8 @@ import org.jboss.logging.Logger;
     name = "lambdarelease",
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = ReleaseTriggers.class))
-public class LambdaReleaseReconciler implements ConfigurableReconciler<LambdaRelease>, Cleaner<LambdaRelease> {
+// Reconciler named as well: plain JOSDK (a hand-built operator) reads the resource type from it.
+public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, ConfigurableReconciler<LambdaRelease>, Cleaner<LambdaRelease> {
 
   private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
   /** Decisions per reconcile; a release needs at most a handful (publish, shift, analyse) before it waits. */
