@@ -58,6 +58,8 @@ public class OperatorBeans {
   @Singleton
   LeaderElectionConfiguration leaderElection(SlipwayConfig config, KubernetesClient client) {
     var le = config.leaderElection();
+    // Each shard's replicas elect a leader of their own: the shards run side by side.
+    String leaseName = Shard.of(config).leaseName(le.leaseName());
     String namespace = le.leaseNamespace().orElse(client.getNamespace());
     String identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("slipway") + "-" + UUID.randomUUID();
     // JOSDK's own exit on losing the lease calls System.exit on the thread that stops leading, which
@@ -67,14 +69,14 @@ public class OperatorBeans {
     // the exit runs on a thread of its own: during shutdown it only waits with the JVM; otherwise (the
     // lease lost to another replica) it exits, so the pod restarts and stands by again.
     return new LeaderElectionConfiguration(
-        le.leaseName(),
+        leaseName,
         namespace,
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         identity,
         new LeaderCallbacks(() -> {}, () -> {
-          releaseLease(client, namespace, le.leaseName(), identity);
+          releaseLease(client, namespace, leaseName, identity);
           exitAfterLosingTheLease();
         }, leader -> {}),
         false);

@@ -33,11 +33,27 @@ public interface SlipwayConfig {
 
   LeaderElection leaderElection();
 
+  /**
+   * The shard this operator owns: it reconciles only the ServerlessServices, LambdaReleases and
+   * CanaryPolicies labelled {@code slipway.dev/shard=<shard>} (a DNS label: lower-case letters,
+   * digits and '-'). Absent, and {@link #shardUnlabelled()} false, it reconciles every object.
+   */
+  Optional<String> shard();
+
+  /**
+   * This operator owns the objects without the {@code slipway.dev/shard} label: the shard that
+   * keeps the objects of a cluster that had one operator before it was sharded. Not with {@link #shard()}.
+   */
+  @WithDefault("false")
+  boolean shardUnlabelled();
+
   /** Leader election (active in the prod profile, i.e. the packaged operator): one replica reconciles. */
   interface LeaderElection {
-    /** Name of the coordination.k8s.io Lease. */
-    @WithDefault("slipway-operator")
-    String leaseName();
+    /**
+     * Name of the coordination.k8s.io Lease; by default {@code slipway-operator}, or
+     * {@code slipway-operator-<shard>} ({@code -unlabelled}) for a shard, so each shard elects its own leader.
+     */
+    Optional<String> leaseName();
 
     /** Namespace of the Lease; defaults to the client's namespace (the pod's, in a cluster). */
     Optional<String> leaseNamespace();

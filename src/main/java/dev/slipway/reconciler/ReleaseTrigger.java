@@ -1,6 +1,5 @@
 package dev.slipway.reconciler;
 
-import dev.slipway.aws.Hashes;
 import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.LambdaRelease;
@@ -10,6 +9,8 @@ import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.EventSink;
+import dev.slipway.aws.Hashes;
+import dev.slipway.config.Shard;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -131,7 +132,7 @@ final class ReleaseTrigger {
   private static final Comparator<LambdaRelease> NEWEST =
       Comparator.comparing((LambdaRelease r) -> r.getMetadata().getCreationTimestamp()).thenComparing(r -> r.getMetadata().getName());
 
-  private static LambdaRelease release(ServerlessService service, FunctionSpec fn, String name) {
+  static LambdaRelease release(ServerlessService service, FunctionSpec fn, String name) {
     var meta = service.getMetadata();
     LambdaRelease r = new LambdaRelease();
     r.setMetadata(new ObjectMetaBuilder()
@@ -140,6 +141,8 @@ final class ReleaseTrigger {
         .addToLabels(Slipway.SERVICE_LABEL, meta.getName())
         .addToLabels(Slipway.FUNCTION_LABEL, fn.name)
         .addToLabels("app.kubernetes.io/managed-by", "slipway")
+        // The service's shard runs its releases.
+        .addToLabels(Shard.of(service).map(v -> Map.of(Slipway.SHARD_LABEL, v)).orElse(Map.of()))
         .withOwnerReferences(Owners.controller(service))
         .withAnnotations(origin(meta))
         .build());

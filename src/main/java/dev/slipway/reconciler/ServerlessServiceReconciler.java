@@ -25,6 +25,7 @@ import dev.slipway.aws.kinds.EventSourceMappingKind;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.SnsSubscriptionKind;
 import dev.slipway.aws.kinds.StackKinds;
+import dev.slipway.config.Shard;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
@@ -34,18 +35,20 @@ import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +80,8 @@ import org.jboss.logging.Logger;
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = ReconcileTriggers.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, Cleaner<ServerlessService> {
+// Reconciler named as well: plain JOSDK (a hand-built operator) reads the resource type from it.
+public class ServerlessServiceReconciler implements Reconciler<ServerlessService>, ConfigurableReconciler<ServerlessService>, Cleaner<ServerlessService> {
 
   private static final Logger LOG = Logger.getLogger(ServerlessServiceReconciler.class);
 
@@ -92,6 +96,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final ReleaseTrigger releases;
   private final ReconcileCapacity capacity;
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
+  private final Shard shard;
   /** Consecutive retryable failures per object uid. */
   private final Backoff backoff;
 
@@ -114,6 +119,13 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     this.outputsConfigMap = new OutputsConfigMap(client);
     this.releases = new ReleaseTrigger(client);
     this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
+    this.shard = Shard.of(config);
+  }
+
+  /** Only the shard's services: one relabelled away leaves the informer without a cleanup (see {@link Shard}). */
+  @Override
+  public void updateConfigurationFrom(ControllerConfigurationOverrider<ServerlessService> configuration) {
+    shard.narrow(configuration);
   }
 
   /**

@@ -4,15 +4,19 @@ import dev.slipway.api.v1alpha1.CanaryPolicy;
 import dev.slipway.api.v1alpha1.CanaryPolicyStatus;
 import dev.slipway.aws.SlipwayException;
 import dev.slipway.canary.ReleasePolicy;
+import dev.slipway.config.Shard;
+import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.reconciler.KubernetesEvents;
 import dev.slipway.status.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -22,18 +26,30 @@ import java.util.Objects;
  * up when it is applied rather than when a release needs it.
  */
 @ControllerConfiguration(name = "canarypolicy")
-public class CanaryPolicyReconciler implements Reconciler<CanaryPolicy> {
+// Reconciler named as well: plain JOSDK (a hand-built operator) reads the resource type from it.
+public class CanaryPolicyReconciler implements Reconciler<CanaryPolicy>, ConfigurableReconciler<CanaryPolicy> {
 
   static final String VALID = "Valid";
 
   private final KubernetesClient client;
   private final Clock clock;
   private final OperatorMetrics metrics;
+  private final Shard shard;
 
-  public CanaryPolicyReconciler(KubernetesClient client, Clock clock, OperatorMetrics metrics) {
+  public CanaryPolicyReconciler(KubernetesClient client, Clock clock, OperatorMetrics metrics, SlipwayConfig config) {
     this.client = client;
     this.clock = clock;
     this.metrics = metrics;
+    this.shard = Shard.of(config);
+  }
+
+  /**
+   * Only the shard's policies are validated here. A release reads its policy whatever the policy's
+   * label, so one policy can serve the releases of every shard; its label only says which shard reports on it.
+   */
+  @Override
+  public void updateConfigurationFrom(ControllerConfigurationOverrider<CanaryPolicy> configuration) {
+    shard.narrow(configuration);
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.api.v1alpha1.ServerlessService;
-import dev.slipway.api.v1alpha1.ServerlessService;
 import dev.slipway.api.v1alpha1.Slipway;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
@@ -26,6 +25,7 @@ import dev.slipway.canary.ReleasePolicy;
 import dev.slipway.canary.analysis.AnalysisContext;
 import dev.slipway.canary.analysis.Analyzer;
 import dev.slipway.canary.notify.Notifications;
+import dev.slipway.config.Shard;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.net.OutboundPolicy;
@@ -42,6 +42,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -56,6 +57,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -81,7 +83,8 @@ import org.jboss.logging.Logger;
     name = "lambdarelease",
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = ReleaseTriggers.class))
-public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Cleaner<LambdaRelease> {
+// Reconciler named as well: plain JOSDK (a hand-built operator) reads the resource type from it.
+public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, ConfigurableReconciler<LambdaRelease>, Cleaner<LambdaRelease> {
 
   private static final Logger LOG = Logger.getLogger(LambdaReleaseReconciler.class);
   /** Decisions per reconcile; a release needs at most a handful (publish, shift, analyse) before it waits. */
@@ -107,6 +110,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
   private InformerEventSource<ServerlessService, LambdaRelease> services;
   private final TenancyWatch<LambdaRelease> tenancy = new TenancyWatch<>();
   private final ReconcileCapacity capacity;
+  private final Shard shard;
   /** Consecutive retryable AWS failures per release uid, for {@link #retryLater}. */
   private final Backoff backoff;
 
@@ -132,6 +136,13 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
     this.history = new ReleaseHistory(client, config.releases().historyLimit(), config.releases().retention(), clock);
     this.hooks = new ReleaseHooks(client, http, tenancy::decide);
     this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
+    this.shard = Shard.of(config);
+  }
+
+  /** Only the shard's releases; one whose service is in another shard is handed to it ({@link #handedOver}). */
+  @Override
+  public void updateConfigurationFrom(ControllerConfigurationOverrider<LambdaRelease> configuration) {
+    shard.narrow(configuration);
   }
 
   /**
@@ -150,12 +161,14 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
             .build();
     releases = new InformerEventSource<>(configuration, context);
     // Serves the alias lookups of service releases, and wakes a service's running releases when its spec
-    // changes: they may now resolve elsewhere, and say so at once (TargetChanged).
+    // changes: they may now resolve elsewhere, and say so at once (TargetChanged); or when it moves to
+    // another shard: they follow it.
     services = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(ServerlessService.class, LambdaRelease.class)
             .withName("release-services")
             .withSecondaryToPrimaryMapper(this::runningReleasesOf)
-            .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
+            .withOnUpdateFilter((now, before) -> !java.util.Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+                || !Shard.same(now, before))
             .build(),
         context);
     List<EventSource<?, LambdaRelease>> sources = new java.util.ArrayList<>(tenancy.eventSources(context));
@@ -232,6 +245,9 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
 
   @Override
   public UpdateControl<LambdaRelease> reconcile(LambdaRelease release, Context<LambdaRelease> context) {
+    if (handedOver(release)) {
+      return UpdateControl.noUpdate();
+    }
     // Ordinary release work past its bound waits its turn; a rollback or final alias move never does.
     Optional<ReconcileCapacity.Slot> slot = capacity.tryEnter(ReleaseLanes.of(release));
     if (slot.isEmpty()) {
@@ -248,6 +264,31 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Clean
         return outcome.update();
       });
     }
+  }
+
+  /**
+   * A release goes with its service: one of a service in another shard (relabelled since, or created
+   * by hand without the label) is given the service's label and left alone here, and the service's
+   * shard picks it up where its status says, as after a restart. So one shard moves a service's alias,
+   * and the release's own label never has to be kept in step by hand.
+   */
+  private boolean handedOver(LambdaRelease release) {
+    if (!shard.sharded() || release.getSpec().service == null || services == null) {
+      return false;
+    }
+    Optional<ServerlessService> service = services.get(new ResourceID(release.getSpec().service, release.getMetadata().getNamespace()));
+    if (service.isEmpty() || Shard.same(service.get(), release)) {
+      return false;
+    }
+    Optional<String> to = Shard.of(service.get());
+    Map<String, String> label = new java.util.HashMap<>();
+    label.put(Slipway.SHARD_LABEL, to.orElse(null));
+    client.resources(LambdaRelease.class).inNamespace(release.getMetadata().getNamespace()).withName(release.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("metadata", Map.of("labels", label))));
+    new KubernetesEvents(client, release, clock).normal(Reasons.HANDED_OVER, "ServerlessService " + release.getSpec().service + " is in "
+        + to.map(v -> "shard " + v).orElse("the unlabelled shard") + "; the release goes on there");
+    metrics.forget(key(release));
+    return true;
   }
 
   /** A running release's phase, and its weight if no shift has set one since the operator started. */

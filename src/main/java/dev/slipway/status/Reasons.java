@@ -89,6 +89,8 @@ public final class Reasons {
   public static final String ALIAS_NOT_RESTORED = "AliasNotRestored";
   /** A started release's service now resolves to another function, alias, region or role: the release keeps its pinned target. */
   public static final String TARGET_CHANGED = "TargetChanged";
+  /** A release whose service is in another shard was relabelled for it. */
+  public static final String HANDED_OVER = "HandedOver";
   /** Event reason: spec.retry started a fresh attempt of a RolledBack or Failed release. */
   public static final String RETRY = "Retry";
   /** Condition type and event reason: a spec.retry the release did not carry out; the reason says why. */

@@ -103,6 +103,29 @@ class HelmChartTest {
     assertThat(Files.isSymbolicLink(Path.of(CHART, "files/crds"))).isTrue();
   }
 
+  /** README, Sharding: one Deployment per shard, each with its shard, its own Lease and pods of its own. */
+  @Test
+  void shardsRenderOneDeploymentEachWithItsOwnLease() {
+    List<HasMetadata> chart = template("--set", "shards={a,b}", "--set", "unlabelledShard=true");
+    assertThat(chart).filteredOn(o -> o instanceof Deployment).extracting(o -> o.getMetadata().getName())
+        .containsExactlyInAnyOrder("slipway-operator-a", "slipway-operator-b", "slipway-operator-unlabelled");
+    for (var expected : List.of(List.of("a", "SLIPWAY_SHARD=a", "slipway-operator-a"), List.of("b", "SLIPWAY_SHARD=b", "slipway-operator-b"),
+        List.of("unlabelled", "SLIPWAY_SHARD_UNLABELLED=true", "slipway-operator-unlabelled"))) {
+      Deployment d = (Deployment) one(chart, "Deployment", "slipway-operator-" + expected.get(0));
+      assertThat(d.getSpec().getSelector().getMatchLabels()).containsEntry("slipway.dev/operator-shard", expected.get(0));
+      assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+          .contains(expected.get(1), "SLIPWAY_LEADER_ELECTION_LEASE_NAME=" + expected.get(2));
+    }
+    Role election = (Role) one(chart, "Role", "slipway-operator-leader-election");
+    assertThat(election.getRules()).anySatisfy(r -> assertThat(r.getResourceNames())
+        .containsExactly("slipway-operator-a", "slipway-operator-b", "slipway-operator-unlabelled"));
+
+    Result refused = kube.helm("template", "slipway", CHART, "-n", NS, "--set", "shards={Payments_EU}");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr()).contains("shards: Payments_EU is no DNS label");
+  }
+
   @Test
   void theChartInstallsUpgradesAndUninstallsKeepingTheCrds() {
     Result install = kube.helm("install", "slipway", CHART, "-n", NS, "--create-namespace", "--wait=false");

@@ -2,11 +2,16 @@ package dev.slipway.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.api.v1alpha1.FunctionSpec;
 import dev.slipway.api.v1alpha1.FunctionStatus;
 import dev.slipway.api.v1alpha1.LambdaRelease;
 import dev.slipway.api.v1alpha1.LambdaReleaseStatus;
 import dev.slipway.api.v1alpha1.ReleasePhase;
+import dev.slipway.api.v1alpha1.ServerlessService;
+import dev.slipway.api.v1alpha1.ServerlessServiceSpec;
+import dev.slipway.api.v1alpha1.Slipway;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +22,23 @@ import org.junit.jupiter.api.Test;
 class ReleaseTriggerTest {
 
   private static final String NAME = "shop-api-0123456789";
+
+  /** README, Sharding: the service's shard runs the releases it makes. */
+  @Test
+  void aReleaseCarriesTheShardLabelOfItsService() {
+    FunctionSpec fn = new FunctionSpec();
+    fn.name = "api";
+    assertThat(ReleaseTrigger.release(service(Map.of(Slipway.SHARD_LABEL, "b")), fn, NAME).getMetadata().getLabels())
+        .containsEntry(Slipway.SHARD_LABEL, "b").containsEntry(Slipway.SERVICE_LABEL, "shop");
+    assertThat(ReleaseTrigger.release(service(Map.of()), fn, NAME).getMetadata().getLabels()).doesNotContainKey(Slipway.SHARD_LABEL);
+  }
+
+  private static ServerlessService service(Map<String, String> labels) {
+    ServerlessService s = new ServerlessService();
+    s.setMetadata(new ObjectMetaBuilder().withName("shop").withNamespace("team").withUid("u-1").withLabels(labels).build());
+    s.setSpec(new ServerlessServiceSpec());
+    return s;
+  }
 
   @Test
   void aFunctionNeverReleasedNeedsOneOnlyWhenItsAliasIsNotOnThePublishedVersion() {

@@ -14,11 +14,11 @@ import dev.slipway.api.v1alpha1.ReleasePhase;
 import dev.slipway.aws.AwsCallRecorder;
 import dev.slipway.aws.AwsClientFactory;
 import dev.slipway.canary.AliasState;
-import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.testing.KubeApiServer;
 import dev.slipway.testing.MotoServer;
 import dev.slipway.testing.Tenancies;
+import dev.slipway.testing.TestConfig;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +28,6 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,7 +221,7 @@ class LambdaReleaseRestartTest {
         Optional.of(MotoServer.shared().endpoint()),
         new AwsCallRecorder(registry),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
-    var reconciler = new LambdaReleaseReconciler(client, factory, testConfig(MotoServer.shared().endpoint()), Clock.systemUTC(), new OperatorMetrics(registry), registry);
+    var reconciler = new LambdaReleaseReconciler(client, factory, TestConfig.slipway(MotoServer.shared().endpoint(), Optional.empty()), Clock.systemUTC(), new OperatorMetrics(registry), registry);
     Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(true)
         .withReconciliationTerminationTimeout(Duration.ofSeconds(2)));
     operator.register(reconciler, c -> c.settingNamespaces(ns).withLabelSelector(LABEL));
@@ -288,114 +287,5 @@ class LambdaReleaseRestartTest {
         }
       }
     }
-  }
-
-  static SlipwayConfig testConfig(URI moto) {
-    return new SlipwayConfig() {
-      @Override
-      public Duration resyncPeriod() {
-        return Duration.ofSeconds(3);
-      }
-
-      @Override
-      public Duration defaultsCheckPeriod() {
-        return Duration.ofHours(1);
-      }
-
-      @Override
-      public Aws aws() {
-        return new Aws() {
-          @Override
-          public Optional<URI> endpointUrl() {
-            return Optional.of(moto);
-          }
-
-          @Override
-          public int callLogSize() {
-            return 0;
-          }
-
-          @Override
-          public int parallelism() {
-            return 4;
-          }
-
-          @Override
-          public int parallelismPerService() {
-            return 2;
-          }
-
-          @Override
-          public Duration retryInitialDelay() {
-            return Duration.ofSeconds(1);
-          }
-
-          @Override
-          public Duration retryMaxDelay() {
-            return Duration.ofSeconds(4);
-          }
-        };
-      }
-
-      @Override
-      public Iam iam() {
-        return Optional::empty;
-      }
-
-      @Override
-      public Capacity capacity() {
-        return new Capacity() {
-          @Override
-          public int serviceReconciles() {
-            return 8;
-          }
-
-          @Override
-          public int releaseReconciles() {
-            return 32;
-          }
-
-          @Override
-          public Duration requeueDelay() {
-            return Duration.ofSeconds(1);
-          }
-        };
-      }
-
-      @Override
-      public Releases releases() {
-        return new Releases() {
-          @Override
-          public int historyLimit() {
-            return 10;
-          }
-
-          @Override
-          public int analysisHistory() {
-            return 20;
-          }
-
-          @Override
-          public Duration retention() {
-            return Duration.ofDays(90);
-          }
-        };
-      }
-
-      @Override
-      public LeaderElection leaderElection() {
-        return new LeaderElection() {
-          @Override
-          public String leaseName() {
-            return "slipway-test";
-          }
-
-          @Override
-          public Optional<String> leaseNamespace() {
-            return Optional.empty();
-          }
-        };
-      }
-    };
   }
 }

@@ -12,6 +12,12 @@ public final class Slipway {
   public static final String FUNCTION_LABEL = "slipway.dev/function";
 
   /**
+   * Label naming the shard, i.e. the operator Deployment ({@code slipway.shard}), that owns a
+   * ServerlessService, LambdaRelease or CanaryPolicy. A service's releases carry the service's value.
+   */
+  public static final String SHARD_LABEL = "slipway.dev/shard";
+
+  /**
    * Label a Secret carries when ServerlessService parameters take values from it: the Secret's own
    * consent to be read. The operator reads parameter Secrets by name and refuses one without it.
    */
