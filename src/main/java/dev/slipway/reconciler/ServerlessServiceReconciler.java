@@ -24,12 +24,16 @@ import dev.slipway.aws.kinds.EventSourceMappingKind;
 import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.SnsSubscriptionKind;
 import dev.slipway.aws.kinds.StackKinds;
+import dev.slipway.canary.notify.NotifierChannels;
+import dev.slipway.canary.notify.Notifications;
+import dev.slipway.canary.notify.ServiceEvent;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -44,6 +48,8 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +97,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final TenancyWatch<ServerlessService> tenancy = new TenancyWatch<>();
   /** Consecutive retryable failures per object uid. */
   private final Backoff backoff;
+  private final MeterRegistry registry;
+  private final NotifierChannels notifiers;
 
   public ServerlessServiceReconciler(
       KubernetesClient client,
@@ -99,8 +107,11 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       SlipwayConfig config,
       Clock clock,
       OperatorMetrics metrics,
+      MeterRegistry registry,
       ReconcileCapacity capacity) {
     this.client = client;
+    this.registry = registry;
+    this.notifiers = new NotifierChannels(client, aws, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     this.capacity = capacity;
     this.aws = aws;
     this.loop = loop;
@@ -156,14 +167,15 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     List<String> problems = new ArrayList<>(validator.validate(service.getMetadata().getName(), spec));
     adoption(service).unknown(StackKinds.byName().keySet()).forEach(k -> problems.add("annotation " + Slipway.ADOPT_ANNOTATION + " names " + k
         + ", which is no resource kind (" + String.join(", ", StackKinds.byName().keySet().stream().sorted().toList()) + ")"));
+    // Decided before the spec is judged, so a refusal of either kind is announced as the tenancy allows.
+    var permit = permit(service);
     if (!problems.isEmpty()) {
-      return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events);
+      return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events, permit);
     }
 
-    var permit = permit(service);
     if (permit instanceof TenancyRules.Refused refused) {
       // A tenancy change brings it back (TenancyWatch); nothing to retry until then.
-      return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events);
+      return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events, permit);
     }
     var permitted = (TenancyRules.Permitted) permit;
     Optional<String> beyond = permitted.bounds().serviceRefusal(spec);
@@ -173,7 +185,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       if (!revoked.isEmpty()) {
         message += "; what queues no longer granted gave it is taken back until the grant returns: " + String.join(", ", revoked);
       }
-      return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events);
+      return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events, permit);
     }
 
     StackContext ctx = context(service, spec, old, permitted.target());
@@ -239,6 +251,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       }
       next = config.resyncPeriod();
     }
+    announce(service, old, status, permit, events);
     return finish(service, old, status, next);
   }
 
@@ -247,13 +260,60 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
    * per resync). The service comes back when its spec or its tenancy changes.
    */
   private UpdateControl<ServerlessService> refuse(
-      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, String reason, String message, KubernetesEvents events) {
+      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, String reason, String message, KubernetesEvents events,
+      TenancyRules.Verdict permit) {
     if (!message.equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
       events.warning(reason, message);
     }
     markTerminal(status, reason, message, service.getMetadata().getGeneration());
     metrics.reconciled("ServerlessService", reason);
+    announce(service, old, status, permit, events);
     return finish(service, old, status, null);
+  }
+
+  /**
+   * Announces a transition of the Ready condition on the service's channels: ServiceReady when it
+   * became True or is True for a new generation, ServiceDegraded when Degraded became True. Judged
+   * from the status as stored, so neither a resync nor an operator restart repeats one. A service the
+   * tenancy refuses altogether announces nothing: it may reach nothing outside the cluster.
+   */
+  private void announce(
+      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, TenancyRules.Verdict permit, KubernetesEvents events) {
+    transition(old, status).ifPresent(kind -> {
+      Condition ready = Conditions.find(status.conditions, Conditions.READY).orElseThrow();
+      announce(service, kind, ready.getReason(), ready.getMessage(), permit, events);
+    });
+  }
+
+  /** What the Ready condition did between {@code old} and {@code now} that is worth announcing, if anything. */
+  static Optional<ServiceEvent.Kind> transition(ServerlessServiceStatus old, ServerlessServiceStatus now) {
+    Optional<Condition> readyNow = Conditions.find(now.conditions, Conditions.READY);
+    Optional<Condition> readyOld = Conditions.find(old.conditions, Conditions.READY);
+    if (readyNow.filter(ServerlessServiceReconciler::isTrue).isPresent()) {
+      boolean wasReady = readyOld.filter(ServerlessServiceReconciler::isTrue)
+          .filter(c -> java.util.Objects.equals(c.getObservedGeneration(), readyNow.get().getObservedGeneration())).isPresent();
+      return wasReady ? Optional.empty() : Optional.of(ServiceEvent.Kind.ServiceReady);
+    }
+    boolean degradedNow = Conditions.find(now.conditions, Conditions.DEGRADED).filter(ServerlessServiceReconciler::isTrue).isPresent();
+    boolean degradedOld = Conditions.find(old.conditions, Conditions.DEGRADED).filter(ServerlessServiceReconciler::isTrue).isPresent();
+    return degradedNow && !degradedOld ? Optional.of(ServiceEvent.Kind.ServiceDegraded) : Optional.empty();
+  }
+
+  private static boolean isTrue(Condition c) {
+    return "True".equals(c.getStatus());
+  }
+
+  /** Sends {@code kind} to the channels of the service's notifications; a channel's failure is a Warning event, nothing more. */
+  private void announce(ServerlessService service, ServiceEvent.Kind kind, String reason, String message, TenancyRules.Verdict permit, KubernetesEvents events) {
+    var spec = service.getSpec();
+    if (spec.notifications == null || !(permit instanceof TenancyRules.Permitted permitted)) {
+      return;
+    }
+    var meta = service.getMetadata();
+    var channels = notifiers.channels(meta.getNamespace(), spec.notifications, permitted.target(), permitted.outbound(), permitted.bounds());
+    new Notifications(channels, registry, events).announce(new ServiceEvent(kind, meta.getNamespace(), meta.getName(), spec.stage, spec.region,
+        meta.getGeneration(), reason, message,
+        UpdateTriggers.annotation(meta, Slipway.COMMIT_ANNOTATION), UpdateTriggers.annotation(meta, Slipway.DEPLOYER_ANNOTATION)));
   }
 
   /**
@@ -419,12 +479,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private DeleteControl cleanupService(ServerlessService service, Context<ServerlessService> context) {
     var events = new KubernetesEvents(client, service, clock);
     ServerlessServiceStatus status = service.getStatus();
+    var permit = permit(service);
     if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
-      events.normal("Retained", "AWS resources left in place (deletionPolicy " + service.getSpec().deletionPolicy + ")");
+      String message = "AWS resources left in place (deletionPolicy " + service.getSpec().deletionPolicy + ")";
+      events.normal("Retained", message);
       backoff.reset(service.getMetadata().getUid());
+      announce(service, ServiceEvent.Kind.ServiceDeleted, "Retained", message, permit, events);
       return DeleteControl.defaultDelete();
     }
-    var permit = permit(service);
     if (permit instanceof TenancyRules.Refused refused) {
       // Deleting with an identity the tenancy refuses would be the same escape as creating with it;
       // keeping the finalizer would leave the object Terminating until an administrator steps in.
@@ -438,6 +500,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());
       backoff.reset(service.getMetadata().getUid());
+      announce(service, ServiceEvent.Kind.ServiceDeleted, Reasons.DELETED, status.resources.size() + " AWS resources deleted", permit, events);
       return DeleteControl.defaultDelete();
     }
     boolean refused = failures.stream().anyMatch(f -> f.action() == ResourceLoop.Action.Failed);
