@@ -287,20 +287,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
 
   /** What the Ready condition did between {@code old} and {@code now} that is worth announcing, if anything. */
   static Optional<ServiceEvent.Kind> transition(ServerlessServiceStatus old, ServerlessServiceStatus now) {
-    Optional<Condition> readyNow = Conditions.find(now.conditions, Conditions.READY);
-    Optional<Condition> readyOld = Conditions.find(old.conditions, Conditions.READY);
-    if (readyNow.filter(ServerlessServiceReconciler::isTrue).isPresent()) {
-      boolean wasReady = readyOld.filter(ServerlessServiceReconciler::isTrue)
-          .filter(c -> java.util.Objects.equals(c.getObservedGeneration(), readyNow.get().getObservedGeneration())).isPresent();
+    if (Conditions.isTrue(now.conditions, Conditions.READY)) {
+      Long generation = Conditions.find(now.conditions, Conditions.READY).orElseThrow().getObservedGeneration();
+      boolean wasReady = Conditions.isTrue(old.conditions, Conditions.READY)
+          && java.util.Objects.equals(Conditions.find(old.conditions, Conditions.READY).orElseThrow().getObservedGeneration(), generation);
       return wasReady ? Optional.empty() : Optional.of(ServiceEvent.Kind.ServiceReady);
     }
-    boolean degradedNow = Conditions.find(now.conditions, Conditions.DEGRADED).filter(ServerlessServiceReconciler::isTrue).isPresent();
-    boolean degradedOld = Conditions.find(old.conditions, Conditions.DEGRADED).filter(ServerlessServiceReconciler::isTrue).isPresent();
-    return degradedNow && !degradedOld ? Optional.of(ServiceEvent.Kind.ServiceDegraded) : Optional.empty();
-  }
-
-  private static boolean isTrue(Condition c) {
-    return "True".equals(c.getStatus());
+    boolean degraded = Conditions.isTrue(now.conditions, Conditions.DEGRADED) && !Conditions.isTrue(old.conditions, Conditions.DEGRADED);
+    return degraded ? Optional.of(ServiceEvent.Kind.ServiceDegraded) : Optional.empty();
   }
 
   /** Sends {@code kind} to the channels of the service's notifications; a channel's failure is a Warning event, nothing more. */
