@@ -26,6 +26,9 @@ import dev.slipway.aws.kinds.LambdaFunctionKind;
 import dev.slipway.aws.kinds.SnsSubscriptionKind;
 import dev.slipway.aws.kinds.StackKinds;
 import dev.slipway.config.Shard;
+import dev.slipway.canary.notify.NotifierChannels;
+import dev.slipway.canary.notify.Notifications;
+import dev.slipway.canary.notify.ServiceEvent;
 import dev.slipway.config.SlipwayConfig;
 import dev.slipway.metrics.OperatorMetrics;
 import dev.slipway.status.Conditions;
@@ -33,6 +36,7 @@ import dev.slipway.status.Reasons;
 import dev.slipway.tenancy.PolicyBounds;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
@@ -49,6 +53,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,6 +105,8 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private final Shard shard;
   /** Consecutive retryable failures per object uid. */
   private final Backoff backoff;
+  private final MeterRegistry registry;
+  private final NotifierChannels notifiers;
 
   public ServerlessServiceReconciler(
       KubernetesClient client,
@@ -107,8 +115,11 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       SlipwayConfig config,
       Clock clock,
       OperatorMetrics metrics,
+      MeterRegistry registry,
       ReconcileCapacity capacity) {
     this.client = client;
+    this.registry = registry;
+    this.notifiers = new NotifierChannels(client, aws, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     this.capacity = capacity;
     this.aws = aws;
     this.loop = loop;
@@ -171,14 +182,15 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     List<String> problems = new ArrayList<>(validator.validate(service.getMetadata().getName(), spec));
     adoption(service).unknown(StackKinds.byName().keySet()).forEach(k -> problems.add("annotation " + Slipway.ADOPT_ANNOTATION + " names " + k
         + ", which is no resource kind (" + String.join(", ", StackKinds.byName().keySet().stream().sorted().toList()) + ")"));
+    // Decided before the spec is judged, so a refusal of either kind is announced as the tenancy allows.
+    var permit = permit(service);
     if (!problems.isEmpty()) {
-      return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events);
+      return refuse(service, old, status, Reasons.INVALID_SPEC, String.join("; ", problems), events, permit);
     }
 
-    var permit = permit(service);
     if (permit instanceof TenancyRules.Refused refused) {
       // A tenancy change brings it back (TenancyWatch); nothing to retry until then.
-      return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events);
+      return refuse(service, old, status, Reasons.NOT_PERMITTED, refused.message(), events, permit);
     }
     var permitted = (TenancyRules.Permitted) permit;
     Optional<String> beyond = permitted.bounds().serviceRefusal(spec);
@@ -188,7 +200,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       if (!revoked.isEmpty()) {
         message += "; what grants since revoked gave it is taken back until they return: " + String.join(", ", revoked);
       }
-      return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events);
+      return refuse(service, old, status, Reasons.NOT_PERMITTED, message, events, permit);
     }
 
     boolean checkDefaults = defaultsDue(old, generation);
@@ -261,6 +273,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
       }
       next = config.resyncPeriod();
     }
+    announce(service, old, status, permit, events);
     return finish(service, old, status, next);
   }
 
@@ -288,13 +301,54 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
    * per resync). The service comes back when its spec or its tenancy changes.
    */
   private UpdateControl<ServerlessService> refuse(
-      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, String reason, String message, KubernetesEvents events) {
+      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, String reason, String message, KubernetesEvents events,
+      TenancyRules.Verdict permit) {
     if (!message.equals(Conditions.find(old.conditions, Conditions.READY).map(c -> c.getMessage()).orElse(""))) {
       events.warning(reason, message);
     }
     markTerminal(status, reason, message, service.getMetadata().getGeneration());
     metrics.reconciled("ServerlessService", reason);
+    announce(service, old, status, permit, events);
     return finish(service, old, status, null);
+  }
+
+  /**
+   * Announces a transition of the Ready condition on the service's channels: ServiceReady when it
+   * became True or is True for a new generation, ServiceDegraded when Degraded became True. Judged
+   * from the status as stored, so neither a resync nor an operator restart repeats one. A service the
+   * tenancy refuses altogether announces nothing: it may reach nothing outside the cluster.
+   */
+  private void announce(
+      ServerlessService service, ServerlessServiceStatus old, ServerlessServiceStatus status, TenancyRules.Verdict permit, KubernetesEvents events) {
+    transition(old, status).ifPresent(kind -> {
+      Condition ready = Conditions.find(status.conditions, Conditions.READY).orElseThrow();
+      announce(service, kind, ready.getReason(), ready.getMessage(), permit, events);
+    });
+  }
+
+  /** What the Ready condition did between {@code old} and {@code now} that is worth announcing, if anything. */
+  static Optional<ServiceEvent.Kind> transition(ServerlessServiceStatus old, ServerlessServiceStatus now) {
+    if (Conditions.isTrue(now.conditions, Conditions.READY)) {
+      Long generation = Conditions.find(now.conditions, Conditions.READY).orElseThrow().getObservedGeneration();
+      boolean wasReady = Conditions.isTrue(old.conditions, Conditions.READY)
+          && java.util.Objects.equals(Conditions.find(old.conditions, Conditions.READY).orElseThrow().getObservedGeneration(), generation);
+      return wasReady ? Optional.empty() : Optional.of(ServiceEvent.Kind.ServiceReady);
+    }
+    boolean degraded = Conditions.isTrue(now.conditions, Conditions.DEGRADED) && !Conditions.isTrue(old.conditions, Conditions.DEGRADED);
+    return degraded ? Optional.of(ServiceEvent.Kind.ServiceDegraded) : Optional.empty();
+  }
+
+  /** Sends {@code kind} to the channels of the service's notifications; a channel's failure is a Warning event, nothing more. */
+  private void announce(ServerlessService service, ServiceEvent.Kind kind, String reason, String message, TenancyRules.Verdict permit, KubernetesEvents events) {
+    var spec = service.getSpec();
+    if (spec.notifications == null || !(permit instanceof TenancyRules.Permitted permitted)) {
+      return;
+    }
+    var meta = service.getMetadata();
+    var channels = notifiers.channels(meta.getNamespace(), spec.notifications, permitted.target(), permitted.outbound(), permitted.bounds());
+    new Notifications(channels, registry, events).announce(new ServiceEvent(kind, meta.getNamespace(), meta.getName(), spec.stage, spec.region,
+        meta.getGeneration(), reason, message,
+        UpdateTriggers.annotation(meta, Slipway.COMMIT_ANNOTATION), UpdateTriggers.annotation(meta, Slipway.DEPLOYER_ANNOTATION)));
   }
 
   /**
@@ -473,12 +527,14 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
   private DeleteControl cleanupService(ServerlessService service, Context<ServerlessService> context) {
     var events = new KubernetesEvents(client, service, clock);
     ServerlessServiceStatus status = service.getStatus();
+    var permit = permit(service);
     if (service.getSpec().deletionPolicy != DeletionPolicy.Delete || status == null || status.resources.isEmpty()) {
-      events.normal("Retained", "AWS resources left in place (deletionPolicy " + service.getSpec().deletionPolicy + ")");
+      String message = "AWS resources left in place (deletionPolicy " + service.getSpec().deletionPolicy + ")";
+      events.normal("Retained", message);
       backoff.reset(service.getMetadata().getUid());
+      announce(service, ServiceEvent.Kind.ServiceDeleted, "Retained", message, permit, events);
       return DeleteControl.defaultDelete();
     }
-    var permit = permit(service);
     if (permit instanceof TenancyRules.Refused refused) {
       // Deleting with an identity the tenancy refuses would be the same escape as creating with it;
       // keeping the finalizer would leave the object Terminating until an administrator steps in.
@@ -492,6 +548,7 @@ public class ServerlessServiceReconciler implements Reconciler<ServerlessService
     if (failures.isEmpty()) {
       LOG.infof("deleted the AWS resources of %s/%s", service.getMetadata().getNamespace(), service.getMetadata().getName());
       backoff.reset(service.getMetadata().getUid());
+      announce(service, ServiceEvent.Kind.ServiceDeleted, Reasons.DELETED, status.resources.size() + " AWS resources deleted", permit, events);
       return DeleteControl.defaultDelete();
     }
     boolean refused = failures.stream().anyMatch(f -> f.action() == ResourceLoop.Action.Failed);

@@ -24,6 +24,7 @@ import dev.slipway.canary.ReleaseMachine;
 import dev.slipway.canary.ReleasePolicy;
 import dev.slipway.canary.analysis.AnalysisContext;
 import dev.slipway.canary.analysis.Analyzer;
+import dev.slipway.canary.notify.NotifierChannels;
 import dev.slipway.canary.notify.Notifications;
 import dev.slipway.config.Shard;
 import dev.slipway.config.SlipwayConfig;
@@ -35,6 +36,7 @@ import dev.slipway.reconciler.ReconcileCapacity;
 import dev.slipway.reconciler.UpdateTriggers;
 import dev.slipway.status.Conditions;
 import dev.slipway.status.Reasons;
+import dev.slipway.tenancy.PolicyBounds;
 import dev.slipway.tenancy.TenancyRules;
 import dev.slipway.tenancy.TenancyWatch;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -102,7 +104,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Confi
   private final OperatorMetrics metrics;
   private final MeterRegistry registry;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ReleaseNotifiers notifiers;
+  private final NotifierChannels notifiers;
   private final ReleaseHistory history;
   private final ReleaseHooks hooks;
   private volatile InformerEventSource<LambdaRelease, LambdaRelease> releases;
@@ -132,7 +134,7 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Confi
     this.clock = clock;
     this.metrics = metrics;
     this.registry = registry;
-    this.notifiers = new ReleaseNotifiers(client, aws, http);
+    this.notifiers = new NotifierChannels(client, aws, http);
     this.history = new ReleaseHistory(client, config.releases().historyLimit(), config.releases().retention(), clock);
     this.hooks = new ReleaseHooks(client, http, tenancy::decide);
     this.backoff = new Backoff(config.aws().retryInitialDelay(), config.aws().retryMaxDelay());
@@ -898,11 +900,11 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Confi
     if (transitions.isEmpty()) {
       return;
     }
-    CanaryPolicySpec policy = run == null ? null : run.policy();
-    var channels = policy == null
+    var channels = run == null
         ? List.<dev.slipway.canary.notify.Notifier>of()
-        : notifiers.channels(release.getMetadata().getNamespace(), policy.notifications, run.target().aws(), run.outbound());
-    var notifications = new Notifications(channels, registry);
+        : notifiers.channels(release.getMetadata().getNamespace(), notificationsOf(release, run), run.target().aws(), run.outbound(),
+            permit(release, run.target()) instanceof TenancyRules.Permitted p ? p.bounds() : PolicyBounds.NONE);
+    var notifications = new Notifications(channels, registry, events);
     var meta = release.getMetadata();
     for (ReleaseEvent machineEvent : transitions) {
       ReleaseEvent e = machineEvent.withOrigin(
@@ -917,6 +919,26 @@ public class LambdaReleaseReconciler implements Reconciler<LambdaRelease>, Confi
       }
       notifications.announce(e);
     }
+  }
+
+  /**
+   * Where a release's events go: its policy's notifications, or, when the policy names none (or the
+   * release has no policy), those of its ServerlessService, so a service's AllAtOnce releases are
+   * announced too.
+   */
+  private CanaryPolicySpec.Notifications notificationsOf(LambdaRelease release, Run run) {
+    if (run.policy() != null && run.policy().notifications != null) {
+      return run.policy().notifications;
+    }
+    String svc = release.getSpec().service;
+    if (svc == null) {
+      return null;
+    }
+    String ns = release.getMetadata().getNamespace();
+    ServerlessService service = services == null
+        ? client.resources(ServerlessService.class).inNamespace(ns).withName(svc).get()
+        : services.get(new ResourceID(svc, ns)).orElse(null);
+    return service == null || service.getSpec() == null ? null : service.getSpec().notifications;
   }
 
   private void finished(LambdaRelease release) {

@@ -24,6 +24,8 @@ public final class Reasons {
    * it is left as it is, and the service is not Ready until it is renamed or deleted.
    */
   public static final String OUTPUTS_CONFLICT = "OutputsConflict";
+  /** A notification channel did not take an announcement (a Warning event only: it fails nothing). */
+  public static final String NOTIFICATION_FAILED = "NotificationFailed";
   /** A resource takes a value from a Secret key that does not exist (yet). */
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String POLICY_UNREADABLE = "PolicyUnreadable";

@@ -15,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * What a namespace's objects may reach beyond their own resources: CloudWatch namespaces, alarms by
- * name and SNS topics for its CanaryPolicies, SQS queues and the resources and identity actions of
- * extra role statements for its ServerlessServices. Without it, one
+ * name and SNS topics for its CanaryPolicies, SQS queues, the resources and identity actions of
+ * extra role statements and SNS topics for its ServerlessServices. Without it, one
  * team's policy could read another team's metrics and alarms into its release's status, or publish
  * to any topic of the account (whose subscribers may be another team's functions); and one team's
  * function could read, or send into, any queue of the account, or be granted anything at all by a
@@ -76,17 +76,27 @@ public record PolicyBounds(
         }
       }
     }
-    String topic = policy.notifications == null ? null : policy.notifications.snsTopicArn;
-    if (topic != null && !anyMatches(topicArns, topic)) {
-      refused.add("notifications publish to " + topic + ", which matches none of topicArns " + topicArns);
-    }
+    topicRefusal(policy.notifications).ifPresent(refused::add);
     return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
   }
 
-  /** Why a service of {@code spec} may not have what it asks for beyond its own resources (queues, extra statements), if it may not. */
+  /** Why {@code notifications} may not publish to their SNS topic, if they may not: one of another team would reach its subscribers. */
+  public Optional<String> topicRefusal(CanaryPolicySpec.Notifications notifications) {
+    String topic = notifications == null ? null : notifications.snsTopicArn;
+    if (topic != null && !anyMatches(topicArns, topic)) {
+      return Optional.of("notifications publish to " + topic + ", which matches none of topicArns " + topicArns);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a service of {@code spec} may not have what it asks for beyond its own resources (queues,
+   * extra statements, a notifications topic), if it may not.
+   */
   public Optional<String> serviceRefusal(ServerlessServiceSpec spec) {
     List<String> refused = new ArrayList<>(queueRefusals(spec));
     refused.addAll(statementRefusals(spec));
+    topicRefusal(spec.notifications).ifPresent(refused::add);
     return refused.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", refused) + " (SlipwayTenancy of the namespace)");
   }
 

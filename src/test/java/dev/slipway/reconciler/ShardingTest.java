@@ -242,7 +242,7 @@ class ShardingTest {
     ResourceLoop loop = new ResourceLoop(pool, config.aws().parallelismPerService());
     OperatorMetrics metrics = new OperatorMetrics(registry);
     var capacity = new ReconcileCapacity(config.capacity().serviceReconciles(), config.capacity().releaseReconciles(), config.capacity().requeueDelay());
-    var services = new ServerlessServiceReconciler(client, factory, loop, config, Clock.systemUTC(), metrics, capacity);
+    var services = new ServerlessServiceReconciler(client, factory, loop, config, Clock.systemUTC(), metrics, registry, capacity);
     var releases = new LambdaReleaseReconciler(client, factory, config, Clock.systemUTC(), metrics, registry, capacity);
     // As application.properties has it: an informer whose first list the API server cut off retries.
     Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(true)

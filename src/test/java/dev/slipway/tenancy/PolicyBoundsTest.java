@@ -19,7 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What a namespace's CanaryPolicies may read and publish to, and which queues its services may name: {@link PolicyBounds}, and how tenancies add them up. */
+/**
+ * What a namespace's CanaryPolicies may read and publish to, and which queues and topics its services may name: {@link PolicyBounds},
+ * and how tenancies add them up.
+ */
 class PolicyBoundsTest {
 
   private static final String FUNCTION = "shop-prod-api";
@@ -100,6 +103,23 @@ class PolicyBoundsTest {
     assertThat(bounds.serviceRefusal(queues("arn:aws:sqs:eu-west-1:210987654321:shop-jobs"))).get().asString()
         .contains("queue arn:aws:sqs:eu-west-1:210987654321:shop-jobs matches none of queueArns [arn:aws:sqs:*:123456789012:shop-*]")
         .contains("queue arn:aws:sqs:eu-west-1:210987654321:shop-jobs-dlq matches none");
+  }
+
+  @Test
+  void aServicesNotificationsMayPublishOnlyToTheTopicsTheGrantsMatch() {
+    var verdict = TenancyRules.decide(List.of(tenancy("a-topics", s -> s.topicArns = List.of("arn:aws:sns:*:123456789012:shop-*"))), Map.of(),
+        new Request("ServerlessService", "shop", "shop", "us-east-1", null, null));
+    PolicyBounds bounds = ((Permitted) verdict).bounds();
+    ServerlessServiceSpec spec = new ServerlessServiceSpec();
+    spec.notifications = new CanaryPolicySpec.Notifications();
+    spec.notifications.snsTopicArn = "arn:aws:sns:us-east-1:123456789012:shop-stacks";
+
+    assertThat(bounds.serviceRefusal(spec)).isEmpty();
+    assertThat(PolicyBounds.NONE.serviceRefusal(spec)).get().asString()
+        .isEqualTo("notifications publish to arn:aws:sns:us-east-1:123456789012:shop-stacks, which matches none of topicArns []"
+            + " (SlipwayTenancy of the namespace)");
+    spec.notifications.snsTopicArn = "arn:aws:sns:us-east-1:210987654321:shop-stacks";
+    assertThat(bounds.serviceRefusal(spec)).get().asString().contains("matches none of topicArns [arn:aws:sns:*:123456789012:shop-*]");
   }
 
   @Test

@@ -368,9 +368,17 @@ public class CanaryPolicySpec {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Notifications {
+    /** What each channel's event list says, shared by the three. */
+    static final String EVENTS = "Release events: Started, StepCompleted, Paused, Resumed, AwaitingApproval, CheckFailed (the first failed"
+        + " run of a check in a row), Approved, Promoted, RollbackStarted, RolledBack (the rollback finished), Failed, Superseded,"
+        + " Retried, RetryRefused, RetryIgnored; service events, sent only from a ServerlessService's notifications: ServiceReady"
+        + " (a generation converged), ServiceDegraded, ServiceDeleted.";
     @Pattern("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$")
     @JsonPropertyDescription("SNS topic that receives a message per transition.")
     public String snsTopicArn;
+
+    @JsonPropertyDescription("The events the SNS topic receives (default: every event). " + EVENTS)
+    public List<NotificationEvent> snsEvents;
 
     @JsonPropertyDescription("Slack incoming webhook, its URL read from a Secret.")
     public Slack slack;
@@ -381,15 +389,23 @@ public class CanaryPolicySpec {
     public Webhook webhook;
   }
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Webhook {
     @Required
     @JsonPropertyDescription("Secret (same namespace) and key holding the webhook URL (it may carry a token).")
     public SecretKeyRef urlSecretRef;
+
+    @JsonPropertyDescription("The events this webhook receives (default: every event). " + Notifications.EVENTS)
+    public List<NotificationEvent> events;
   }
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Slack {
     @Required
     @JsonPropertyDescription("Secret (same namespace) and key holding the webhook URL.")
     public SecretKeyRef webhookSecretRef;
+
+    @JsonPropertyDescription("The events this Slack webhook receives (default: every event). " + Notifications.EVENTS)
+    public List<NotificationEvent> events;
   }
 }

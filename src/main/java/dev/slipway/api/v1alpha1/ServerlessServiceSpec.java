@@ -233,6 +233,12 @@ public class ServerlessServiceSpec {
       + " caches.<name>.readerEndpoint (with replicas), caches.<name>.port.")
   public List<CacheSpec> caches = new ArrayList<>();
 
+  @JsonPropertyDescription("Where the service's transitions are announced (the same channels as a CanaryPolicy's): ServiceReady when"
+      + " a generation converged, ServiceDegraded when it became Degraded, ServiceDeleted when the object went; each once per"
+      + " transition of the Ready condition, not per resync. Also the channels of its releases' events when a release's policy"
+      + " names no notifications (or the release has no policy).")
+  public CanaryPolicySpec.Notifications notifications;
+
   /** What Slipway does with AWS resources when they leave its care. */
   public enum DeletionPolicy {
     Retain,

@@ -100,12 +100,12 @@ public class SlipwayTenancySpec {
           + " need no entry here; any other is refused: the release fails NotPermitted before traffic moves.")
   public List<String> alarmNames = new ArrayList<>();
 
-  /** SNS topics that release notifications of the selected namespaces may publish to. */
+  /** SNS topics that release and service notifications of the selected namespaces may publish to. */
   @Size(max = 64)
   @JsonPropertyDescription(
       "SNS topic ARNs, or glob patterns (arn:aws:sns:*:123456789012:team-a-*), that notifications.snsTopicArn of the"
-          + " selected namespaces' CanaryPolicies may publish to. Empty: no SNS notification; a release whose policy names"
-          + " another topic fails NotPermitted before traffic moves.")
+          + " selected namespaces' CanaryPolicies and ServerlessServices may publish to. Empty: no SNS notification; a release"
+          + " whose policy names another topic fails NotPermitted before traffic moves, and a service that does is NotPermitted.")
   public List<String> topicArns = new ArrayList<>();
 
   /**

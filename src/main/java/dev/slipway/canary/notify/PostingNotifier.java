@@ -1,6 +1,5 @@
 package dev.slipway.canary.notify;
 
-import dev.slipway.canary.ReleaseEvent;
 import dev.slipway.net.OutboundPolicy;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -23,9 +22,9 @@ abstract class PostingNotifier implements Notifier {
   }
 
   @Override
-  public final void send(ReleaseEvent e) throws IOException, InterruptedException {
-    webhook.post(payload(e));
+  public final void send(Announcement a) throws IOException, InterruptedException {
+    webhook.post(payload(a));
   }
 
-  abstract String payload(ReleaseEvent e);
+  abstract String payload(Announcement a);
 }

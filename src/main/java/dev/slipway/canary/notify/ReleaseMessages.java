@@ -1,17 +1,28 @@
 package dev.slipway.canary.notify;
 
+import static dev.slipway.canary.notify.Announcement.orDash;
+import static dev.slipway.canary.notify.Announcement.putIf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.api.v1alpha1.NotificationEvent;
 import dev.slipway.canary.ReleaseEvent;
 
-/** The words of an announcement, shared by every channel. */
+/** The words of a release's announcement, shared by every channel. */
 final class ReleaseMessages {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ReleaseMessages() {}
 
+  static Announcement of(ReleaseEvent e) {
+    return new Announcement(NotificationEvent.valueOf(e.kind().name()), subject(e), headline(e), details(e), colour(e.kind()), document(e));
+  }
+
   /** One line, plain ASCII (SNS subjects allow nothing else), under 100 characters. */
   static String subject(ReleaseEvent e) {
-    String s = "Slipway: " + e.function() + ":" + e.alias() + " release " + verb(e);
-    return s.length() < 100 ? s : s.substring(0, 96) + "...";
+    return Announcement.subject("Slipway: " + e.function() + ":" + e.alias() + " release " + verb(e));
   }
 
   static String headline(ReleaseEvent e) {
@@ -34,6 +45,40 @@ final class ReleaseMessages {
           .append(" (threshold ").append(orDash(f.threshold)).append(')');
     }
     return b.toString();
+  }
+
+  /**
+   * The generic webhook's document, version 1: {@code {"apiVersion":"slipway.dev/v1","kind":"ReleaseEvent",
+   * "event":"RolledBack","release":...,"function":...,"alias":...,"stableVersion":...,"canaryVersion":...,
+   * "weight":10,"step":"1/2","reason":...,"message":...,"commit":...,"deployer":...,
+   * "failingCheck":{"metric","value","threshold"}}}; fields without a value are left out.
+   */
+  private static ObjectNode document(ReleaseEvent e) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("apiVersion", "slipway.dev/v1");
+    root.put("kind", "ReleaseEvent");
+    root.put("event", e.kind().name());
+    root.put("release", e.release());
+    root.put("function", e.function());
+    putIf(root, "alias", e.alias());
+    putIf(root, "stableVersion", e.stableVersion());
+    putIf(root, "canaryVersion", e.canaryVersion());
+    root.put("weight", e.weight());
+    putIf(root, "step", e.step());
+    putIf(root, "reason", e.reason());
+    putIf(root, "message", e.message());
+    putIf(root, "commit", e.commit());
+    putIf(root, "deployer", e.deployer());
+    AnalysisResult f = e.failing();
+    if (f != null) {
+      ObjectNode check = root.putObject("failingCheck");
+      check.put("metric", f.metric);
+      if (f.value != null) {
+        check.put("value", f.value);
+      }
+      putIf(check, "threshold", f.threshold);
+    }
+    return root;
   }
 
   private static String verb(ReleaseEvent e) {
@@ -76,17 +121,13 @@ final class ReleaseMessages {
     };
   }
 
-  /** Slack's attachment colour: green for a success, red for a rollback or failure, amber for a warning, grey otherwise. */
+  /** Slack's attachment colour: green for a success, red for a rollback or failure, amber for a warning, blue otherwise. */
   static String colour(ReleaseEvent.Kind k) {
     return switch (k) {
-      case Promoted -> "#2eb886";
-      case RollbackStarted, RolledBack, Failed, RetryRefused -> "#a30200";
-      case CheckFailed, Paused, AwaitingApproval -> "#daa038";
-      default -> "#439fe0";
+      case Promoted -> Announcement.GREEN;
+      case RollbackStarted, RolledBack, Failed, RetryRefused -> Announcement.RED;
+      case CheckFailed, Paused, AwaitingApproval -> Announcement.AMBER;
+      default -> Announcement.BLUE;
     };
-  }
-
-  private static String orDash(String s) {
-    return s == null ? "-" : s;
   }
 }

@@ -2,7 +2,6 @@ package dev.slipway.canary.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.canary.ReleaseEvent;
 import dev.slipway.net.OutboundPolicy;
 import java.net.http.HttpClient;
 
@@ -24,16 +23,16 @@ public final class SlackNotifier extends PostingNotifier {
    * says the outcome (Slack colours attachments, not top-level blocks).
    */
   @Override
-  String payload(ReleaseEvent e) {
+  String payload(Announcement a) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("text", ReleaseMessages.headline(e));
+    root.put("text", a.headline());
     ObjectNode attachment = root.putArray("attachments").addObject();
-    attachment.put("color", ReleaseMessages.colour(e.kind()));
+    attachment.put("color", a.colour());
     ObjectNode section = attachment.putArray("blocks").addObject();
     section.put("type", "section");
     ObjectNode text = section.putObject("text");
     text.put("type", "mrkdwn");
-    text.put("text", "*" + ReleaseMessages.headline(e) + "*\n" + ReleaseMessages.details(e));
+    text.put("text", "*" + a.headline() + "*\n" + a.details());
     return root.toString();
   }
 }

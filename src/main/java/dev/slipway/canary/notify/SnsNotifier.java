@@ -1,11 +1,10 @@
 package dev.slipway.canary.notify;
 
-import dev.slipway.canary.ReleaseEvent;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
- * Publishes to an SNS topic (e-mail, chat bots, queues). The event kind travels as the message
+ * Publishes to an SNS topic (e-mail, chat bots, queues). The event travels as the message
  * attribute {@code event}, so subscribers can filter, e.g. only RolledBack and Failed. The client
  * must be for the topic's region ({@link #region}).
  */
@@ -34,10 +33,10 @@ public final class SnsNotifier implements Notifier {
   }
 
   @Override
-  public void send(ReleaseEvent e) {
+  public void send(Announcement a) {
     sns.publish(b -> b.topicArn(topicArn)
-        .subject(ReleaseMessages.subject(e))
-        .message(ReleaseMessages.headline(e) + "\n\n" + ReleaseMessages.details(e))
-        .messageAttributes(java.util.Map.of("event", MessageAttributeValue.builder().dataType("String").stringValue(e.kind().name()).build())));
+        .subject(a.subject())
+        .message(a.headline() + "\n\n" + a.details())
+        .messageAttributes(java.util.Map.of("event", MessageAttributeValue.builder().dataType("String").stringValue(a.event().name()).build())));
   }
 }

@@ -122,6 +122,21 @@ class CrdValidationTest {
   }
 
   @Test
+  void notificationsAreRoutedOnlyByTheNamesOfEvents() {
+    String routed = """
+          notifications:
+            snsTopicArn: arn:aws:sns:us-east-1:123456789012:deploys
+            snsEvents: [%s]
+            slack:
+              webhookSecretRef: {name: hooks, key: slack}
+              events: [Started, CheckFailed, RolledBack]
+        """;
+    assertApplied(POLICY.formatted("routed", 50) + routed.formatted("Promoted, RolledBack, Failed"));
+    assertApplied(SERVICE.formatted("announced", 512, "api") + routed.formatted("ServiceReady, ServiceDegraded, ServiceDeleted, Promoted"));
+    assertRejected(POLICY.formatted("misrouted", 50) + routed.formatted("Promoted, RolledBak"), "spec.notifications.snsEvents[1]", "Unsupported value: \"RolledBak\"");
+  }
+
+  @Test
   void aRouteToAnUnknownFunctionIsRejectedByTheCelRule() {
     assertRejected(
         SERVICE.formatted("dangling", 512, "checkout"), "every restApi route must name a function of this service");

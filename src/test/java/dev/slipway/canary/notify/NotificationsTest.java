@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.api.v1alpha1.AnalysisResult;
+import dev.slipway.api.v1alpha1.NotificationEvent;
+import dev.slipway.aws.EventSink;
 import dev.slipway.canary.ReleaseEvent;
 import dev.slipway.canary.ReleaseEvent.Kind;
 import dev.slipway.aws.AwsCallRecorder;
@@ -44,6 +46,17 @@ class NotificationsTest {
   private final MockWebServer receiver = new MockWebServer();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final HttpClient http = HttpClient.newHttpClient();
+  /** The Warning events the announcements record, as reason and message. */
+  private final List<String> warned = new java.util.ArrayList<>();
+  private final EventSink warnings = new EventSink() {
+    @Override
+    public void normal(String reason, String message) {}
+
+    @Override
+    public void warning(String reason, String message) {
+      warned.add(reason + ": " + message);
+    }
+  };
   private AwsClientFactory factory;
   private SnsClient sns;
 
@@ -66,7 +79,7 @@ class NotificationsTest {
   @Test
   void slackReceivesTextAndBlocksWithTheFailingMetric() throws Exception {
     receiver.enqueue(new MockResponse().setResponseCode(200));
-    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK)), registry);
+    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK)), registry, warnings);
 
     n.announce(rolledBack());
 
@@ -91,7 +104,7 @@ class NotificationsTest {
 
   @Test
   void slackColoursSayTheOutcome() throws Exception {
-    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/hook").toString(), LOOPBACK)), registry);
+    Notifications n = new Notifications(List.of(new SlackNotifier(http, receiver.url("/hook").toString(), LOOPBACK)), registry, warnings);
     for (Kind k : List.of(Kind.Promoted, Kind.CheckFailed, Kind.Failed, Kind.StepCompleted)) {
       receiver.enqueue(new MockResponse().setResponseCode(200));
       n.announce(new ReleaseEvent(k, "r", "fn", "prod", "1", "2", 10, "1/2", "Reason", "msg", null));
@@ -106,7 +119,7 @@ class NotificationsTest {
   @Test
   void aWebhookReceivesTheDocumentedJsonEvent() throws Exception {
     receiver.enqueue(new MockResponse().setResponseCode(204));
-    Notifications n = new Notifications(List.of(new WebhookNotifier(http, receiver.url("/hooks/slipway?token=t0k3n").toString(), LOOPBACK)), registry);
+    Notifications n = new Notifications(List.of(new WebhookNotifier(http, receiver.url("/hooks/slipway?token=t0k3n").toString(), LOOPBACK)), registry, warnings);
 
     n.announce(rolledBack());
 
@@ -138,7 +151,7 @@ class NotificationsTest {
   @Test
   void aWebhookOnAnInternalAddressIsRefusedWithoutARequestAndItsFailuresNeverRevealTheUrl() throws IOException {
     String url = receiver.url("/hooks/slipway?token=t0k3n").toString();
-    assertThatThrownBy(() -> new WebhookNotifier(http, url, OutboundPolicy.publicOnly()).send(rolledBack()))
+    assertThatThrownBy(() -> new WebhookNotifier(http, url, OutboundPolicy.publicOnly()).send(ReleaseMessages.of(rolledBack())))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("webhook refused")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0k3n").doesNotContain(String.valueOf(receiver.getPort())));
@@ -146,7 +159,7 @@ class NotificationsTest {
 
     receiver.enqueue(new MockResponse().setResponseCode(500));
     WebhookNotifier allowed = new WebhookNotifier(http, url, LOOPBACK);
-    assertThatThrownBy(() -> allowed.send(rolledBack())).hasMessage("webhook answered 500");
+    assertThatThrownBy(() -> allowed.send(ReleaseMessages.of(rolledBack()))).hasMessage("webhook answered 500");
     assertThatThrownBy(() -> new WebhookNotifier(http, "ftp://hooks.invalid/t0k3n", LOOPBACK))
         .isInstanceOf(WebhookPost.InvalidWebhookException.class)
         .hasMessage("webhook URL is not an http(s) URL");
@@ -158,7 +171,7 @@ class NotificationsTest {
     sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(receiver.url("/sns").toString()));
     // moto delivers inside the Publish call: the subscriber must answer for Publish to return.
     receiver.enqueue(new MockResponse().setResponseCode(200));
-    Notifications n = new Notifications(List.of(new SnsNotifier(sns, topic)), registry);
+    Notifications n = new Notifications(List.of(new SnsNotifier(sns, topic)), registry, warnings);
 
     n.announce(rolledBack());
 
@@ -181,13 +194,105 @@ class NotificationsTest {
     Notifications n = new Notifications(List.of(
         new SnsNotifier(sns, "arn:aws:sns:us-east-1:123456789012:no-such-topic"),
         new SlackNotifier(http, webhook, LOOPBACK),
-        new SlackNotifier(http, webhook, LOOPBACK)), registry);
+        new SlackNotifier(http, webhook, LOOPBACK)), registry, warnings);
 
     n.announce(rolledBack());
 
     assertThat(count("sns", "error")).isEqualTo(1);
     assertThat(count("slack", "error")).isEqualTo(1);
     assertThat(count("slack", "ok")).isEqualTo(1);
+    // Each failure is a Warning event on the release, saying which channel without the webhook's URL.
+    assertThat(warned).hasSize(2).allSatisfy(w -> assertThat(w).startsWith("NotificationFailed: could not announce RolledBack on ")
+        .doesNotContain("secret").doesNotContain(String.valueOf(receiver.getPort())));
+    assertThat(warned).anyMatch(w -> w.contains("on slack: Slack webhook answered 500")).anyMatch(w -> w.contains("on sns: "));
+  }
+
+  @Test
+  void aRoutedChannelReceivesOnlyTheEventsItLists() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    Notifier slack = new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK);
+    Notifications n = new Notifications(List.of(Notifier.routed(slack, List.of(NotificationEvent.RolledBack, NotificationEvent.Failed))),
+        registry, warnings);
+
+    for (Kind k : List.of(Kind.Started, Kind.StepCompleted, Kind.RollbackStarted, Kind.RolledBack, Kind.Promoted, Kind.Failed)) {
+      n.announce(new ReleaseEvent(k, "r", "fn", "prod", "1", "2", 10, "1/2", "Reason", "msg", null));
+    }
+
+    List<String> got = new java.util.ArrayList<>();
+    for (RecordedRequest r; (r = receiver.takeRequest(2, TimeUnit.SECONDS)) != null; ) {
+      got.add(JSON.readTree(r.getBody().readUtf8()).get("text").asText());
+    }
+    assertThat(got).containsExactly(":rewind: r rolled back (fn:prod)", ":x: r failed (fn:prod)");
+    // An event not routed to a channel is neither sent nor counted.
+    assertThat(registry.find("slipway.notifications").counters()).extracting(c -> c.getId().getTag("event"))
+        .containsExactlyInAnyOrder("RolledBack", "Failed");
+  }
+
+  @Test
+  void anEmptyEventListReceivesNothingAndNoListReceivesEverything() throws Exception {
+    Notifier never = Notifier.routed(Notifier.failed("slack", "unused"), List.of());
+    Notifier always = Notifier.routed(Notifier.failed("slack", "unused"), null);
+    for (NotificationEvent e : NotificationEvent.values()) {
+      assertThat(never.receives(e)).isFalse();
+      assertThat(always.receives(e)).isTrue();
+    }
+  }
+
+  @Test
+  void aServiceEventReachesSlackAndTheWebhookInItsOwnWords() throws Exception {
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    receiver.enqueue(new MockResponse().setResponseCode(204));
+    Notifications n = new Notifications(List.of(
+        new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK),
+        new WebhookNotifier(http, receiver.url("/hooks/slipway?token=t0k3n").toString(), LOOPBACK)), registry, warnings);
+
+    n.announce(new ServiceEvent(ServiceEvent.Kind.ServiceDegraded, "team-a", "nexus", "prod", "us-east-1", 4, "AccessDenied",
+        "Table nexus-prod-items: not authorized", "9f2c1ab", "ci/nexus#812"));
+
+    JsonNode slack = JSON.readTree(receiver.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8());
+    assertThat(slack.get("text").asText()).isEqualTo(":x: ServerlessService team-a/nexus degraded (stage prod, us-east-1)");
+    JsonNode attachment = slack.get("attachments").get(0);
+    assertThat(attachment.get("color").asText()).isEqualTo("#a30200");
+    assertThat(attachment.get("blocks").get(0).get("text").get("text").asText())
+        .contains("Service: team-a/nexus, stage prod in us-east-1")
+        .contains("Generation: 4")
+        .contains("Reason: AccessDenied - Table nexus-prod-items: not authorized")
+        .contains("Commit: 9f2c1ab, deployed by ci/nexus#812");
+    JsonNode doc = JSON.readTree(receiver.takeRequest(5, TimeUnit.SECONDS).getBody().readUtf8());
+    assertThat(doc.get("apiVersion").asText()).isEqualTo("slipway.dev/v1");
+    assertThat(doc.get("kind").asText()).isEqualTo("ServiceEvent");
+    assertThat(doc.get("event").asText()).isEqualTo("ServiceDegraded");
+    assertThat(doc.get("namespace").asText()).isEqualTo("team-a");
+    assertThat(doc.get("service").asText()).isEqualTo("nexus");
+    assertThat(doc.get("generation").asLong()).isEqualTo(4);
+    assertThat(doc.get("reason").asText()).isEqualTo("AccessDenied");
+    assertThat(doc.get("commit").asText()).isEqualTo("9f2c1ab");
+    assertThat(doc.get("text").asText()).contains("degraded");
+    assertThat(count("webhook", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void snsCarriesAServiceEventInItsOwnWords() throws Exception {
+    String topic = sns.createTopic(b -> b.name("stacks-" + UUID.randomUUID().toString().substring(0, 8))).topicArn();
+    sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(receiver.url("/sns").toString()));
+    receiver.enqueue(new MockResponse().setResponseCode(200));
+    Notifications n = new Notifications(List.of(new SnsNotifier(sns, topic)), registry, warnings);
+
+    n.announce(new ServiceEvent(ServiceEvent.Kind.ServiceReady, "team-a", "nexus", "prod", "us-east-1", 2, "Converged",
+        "75 AWS resources in sync", null, null));
+
+    JsonNode delivered = JSON.readTree(receiver.takeRequest(10, TimeUnit.SECONDS).getBody().readUtf8());
+    assertThat(delivered.get("Subject").asText()).isEqualTo("Slipway: service team-a/nexus ready");
+    assertThat(delivered.get("Message").asText()).startsWith(":white_check_mark: ServerlessService team-a/nexus ready (stage prod, us-east-1)")
+        .contains("Reason: Converged - 75 AWS resources in sync").doesNotContain("Commit");
+  }
+
+  @Test
+  void everyReleaseAndServiceEventCanBeRoutedByItsName() {
+    List<String> names = java.util.stream.Stream.concat(
+        java.util.Arrays.stream(Kind.values()).map(Enum::name), java.util.Arrays.stream(ServiceEvent.Kind.values()).map(Enum::name)).toList();
+    assertThat(java.util.Arrays.stream(NotificationEvent.values()).map(Enum::name)).containsExactlyElementsOf(names);
   }
 
   @Test
@@ -196,9 +301,9 @@ class NotificationsTest {
     String webhook = receiver.url("/services/T0/B0/secret").toString();
     SlackNotifier slack = new SlackNotifier(http, webhook, LOOPBACK);
 
-    assertThatThrownBy(() -> slack.send(rolledBack())).hasMessage("Slack webhook answered 404");
+    assertThatThrownBy(() -> slack.send(ReleaseMessages.of(rolledBack()))).hasMessage("Slack webhook answered 404");
     receiver.shutdown();
-    assertThatThrownBy(() -> slack.send(rolledBack()))
+    assertThatThrownBy(() -> slack.send(ReleaseMessages.of(rolledBack())))
         .hasMessageStartingWith("Slack webhook unreachable")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain(String.valueOf(receiver.getPort())));
   }
@@ -221,7 +326,7 @@ class NotificationsTest {
     receiver.enqueue(new MockResponse().setResponseCode(200));
     Notifications n = new Notifications(List.of(
         Notifier.failed("slack", "Slack webhook URL is not a valid URI (Secret ns/hook key url)"),
-        new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK)), registry);
+        new SlackNotifier(http, receiver.url("/services/T0/B0/secret").toString(), LOOPBACK)), registry, warnings);
 
     n.announce(rolledBack());
 
@@ -235,7 +340,7 @@ class NotificationsTest {
     String webhook = receiver.url("/services/T0/B0/secret").toString();
     SlackNotifier slack = new SlackNotifier(http, webhook, OutboundPolicy.publicOnly());
 
-    assertThatThrownBy(() -> slack.send(rolledBack()))
+    assertThatThrownBy(() -> slack.send(ReleaseMessages.of(rolledBack())))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("Slack webhook refused")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain(String.valueOf(receiver.getPort())));
