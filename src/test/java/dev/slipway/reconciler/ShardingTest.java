@@ -211,6 +211,7 @@ class ShardingTest {
           tables:
             - name: items
               partitionKey: { name: id, type: S }
+              ttlAttribute: expiresAt
           functions:
             - name: api
               runtime: python3.12
@@ -264,7 +265,10 @@ class ShardingTest {
 
   /** An operator instance and what it holds. */
   private record Running(Operator operator, AwsClientFactory factory, ExecutorService pool, AwsCallRecorder recorder) {
-    /** Reconciles of the service by this operator: the table kind reads the table's TTL once in each. */
+    /**
+     * Reconciles of the service by this operator: the table kind reads the TTL its spec sets once in
+     * each resync (the converge that creates the table sets it without reading).
+     */
     int reconciles(String namespace, String service) {
       return (int) recorder.callsFor(StackContext.owner(namespace, service)).stream().filter(c -> "DescribeTimeToLive".equals(c.operation())).count();
     }
