@@ -152,7 +152,7 @@ public final class DynamoDbTableKind implements AwsResourceKind<DesiredTable, Dy
     }
     // TTL and backups the spec leaves off are taken to be off by a resync that trusts defaults.
     String ttl = desired.ttlAttribute() == null && !ctx.checksDefaults() ? null : ttlAttribute(db, name);
-    boolean pitrOn = !desired.pointInTimeRecovery() && !ctx.checksDefaults() ? false : pointInTimeRecovery(db, name);
+    boolean pitrOn = (desired.pointInTimeRecovery() || ctx.checksDefaults()) && pointInTimeRecovery(db, name);
     Map<String, String> tags = TaggedResources.of(ctx, TAGGING_TYPE, table.tableArn(), () -> tags(db, table.tableArn()));
     return Optional.of(new ObservedTable(table, ttl, pitrOn, tags));
   }
